@@ -1,0 +1,139 @@
+//! The frame of every page: skip link, header with navigation and language
+//! switcher, footer with the agency's contact details, and the error page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::config::Agency;
+use crate::i18n::*;
+
+/// First focusable element: lets keyboard users jump past the navigation.
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <a class="skip-link" href="#main">{t!(i18n, layout.skip_to_content)}</a> }
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let agency = use_context::<Agency>().unwrap_or_default();
+
+    view! {
+        <header class="site-header">
+            <div class="brand">
+                <A href="/" attr:class="brand-link">
+                    <span class="agency-name">{agency.name}</span>
+                    <span class="portal-name">{t!(i18n, layout.portal_name)}</span>
+                </A>
+            </div>
+            <nav class="site-nav" aria-label=move || t_string!(i18n, layout.main_navigation).to_string()>
+                <ul>
+                    <li>
+                        <A href="/">{t!(i18n, layout.nav_home)}</A>
+                    </li>
+                </ul>
+            </nav>
+            <LanguageSwitcher />
+        </header>
+    }
+}
+
+/// Links to the other language. Without JavaScript the link goes through
+/// `/language/{code}`, which sets the cookie and comes back to this page; with
+/// JavaScript the switch happens in place.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+
+    let choice = move |locale: Locale, name: &'static str| {
+        let href = move || {
+            format!(
+                "/language/{}?next={}",
+                locale.as_str(),
+                encode_query_value(&location.pathname.get())
+            )
+        };
+        let current = move || i18n.get_locale() == locale;
+        view! {
+            <li>
+                <a
+                    href=href
+                    lang=locale.as_str()
+                    hreflang=locale.as_str()
+                    aria-current=move || current().then_some("true")
+                    on:click=move |event| {
+                        event.prevent_default();
+                        i18n.set_locale(locale);
+                    }
+                >
+                    {name}
+                </a>
+            </li>
+        }
+    };
+
+    view! {
+        <nav class="language-switcher" aria-label=move || t_string!(i18n, layout.language).to_string()>
+            <ul>{choice(Locale::en, "English")} {choice(Locale::es, "Español")}</ul>
+        </nav>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    let agency = use_context::<Agency>().unwrap_or_default();
+    let phone_href = format!("tel:{}", agency.phone);
+
+    view! {
+        <footer class="site-footer">
+            <h2 class="footer-heading">{t!(i18n, layout.contact_heading)}</h2>
+            <p class="footer-agency">{agency.name}</p>
+            <dl class="contact">
+                <dt>{t!(i18n, layout.phone)}</dt>
+                <dd>
+                    <a href=phone_href>{agency.phone}</a>
+                </dd>
+                <dt>{t!(i18n, layout.hours)}</dt>
+                <dd>{agency.hours}</dd>
+            </dl>
+        </footer>
+    }
+}
+
+/// What a person sees when a page fails to render. The causes stay in the
+/// server log; the page only says what to do next.
+#[component]
+pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    {
+        for (_, error) in errors.get_untracked().iter() {
+            tracing::error!(%error, "page failed to render");
+        }
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = errors;
+
+    view! {
+        <section class="page narrow" role="alert">
+            <h1>{t!(i18n, error.title)}</h1>
+            <p>{t!(i18n, error.body)}</p>
+            <p>
+                <a href="/">{t!(i18n, not_found.home_link)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// Percent-encodes a path for use as a query value (RFC 3986 unreserved
+/// characters and `/` pass through).
+fn encode_query_value(value: &str) -> String {
+    leptos_router::location::Url::escape(value)
+}

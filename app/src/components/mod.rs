@@ -1,0 +1,3 @@
+//! Shared UI used by every area of the portal.
+
+pub mod layout;

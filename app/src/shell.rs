@@ -1,0 +1,75 @@
+//! The HTML document and the application root.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
+use crate::config::Agency;
+use crate::i18n::*;
+use crate::site::{HomePage, NotFound};
+
+/// The document around the app. Only the server renders it.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Rendered by the server from its configuration, then handed to the
+    // browser inside the page, so hydration sees exactly the same text.
+    let agency = SharedValue::new(|| use_context::<Agency>().unwrap_or_default());
+    provide_context(agency.into_inner());
+    mark_hydrated();
+
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="portal" href="/pkg/portal.css" />
+            <Title formatter=|page: String| format!("{page} · Child Support Portal") />
+            <Router>
+                <SkipLink />
+                <SiteHeader />
+                <main id="main" tabindex="-1">
+                    <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
+                        // Async: the whole page is rendered before it is sent, so it is
+                        // complete without JavaScript and can carry its HTTP status.
+                        <Routes fallback=NotFound>
+                            <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        </Routes>
+                    </ErrorBoundary>
+                </main>
+                <SiteFooter />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` once the browser has taken over the page.
+/// Effects never run on the server, so a page without JavaScript never has it;
+/// the end-to-end tests wait for it before they click.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

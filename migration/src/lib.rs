@@ -1,0 +1,16 @@
+//! The portal's schema, as a history of migrations.
+//!
+//! Each change is a new file listed in [`Migrator::migrations`]; a file that
+//! has landed on `main` is never edited. The server runs these at start-up
+//! (`server serve`) and on demand (`server migrate`).
+
+pub use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        Vec::new()
+    }
+}

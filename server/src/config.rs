@@ -1,0 +1,283 @@
+//! Runtime configuration: `Leptos.toml`, then environment variables on top.
+//!
+//! cargo-leptos keeps its build settings in `Cargo.toml`; this file is what
+//! an agency edits. Every key has an environment variable (see README).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use app::config::Agency;
+use serde::Deserialize;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub site: Site,
+    pub database: Database,
+    pub agency: Agency,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Where the server listens, e.g. `127.0.0.1:3000` (port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// Folder with the built site (`pkg/` and the public assets).
+    pub root: PathBuf,
+    pub environment: Environment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// `sqlite://path?mode=rwc` (the default) or `postgres://…`.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: key `{key}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    #[error("environment variable {name}: {message}")]
+    Env { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads `path`, then applies the environment overrides.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config = Self::parse(&text, path)?;
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Parses the TOML text; an error names the key it is about.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let invalid = |key: String, message: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            key,
+            message,
+        };
+        let deserializer = toml::Deserializer::parse(text)
+            .map_err(|error| invalid("(file)".into(), one_line(&error.to_string())))?;
+        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let key = error.path().to_string();
+            invalid(key, one_line(&error.into_inner().to_string()))
+        })?;
+        config.validate().map_err(|(key, message)| invalid(key.into(), message))?;
+        Ok(config)
+    }
+
+    /// Environment variables win over the file. `lookup` is the environment
+    /// (a closure so tests need not touch the process's variables).
+    pub fn apply_env(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        if let Some(value) = lookup("LEPTOS_SITE_ADDR") {
+            self.site.addr = value.parse().map_err(|_| ConfigError::Env {
+                name: "LEPTOS_SITE_ADDR",
+                message: format!("`{value}` is not an address like 127.0.0.1:3000"),
+            })?;
+        }
+        if let Some(value) = lookup("LEPTOS_SITE_ROOT") {
+            self.site.root = value.into();
+        }
+        if let Some(value) = lookup("PORTAL_ENVIRONMENT") {
+            self.site.environment = match value.as_str() {
+                "development" => Environment::Development,
+                "production" => Environment::Production,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "PORTAL_ENVIRONMENT",
+                        message: format!("`{value}` is neither `development` nor `production`"),
+                    })
+                }
+            };
+        }
+        if let Some(value) = lookup("DATABASE_URL") {
+            self.database.url = value;
+        }
+        if let Some(value) = lookup("PORTAL_DATABASE_MAX_CONNECTIONS") {
+            self.database.max_connections = value
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError::Env {
+                    name: "PORTAL_DATABASE_MAX_CONNECTIONS",
+                    message: format!("`{value}` is not a positive whole number"),
+                })?;
+        }
+        let agency = &mut self.agency;
+        for (name, field) in [
+            ("PORTAL_AGENCY_NAME", &mut agency.name),
+            ("PORTAL_AGENCY_PHONE", &mut agency.phone),
+            ("PORTAL_AGENCY_HOURS", &mut agency.hours),
+            ("PORTAL_AGENCY_TIME_ZONE", &mut agency.time_zone),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value;
+            }
+        }
+        self.validate().map_err(|(key, message)| ConfigError::Env {
+            name: env_name_of(key),
+            message,
+        })
+    }
+
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        let required = [
+            ("database.url", &self.database.url),
+            ("agency.name", &self.agency.name),
+            ("agency.phone", &self.agency.phone),
+            ("agency.hours", &self.agency.hours),
+            ("agency.time_zone", &self.agency.time_zone),
+        ];
+        for (key, value) in required {
+            if value.trim().is_empty() {
+                return Err((key, "must not be empty".into()));
+            }
+        }
+        if self.database.max_connections == 0 {
+            return Err(("database.max_connections", "must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+fn env_name_of(key: &str) -> &'static str {
+    match key {
+        "database.url" => "DATABASE_URL",
+        "database.max_connections" => "PORTAL_DATABASE_MAX_CONNECTIONS",
+        "agency.name" => "PORTAL_AGENCY_NAME",
+        "agency.phone" => "PORTAL_AGENCY_PHONE",
+        "agency.hours" => "PORTAL_AGENCY_HOURS",
+        _ => "PORTAL_AGENCY_TIME_ZONE",
+    }
+}
+
+/// toml's messages span several lines with a source excerpt; one line reads
+/// better in a terminal and a log.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHIPPED: &str = include_str!("../../Leptos.toml");
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("Leptos.toml"))
+    }
+
+    fn invalid_key(text: &str) -> String {
+        match parse(text) {
+            Err(ConfigError::Invalid { key, .. }) => key,
+            other => panic!("expected an invalid-key error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_shipped_file_is_valid() {
+        let config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.site.addr.port(), 3000);
+        assert!(config.database.url.starts_with("sqlite://data/portal.db"));
+        assert_eq!(config.site.environment, Environment::Development);
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_key() {
+        let text = SHIPPED.replace("max_connections = 10", "max_connections = \"ten\"");
+        assert_eq!(invalid_key(&text), "database.max_connections");
+    }
+
+    #[test]
+    fn an_unknown_key_is_named() {
+        let text = SHIPPED.replace("[agency]", "[agency]\nnmae = \"typo\"");
+        assert_eq!(invalid_key(&text), "agency.nmae");
+    }
+
+    #[test]
+    fn a_missing_key_is_named() {
+        let text = SHIPPED.replace("[agency]", "[ignored]\n[agency]");
+        let error = parse(&text).map(|_| ()).unwrap_err().to_string();
+        assert!(error.contains("ignored"), "{error}");
+        let without_phone: String = SHIPPED
+            .lines()
+            .filter(|line| !line.starts_with("phone"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let error = parse(&without_phone).map(|_| ()).unwrap_err().to_string();
+        assert!(error.contains("agency") && error.contains("phone"), "{error}");
+    }
+
+    #[test]
+    fn broken_toml_is_reported_on_one_line() {
+        let error = parse("[site\naddr = 1").map(|_| ()).unwrap_err().to_string();
+        assert!(error.starts_with("Leptos.toml: key `(file)`"), "{error}");
+        assert!(!error.contains('\n'), "{error}");
+    }
+
+    #[test]
+    fn an_empty_agency_name_is_refused() {
+        let text = SHIPPED.replace("name = \"", "name = \"  \" # ");
+        assert_eq!(invalid_key(&text), "agency.name");
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        config
+            .apply_env(|name| match name {
+                "LEPTOS_SITE_ADDR" => Some("0.0.0.0:8080".into()),
+                "DATABASE_URL" => Some("postgres://postgres@127.0.0.1/portal".into()),
+                "PORTAL_AGENCY_NAME" => Some("Lake County CSEA".into()),
+                "PORTAL_ENVIRONMENT" => Some("production".into()),
+                _ => None,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.site.addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(config.database.url, "postgres://postgres@127.0.0.1/portal");
+        assert_eq!(config.agency.name, "Lake County CSEA");
+        assert_eq!(config.site.environment, Environment::Production);
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        let error = config
+            .apply_env(|name| (name == "LEPTOS_SITE_ADDR").then(|| "localhost".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("environment variable LEPTOS_SITE_ADDR"), "{error}");
+
+        let error = config
+            .apply_env(|name| (name == "PORTAL_AGENCY_PHONE").then(String::new))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PORTAL_AGENCY_PHONE"), "{error}");
+    }
+}

@@ -1,0 +1,102 @@
+//! Opening the database (SQLite file or PostgreSQL) and migrating it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect { url: String, source: DbErr },
+    #[error("cannot create the folder for the SQLite database {path}: {source}")]
+    CreateFolder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(DbErr),
+}
+
+/// Connects, creating the SQLite file (and its folder) when it does not exist.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbError> {
+    prepare_sqlite_folder(url)?;
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .map_err(|source| DbError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
+    Migrator::up(db, None).await.map_err(DbError::Migrate)
+}
+
+fn prepare_sqlite_folder(url: &str) -> Result<(), DbError> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(());
+    };
+    let file = rest.split('?').next().unwrap_or_default();
+    if file.is_empty() || file.starts_with(":memory:") {
+        return Ok(());
+    }
+    match Path::new(file).parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
+            .map_err(|source| DbError::CreateFolder {
+                path: file.to_owned(),
+                source,
+            }),
+        _ => Ok(()),
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redact("postgres://portal:s3cret@db.internal:5432/portal"),
+            "postgres://portal:***@db.internal:5432/portal"
+        );
+        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact("sqlite://data/portal.db?mode=rwc"), "sqlite://data/portal.db?mode=rwc");
+    }
+
+    #[tokio::test]
+    async fn a_new_sqlite_file_and_its_folder_are_created() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("nested/portal.db");
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let db = connect(&url, 1).await.unwrap_or_else(|e| panic!("{e}"));
+        migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(file.exists());
+    }
+}

@@ -1,0 +1,98 @@
+//! The portal's web server. `main.rs` is the CLI; everything it runs lives
+//! here so the integration tests can build the same router in-process.
+
+pub mod config;
+pub mod db;
+pub mod headers;
+pub mod health;
+pub mod language;
+pub mod serve;
+
+use std::sync::Arc;
+
+use app::{server::AppState, shell, App};
+use axum::{middleware, routing::get, Router};
+use http::{HeaderName, Request};
+use leptos::config::{Env, LeptosOptions};
+use leptos::nonce::Nonce;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::headers::CspNonce;
+
+/// The name cargo-leptos gives the browser bundle (`output-name` in Cargo.toml).
+pub const BUNDLE_NAME: &str = "portal";
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(Arc::<str>::from(BUNDLE_NAME))
+        .site_root(Arc::<str>::from(config.site.root.to_string_lossy().as_ref()))
+        .site_pkg_dir(Arc::<str>::from("pkg"))
+        .site_addr(config.site.addr)
+        .env(Env::PROD)
+        .build()
+}
+
+pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
+    AppState {
+        leptos_options: leptos_options(config),
+        db,
+        agency: config.agency.clone(),
+    }
+}
+
+/// Every route of the portal, with its layers.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let fallback_state = state.clone();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/language/{code}", get(language::switch_language))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_request_context(&context_state),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_request_context(&fallback_state),
+            shell,
+        ))
+        .with_state(state)
+        .layer(middleware::from_fn(headers::security_headers))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// What the app's components and server functions can ask for during a request.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(state.agency.clone());
+    let nonce = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(Nonce::from_value(value));
+    }
+}

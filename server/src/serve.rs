@@ -1,0 +1,79 @@
+//! Starting and stopping the server.
+
+use thiserror::Error;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::{self, DbError};
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error: {0}")]
+    Io(std::io::Error),
+}
+
+/// Connects, migrates, listens, and serves until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let db = db::connect(&config.database.url, config.database.max_connections).await?;
+    db::migrate(&db).await?;
+
+    let listener = TcpListener::bind(config.site.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.site.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Io)?;
+
+    let mut state = crate::app_state(&config, db);
+    state.leptos_options.site_addr = addr;
+    let router = crate::router(state);
+
+    tracing::info!(%addr, database = %db::redact(&config.database.url), "portal listening");
+    // The end-to-end harness reads this line to find a server started on port 0.
+    println!("Child Support Portal is running at http://{addr}");
+
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Io)?;
+    tracing::info!("portal stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
