@@ -1,0 +1,194 @@
+//! Test harness shared by the server's integration tests: a fresh, migrated
+//! database per test (SQLite file or PostgreSQL database), the router built
+//! in-process, and helpers to call it with `tower::ServiceExt::oneshot`.
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod proxy;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::body::Body;
+use axum::Router;
+use http::{Request, Response};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Config;
+use tower::ServiceExt;
+
+/// Where the Postgres tests create their databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The shipped `Leptos.toml`, without environment overrides.
+pub fn config() -> Config {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    Config::parse(&text, &path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A migrated database that disappears when the test ends.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub url: String,
+    _cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = self {
+            let (admin_url, name, label) = (admin_url.clone(), name.clone(), name.clone());
+            // Drop runs outside async; a thread with its own runtime removes the database.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let admin = Database::connect(&admin_url).await?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await?;
+                    admin.close().await
+                })
+                .map_err(std::io::Error::other)
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("warning: could not drop test database {label}: {dropped:?}");
+            }
+        }
+    }
+}
+
+/// A fresh SQLite database in a temporary file.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display());
+    let db = server::db::connect(&url, 4).await.unwrap_or_else(|e| panic!("{e}"));
+    server::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    TestDb {
+        db,
+        url,
+        _cleanup: Cleanup::Sqlite(dir),
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` (with a loud notice) when no server
+/// answers at `TEST_DATABASE_URL`. With `CI=true` that is a failure instead.
+pub async fn postgres() -> Option<TestDb> {
+    let admin_url = postgres_admin_url();
+    let admin = match Database::connect(&admin_url).await {
+        Ok(admin) => admin,
+        Err(error) => {
+            if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+                panic!("CI=true and PostgreSQL is unreachable at {admin_url}: {error}");
+            }
+            eprintln!("\n*** SKIPPED: PostgreSQL unreachable at {admin_url}: {error} ***\n");
+            return None;
+        }
+    };
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "portal_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .unwrap_or_else(|e| panic!("cannot create {name}: {e}"));
+    let _ = admin.close().await;
+
+    let url = database_url_with_name(&admin_url, &name);
+    let cleanup = Cleanup::Postgres {
+        admin_url: admin_url.clone(),
+        name,
+    };
+    let db = server::db::connect(&url, 4).await.unwrap_or_else(|e| panic!("{e}"));
+    server::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    Some(TestDb {
+        db,
+        url,
+        _cleanup: cleanup,
+    })
+}
+
+/// `postgres://u@h:p/old?x` → `postgres://u@h:p/new?x`
+pub fn database_url_with_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let (server, _old) = base.rsplit_once('/').unwrap_or((base, ""));
+    format!("{server}/{name}{query}")
+}
+
+/// The portal's router on `db`, as `server serve` would build it.
+pub fn router(db: DatabaseConnection) -> Router {
+    server::router(server::app_state(&config(), db))
+}
+
+pub struct Page {
+    pub status: http::StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn send(router: &Router, request: Request<Body>) -> Page {
+    let response: Response<Body> = router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_bytes();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+pub async fn get(router: &Router, uri: &str) -> Page {
+    send(router, Request::get(uri).body(Body::empty()).unwrap_or_else(|e| panic!("{e}"))).await
+}
+
+/// Runs each named `async fn(TestDb)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::sqlite().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(db) = $crate::support::postgres().await {
+                        super::$name(db).await
+                    }
+                }
+            )*
+        }
+    };
+}
