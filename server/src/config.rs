@@ -85,7 +85,9 @@ impl Config {
             let key = error.path().to_string();
             invalid(key, one_line(&error.into_inner().to_string()))
         })?;
-        config.validate().map_err(|(key, message)| invalid(key.into(), message))?;
+        config
+            .validate()
+            .map_err(|(key, message)| invalid(key.into(), message))?;
         Ok(config)
     }
 
@@ -120,14 +122,15 @@ impl Config {
             self.database.url = value;
         }
         if let Some(value) = lookup("PORTAL_DATABASE_MAX_CONNECTIONS") {
-            self.database.max_connections = value
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConfigError::Env {
-                    name: "PORTAL_DATABASE_MAX_CONNECTIONS",
-                    message: format!("`{value}` is not a positive whole number"),
-                })?;
+            self.database.max_connections =
+                value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::Env {
+                        name: "PORTAL_DATABASE_MAX_CONNECTIONS",
+                        message: format!("`{value}` is not a positive whole number"),
+                    })?;
         }
         let agency = &mut self.agency;
         for (name, field) in [
@@ -231,12 +234,18 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let error = parse(&without_phone).map(|_| ()).unwrap_err().to_string();
-        assert!(error.contains("agency") && error.contains("phone"), "{error}");
+        assert!(
+            error.contains("agency") && error.contains("phone"),
+            "{error}"
+        );
     }
 
     #[test]
     fn broken_toml_is_reported_on_one_line() {
-        let error = parse("[site\naddr = 1").map(|_| ()).unwrap_err().to_string();
+        let error = parse("[site\naddr = 1")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("Leptos.toml: key `(file)`"), "{error}");
         assert!(!error.contains('\n'), "{error}");
     }
@@ -272,7 +281,10 @@ mod tests {
             .apply_env(|name| (name == "LEPTOS_SITE_ADDR").then(|| "localhost".into()))
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("environment variable LEPTOS_SITE_ADDR"), "{error}");
+        assert!(
+            error.starts_with("environment variable LEPTOS_SITE_ADDR"),
+            "{error}"
+        );
 
         let error = config
             .apply_env(|name| (name == "PORTAL_AGENCY_PHONE").then(String::new))

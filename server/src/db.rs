@@ -53,11 +53,12 @@ fn prepare_sqlite_folder(url: &str) -> Result<(), DbError> {
         return Ok(());
     }
     match Path::new(file).parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
-            .map_err(|source| DbError::CreateFolder {
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            std::fs::create_dir_all(folder).map_err(|source| DbError::CreateFolder {
                 path: file.to_owned(),
                 source,
-            }),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -86,8 +87,14 @@ mod tests {
             redact("postgres://portal:s3cret@db.internal:5432/portal"),
             "postgres://portal:***@db.internal:5432/portal"
         );
-        assert_eq!(redact("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
-        assert_eq!(redact("sqlite://data/portal.db?mode=rwc"), "sqlite://data/portal.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact("sqlite://data/portal.db?mode=rwc"),
+            "sqlite://data/portal.db?mode=rwc"
+        );
     }
 
     #[tokio::test]

@@ -21,9 +21,7 @@ pub async fn switch_language(Path(code): Path<String>, Query(query): Query<Next>
         return StatusCode::NOT_FOUND.into_response();
     };
     let back = local_path(query.next.as_deref());
-    let cookie = format!(
-        "{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
-    );
+    let cookie = format!("{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -32,7 +32,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name(Arc::<str>::from(BUNDLE_NAME))
-        .site_root(Arc::<str>::from(config.site.root.to_string_lossy().as_ref()))
+        .site_root(Arc::<str>::from(
+            config.site.root.to_string_lossy().as_ref(),
+        ))
         .site_pkg_dir(Arc::<str>::from("pkg"))
         .site_addr(config.site.addr)
         .env(Env::PROD)
@@ -66,9 +68,11 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_request_context(&fallback_state),
-            shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_request_context(&fallback_state), shell
         ))
         .with_state(state)
         .layer(middleware::from_fn(headers::security_headers))

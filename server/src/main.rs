@@ -16,7 +16,12 @@ use tracing_subscriber::EnvFilter;
 #[command(name = "server", about = "The Child Support Portal", version)]
 struct Cli {
     /// Runtime configuration file.
-    #[arg(long, env = "PORTAL_CONFIG", default_value = "Leptos.toml", global = true)]
+    #[arg(
+        long,
+        env = "PORTAL_CONFIG",
+        default_value = "Leptos.toml",
+        global = true
+    )]
     config: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -44,7 +49,10 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(error) => return fail(&error),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),
     };

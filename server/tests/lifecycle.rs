@@ -38,7 +38,10 @@ async fn an_unreachable_database_is_a_clear_error() {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(message.starts_with("cannot connect to the database at postgres://portal:***@"), "{message}");
+    assert!(
+        message.starts_with("cannot connect to the database at postgres://portal:***@"),
+        "{message}"
+    );
     assert!(!message.contains("secret"), "{message}");
 }
 
@@ -46,20 +49,31 @@ async fn an_unreachable_database_is_a_clear_error() {
 /// to 503 and comes back to 200 once the database is reachable again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_follows_the_database_through_an_outage() {
-    let Some(test) = support::postgres().await else { return };
+    let Some(test) = support::postgres().await else {
+        return;
+    };
     let target: SocketAddr = "127.0.0.1:5432".parse().unwrap_or_else(|e| panic!("{e:?}"));
     let outage = Outage::forward_to(target).await;
     let name = test.url.rsplit('/').next().unwrap_or_default().to_owned();
     let via_proxy = format!("postgres://postgres@{}/{name}", outage.addr);
-    let db = server::db::connect(&via_proxy, 2).await.unwrap_or_else(|e| panic!("{e}"));
+    let db = server::db::connect(&via_proxy, 2)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let router = support::router(db);
 
-    assert_eq!(support::get(&router, "/healthz").await.status, StatusCode::OK);
+    assert_eq!(
+        support::get(&router, "/healthz").await.status,
+        StatusCode::OK
+    );
 
     outage.cut();
     let down = support::get(&router, "/healthz").await;
     assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(down.body.contains(r#""database":"unavailable""#), "{}", down.body);
+    assert!(
+        down.body.contains(r#""database":"unavailable""#),
+        "{}",
+        down.body
+    );
 
     outage.restore();
     let mut status = StatusCode::SERVICE_UNAVAILABLE;

@@ -20,23 +20,46 @@ async fn home_page_shows_the_shell_with_the_agency_from_config(test: TestDb) {
     let page = get(&router(test.db), "/").await;
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
-    assert!(body.contains("Riverside County Child Support Services"), "agency name");
-    assert!(body.contains("1-800-555-0142"), "agency phone in the footer");
-    assert!(body.contains("Monday to Friday, 8 am to 5 pm"), "office hours");
-    assert!(body.contains(r#"<html lang="en""#), "html lang: {}", &body[..body.len().min(400)]);
+    assert!(
+        body.contains("Riverside County Child Support Services"),
+        "agency name"
+    );
+    assert!(
+        body.contains("1-800-555-0142"),
+        "agency phone in the footer"
+    );
+    assert!(
+        body.contains("Monday to Friday, 8 am to 5 pm"),
+        "office hours"
+    );
+    assert!(
+        body.contains(r#"<html lang="en""#),
+        "html lang: {}",
+        &body[..body.len().min(400)]
+    );
     assert!(body.contains(r##"href="#main""##), "skip link");
     assert!(body.contains(r#"<main id="main""#), "main landmark");
     assert!(body.contains("<footer"), "footer");
-    assert!(body.contains("Your child support, in plain words"), "home heading");
+    assert!(
+        body.contains("Your child support, in plain words"),
+        "home heading"
+    );
     assert!(body.contains("/pkg/portal.js"), "hydration script");
-    assert!(!body.contains("data-hydrated"), "only the browser marks hydration");
+    assert!(
+        !body.contains("data-hydrated"),
+        "only the browser marks hydration"
+    );
 }
 
 async fn unknown_address_gets_the_not_found_page_with_status_404(test: TestDb) {
     let page = get(&router(test.db), "/no/such/page").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Page not found"));
-    assert!(page.body.contains("Riverside County Child Support Services"), "inside the shell");
+    assert!(
+        page.body
+            .contains("Riverside County Child Support Services"),
+        "inside the shell"
+    );
 }
 
 async fn every_response_carries_the_security_headers(test: TestDb) {
@@ -62,13 +85,18 @@ async fn every_response_carries_the_security_headers(test: TestDb) {
 
     // The inline scripts Leptos writes carry this response's nonce.
     let page = get(&router, "/").await;
-    let policy = page.headers["content-security-policy"].to_str().unwrap_or_default();
+    let policy = page.headers["content-security-policy"]
+        .to_str()
+        .unwrap_or_default();
     let nonce = policy
         .split("'nonce-")
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .unwrap_or_else(|| panic!("no nonce in {policy}"));
-    assert!(page.body.contains(&format!(r#"nonce="{nonce}""#)), "scripts carry the nonce");
+    assert!(
+        page.body.contains(&format!(r#"nonce="{nonce}""#)),
+        "scripts carry the nonce"
+    );
 }
 
 async fn spanish_comes_from_accept_language_and_the_cookie_wins(test: TestDb) {
@@ -78,12 +106,20 @@ async fn spanish_comes_from_accept_language_and_the_cookie_wins(test: TestDb) {
         for (name, value) in headers {
             builder = builder.header(name, *value);
         }
-        builder.body(Body::empty()).unwrap_or_else(|e| panic!("{e}"))
+        builder
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}"))
     };
 
-    let spanish = send(&router, request(&[(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")])).await;
+    let spanish = send(
+        &router,
+        request(&[(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9,en;q=0.5")]),
+    )
+    .await;
     assert!(spanish.body.contains(r#"<html lang="es""#));
-    assert!(spanish.body.contains("Su manutención de menores, en palabras sencillas"));
+    assert!(spanish
+        .body
+        .contains("Su manutención de menores, en palabras sencillas"));
     assert!(spanish.body.contains("Saltar al contenido principal"));
 
     let chosen = send(
@@ -103,7 +139,9 @@ async fn language_switch_without_javascript_sets_the_cookie_and_returns(test: Te
     let page = get(&router, "/language/es?next=/some/page").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.headers[header::LOCATION], "/some/page");
-    let cookie = page.headers[header::SET_COOKIE].to_str().unwrap_or_default();
+    let cookie = page.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap_or_default();
     assert!(cookie.starts_with("i18n_pref_locale=es;"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
 

@@ -51,14 +51,17 @@ impl Drop for Cleanup {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()?;
-                runtime.block_on(async {
-                    let admin = Database::connect(&admin_url).await?;
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .await?;
-                    admin.close().await
-                })
-                .map_err(std::io::Error::other)
+                runtime
+                    .block_on(async {
+                        let admin = Database::connect(&admin_url).await?;
+                        admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await?;
+                        admin.close().await
+                    })
+                    .map_err(std::io::Error::other)
             })
             .join();
             if !matches!(dropped, Ok(Ok(()))) {
@@ -71,9 +74,16 @@ impl Drop for Cleanup {
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("portal.db").display());
-    let db = server::db::connect(&url, 4).await.unwrap_or_else(|e| panic!("{e}"));
-    server::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("portal.db").display()
+    );
+    let db = server::db::connect(&url, 4)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     TestDb {
         db,
         url,
@@ -113,8 +123,12 @@ pub async fn postgres() -> Option<TestDb> {
         admin_url: admin_url.clone(),
         name,
     };
-    let db = server::db::connect(&url, 4).await.unwrap_or_else(|e| panic!("{e}"));
-    server::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let db = server::db::connect(&url, 4)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     Some(TestDb {
         db,
         url,
@@ -165,7 +179,13 @@ pub async fn send(router: &Router, request: Request<Body>) -> Page {
 }
 
 pub async fn get(router: &Router, uri: &str) -> Page {
-    send(router, Request::get(uri).body(Body::empty()).unwrap_or_else(|e| panic!("{e}"))).await
+    send(
+        router,
+        Request::get(uri)
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
 }
 
 /// Runs each named `async fn(TestDb)` once on SQLite and once on PostgreSQL.

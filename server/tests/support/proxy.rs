@@ -45,7 +45,12 @@ impl Outage {
                 }
             }
         });
-        Self { addr, up, cut, task }
+        Self {
+            addr,
+            up,
+            cut,
+            task,
+        }
     }
 
     /// Drops every open connection and refuses new ones.

@@ -1,0 +1,32 @@
+# Child Support Portal: `make run` to try it, `make test` to prove it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# wasm-opt from npm's binaryen comes first (Debian's breaks hydration).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+SERVER := $(TARGET_DIR)/release/server
+
+.PHONY: help setup build run test fmt
+
+help:
+	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
+	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
+	@echo "make build  release build only (server + wasm bundle + css)"
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	cargo leptos build --release
+
+run: build
+	@mkdir -p data
+	$(SERVER) serve
+
+test:
+	@scripts/setup.sh --test
+	@scripts/test.sh
+
+fmt:
+	cargo fmt --all

@@ -1,0 +1,70 @@
+import { test as base, expect, type Page, type Response } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+type Portal = {
+  /** Opens a path, waits for hydration when JavaScript is on, and runs axe. */
+  visit: (path: string) => Promise<Response | null>;
+  /** True in the project with JavaScript enabled. */
+  hydrated: boolean;
+};
+
+export const test = base.extend<Portal>({
+  baseURL: async ({}, use) => {
+    const url = process.env.PORTAL_BASE_URL;
+    if (!url) throw new Error('PORTAL_BASE_URL is not set: global setup did not run');
+    await use(url);
+  },
+  hydrated: async ({ javaScriptEnabled }, use) => {
+    await use(javaScriptEnabled !== false);
+  },
+  visit: async ({ page, hydrated, browser }, use) => {
+    await use(async (path: string) => {
+      const response = await page.goto(path);
+      if (hydrated) {
+        await waitForHydration(page);
+        await expectNoAxeViolations(page);
+      } else {
+        await expectNoAxeViolationsWithoutJs(page, browser);
+      }
+      return response;
+    });
+  },
+});
+
+export { expect };
+
+/** A click before hydration is lost: wait for the marker the client sets. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 15_000 });
+}
+
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map(describe), `axe on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * axe runs as a script, which a page with JavaScript disabled cannot do. So
+ * the HTML the no-JS page received is checked in a scratch page that has
+ * scripts on but never loads the portal's own bundle.
+ */
+async function expectNoAxeViolationsWithoutJs(page: Page, browser: import('@playwright/test').Browser) {
+  const html = await page.content();
+  const context = await browser.newContext({ javaScriptEnabled: true, baseURL: page.url() });
+  try {
+    const scratch = await context.newPage();
+    await scratch.route('**/pkg/*.{js,wasm}', (route) => route.abort());
+    await scratch.route(page.url(), (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: html }),
+    );
+    await scratch.goto(page.url());
+    const results = await new AxeBuilder({ page: scratch }).analyze();
+    expect(results.violations.map(describe), `axe on ${page.url()} (no JS)`).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+function describe(violation: { id: string; help: string; nodes: { target: unknown }[] }) {
+  return `${violation.id}: ${violation.help} (${violation.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`;
+}

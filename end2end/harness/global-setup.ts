@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+/** Starts `server serve` on port 0 with a fresh SQLite file; returns the teardown. */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
+  const binary = process.env.PORTAL_SERVER_BIN ?? path.join(targetDir, 'release', 'server');
+  const scratch = mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
+
+  const server = spawn(binary, ['serve'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      LEPTOS_SITE_ADDR: '127.0.0.1:0',
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target', 'site'),
+      DATABASE_URL: `sqlite://${path.join(scratch, 'portal.db')}?mode=rwc`,
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+
+  const baseURL = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30_000);
+    let seen = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = seen.match(/running at (http:\/\/[\d.]+:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready (${binary})`));
+    });
+  });
+  // Workers inherit the environment of the main process.
+  process.env.PORTAL_BASE_URL = baseURL;
+
+  return async () => {
+    const stopped = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await stopped;
+    rmSync(scratch, { recursive: true, force: true });
+  };
+}
