@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Agency {
     pub name: String,
     pub phone: String,
-    /// Office hours as people read them, e.g. "Monday to Friday, 8 am to 5 pm".
-    pub hours: String,
+    /// Office hours as people read them, in each language of the portal.
+    pub hours: Localized,
     /// IANA time zone of the agency, e.g. "America/Chicago": due dates and
     /// "as of" times are in this zone.
     pub time_zone: String,
@@ -21,8 +21,28 @@ impl Default for Agency {
         Self {
             name: "Child Support Services".into(),
             phone: "1-800-555-0100".into(),
-            hours: "Monday to Friday, 8 am to 5 pm".into(),
+            hours: Localized {
+                en: "Monday to Friday, 8 am to 5 pm".into(),
+                es: "De lunes a viernes, de 8 a. m. a 5 p. m.".into(),
+            },
             time_zone: "America/Chicago".into(),
+        }
+    }
+}
+
+/// A text an agency writes in each language the portal speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Localized {
+    pub en: String,
+    pub es: String,
+}
+
+impl Localized {
+    pub fn get(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::en => &self.en,
+            crate::i18n::Locale::es => &self.es,
         }
     }
 }

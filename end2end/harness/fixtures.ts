@@ -2,6 +2,8 @@ import { test as base, expect, type Page, type Response } from '@playwright/test
 import AxeBuilder from '@axe-core/playwright';
 
 type Portal = {
+  /** Fails the test on any error the page logs or throws (e.g. a broken hydration). */
+  browserErrors: void;
   /** Opens a path, waits for hydration when JavaScript is on, and runs axe. */
   visit: (path: string) => Promise<Response | null>;
   /** True in the project with JavaScript enabled. */
@@ -14,6 +16,23 @@ export const test = base.extend<Portal>({
     if (!url) throw new Error('PORTAL_BASE_URL is not set: global setup did not run');
     await use(url);
   },
+  browserErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() !== 'error') return;
+        // A page served with an error status (the 404 page) is logged by
+        // Chromium as a failed resource; a failed asset is still an error.
+        const aboutThePageItself = message.location().url === page.url();
+        if (aboutThePageItself && message.text().startsWith('Failed to load resource')) return;
+        errors.push(`console: ${message.text()} (${message.location().url})`);
+      });
+      await use();
+      expect(errors, 'errors in the browser').toEqual([]);
+    },
+    { auto: true },
+  ],
   hydrated: async ({ javaScriptEnabled }, use) => {
     await use(javaScriptEnabled !== false);
   },

@@ -41,6 +41,7 @@ test('a parent can switch to Spanish and back', async ({ page, visit }) => {
     'Su manutención de menores, en palabras sencillas',
   );
   await expect(page.getByRole('contentinfo')).toContainText('Horario de atención');
+  await expect(page.getByRole('contentinfo')).toContainText('De lunes a viernes, de 8 a. m. a 5 p. m.');
 
   // The choice is remembered on the next visit.
   await visit('/');

@@ -136,7 +136,8 @@ impl Config {
         for (name, field) in [
             ("PORTAL_AGENCY_NAME", &mut agency.name),
             ("PORTAL_AGENCY_PHONE", &mut agency.phone),
-            ("PORTAL_AGENCY_HOURS", &mut agency.hours),
+            ("PORTAL_AGENCY_HOURS", &mut agency.hours.en),
+            ("PORTAL_AGENCY_HOURS_ES", &mut agency.hours.es),
             ("PORTAL_AGENCY_TIME_ZONE", &mut agency.time_zone),
         ] {
             if let Some(value) = lookup(name) {
@@ -154,7 +155,8 @@ impl Config {
             ("database.url", &self.database.url),
             ("agency.name", &self.agency.name),
             ("agency.phone", &self.agency.phone),
-            ("agency.hours", &self.agency.hours),
+            ("agency.hours.en", &self.agency.hours.en),
+            ("agency.hours.es", &self.agency.hours.es),
             ("agency.time_zone", &self.agency.time_zone),
         ];
         for (key, value) in required {
@@ -175,7 +177,8 @@ fn env_name_of(key: &str) -> &'static str {
         "database.max_connections" => "PORTAL_DATABASE_MAX_CONNECTIONS",
         "agency.name" => "PORTAL_AGENCY_NAME",
         "agency.phone" => "PORTAL_AGENCY_PHONE",
-        "agency.hours" => "PORTAL_AGENCY_HOURS",
+        "agency.hours.en" => "PORTAL_AGENCY_HOURS",
+        "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }

@@ -121,6 +121,12 @@ async fn spanish_comes_from_accept_language_and_the_cookie_wins(test: TestDb) {
         .body
         .contains("Su manutención de menores, en palabras sencillas"));
     assert!(spanish.body.contains("Saltar al contenido principal"));
+    assert!(
+        spanish
+            .body
+            .contains("De lunes a viernes, de 8 a. m. a 5 p. m."),
+        "hours in Spanish"
+    );
 
     let chosen = send(
         &router,

@@ -98,7 +98,7 @@ pub fn SiteFooter() -> impl IntoView {
                     <a href=phone_href>{agency.phone}</a>
                 </dd>
                 <dt>{t!(i18n, layout.hours)}</dt>
-                <dd>{agency.hours}</dd>
+                <dd>{move || agency.hours.get(i18n.get_locale()).to_owned()}</dd>
             </dl>
         </footer>
     }
