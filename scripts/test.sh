@@ -29,7 +29,8 @@ cargo leptos build --release 2>&1 | tail -n 5
 step "browser tests (Playwright in Debian's Chromium, hydrated and no-JS)"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
-sum() { grep -Eo "$1" "$2" | grep -Eo '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+# Adds up the counts a runner printed; no match (nothing failed) is zero.
+sum() { { grep -Eo "$1" "$2" || true; } | { grep -Eo '[0-9]+' || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 cargo_passed=$(sum '[0-9]+ passed;' "$logs/cargo.log")
 cargo_failed=$(sum '[0-9]+ failed;' "$logs/cargo.log")
 pw_passed=$(sum '^ *[0-9]+ passed' "$logs/playwright.log")
