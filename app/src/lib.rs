@@ -9,6 +9,7 @@
 pub mod components;
 pub mod config;
 pub mod error;
+pub mod ledger;
 pub mod shell;
 pub mod site;
 

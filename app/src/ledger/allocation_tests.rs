@@ -1,0 +1,416 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::*;
+use crate::ledger::entry::{post, PaymentSource, Posted};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn dollars(amount: i64) -> Money {
+    Money::from_cents(amount * 100)
+}
+
+/// A small ledger builder: ids in posting order, keys from the description.
+#[derive(Default)]
+struct Case(Vec<Entry>);
+
+impl Case {
+    fn add(&mut self, key: String, kind: EntryKind, amount: Money, effective: NaiveDate) -> i64 {
+        let id = self.0.len() as i64 + 1;
+        self.0.push(Entry {
+            id,
+            key,
+            kind,
+            amount,
+            effective,
+        });
+        id
+    }
+    fn charge(&mut self, on: NaiveDate, amount: i64) -> i64 {
+        let kind = EntryKind::Charge {
+            obligation: ObligationKind::ChildSupport,
+        };
+        self.add(format!("charge:{on}"), kind, dollars(amount), on)
+    }
+    fn payment(&mut self, on: NaiveDate, amount: i64) -> i64 {
+        let kind = EntryKind::Payment {
+            source: PaymentSource::Direct,
+        };
+        let key = format!("payment:{on}:{}", self.0.len());
+        self.add(key, kind, dollars(amount), on)
+    }
+    fn adjust(&mut self, on: NaiveDate, amount: i64) -> i64 {
+        self.add(
+            format!("adjustment:{on}:{amount}"),
+            EntryKind::Adjustment,
+            dollars(amount),
+            on,
+        )
+    }
+    fn reverse(&mut self, id: i64, on: NaiveDate) -> i64 {
+        self.add(
+            format!("reversal:{id}"),
+            EntryKind::Reversal { reverses: id },
+            Money::ZERO,
+            on,
+        )
+    }
+    fn at(&self, as_of: NaiveDate) -> Allocation {
+        Allocation::replay(&self.0, as_of)
+    }
+}
+
+fn applied(allocation: &Allocation, credit: i64) -> Vec<(i64, Money, Bucket)> {
+    allocation
+        .applications
+        .iter()
+        .filter(|a| a.credit == credit)
+        .map(|a| (a.debt, a.amount, a.bucket))
+        .collect()
+}
+
+#[test]
+fn a_payment_pays_this_months_support_before_older_arrears() {
+    let mut case = Case::default();
+    let march = case.charge(date(2024, 3, 1), 400);
+    let april = case.charge(date(2024, 4, 1), 400);
+    let paid = case.payment(date(2024, 4, 10), 500);
+
+    let now = case.at(date(2024, 4, 30));
+    assert_eq!(
+        applied(&now, paid),
+        [
+            (april, dollars(400), Bucket::Current),
+            (march, dollars(100), Bucket::PastDue)
+        ]
+    );
+    assert_eq!(now.balance(), dollars(300));
+    assert_eq!(
+        now.past_due(),
+        dollars(300),
+        "the rest of March is past due"
+    );
+}
+
+#[test]
+fn past_due_support_is_paid_oldest_first() {
+    let mut case = Case::default();
+    let jan = case.charge(date(2024, 1, 1), 300);
+    let feb = case.charge(date(2024, 2, 1), 300);
+    // Received in March, when nothing is due yet this month.
+    let paid = case.payment(date(2024, 3, 5), 450);
+    let now = case.at(date(2024, 3, 5));
+    assert_eq!(
+        applied(&now, paid),
+        [
+            (jan, dollars(300), Bucket::PastDue),
+            (feb, dollars(150), Bucket::PastDue)
+        ]
+    );
+    assert_eq!(now.debts[0].settled_on, Some(date(2024, 3, 5)));
+    assert_eq!(now.debts[1].settled_on, None);
+}
+
+#[test]
+fn an_overpayment_is_a_credit_that_pays_the_next_charge_when_it_falls_due() {
+    let mut case = Case::default();
+    case.charge(date(2024, 5, 1), 400);
+    let paid = case.payment(date(2024, 5, 3), 600);
+    let june = case.charge(date(2024, 6, 1), 400);
+
+    let may = case.at(date(2024, 5, 31));
+    assert_eq!(may.credit(), dollars(200));
+    assert_eq!(may.balance(), dollars(-200));
+    assert_eq!(may.past_due(), Money::ZERO);
+
+    let june_state = case.at(date(2024, 6, 30));
+    assert!(applied(&june_state, paid).contains(&(june, dollars(200), Bucket::FromCredit)));
+    assert_eq!(june_state.credit(), Money::ZERO);
+    assert_eq!(june_state.balance(), dollars(200));
+}
+
+#[test]
+fn a_reversed_payment_pays_nothing_from_the_day_it_is_reversed() {
+    let mut case = Case::default();
+    case.charge(date(2024, 7, 1), 400);
+    let bounced = case.payment(date(2024, 7, 2), 400);
+    case.reverse(bounced, date(2024, 7, 9));
+
+    assert_eq!(
+        case.at(date(2024, 7, 5)).balance(),
+        Money::ZERO,
+        "counted until reversed"
+    );
+    let after = case.at(date(2024, 7, 10));
+    assert_eq!(after.balance(), dollars(400));
+    assert!(after.applications.is_empty());
+    assert!(after.reversed.contains(&bounced));
+}
+
+#[test]
+fn adjustments_add_to_or_reduce_what_is_owed() {
+    let mut case = Case::default();
+    let judgment = case.adjust(date(2024, 1, 10), 1_200);
+    let current = case.charge(date(2024, 2, 1), 400);
+    let forgiven = case.adjust(date(2024, 2, 5), -500);
+    let now = case.at(date(2024, 2, 28));
+    // A reduction pays like a payment: this month's support, then the oldest.
+    assert_eq!(
+        applied(&now, forgiven),
+        [
+            (current, dollars(400), Bucket::Current),
+            (judgment, dollars(100), Bucket::PastDue)
+        ]
+    );
+    assert_eq!(now.balance(), dollars(1_100));
+}
+
+#[test]
+fn an_arrears_payment_obligation_never_adds_to_what_is_owed() {
+    let mut case = Case::default();
+    case.charge(date(2024, 3, 1), 400);
+    case.add(
+        "arrears:2024-03-01".into(),
+        EntryKind::Charge {
+            obligation: ObligationKind::ArrearsPayment,
+        },
+        dollars(100),
+        date(2024, 3, 1),
+    );
+    assert_eq!(case.at(date(2024, 3, 31)).balance(), dollars(400));
+}
+
+#[test]
+fn money_sent_on_or_held_does_not_change_what_is_owed() {
+    let mut case = Case::default();
+    case.charge(date(2024, 3, 1), 400);
+    case.payment(date(2024, 3, 2), 400);
+    for kind in [EntryKind::Disbursement, EntryKind::Hold, EntryKind::Release] {
+        case.add(format!("{kind:?}"), kind, dollars(400), date(2024, 3, 4));
+    }
+    assert_eq!(case.at(date(2024, 3, 31)).balance(), Money::ZERO);
+}
+
+#[test]
+fn arrears_only_days_old_are_told_apart_from_real_delinquency() {
+    let mut case = Case::default();
+    case.charge(date(2024, 2, 1), 400);
+    case.charge(date(2024, 3, 1), 400);
+    let split = case.at(date(2024, 3, 4)).past_due_split(5);
+    assert_eq!(split.timing, dollars(400), "March's support is 3 days late");
+    assert_eq!(split.overdue, dollars(400), "February's is a month late");
+}
+
+#[test]
+fn posting_the_same_entry_twice_changes_nothing() {
+    let mut ledger = Vec::new();
+    let entry = Entry {
+        id: 0,
+        key: "withholding:acme:2024-03-29".into(),
+        kind: EntryKind::Payment {
+            source: PaymentSource::IncomeWithholding,
+        },
+        amount: dollars(250),
+        effective: date(2024, 3, 29),
+    };
+    assert_eq!(post(&mut ledger, entry.clone()), Posted::New(1));
+    assert_eq!(post(&mut ledger, entry.clone()), Posted::AlreadyPosted(1));
+    let different = Entry {
+        amount: dollars(999),
+        ..entry
+    };
+    assert_eq!(post(&mut ledger, different), Posted::KeyConflict(1));
+    assert_eq!(ledger.len(), 1);
+}
+
+// ---- invariants ------------------------------------------------------------
+
+/// An entry described without ids, so the same case can be posted in any order.
+#[derive(Debug, Clone)]
+enum Draft {
+    Charge {
+        day: u16,
+        cents: i64,
+    },
+    Payment {
+        day: u16,
+        cents: i64,
+    },
+    Adjustment {
+        day: u16,
+        cents: i64,
+    },
+    /// Reverses the n-th (mod len) earlier draft that is a charge or payment.
+    Reversal {
+        day: u16,
+        target: usize,
+    },
+}
+
+fn draft() -> impl Strategy<Value = Draft> {
+    prop_oneof![
+        4 => (0u16..1500, 1i64..200_000).prop_map(|(day, cents)| Draft::Charge { day, cents }),
+        4 => (0u16..1500, 1i64..300_000).prop_map(|(day, cents)| Draft::Payment { day, cents }),
+        1 => (0u16..1500, -100_000i64..100_000)
+            .prop_filter("non-zero", |(_, c)| *c != 0)
+            .prop_map(|(day, cents)| Draft::Adjustment { day, cents }),
+        1 => (0u16..1500, 0usize..50).prop_map(|(day, target)| Draft::Reversal { day, target }),
+    ]
+}
+
+/// Turns drafts into entries, posted in `order` (a permutation of indices).
+fn post_in_order(drafts: &[Draft], order: &[usize]) -> Vec<Entry> {
+    let start = date(2020, 1, 1);
+    let key = |i: usize| format!("draft:{i:04}");
+    let reversible: Vec<usize> = drafts
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| matches!(d, Draft::Charge { .. } | Draft::Payment { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let position: BTreeMap<usize, i64> = order
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| (i, pos as i64 + 1))
+        .collect();
+    order
+        .iter()
+        .filter_map(|&i| {
+            let on = |day: u16| start + chrono::Days::new(u64::from(day));
+            let (kind, amount, effective) = match drafts[i] {
+                Draft::Charge { day, cents } => (
+                    EntryKind::Charge {
+                        obligation: ObligationKind::ChildSupport,
+                    },
+                    Money::from_cents(cents),
+                    on(day),
+                ),
+                Draft::Payment { day, cents } => (
+                    EntryKind::Payment {
+                        source: PaymentSource::Direct,
+                    },
+                    Money::from_cents(cents),
+                    on(day),
+                ),
+                Draft::Adjustment { day, cents } => {
+                    (EntryKind::Adjustment, Money::from_cents(cents), on(day))
+                }
+                Draft::Reversal { day, target } => {
+                    let target = *reversible.get(target % reversible.len().max(1))?;
+                    (
+                        EntryKind::Reversal {
+                            reverses: position[&target],
+                        },
+                        Money::ZERO,
+                        on(day),
+                    )
+                }
+            };
+            Some(Entry {
+                id: position[&i],
+                key: key(i),
+                kind,
+                amount,
+                effective,
+            })
+        })
+        .collect()
+}
+
+/// The allocation with entry ids replaced by keys, to compare across orders.
+fn by_key(entries: &[Entry], allocation: &Allocation) -> Vec<(String, String, Money, Bucket)> {
+    let key: BTreeMap<i64, &str> = entries.iter().map(|e| (e.id, e.key.as_str())).collect();
+    let mut applications: Vec<_> = allocation
+        .applications
+        .iter()
+        .map(|a| {
+            (
+                key[&a.credit].to_owned(),
+                key[&a.debt].to_owned(),
+                a.amount,
+                a.bucket,
+            )
+        })
+        .collect();
+    applications.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    applications
+}
+
+fn case_and_shuffle() -> impl Strategy<Value = (Vec<Draft>, Vec<usize>)> {
+    prop::collection::vec(draft(), 0..60).prop_flat_map(|drafts| {
+        let order: Vec<usize> = (0..drafts.len()).collect();
+        (Just(drafts), Just(order).prop_shuffle())
+    })
+}
+
+proptest! {
+    #[test]
+    fn balance_is_charges_minus_credits_and_no_cent_is_made_or_lost(
+        (drafts, order) in case_and_shuffle(),
+        as_of_day in 0u64..1600,
+    ) {
+        let entries = post_in_order(&drafts, &order);
+        let as_of = date(2020, 1, 1) + chrono::Days::new(as_of_day);
+        let allocation = Allocation::replay(&entries, as_of);
+
+        let expected: Money = entries
+            .iter()
+            .filter(|e| e.effective <= as_of && !allocation.reversed.contains(&e.id))
+            .map(Entry::balance_effect)
+            .sum();
+        prop_assert_eq!(allocation.balance(), expected);
+
+        for debt in &allocation.debts {
+            let paid: Money = allocation.applications.iter()
+                .filter(|a| a.debt == debt.entry).map(|a| a.amount).sum();
+            prop_assert_eq!(paid, debt.paid);
+            prop_assert!(debt.paid <= debt.amount, "a debt is never overpaid");
+            prop_assert!(!debt.paid.is_negative());
+        }
+        for credit in &allocation.credits {
+            let used: Money = allocation.applications.iter()
+                .filter(|a| a.credit == credit.entry).map(|a| a.amount).sum();
+            prop_assert_eq!(used + credit.unapplied, credit.amount, "every cent is accounted for");
+            prop_assert!(!credit.unapplied.is_negative());
+        }
+        prop_assert!(allocation.applications.iter().all(|a| a.amount.is_positive()));
+        // Money is either owed or held as credit, never both.
+        prop_assert!(allocation.credit().is_zero() || allocation.unpaid().is_zero());
+        if allocation.credit().is_zero() {
+            prop_assert!(allocation.past_due() <= allocation.balance());
+        }
+    }
+
+    #[test]
+    fn the_result_does_not_depend_on_the_order_of_posting(
+        (drafts, order) in case_and_shuffle(),
+        as_of_day in 0u64..1600,
+    ) {
+        let as_of = date(2020, 1, 1) + chrono::Days::new(as_of_day);
+        let in_order: Vec<usize> = (0..drafts.len()).collect();
+        let first = post_in_order(&drafts, &in_order);
+        let shuffled = post_in_order(&drafts, &order);
+        let a = Allocation::replay(&first, as_of);
+        let b = Allocation::replay(&shuffled, as_of);
+        prop_assert_eq!(by_key(&first, &a), by_key(&shuffled, &b));
+        prop_assert_eq!(a.balance(), b.balance());
+        prop_assert_eq!(a.past_due(), b.past_due());
+        prop_assert_eq!(a.credit(), b.credit());
+    }
+
+    #[test]
+    fn re_posting_an_entry_changes_nothing((drafts, order) in case_and_shuffle(), pick in 0usize..60) {
+        let entries = post_in_order(&drafts, &order);
+        prop_assume!(!entries.is_empty());
+        let mut ledger = entries.clone();
+        let again = entries[pick % entries.len()].clone();
+        let outcome = post(&mut ledger, again.clone());
+        prop_assert_eq!(outcome, Posted::AlreadyPosted(again.id));
+        let as_of = date(2024, 12, 31);
+        prop_assert_eq!(Allocation::replay(&ledger, as_of), Allocation::replay(&entries, as_of));
+    }
+}

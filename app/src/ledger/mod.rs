@@ -1,0 +1,16 @@
+//! The case ledger: exact money, due dates, and how payments pay what is owed.
+//!
+//! Pure domain code: no I/O, no Leptos, compiles to wasm so the browser can run
+//! the same rules (the payoff planner). The server stores entries; this module
+//! says what they mean. Rules are documented where they live:
+//! rounding in [`money`], due dates in [`schedule`], allocation in [`allocation`].
+
+pub mod allocation;
+pub mod entry;
+pub mod money;
+pub mod schedule;
+
+pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};
+pub use entry::{post, Entry, EntryKind, ObligationKind, PaymentSource, Posted};
+pub use money::{Money, MoneyError};
+pub use schedule::{Frequency, Schedule, ScheduleError};
