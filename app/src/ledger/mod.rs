@@ -9,8 +9,10 @@ pub mod allocation;
 pub mod entry;
 pub mod money;
 pub mod schedule;
+pub mod statement;
 
 pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};
 pub use entry::{post, Entry, EntryKind, ObligationKind, PaymentSource, Posted};
 pub use money::{Money, MoneyError};
 pub use schedule::{Frequency, Schedule, ScheduleError};
+pub use statement::{Line, Month, ObligationTotal, Position, Statement};
