@@ -7,12 +7,16 @@
 
 pub mod allocation;
 pub mod entry;
+pub mod explain;
 pub mod money;
+pub mod projection;
 pub mod schedule;
 pub mod statement;
 
 pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};
 pub use entry::{post, Entry, EntryKind, ObligationKind, PaymentSource, Posted};
+pub use explain::{explain, Explained, Outcome, Reason};
 pub use money::{Money, MoneyError};
+pub use projection::{payoff, Payoff, PayoffError};
 pub use schedule::{Frequency, Schedule, ScheduleError};
 pub use statement::{Line, Month, ObligationTotal, Position, Statement};
