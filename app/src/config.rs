@@ -46,3 +46,18 @@ impl Localized {
         }
     }
 }
+
+/// How the ledger is read, set by agency policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerPolicy {
+    /// Support paid up to this many days after its due date is "timing" (money
+    /// in transit), not a missed payment.
+    pub grace_days: u32,
+}
+
+impl Default for LedgerPolicy {
+    fn default() -> Self {
+        Self { grace_days: 5 }
+    }
+}

@@ -1,2 +1,14 @@
 //! SeaORM entities of the portal. They follow the migrations in `migration/`:
 //! a table appears here in the same commit as the migration that creates it.
+//!
+//! Money columns are integer cents (`*_cents`); kinds, roles and statuses are
+//! the snake_case names the domain types in `app::ledger` parse. Ledger
+//! entries are append-only: the database refuses updates and deletes.
+
+pub mod case_participants;
+pub mod cases;
+pub mod children;
+pub mod ledger_entries;
+pub mod obligations;
+pub mod orders;
+pub mod people;

@@ -6,11 +6,13 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod m20261125_000001_case_ledger;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![Box::new(m20261125_000001_case_ledger::Migration)]
     }
 }

@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use app::config::Agency;
+use app::config::{Agency, LedgerPolicy};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -16,6 +18,7 @@ pub struct Config {
     pub site: Site,
     pub database: Database,
     pub agency: Agency,
+    pub ledger: LedgerPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -144,6 +147,12 @@ impl Config {
                 *field = value;
             }
         }
+        if let Some(value) = lookup("PORTAL_LEDGER_GRACE_DAYS") {
+            self.ledger.grace_days = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_LEDGER_GRACE_DAYS",
+                message: format!("`{value}` is not a whole number of days"),
+            })?;
+        }
         self.validate().map_err(|(key, message)| ConfigError::Env {
             name: env_name_of(key),
             message,
@@ -167,7 +176,31 @@ impl Config {
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));
         }
+        if self.agency.time_zone.parse::<Tz>().is_err() {
+            return Err((
+                "agency.time_zone",
+                format!(
+                    "`{}` is not an IANA time zone like America/Chicago",
+                    self.agency.time_zone
+                ),
+            ));
+        }
+        if self.ledger.grace_days > 31 {
+            return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
+        }
         Ok(())
+    }
+
+    /// The agency's time zone (validated when the configuration was read).
+    pub fn time_zone(&self) -> Tz {
+        self.agency.time_zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    /// Today's date where the agency is: due dates are calendar dates there.
+    pub fn today(&self) -> NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.time_zone())
+            .date_naive()
     }
 }
 
@@ -179,6 +212,7 @@ fn env_name_of(key: &str) -> &'static str {
         "agency.phone" => "PORTAL_AGENCY_PHONE",
         "agency.hours.en" => "PORTAL_AGENCY_HOURS",
         "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",
+        "ledger.grace_days" => "PORTAL_LEDGER_GRACE_DAYS",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }

@@ -6,6 +6,8 @@ pub mod db;
 pub mod headers;
 pub mod health;
 pub mod language;
+pub mod ledger;
+pub mod seed;
 pub mod serve;
 
 use std::sync::Arc;

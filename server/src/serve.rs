@@ -23,6 +23,9 @@ pub enum ServeError {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = db::connect(&config.database.url, config.database.max_connections).await?;
     db::migrate(&db).await?;
+    // Charges due while the server was down are posted on the first tick.
+    let accrual_config = config.clone();
+    crate::ledger::accrual::spawn_daily(db.clone(), move || accrual_config.today());
 
     let listener = TcpListener::bind(config.site.addr)
         .await

@@ -5,6 +5,7 @@
 //! says what they mean. Rules are documented where they live:
 //! rounding in [`money`], due dates in [`schedule`], allocation in [`allocation`].
 
+pub mod accrual;
 pub mod allocation;
 pub mod entry;
 pub mod explain;
@@ -13,6 +14,7 @@ pub mod projection;
 pub mod schedule;
 pub mod statement;
 
+pub use accrual::{charges_due, Due};
 pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};
 pub use entry::{post, Entry, EntryKind, ObligationKind, PaymentSource, Posted};
 pub use explain::{explain, Explained, Outcome, Reason};

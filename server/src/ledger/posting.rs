@@ -1,0 +1,224 @@
+//! Posting a payment, an adjustment, a reversal or a disbursement: checked,
+//! then appended in one transaction. Charges are accrual's alone.
+//!
+//! Every entry carries an idempotency key. Posting the same entry twice (a
+//! retried request, a re-sent import file) returns the first result; the same
+//! key on a different entry is refused.
+
+use app::ledger::{EntryKind, Money, Posted};
+use chrono::{NaiveDate, Utc};
+use entity::{cases, ledger_entries};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
+};
+use thiserror::Error;
+
+use super::store::{entry_from_row, kind_name, StoreError};
+
+/// Longest reference and note a caseworker can type.
+pub const MAX_REFERENCE: usize = 100;
+pub const MAX_NOTE: usize = 2_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub case_id: i32,
+    pub kind: EntryKind,
+    /// Positive; adjustments are signed; reversals carry zero.
+    pub amount: Money,
+    pub effective: NaiveDate,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub idempotency_key: String,
+    pub posted_by: Option<i32>,
+}
+
+#[derive(Debug, Error)]
+pub enum PostingError {
+    /// Bad input, about one field of the form.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: &'static str,
+    },
+    #[error("no case with id {0}")]
+    NoSuchCase(i32),
+    /// The key is already used by a different entry (id given).
+    #[error("idempotency key already used by entry {0} with different details")]
+    KeyConflict(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<DbErr> for PostingError {
+    fn from(error: DbErr) -> Self {
+        PostingError::Store(StoreError::Db(error))
+    }
+}
+
+fn invalid(field: &'static str, message: &'static str) -> PostingError {
+    PostingError::Invalid { field, message }
+}
+
+/// Appends `entry` to its case's ledger, or returns the entry already posted
+/// under its key. `today` is the agency's date: nothing is posted in the future.
+pub async fn post<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+    db: &C,
+    entry: NewEntry,
+    today: NaiveDate,
+) -> Result<Posted, PostingError> {
+    check_fields(&entry, today)?;
+    let txn = db.begin().await?;
+    if let Some(posted) = already_posted(&txn, &entry).await? {
+        return Ok(posted);
+    }
+    if cases::Entity::find_by_id(entry.case_id)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
+        return Err(PostingError::NoSuchCase(entry.case_id));
+    }
+    if let EntryKind::Reversal { reverses } = entry.kind {
+        check_reversible(&txn, entry.case_id, reverses).await?;
+    }
+
+    let row = ledger_entries::ActiveModel {
+        case_id: Set(entry.case_id),
+        kind: Set(kind_name(&entry.kind).into()),
+        amount_cents: Set(entry.amount.cents()),
+        effective_on: Set(entry.effective),
+        posted_at: Set(Utc::now()),
+        obligation_id: Set(None),
+        obligation_kind: Set(None),
+        source: Set(match entry.kind {
+            EntryKind::Payment { source } => Some(source.as_str().into()),
+            _ => None,
+        }),
+        reference: Set(entry.reference.clone()),
+        idempotency_key: Set(entry.idempotency_key.clone()),
+        reverses: Set(match entry.kind {
+            EntryKind::Reversal { reverses } => Some(reverses),
+            _ => None,
+        }),
+        note: Set(entry.note.clone()),
+        posted_by: Set(entry.posted_by),
+        ..Default::default()
+    };
+    match ledger_entries::Entity::insert(row).exec(&txn).await {
+        Ok(inserted) => {
+            txn.commit().await?;
+            Ok(Posted::New(inserted.last_insert_id))
+        }
+        // Someone posted the same key between our check and our insert.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            drop(txn);
+            let txn = db.begin().await?;
+            match already_posted(&txn, &entry).await? {
+                Some(posted) => Ok(posted),
+                None => Err(error.into()),
+            }
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn check_fields(entry: &NewEntry, today: NaiveDate) -> Result<(), PostingError> {
+    let key = entry.idempotency_key.trim();
+    if key.is_empty() || key.len() > 200 {
+        return Err(invalid("idempotency_key", "must be 1 to 200 characters"));
+    }
+    match entry.kind {
+        EntryKind::Charge { .. } => {
+            return Err(invalid("kind", "charges are posted by accrual only"))
+        }
+        EntryKind::Adjustment if entry.amount.is_zero() => {
+            return Err(invalid("amount", "an adjustment cannot be zero"))
+        }
+        EntryKind::Adjustment => {}
+        EntryKind::Reversal { .. } if !entry.amount.is_zero() => {
+            return Err(invalid(
+                "amount",
+                "a reversal takes the amount of the entry it cancels",
+            ))
+        }
+        EntryKind::Reversal { .. } => {}
+        EntryKind::Payment { .. }
+        | EntryKind::Disbursement
+        | EntryKind::Hold
+        | EntryKind::Release => {
+            if !entry.amount.is_positive() {
+                return Err(invalid("amount", "must be more than zero"));
+            }
+        }
+    }
+    if entry.effective > today {
+        return Err(invalid("effective", "cannot be in the future"));
+    }
+    if entry
+        .reference
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REFERENCE)
+    {
+        return Err(invalid("reference", "is longer than 100 characters"));
+    }
+    if entry
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE)
+    {
+        return Err(invalid("note", "is longer than 2,000 characters"));
+    }
+    Ok(())
+}
+
+/// The entry already stored under this key, if any: the same entry means
+/// "already posted", anything else is a conflict.
+async fn already_posted(
+    txn: &DatabaseTransaction,
+    entry: &NewEntry,
+) -> Result<Option<Posted>, PostingError> {
+    let Some(existing) = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::IdempotencyKey.eq(entry.idempotency_key.as_str()))
+        .one(txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let stored = entry_from_row(&existing)?;
+    let same = existing.case_id == entry.case_id
+        && stored.kind == entry.kind
+        && stored.amount == entry.amount
+        && stored.effective == entry.effective;
+    if same {
+        Ok(Some(Posted::AlreadyPosted(existing.id)))
+    } else {
+        Err(PostingError::KeyConflict(existing.id))
+    }
+}
+
+/// Only an entry of the same case that is not a reversal and not already
+/// reversed can be reversed.
+async fn check_reversible(
+    txn: &DatabaseTransaction,
+    case_id: i32,
+    target: i64,
+) -> Result<(), PostingError> {
+    let found = ledger_entries::Entity::find_by_id(target).one(txn).await?;
+    match found {
+        Some(original) if original.case_id == case_id => {
+            if original.kind == "reversal" {
+                return Err(invalid("reverses", "a reversal cannot itself be reversed"));
+            }
+            let reversed = ledger_entries::Entity::find()
+                .filter(ledger_entries::Column::Reverses.eq(target))
+                .one(txn)
+                .await?;
+            if reversed.is_some() {
+                return Err(invalid("reverses", "this entry is already reversed"));
+            }
+            Ok(())
+        }
+        _ => Err(invalid("reverses", "no such entry on this case")),
+    }
+}

@@ -1,0 +1,361 @@
+//! The ledger on the server: accrual, posting, idempotency, reversals, the
+//! append-only rule and the demo data, on SQLite and on PostgreSQL.
+
+mod support;
+
+use app::ledger::{
+    Allocation, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Posted, Schedule,
+};
+use chrono::NaiveDate;
+use entity::ledger_entries;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+use server::ledger::{accrue, case_entries, post, NewEntry, PostingError};
+use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS};
+use server::seed::records::{self, NewCase, NewOrder, Terms};
+use support::TestDb;
+
+on_both_databases!(
+    accrual_posts_each_due_date_once_and_catches_up,
+    a_payment_is_posted_once_whatever_the_retries,
+    bad_input_is_refused_at_its_field_and_nothing_is_stored,
+    a_reversal_cancels_a_payment_once,
+    the_database_refuses_to_change_or_delete_an_entry,
+    the_demo_tells_its_stories_and_is_written_once,
+);
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
+}
+
+fn dollars(amount: i64) -> Money {
+    Money::from_cents(amount * 100)
+}
+
+/// A case with a $400 monthly order from Jan 1, 2024; returns its id.
+async fn case_with_monthly_order(db: &DatabaseConnection, number: &str) -> i32 {
+    let paying = records::person(db, "Pat Payer")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let receiving = records::person(db, "Robin Receiver")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let case_id = records::case(
+        db,
+        NewCase {
+            case_number: number,
+            office: "Test office",
+            caseworker: None,
+            opened_on: date(2024, 1, 1),
+            paying,
+            receiving,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    records::child(db, case_id, "Kid", date(2020, 1, 1), date(2038, 1, 1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let monthly = Schedule::new(Frequency::Monthly, 1).unwrap_or_else(|e| panic!("{e}"));
+    records::order(
+        db,
+        NewOrder {
+            case_id,
+            source: "court",
+            reference: "T-1",
+            effective_on: date(2024, 1, 1),
+            ends_on: None,
+            terms: &[Terms {
+                kind: ObligationKind::ChildSupport,
+                amount: dollars(400),
+                schedule: monthly,
+            }],
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    case_id
+}
+
+fn payment(case_id: i32, amount: i64, on: NaiveDate, key: &str) -> NewEntry {
+    NewEntry {
+        case_id,
+        kind: EntryKind::Payment {
+            source: PaymentSource::Direct,
+        },
+        amount: dollars(amount),
+        effective: on,
+        reference: Some("check 1001".into()),
+        note: None,
+        idempotency_key: key.into(),
+        posted_by: None,
+    }
+}
+
+async fn entry_count(db: &DatabaseConnection) -> u64 {
+    ledger_entries::Entity::find()
+        .count(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn balance(db: &DatabaseConnection, case_id: i32, on: NaiveDate) -> Money {
+    let entries = case_entries(db, case_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    Allocation::replay(&entries, on).balance()
+}
+
+async fn accrual_posts_each_due_date_once_and_catches_up(test: TestDb) {
+    let db = &test.db;
+    let case_id = case_with_monthly_order(db, "T-ACCRUE").await;
+
+    let first = accrue(db, date(2024, 3, 15))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.charges_posted, 3, "Jan, Feb, Mar");
+    let again = accrue(db, date(2024, 3, 31))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.charges_posted, 0, "running twice posts nothing new");
+
+    // The server was down from March to June: the next run catches up.
+    let later = accrue(db, date(2024, 6, 2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(later.charges_posted, 3, "Apr, May, Jun");
+    assert_eq!(balance(db, case_id, date(2024, 6, 2)).await, dollars(2_400));
+    let entries = case_entries(db, case_id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(entries.iter().all(|e| e.key.starts_with("charge:")));
+}
+
+async fn a_payment_is_posted_once_whatever_the_retries(test: TestDb) {
+    let db = &test.db;
+    let case_id = case_with_monthly_order(db, "T-IDEM").await;
+    let today = date(2024, 2, 10);
+    accrue(db, today).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let sent = payment(case_id, 250, date(2024, 2, 5), "portal:abc-123");
+    let first = post(db, sent.clone(), today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Posted::New(id) = first else {
+        panic!("expected a new entry, got {first:?}")
+    };
+    let retried = post(db, sent.clone(), today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(retried, Posted::AlreadyPosted(id));
+
+    let different = NewEntry {
+        amount: dollars(260),
+        ..sent
+    };
+    match post(db, different, today).await {
+        Err(PostingError::KeyConflict(existing)) => assert_eq!(existing, id),
+        other => panic!("expected a key conflict, got {other:?}"),
+    }
+    assert_eq!(entry_count(db).await, 3, "two charges and one payment");
+    assert_eq!(balance(db, case_id, today).await, dollars(550));
+}
+
+async fn bad_input_is_refused_at_its_field_and_nothing_is_stored(test: TestDb) {
+    let db = &test.db;
+    let case_id = case_with_monthly_order(db, "T-BAD").await;
+    let today = date(2024, 2, 10);
+    let before = entry_count(db).await;
+
+    let cases = [
+        (payment(case_id, 0, today, "k1"), "amount"),
+        (payment(case_id, 100, date(2024, 2, 11), "k2"), "effective"),
+        (payment(case_id, 100, today, "  "), "idempotency_key"),
+        (
+            NewEntry {
+                reference: Some("x".repeat(101)),
+                ..payment(case_id, 100, today, "k3")
+            },
+            "reference",
+        ),
+        (
+            NewEntry {
+                kind: EntryKind::Charge {
+                    obligation: ObligationKind::ChildSupport,
+                },
+                ..payment(case_id, 100, today, "k4")
+            },
+            "kind",
+        ),
+        (
+            NewEntry {
+                kind: EntryKind::Adjustment,
+                amount: Money::ZERO,
+                ..payment(case_id, 100, today, "k5")
+            },
+            "amount",
+        ),
+    ];
+    for (entry, expected) in cases {
+        match post(db, entry, today).await {
+            Err(PostingError::Invalid { field, .. }) => assert_eq!(field, expected),
+            other => panic!("expected {expected} to be refused, got {other:?}"),
+        }
+    }
+    match post(db, payment(99_999, 100, today, "k6"), today).await {
+        Err(PostingError::NoSuchCase(99_999)) => {}
+        other => panic!("expected no such case, got {other:?}"),
+    }
+    assert_eq!(entry_count(db).await, before, "nothing half-written");
+}
+
+async fn a_reversal_cancels_a_payment_once(test: TestDb) {
+    let db = &test.db;
+    let case_id = case_with_monthly_order(db, "T-REV").await;
+    let other_case = case_with_monthly_order(db, "T-OTHER").await;
+    let today = date(2024, 1, 31);
+    accrue(db, today).await.unwrap_or_else(|e| panic!("{e}"));
+
+    let Ok(Posted::New(paid)) =
+        post(db, payment(case_id, 400, date(2024, 1, 3), "chk"), today).await
+    else {
+        panic!("payment not posted")
+    };
+    assert_eq!(balance(db, case_id, today).await, Money::ZERO);
+
+    let reversal = |key: &str, case_id: i32| NewEntry {
+        case_id,
+        kind: EntryKind::Reversal { reverses: paid },
+        amount: Money::ZERO,
+        effective: date(2024, 1, 10),
+        reference: None,
+        note: Some("Returned check".into()),
+        idempotency_key: key.into(),
+        posted_by: None,
+    };
+    match post(db, reversal("rev-other", other_case), today).await {
+        Err(PostingError::Invalid {
+            field: "reverses", ..
+        }) => {}
+        other => panic!("a case cannot reverse another case's entry: {other:?}"),
+    }
+    let posted = post(db, reversal("rev-1", case_id), today).await;
+    assert!(matches!(posted, Ok(Posted::New(_))), "{posted:?}");
+    assert_eq!(
+        balance(db, case_id, today).await,
+        dollars(400),
+        "owed again"
+    );
+    match post(db, reversal("rev-2", case_id), today).await {
+        Err(PostingError::Invalid {
+            field: "reverses", ..
+        }) => {}
+        other => panic!("an entry is reversed at most once: {other:?}"),
+    }
+}
+
+async fn the_database_refuses_to_change_or_delete_an_entry(test: TestDb) {
+    let db = &test.db;
+    case_with_monthly_order(db, "T-APPEND").await;
+    accrue(db, date(2024, 2, 1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = entry_count(db).await;
+    for statement in [
+        "UPDATE ledger_entries SET amount_cents = 1",
+        "DELETE FROM ledger_entries",
+    ] {
+        let refused = db.execute_unprepared(statement).await;
+        let message = format!("{refused:?}");
+        assert!(
+            message.contains("append-only"),
+            "{statement} must be refused, got {message}"
+        );
+    }
+    assert_eq!(entry_count(db).await, before);
+}
+
+async fn the_demo_tells_its_stories_and_is_written_once(test: TestDb) {
+    let db = &test.db;
+    let today = date(2026, 11, 24);
+    let written = demo::seed(db, today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let DemoOutcome::Written { entries } = written else {
+        panic!("expected the demo to be written, got {written:?}")
+    };
+    assert!(entries > 2_000, "years of history: {entries} entries");
+    assert_eq!(entry_count(db).await, entries);
+    assert_eq!(
+        demo::seed(db, today)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        DemoOutcome::AlreadyThere
+    );
+
+    let ids: Vec<(i32, String)> = entity::cases::Entity::find()
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|c| (c.id, c.case_number))
+        .collect();
+    let id_of = |number: &str| {
+        ids.iter()
+            .find(|(_, n)| n == number)
+            .map(|(id, _)| *id)
+            .unwrap_or_else(|| panic!("{number} missing"))
+    };
+    let state = |entries: &[app::ledger::Entry]| Allocation::replay(entries, today);
+
+    let on_time = case_entries(db, id_of(CASE_NUMBERS[0]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let on_time = state(&on_time);
+    assert!(
+        on_time.past_due_split(5).overdue.is_zero(),
+        "nothing overdue beyond timing"
+    );
+
+    let behind = case_entries(db, id_of(CASE_NUMBERS[1]))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        behind
+            .iter()
+            .any(|e| matches!(e.kind, EntryKind::Reversal { .. })),
+        "returned check"
+    );
+    assert!(
+        behind.iter().any(|e| e.kind
+            == EntryKind::Payment {
+                source: PaymentSource::TaxIntercept
+            }),
+        "tax intercept"
+    );
+    let behind = state(&behind);
+    assert!(
+        behind.past_due() > dollars(5_000),
+        "arrears grew: {}",
+        behind.past_due()
+    );
+
+    let two_roles = entity::case_participants::Entity::find()
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let person_roles = |person: i32| {
+        let mut roles: Vec<&str> = two_roles
+            .iter()
+            .filter(|p| p.person_id == person)
+            .map(|p| p.role.as_str())
+            .collect();
+        roles.sort_unstable();
+        roles
+    };
+    assert!(
+        two_roles
+            .iter()
+            .any(|p| person_roles(p.person_id) == ["paying", "receiving"]),
+        "one person pays in one case and receives in another"
+    );
+}
