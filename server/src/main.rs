@@ -3,13 +3,18 @@
 //! ```text
 //! server [--config Leptos.toml] [serve]   migrate, then serve (default)
 //! server [--config Leptos.toml] migrate   bring the database schema up to date
+//! server seed --demo                      the demo cases (once; not in production)
+//! server seed --cases N [--seed S]        a large random caseload (not in production)
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use server::config::Config;
+use indicatif::{ProgressBar, ProgressStyle};
+use server::config::{Config, Environment};
+use server::seed::demo::DemoOutcome;
+use server::seed::SeedError;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -33,6 +38,21 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Write demo or generated data (refused in production).
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SeedArgs {
+    /// The demo cases, with years of history (skipped when already there).
+    #[arg(long, required_unless_present = "cases")]
+    demo: bool,
+    /// This many random cases, with histories of 6 months to 5 years.
+    #[arg(long, value_name = "N")]
+    cases: Option<u32>,
+    /// Seed of the random caseload: the same seed gives the same cases.
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "cases")]
+    seed: u64,
 }
 
 fn main() -> ExitCode {
@@ -58,8 +78,9 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => server::serve::serve(config).await,
-            Command::Migrate => migrate(config).await,
+            Command::Serve => server::serve::serve(config).await.map_err(Into::into),
+            Command::Migrate => migrate(config).await.map_err(Into::into),
+            Command::Seed(args) => seed(config, args).await,
         }
     });
     match outcome {
@@ -72,6 +93,35 @@ async fn migrate(config: Config) -> Result<(), server::serve::ServeError> {
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
     println!("database is up to date");
+    Ok(())
+}
+
+async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::Error>> {
+    if config.site.environment == Environment::Production {
+        return Err(SeedError::Production.into());
+    }
+    let db = server::db::connect(&config.database.url, 2).await?;
+    server::db::migrate(&db).await?;
+    let today = config.today();
+    if args.demo {
+        match server::seed::demo::seed(&db, today).await? {
+            DemoOutcome::Written { entries } => println!(
+                "demo data written: {} cases, {entries} ledger entries",
+                server::seed::demo::CASE_NUMBERS.len()
+            ),
+            DemoOutcome::AlreadyThere => println!("demo data already there: nothing to do"),
+        }
+    }
+    if let Some(cases) = args.cases {
+        let progress = ProgressBar::new(u64::from(cases)).with_style(ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} cases · {per_sec} · {elapsed} elapsed, about {eta} left",
+        )?);
+        let report = server::seed::caseload::seed(&db, cases, args.seed, today, &progress).await?;
+        println!(
+            "{} cases and {} ledger entries written in {:.1?}",
+            report.cases, report.entries, report.elapsed
+        );
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use entity::ledger_entries;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use server::ledger::{accrue, case_entries, post, NewEntry, PostingError};
+use server::seed::caseload;
 use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS};
 use server::seed::records::{self, NewCase, NewOrder, Terms};
 use support::TestDb;
@@ -21,6 +22,7 @@ on_both_databases!(
     a_reversal_cancels_a_payment_once,
     the_database_refuses_to_change_or_delete_an_entry,
     the_demo_tells_its_stories_and_is_written_once,
+    a_generated_caseload_is_deterministic_and_fully_accrued,
 );
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -358,4 +360,77 @@ async fn the_demo_tells_its_stories_and_is_written_once(test: TestDb) {
             .any(|p| person_roles(p.person_id) == ["paying", "receiving"]),
         "one person pays in one case and receives in another"
     );
+}
+
+async fn generated_entries(
+    db: &DatabaseConnection,
+    case_number: &str,
+) -> Vec<(String, i64, NaiveDate, String)> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let case = entity::cases::Entity::find()
+        .filter(entity::cases::Column::CaseNumber.eq(case_number))
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("{case_number} missing"));
+    ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::CaseId.eq(case.id))
+        .order_by_asc(ledger_entries::Column::Id)
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|e| {
+            (
+                e.kind,
+                e.amount_cents,
+                e.effective_on,
+                e.source.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+async fn a_generated_caseload_is_deterministic_and_fully_accrued(test: TestDb) {
+    let db = &test.db;
+    let today = date(2026, 11, 24);
+    let hidden = indicatif::ProgressBar::hidden();
+    // Something already there: generated ids must start after it.
+    case_with_monthly_order(db, "T-BEFORE").await;
+
+    let report = caseload::seed(db, 40, 11, today, &hidden)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.cases, 40);
+    assert!(
+        report.entries > 40 * 20,
+        "histories: {} entries",
+        report.entries
+    );
+    let accrued = accrue(db, today).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        accrued.charges_posted, 35,
+        "only the hand-made case had charges to post (Jan 2024 to Nov 2026)"
+    );
+
+    let again = support::sqlite().await;
+    caseload::seed(&again.db, 40, 11, today, &hidden)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for n in ["GEN-11-0000001", "GEN-11-0000017", "GEN-11-0000040"] {
+        assert_eq!(
+            generated_entries(db, n).await,
+            generated_entries(&again.db, n).await,
+            "{n}"
+        );
+    }
+    assert!(
+        caseload::seed(db, 5, 11, today, &hidden).await.is_err(),
+        "a used seed is refused"
+    );
+
+    // The database's own ids continue after the generated ones.
+    let case_id = case_with_monthly_order(db, "T-AFTER").await;
+    let posted = post(db, payment(case_id, 10, today, "after-seed"), today).await;
+    assert!(matches!(posted, Ok(Posted::New(_))), "{posted:?}");
 }
