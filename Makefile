@@ -7,12 +7,13 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SERVER := $(TARGET_DIR)/release/server
 
-.PHONY: help setup build run test fmt
+.PHONY: help setup build run test bench fmt
 
 help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
 	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
 	@echo "make build  release build only (server + wasm bundle + css)"
+	@echo "make bench  performance budgets (criterion): statement of a 20-year weekly case"
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +28,9 @@ run: build
 test:
 	@scripts/setup.sh --test
 	@scripts/test.sh
+
+bench:
+	cargo bench -p app --bench statement
 
 fmt:
 	cargo fmt --all
