@@ -23,6 +23,7 @@ build: setup
 
 run: build
 	@mkdir -p data
+	$(SERVER) seed --demo --if-empty
 	$(SERVER) serve
 
 test:

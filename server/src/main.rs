@@ -47,6 +47,9 @@ struct SeedArgs {
     /// The demo cases, with years of history (skipped when already there).
     #[arg(long, required_unless_present = "cases")]
     demo: bool,
+    /// With --demo: only into a database without any case (`make run`).
+    #[arg(long, requires = "demo")]
+    if_empty: bool,
     /// This many random cases, with histories of 6 months to 5 years.
     #[arg(long, value_name = "N")]
     cases: Option<u32>,
@@ -103,7 +106,16 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
     let db = server::db::connect(&config.database.url, 2).await?;
     server::db::migrate(&db).await?;
     let today = config.today();
-    if args.demo {
+    let has_cases = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::cases::Entity::find()
+            .count(&db)
+            .await
+            .map(|n| n > 0)
+    };
+    if args.demo && args.if_empty && has_cases().await? {
+        println!("the database already has cases: demo data not added");
+    } else if args.demo {
         match server::seed::demo::seed(&db, today).await? {
             DemoOutcome::Written { entries } => println!(
                 "demo data written: {} cases, {entries} ledger entries",

@@ -85,7 +85,7 @@ pub fn charges_due(orders: &[Order], emancipations: &[NaiveDate], through: Naive
             );
         }
     }
-    due.sort_by(|a, b| (a.on, a.obligation).cmp(&(b.on, b.obligation)));
+    due.sort_by_key(|d| (d.on, d.obligation));
     due
 }
 

@@ -2,7 +2,7 @@
 //! did and the running balance, a summary per month, and totals per
 //! obligation. Derived from the entries every time; never stored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -149,24 +149,27 @@ impl Epochs {
             .iter()
             .find(|(valid_until, _)| *valid_until >= day)
             .map_or_else(|| self.last(), |(_, state)| state);
-        let mut paid: BTreeMap<i64, Money> = BTreeMap::new();
-        let mut used: BTreeMap<i64, Money> = BTreeMap::new();
-        for application in state.applications.iter().filter(|a| a.on <= day) {
-            *paid.entry(application.debt).or_default() += application.amount;
-            *used.entry(application.credit).or_default() += application.amount;
-        }
+        // Every application on or before `day` paid a debt due by then from
+        // a credit received by then, so the balance is simply what fell due
+        // minus what came in; only past-due needs to know which debt was paid.
+        let due_of: HashMap<i64, NaiveDate> =
+            state.debts.iter().map(|d| (d.entry, d.due)).collect();
         let mut position = Position::default();
         for debt in state.debts.iter().filter(|d| d.due <= day) {
-            let unpaid = debt.amount - paid.get(&debt.entry).copied().unwrap_or_default();
-            position.balance += unpaid;
+            position.balance += debt.amount;
             if debt.due < day {
-                position.past_due += unpaid;
+                position.past_due += debt.amount;
             }
         }
         for credit in state.credits.iter().filter(|c| c.received <= day) {
-            let left = credit.amount - used.get(&credit.entry).copied().unwrap_or_default();
-            position.credit += left;
-            position.balance -= left;
+            position.balance -= credit.amount;
+            position.credit += credit.amount;
+        }
+        for application in state.applications.iter().filter(|a| a.on <= day) {
+            position.credit -= application.amount;
+            if due_of.get(&application.debt).is_some_and(|due| *due < day) {
+                position.past_due -= application.amount;
+            }
         }
         position
     }
@@ -194,6 +197,18 @@ fn lines(
         ))
     });
 
+    // What each entry paid, by bucket: as the credit (a payment) for current
+    // and past-due support, as the debt (a charge) for what credit paid.
+    let mut paid_by: HashMap<(Bucket, i64), Money> = HashMap::new();
+    for a in &state.applications {
+        let entry = if a.bucket == Bucket::FromCredit {
+            a.debt
+        } else {
+            a.credit
+        };
+        *paid_by.entry((a.bucket, entry)).or_default() += a.amount;
+    }
+
     let mut running = opening;
     shown
         .into_iter()
@@ -206,20 +221,11 @@ fn lines(
                 _ => entry.balance_effect(),
             };
             running += effect;
-            let applied = |bucket: Bucket, as_credit: bool| -> Money {
-                state
-                    .applications
-                    .iter()
-                    .filter(|a| a.bucket == bucket)
-                    .filter(|a| {
-                        if as_credit {
-                            a.credit == entry.id
-                        } else {
-                            a.debt == entry.id
-                        }
-                    })
-                    .map(|a| a.amount)
-                    .sum()
+            let applied = |bucket: Bucket| {
+                paid_by
+                    .get(&(bucket, entry.id))
+                    .copied()
+                    .unwrap_or_default()
             };
             let reversed = state.reversed.contains(&entry.id);
             let received =
@@ -228,10 +234,8 @@ fn lines(
                 } else {
                     Money::ZERO
                 };
-            let (paid_current, paid_past_due) = (
-                applied(Bucket::Current, true),
-                applied(Bucket::PastDue, true),
-            );
+            let (paid_current, paid_past_due) =
+                (applied(Bucket::Current), applied(Bucket::PastDue));
             let to_credit = if reversed || received.is_zero() {
                 Money::ZERO
             } else {
@@ -250,7 +254,7 @@ fn lines(
                 paid_current,
                 paid_past_due,
                 to_credit,
-                paid_from_credit: applied(Bucket::FromCredit, false),
+                paid_from_credit: applied(Bucket::FromCredit),
                 running_balance: running,
                 reversed,
             }
@@ -259,21 +263,31 @@ fn lines(
 }
 
 fn months(lines: &[Line], epochs: &Epochs, from: NaiveDate, to: NaiveDate) -> Vec<Month> {
+    // Lines are in date order: each month takes the next run of them.
+    let mut rest = lines;
     let mut months = Vec::new();
     let mut first = from.with_day(1).unwrap_or(from);
     while first <= to {
         let next = first.checked_add_months(Months::new(1)).unwrap_or(to);
         let last = next.pred_opt().unwrap_or(next).min(to);
-        let inside = |line: &&Line| line.date >= first && line.date < next && !line.reversed;
-        let sum = |f: fn(&Line) -> Money| lines.iter().filter(inside).map(f).sum::<Money>();
-        months.push(Month {
+        let count = rest.iter().take_while(|line| line.date < next).count();
+        let (inside, later) = rest.split_at(count);
+        rest = later;
+        let mut month = Month {
             month: first,
-            due: sum(|l| l.due),
-            received: sum(|l| l.received),
-            paid_current: sum(|l| l.paid_current),
-            paid_past_due: sum(|l| l.paid_past_due),
+            due: Money::ZERO,
+            received: Money::ZERO,
+            paid_current: Money::ZERO,
+            paid_past_due: Money::ZERO,
             closing: epochs.position(last),
-        });
+        };
+        for line in inside.iter().filter(|line| !line.reversed) {
+            month.due += line.due;
+            month.received += line.received;
+            month.paid_current += line.paid_current;
+            month.paid_past_due += line.paid_past_due;
+        }
+        months.push(month);
         if next <= first {
             break;
         }
