@@ -6,8 +6,11 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 SERVER := $(TARGET_DIR)/release/server
+# Written after each release build; `make run` rebuilds only if a source is newer.
+STAMP := target/site/.built
+SOURCES := app frontend server entity migration style public Cargo.toml Cargo.lock
 
-.PHONY: help setup build run test bench fmt
+.PHONY: help setup build build-if-changed run test bench fmt
 
 help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
@@ -20,8 +23,15 @@ setup:
 
 build: setup
 	cargo leptos build --release
+	@touch $(STAMP)
 
-run: build
+build-if-changed: setup
+	@if [ ! -x "$(SERVER)" ] || [ ! -f $(STAMP) ] || \
+	    [ -n "$$(find $(SOURCES) -newer $(STAMP) -print -quit)" ]; then \
+	  $(MAKE) --no-print-directory build; \
+	else echo "release build is up to date"; fi
+
+run: build-if-changed
 	@mkdir -p data
 	$(SERVER) seed --demo --if-empty
 	$(SERVER) serve
