@@ -89,38 +89,9 @@ pub struct Allocation {
 impl Allocation {
     /// Replays every entry effective on or before `as_of`.
     pub fn replay(entries: &[Entry], as_of: NaiveDate) -> Self {
-        let counted: Vec<&Entry> = entries.iter().filter(|e| e.effective <= as_of).collect();
-        let reversed: BTreeSet<i64> = counted
-            .iter()
-            .filter_map(|e| match e.kind {
-                EntryKind::Reversal { reverses } => Some(reverses),
-                _ => None,
-            })
-            .collect();
-
-        let mut events: Vec<(&Entry, Role)> = counted
-            .into_iter()
-            .filter(|e| !reversed.contains(&e.id))
-            .filter_map(|e| Role::of(e).map(|role| (e, role)))
-            .collect();
-        events.sort_by(|(a, ra), (b, rb)| {
-            (a.effective, *ra, &a.key, a.id).cmp(&(b.effective, *rb, &b.key, b.id))
-        });
-
-        let mut replay = Replay::default();
-        for (entry, role) in events {
-            match role {
-                Role::Debt => replay.owe(entry),
-                Role::Credit => replay.pay(entry),
-            }
-        }
-        Allocation {
-            as_of,
-            debts: replay.debts,
-            credits: replay.credits,
-            applications: replay.applications,
-            reversed,
-        }
+        let mut walk = Walk::new(entries, as_of);
+        walk.advance_to(as_of);
+        walk.finish()
     }
 
     /// What the paying parent owes (negative: the case is in credit).
@@ -173,6 +144,14 @@ impl PastDue {
     }
 }
 
+/// The order entries are replayed and shown in: by date; on the same day what
+/// is owed first, then what pays or does nothing to it; then by key, never by
+/// posting order.
+fn replay_key(entry: &Entry) -> (NaiveDate, bool, &str, i64) {
+    let pays_or_other = !entry.balance_effect().is_positive();
+    (entry.effective, pays_or_other, entry.key.as_str(), entry.id)
+}
+
 /// Same-day order: what is owed first, then what pays it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Role {
@@ -197,8 +176,18 @@ struct Replay {
     debts: Vec<Debt>,
     credits: Vec<Credit>,
     applications: Vec<Application>,
+    /// (credit index, debt index) of each application, to undo it.
+    applied: Vec<(usize, usize)>,
+    /// Running sums, so a position is read without summing every debt.
+    owed: Money,
+    received: Money,
+    paid: Money,
     /// Every debt before this index is paid in full.
     oldest_unpaid: usize,
+    /// Skip list over paid debts: `skip[i]` leads, after a few hops, to the
+    /// first unpaid debt at or after `i` (or `debts.len()`). Keeps paying
+    /// past-due support linear when old arrears sit among paid months.
+    skip: Vec<usize>,
     /// Credits with money left, oldest first.
     pool: VecDeque<usize>,
 }
@@ -218,6 +207,8 @@ impl Replay {
             settled_on: None,
         });
         let debt = self.debts.len() - 1;
+        self.skip.push(debt);
+        self.owed += entry.amount;
         while let Some(&credit) = self.pool.front() {
             self.apply(credit, debt, entry.effective, Bucket::FromCredit);
             if self.credits[credit].unapplied.is_zero() {
@@ -239,26 +230,24 @@ impl Replay {
             unapplied: entry.amount.abs(),
         });
         let credit = self.credits.len() - 1;
+        self.received += entry.amount.abs();
 
-        // 1. Current support: charges due this month, found from the newest back.
+        // 1. Current support: charges due this month (debts are in due order).
         let month_starts = received.with_day(1).unwrap_or(received);
-        let current_from = self.debts[self.oldest_unpaid..]
-            .iter()
-            .rposition(|d| d.due < month_starts)
-            .map_or(self.oldest_unpaid, |i| self.oldest_unpaid + i + 1);
-        for debt in current_from..self.debts.len() {
-            if self.credits[credit].unapplied.is_zero() {
-                break;
-            }
+        let current_from = self.oldest_unpaid
+            + self.debts[self.oldest_unpaid..].partition_point(|d| d.due < month_starts);
+        let mut debt = self.unpaid_from(current_from);
+        while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
             if self.debts[debt].obligation.is_some() {
                 self.apply(credit, debt, received, Bucket::Current);
             }
+            debt = self.unpaid_from(debt + 1);
         }
         // 2. Past-due support, oldest first.
-        let mut debt = self.oldest_unpaid;
+        let mut debt = self.unpaid_from(self.oldest_unpaid);
         while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
             self.apply(credit, debt, received, Bucket::PastDue);
-            debt += 1;
+            debt = self.unpaid_from(debt + 1);
         }
         // 3. The rest is a credit.
         if !self.credits[credit].unapplied.is_zero() {
@@ -275,6 +264,8 @@ impl Replay {
             return;
         }
         self.credits[credit].unapplied -= amount;
+        self.paid += amount;
+        self.applied.push((credit, debt));
         let owed = &mut self.debts[debt];
         owed.paid += amount;
         if owed.unpaid().is_zero() {
@@ -289,6 +280,30 @@ impl Replay {
         });
     }
 
+    /// The first unpaid debt at or after `from`, or `debts.len()`.
+    fn unpaid_from(&mut self, from: usize) -> usize {
+        let mut at = from;
+        while at < self.debts.len() && self.debts[at].unpaid().is_zero() {
+            at = if self.skip[at] > at {
+                self.skip[at]
+            } else {
+                at + 1
+            };
+        }
+        // Path compression: everything walked over now points at `at`.
+        let mut walk = from;
+        while walk < at {
+            let next = if self.skip[walk] > walk {
+                self.skip[walk]
+            } else {
+                walk + 1
+            };
+            self.skip[walk] = at;
+            walk = next;
+        }
+        at
+    }
+
     fn advance_oldest_unpaid(&mut self) {
         while self
             .debts
@@ -296,6 +311,183 @@ impl Replay {
             .is_some_and(|d| d.unpaid().is_zero())
         {
             self.oldest_unpaid += 1;
+        }
+    }
+}
+
+/// A replay that moves forward day by day and can take a reversal into
+/// account on the day it happens: the reversed entry is taken out of history
+/// by undoing everything from its date and replaying again without it. A
+/// statement reads each month's closing from one walk this way, instead of
+/// replaying the whole case again for every reversal.
+pub(crate) struct Walk<'a> {
+    /// Every entry up to the walk's last day, in replay order.
+    in_order: Vec<&'a Entry>,
+    /// Entries that owe or pay, in replay order.
+    events: Vec<(&'a Entry, Role)>,
+    /// (day, entry it cancels) of each reversal, by day.
+    reversals: Vec<(NaiveDate, i64)>,
+    next_reversal: usize,
+    reversed: BTreeSet<i64>,
+    /// Next event to replay.
+    next: usize,
+    /// Sizes of (debts, credits, applications) before each replayed event.
+    marks: Vec<(usize, usize, usize)>,
+    replay: Replay,
+    day: NaiveDate,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk over the entries effective up to `until`, before its first day.
+    pub(crate) fn new(entries: &'a [Entry], until: NaiveDate) -> Self {
+        let mut keyed: Vec<_> = entries
+            .iter()
+            .filter(|e| e.effective <= until)
+            .map(|e| (replay_key(e), e))
+            .collect();
+        // Keys end with the id, so they are unique: an unstable sort is exact.
+        keyed.sort_unstable_by_key(|(key, _)| *key);
+        let in_order: Vec<&Entry> = keyed.into_iter().map(|(_, e)| e).collect();
+        let events = in_order
+            .iter()
+            .filter_map(|e| Role::of(e).map(|role| (*e, role)))
+            .collect();
+        let mut reversals: Vec<(NaiveDate, i64)> = entries
+            .iter()
+            .filter(|e| e.effective <= until)
+            .filter_map(|e| match e.kind {
+                EntryKind::Reversal { reverses } => Some((e.effective, reverses)),
+                _ => None,
+            })
+            .collect();
+        reversals.sort_unstable();
+        Walk {
+            marks: Vec::with_capacity(in_order.len()),
+            in_order,
+            events,
+            reversals,
+            next_reversal: 0,
+            reversed: BTreeSet::new(),
+            next: 0,
+            replay: Replay::default(),
+            day: NaiveDate::MIN,
+        }
+    }
+
+    /// Replays through the end of `day` (days must not go backwards).
+    pub(crate) fn advance_to(&mut self, day: NaiveDate) {
+        self.day = day;
+        let mut rewind_to = self.next;
+        while let Some(&(on, target)) = self.reversals.get(self.next_reversal) {
+            if on > day {
+                break;
+            }
+            self.next_reversal += 1;
+            if self.reversed.insert(target) {
+                if let Some(at) = self.events[..self.next]
+                    .iter()
+                    .position(|(e, _)| e.id == target)
+                {
+                    rewind_to = rewind_to.min(at);
+                }
+            }
+        }
+        if rewind_to < self.next {
+            self.rewind(rewind_to);
+        }
+        while let Some(&(entry, role)) = self.events.get(self.next) {
+            if entry.effective > day {
+                break;
+            }
+            let replay = &self.replay;
+            self.marks.push((
+                replay.debts.len(),
+                replay.credits.len(),
+                replay.applications.len(),
+            ));
+            self.next += 1;
+            if self.reversed.contains(&entry.id) {
+                continue;
+            }
+            match role {
+                Role::Debt => self.replay.owe(entry),
+                Role::Credit => self.replay.pay(entry),
+            }
+        }
+    }
+
+    /// Undoes every event from `event` on, as if they had not been replayed.
+    fn rewind(&mut self, event: usize) {
+        let (debts, credits, applications) = self.marks[event];
+        let replay = &mut self.replay;
+        while replay.applications.len() > applications {
+            let (Some(application), Some((credit, debt))) =
+                (replay.applications.pop(), replay.applied.pop())
+            else {
+                break;
+            };
+            replay.credits[credit].unapplied += application.amount;
+            replay.debts[debt].paid -= application.amount;
+            replay.debts[debt].settled_on = None;
+            replay.paid -= application.amount;
+        }
+        for debt in replay.debts.drain(debts..) {
+            replay.owed -= debt.amount;
+        }
+        for credit in replay.credits.drain(credits..) {
+            replay.received -= credit.amount;
+        }
+        replay.skip.truncate(debts);
+        for (i, skip) in replay.skip.iter_mut().enumerate() {
+            *skip = i;
+        }
+        replay.oldest_unpaid = 0;
+        replay.advance_oldest_unpaid();
+        replay.pool = (0..replay.credits.len())
+            .filter(|c| !replay.credits[*c].unapplied.is_zero())
+            .collect();
+        self.marks.truncate(event);
+        self.next = event;
+    }
+
+    /// (balance, past-due, credit) at the end of the day walked to.
+    pub(crate) fn position(&self) -> (Money, Money, Money) {
+        let replay = &self.replay;
+        let unpaid = replay.owed - replay.paid;
+        let due_today: Money = replay
+            .debts
+            .iter()
+            .rev()
+            .take_while(|d| d.due >= self.day)
+            .map(Debt::unpaid)
+            .sum();
+        (
+            replay.owed - replay.received,
+            unpaid - due_today,
+            replay.received - replay.paid,
+        )
+    }
+
+    /// The allocation at the day walked to, and every entry in replay order.
+    pub(crate) fn finish_in_order(self) -> (Allocation, Vec<&'a Entry>) {
+        let in_order = self.in_order;
+        let allocation = Allocation {
+            as_of: self.day,
+            debts: self.replay.debts,
+            credits: self.replay.credits,
+            applications: self.replay.applications,
+            reversed: self.reversed,
+        };
+        (allocation, in_order)
+    }
+
+    pub(crate) fn finish(self) -> Allocation {
+        Allocation {
+            as_of: self.day,
+            debts: self.replay.debts,
+            credits: self.replay.credits,
+            applications: self.replay.applications,
+            reversed: self.reversed,
         }
     }
 }

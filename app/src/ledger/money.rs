@@ -96,16 +96,20 @@ impl Money {
         self.0
     }
 
+    #[inline]
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
 
+    // Sign tests without a comparison (which would rescale to ZERO's scale).
+    #[inline]
     pub fn is_positive(self) -> bool {
-        self.0 > Decimal::ZERO
+        !self.0.is_zero() && self.0.is_sign_positive()
     }
 
+    #[inline]
     pub fn is_negative(self) -> bool {
-        self.0 < Decimal::ZERO
+        !self.0.is_zero() && self.0.is_sign_negative()
     }
 
     pub fn abs(self) -> Self {
@@ -162,12 +166,14 @@ impl From<Money> for String {
 
 impl Add for Money {
     type Output = Money;
+    #[inline]
     fn add(self, rhs: Money) -> Money {
         Money(self.0 + rhs.0)
     }
 }
 
 impl AddAssign for Money {
+    #[inline]
     fn add_assign(&mut self, rhs: Money) {
         self.0 += rhs.0;
     }
@@ -175,12 +181,14 @@ impl AddAssign for Money {
 
 impl Sub for Money {
     type Output = Money;
+    #[inline]
     fn sub(self, rhs: Money) -> Money {
         Money(self.0 - rhs.0)
     }
 }
 
 impl SubAssign for Money {
+    #[inline]
     fn sub_assign(&mut self, rhs: Money) {
         self.0 -= rhs.0;
     }
@@ -188,6 +196,7 @@ impl SubAssign for Money {
 
 impl Neg for Money {
     type Output = Money;
+    #[inline]
     fn neg(self) -> Money {
         Money(-self.0)
     }

@@ -2,12 +2,12 @@
 //! did and the running balance, a summary per month, and totals per
 //! obligation. Derived from the entries every time; never stored.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::allocation::{Allocation, Bucket};
+use super::allocation::{Allocation, Bucket, Walk};
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
 
@@ -23,7 +23,7 @@ pub struct Position {
 }
 
 impl Position {
-    fn of(allocation: &Allocation) -> Self {
+    pub fn of(allocation: &Allocation) -> Self {
         Self {
             balance: allocation.balance(),
             past_due: allocation.past_due(),
@@ -88,21 +88,41 @@ pub struct Statement {
 
 impl Statement {
     /// The statement of `entries` from `from` to `to`, both inclusive.
+    ///
+    /// One walk through the case's history: it stops at the day before
+    /// `from` (the opening) and at each month's end (the closings), taking
+    /// each reversal into account from its own date, exactly as a full
+    /// replay to that day would.
     pub fn build(entries: &[Entry], from: NaiveDate, to: NaiveDate) -> Self {
         let before = from.pred_opt().unwrap_or(from);
-        let opening = Position::of(&Allocation::replay(entries, before));
-        let at_end = Allocation::replay(entries, to);
-        let epochs = Epochs::new(entries, from, to, at_end);
-        let final_state = epochs.last();
+        let mut walk = Walk::new(entries, to.max(before));
+        walk.advance_to(before);
+        let opening = Position::from(walk.position());
 
-        let lines = lines(entries, from, to, opening.balance, final_state);
-        let months = months(&lines, &epochs, from, to);
-        let totals = totals(final_state, from, to);
+        let mut closings = Vec::new();
+        let mut first = from.with_day(1).unwrap_or(from);
+        while first <= to {
+            let next = first.checked_add_months(Months::new(1)).unwrap_or(to);
+            let last = next.pred_opt().unwrap_or(next).min(to);
+            walk.advance_to(last.max(before));
+            closings.push((first, next, Position::from(walk.position())));
+            if next <= first {
+                break;
+            }
+            first = next;
+        }
+        walk.advance_to(to.max(before));
+        let closing = Position::from(walk.position());
+        let (final_state, in_order) = walk.finish_in_order();
+
+        let lines = lines(entries, &in_order, from, opening.balance, &final_state);
+        let months = months(&lines, &closings);
+        let totals = totals(&final_state, from, to);
         Statement {
             from,
             to,
             opening,
-            closing: Position::of(final_state),
+            closing,
             lines,
             months,
             totals,
@@ -110,123 +130,71 @@ impl Statement {
     }
 }
 
-/// Allocations that stay true between reversals. Replaying is chronological,
-/// so the state on any day can be read from a later replay's applications,
-/// as long as no reversal falls in between (a reversal rewrites the past).
-struct Epochs {
-    /// (last day it is valid for, allocation as of that day), ascending.
-    states: Vec<(NaiveDate, Allocation)>,
-}
-
-impl Epochs {
-    fn new(entries: &[Entry], from: NaiveDate, to: NaiveDate, at_end: Allocation) -> Self {
-        let mut reversal_days: Vec<NaiveDate> = entries
-            .iter()
-            .filter(|e| matches!(e.kind, EntryKind::Reversal { .. }))
-            .map(|e| e.effective)
-            .filter(|d| *d > from && *d <= to)
-            .collect();
-        reversal_days.sort();
-        reversal_days.dedup();
-        let mut states: Vec<(NaiveDate, Allocation)> = reversal_days
-            .into_iter()
-            .filter_map(|day| day.pred_opt())
-            .map(|eve| (eve, Allocation::replay(entries, eve)))
-            .collect();
-        states.push((to, at_end));
-        Self { states }
-    }
-
-    fn last(&self) -> &Allocation {
-        // `new` always pushes the state at the end.
-        &self.states[self.states.len() - 1].1
-    }
-
-    /// The position at the end of `day` (within the statement's range).
-    fn position(&self, day: NaiveDate) -> Position {
-        let state = self
-            .states
-            .iter()
-            .find(|(valid_until, _)| *valid_until >= day)
-            .map_or_else(|| self.last(), |(_, state)| state);
-        // Every application on or before `day` paid a debt due by then from
-        // a credit received by then, so the balance is simply what fell due
-        // minus what came in; only past-due needs to know which debt was paid.
-        let due_of: HashMap<i64, NaiveDate> =
-            state.debts.iter().map(|d| (d.entry, d.due)).collect();
-        let mut position = Position::default();
-        for debt in state.debts.iter().filter(|d| d.due <= day) {
-            position.balance += debt.amount;
-            if debt.due < day {
-                position.past_due += debt.amount;
-            }
+impl From<(Money, Money, Money)> for Position {
+    fn from((balance, past_due, credit): (Money, Money, Money)) -> Self {
+        Self {
+            balance,
+            past_due,
+            credit,
         }
-        for credit in state.credits.iter().filter(|c| c.received <= day) {
-            position.balance -= credit.amount;
-            position.credit += credit.amount;
-        }
-        for application in state.applications.iter().filter(|a| a.on <= day) {
-            position.credit -= application.amount;
-            if due_of.get(&application.debt).is_some_and(|due| *due < day) {
-                position.past_due -= application.amount;
-            }
-        }
-        position
     }
 }
 
+/// `in_order`: the entries up to the statement's end, in replay order.
 fn lines(
     entries: &[Entry],
+    in_order: &[&Entry],
     from: NaiveDate,
-    to: NaiveDate,
     opening: Money,
     state: &Allocation,
 ) -> Vec<Line> {
-    let by_id: BTreeMap<i64, &Entry> = entries.iter().map(|e| (e.id, e)).collect();
-    let mut shown: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.effective >= from && e.effective <= to)
-        .collect();
-    shown.sort_by(|a, b| {
-        let debts_first = |e: &Entry| !e.balance_effect().is_positive();
-        (a.effective, debts_first(a), &a.key, a.id).cmp(&(
-            b.effective,
-            debts_first(b),
-            &b.key,
-            b.id,
-        ))
-    });
+    // Entries by id (they usually come sorted by id: posting order).
+    let mut by_id: Vec<usize> = (0..entries.len()).collect();
+    if !entries.is_sorted_by_key(|e| e.id) {
+        by_id.sort_unstable_by_key(|at| entries[*at].id);
+    }
+    let position_of = |id: i64| {
+        by_id
+            .binary_search_by_key(&id, |at| entries[*at].id)
+            .ok()
+            .map(|found| by_id[found])
+    };
+    let entry_with_id = |id: i64| position_of(id).map(|at| &entries[at]);
+    let first_shown = in_order.partition_point(|e| e.effective < from);
+    let shown = &in_order[first_shown..];
 
-    // What each entry paid, by bucket: as the credit (a payment) for current
-    // and past-due support, as the debt (a charge) for what credit paid.
-    let mut paid_by: HashMap<(Bucket, i64), Money> = HashMap::new();
+    // What each shown entry paid, by bucket: as the credit (a payment) for
+    // current and past-due support, as the debt (a charge) for what credit paid.
+    let mut line_of = vec![usize::MAX; entries.len()];
+    for (line, entry) in shown.iter().enumerate() {
+        if let Some(at) = position_of(entry.id) {
+            line_of[at] = line;
+        }
+    }
+    let mut paid_by = vec![[Money::ZERO; 3]; shown.len()];
     for a in &state.applications {
-        let entry = if a.bucket == Bucket::FromCredit {
-            a.debt
-        } else {
-            a.credit
+        let (entry, slot) = match a.bucket {
+            Bucket::Current => (a.credit, 0),
+            Bucket::PastDue => (a.credit, 1),
+            Bucket::FromCredit => (a.debt, 2),
         };
-        *paid_by.entry((a.bucket, entry)).or_default() += a.amount;
+        if let Some(line) = position_of(entry).and_then(|at| paid_by.get_mut(line_of[at])) {
+            line[slot] += a.amount;
+        }
     }
 
     let mut running = opening;
     shown
-        .into_iter()
-        .map(|entry| {
+        .iter()
+        .zip(paid_by)
+        .map(|(entry, [paid_current, paid_past_due, paid_from_credit])| {
             let effect = match entry.kind {
-                EntryKind::Reversal { reverses } => by_id
-                    .get(&reverses)
+                EntryKind::Reversal { reverses } => entry_with_id(reverses)
                     .filter(|target| target.effective <= entry.effective)
                     .map_or(Money::ZERO, |target| -target.balance_effect()),
                 _ => entry.balance_effect(),
             };
             running += effect;
-            let applied = |bucket: Bucket| {
-                paid_by
-                    .get(&(bucket, entry.id))
-                    .copied()
-                    .unwrap_or_default()
-            };
             let reversed = state.reversed.contains(&entry.id);
             let received =
                 if effect.is_negative() && !matches!(entry.kind, EntryKind::Reversal { .. }) {
@@ -234,8 +202,6 @@ fn lines(
                 } else {
                     Money::ZERO
                 };
-            let (paid_current, paid_past_due) =
-                (applied(Bucket::Current), applied(Bucket::PastDue));
             let to_credit = if reversed || received.is_zero() {
                 Money::ZERO
             } else {
@@ -254,7 +220,7 @@ fn lines(
                 paid_current,
                 paid_past_due,
                 to_credit,
-                paid_from_credit: applied(Bucket::FromCredit),
+                paid_from_credit,
                 running_balance: running,
                 reversed,
             }
@@ -262,14 +228,13 @@ fn lines(
         .collect()
 }
 
-fn months(lines: &[Line], epochs: &Epochs, from: NaiveDate, to: NaiveDate) -> Vec<Month> {
+/// Sums each month's lines; `closings` are (first day, first day of the next
+/// month, position at the month's end), in order.
+fn months(lines: &[Line], closings: &[(NaiveDate, NaiveDate, Position)]) -> Vec<Month> {
     // Lines are in date order: each month takes the next run of them.
     let mut rest = lines;
-    let mut months = Vec::new();
-    let mut first = from.with_day(1).unwrap_or(from);
-    while first <= to {
-        let next = first.checked_add_months(Months::new(1)).unwrap_or(to);
-        let last = next.pred_opt().unwrap_or(next).min(to);
+    let mut months = Vec::with_capacity(closings.len());
+    for &(first, next, closing) in closings {
         let count = rest.iter().take_while(|line| line.date < next).count();
         let (inside, later) = rest.split_at(count);
         rest = later;
@@ -279,7 +244,7 @@ fn months(lines: &[Line], epochs: &Epochs, from: NaiveDate, to: NaiveDate) -> Ve
             received: Money::ZERO,
             paid_current: Money::ZERO,
             paid_past_due: Money::ZERO,
-            closing: epochs.position(last),
+            closing,
         };
         for line in inside.iter().filter(|line| !line.reversed) {
             month.due += line.due;
@@ -288,10 +253,6 @@ fn months(lines: &[Line], epochs: &Epochs, from: NaiveDate, to: NaiveDate) -> Ve
             month.paid_past_due += line.paid_past_due;
         }
         months.push(month);
-        if next <= first {
-            break;
-        }
-        first = next;
     }
     months
 }
