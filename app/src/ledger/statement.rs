@@ -148,16 +148,20 @@ fn lines(
     opening: Money,
     state: &Allocation,
 ) -> Vec<Line> {
-    // Entries by id (they usually come sorted by id: posting order).
-    let mut by_id: Vec<usize> = (0..entries.len()).collect();
-    if !entries.is_sorted_by_key(|e| e.id) {
-        by_id.sort_unstable_by_key(|at| entries[*at].id);
+    // (id, position) of every entry, by id; usually already in that order.
+    let mut by_id: Vec<(i64, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(at, e)| (e.id, at))
+        .collect();
+    if !by_id.is_sorted() {
+        by_id.sort_unstable();
     }
     let position_of = |id: i64| {
         by_id
-            .binary_search_by_key(&id, |at| entries[*at].id)
+            .binary_search_by_key(&id, |(id, _)| *id)
             .ok()
-            .map(|found| by_id[found])
+            .map(|found| by_id[found].1)
     };
     let entry_with_id = |id: i64| position_of(id).map(|at| &entries[at]);
     let first_shown = in_order.partition_point(|e| e.effective < from);
