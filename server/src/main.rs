@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use server::config::{Config, Environment};
 use server::seed::demo::DemoOutcome;
 use server::seed::SeedError;
@@ -106,14 +107,8 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
     let db = server::db::connect(&config.database.url, 2).await?;
     server::db::migrate(&db).await?;
     let today = config.today();
-    let has_cases = || async {
-        use sea_orm::{EntityTrait, PaginatorTrait};
-        entity::cases::Entity::find()
-            .count(&db)
-            .await
-            .map(|n| n > 0)
-    };
-    if args.demo && args.if_empty && has_cases().await? {
+    let has_cases = entity::cases::Entity::find().count(&db).await? > 0;
+    if args.demo && args.if_empty && has_cases {
         println!("the database already has cases: demo data not added");
     } else if args.demo {
         match server::seed::demo::seed(&db, today).await? {

@@ -284,20 +284,12 @@ impl Replay {
     fn unpaid_from(&mut self, from: usize) -> usize {
         let mut at = from;
         while at < self.debts.len() && self.debts[at].unpaid().is_zero() {
-            at = if self.skip[at] > at {
-                self.skip[at]
-            } else {
-                at + 1
-            };
+            at = self.skip[at].max(at + 1);
         }
         // Path compression: everything walked over now points at `at`.
         let mut walk = from;
         while walk < at {
-            let next = if self.skip[walk] > walk {
-                self.skip[walk]
-            } else {
-                walk + 1
-            };
+            let next = self.skip[walk].max(walk + 1);
             self.skip[walk] = at;
             walk = next;
         }
@@ -482,13 +474,7 @@ impl<'a> Walk<'a> {
     }
 
     pub(crate) fn finish(self) -> Allocation {
-        Allocation {
-            as_of: self.day,
-            debts: self.replay.debts,
-            credits: self.replay.credits,
-            applications: self.replay.applications,
-            reversed: self.reversed,
-        }
+        self.finish_in_order().0
     }
 }
 

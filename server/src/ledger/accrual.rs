@@ -11,10 +11,10 @@ use app::ledger::accrual::charges_due;
 use chrono::{NaiveDate, Utc};
 use entity::{cases, children, ledger_entries, obligations, orders};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 
-use super::store::{assemble_orders, StoreError};
+use super::store::{assemble_orders, charge_row, StoreError};
 
 /// Rows per INSERT: well under SQLite's and Postgres's parameter limits.
 const BATCH: usize = 1_000;
@@ -74,22 +74,7 @@ pub async fn accrue(
             if last.is_some_and(|last| due.on <= last) {
                 continue;
             }
-            new_charges.push(ledger_entries::ActiveModel {
-                case_id: Set(*case_id),
-                kind: Set("charge".into()),
-                amount_cents: Set(due.amount.cents()),
-                effective_on: Set(due.on),
-                posted_at: Set(now),
-                obligation_id: Set(i32::try_from(due.obligation).ok()),
-                obligation_kind: Set(Some(due.kind.as_str().into())),
-                source: Set(None),
-                reference: Set(None),
-                idempotency_key: Set(due.key()),
-                reverses: Set(None),
-                note: Set(None),
-                posted_by: Set(None),
-                ..Default::default()
-            });
+            new_charges.push(charge_row(*case_id, &due, now));
         }
     }
 

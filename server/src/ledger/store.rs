@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use app::ledger::accrual::{Obligation, Order};
+use app::ledger::accrual::{Due, Obligation, Order};
 use app::ledger::{Entry, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Schedule};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{children, ledger_entries, obligations, orders};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -93,6 +93,30 @@ pub fn kind_name(kind: &EntryKind) -> &'static str {
         EntryKind::Disbursement => "disbursement",
         EntryKind::Hold => "hold",
         EntryKind::Release => "release",
+    }
+}
+
+/// How a charge that fell due is stored (the id is left to the database).
+pub fn charge_row(
+    case_id: i32,
+    due: &Due,
+    posted_at: DateTime<Utc>,
+) -> ledger_entries::ActiveModel {
+    ledger_entries::ActiveModel {
+        case_id: Set(case_id),
+        kind: Set("charge".into()),
+        amount_cents: Set(due.amount.cents()),
+        effective_on: Set(due.on),
+        posted_at: Set(posted_at),
+        obligation_id: Set(i32::try_from(due.obligation).ok()),
+        obligation_kind: Set(Some(due.kind.as_str().into())),
+        source: Set(None),
+        reference: Set(None),
+        idempotency_key: Set(due.key()),
+        reverses: Set(None),
+        note: Set(None),
+        posted_by: Set(None),
+        ..Default::default()
     }
 }
 

@@ -25,6 +25,7 @@ use sea_orm::{
 use sea_orm::{ColumnTrait, EntityName, Iterable};
 
 use super::SeedError;
+use crate::ledger::store::charge_row;
 
 /// Cases written per transaction.
 const CASES_PER_BATCH: u32 = 500;
@@ -393,28 +394,27 @@ fn generate_case(
         70..85 => Payer::Behind,
         _ => Payer::LumpSum,
     };
-    let mut entry = |kind: &str,
-                     source: Option<PaymentSource>,
-                     cents: i64,
-                     on: NaiveDate,
-                     key: String,
-                     obligation: Option<i64>| {
-        batch.entries.push(ledger_entries::ActiveModel {
-            id: Set(take(&mut ids.entry)),
+    let mut entry = |mut row: ledger_entries::ActiveModel| {
+        row.id = Set(take(&mut ids.entry));
+        batch.entries.push(row);
+    };
+    let payment_row = |source: PaymentSource, cents: i64, on: NaiveDate, key: String| {
+        ledger_entries::ActiveModel {
             case_id: Set(case_id),
-            kind: Set(kind.into()),
+            kind: Set("payment".into()),
             amount_cents: Set(cents),
             effective_on: Set(on),
             posted_at: Set(now),
-            obligation_id: Set(obligation.and_then(|o| i32::try_from(o).ok())),
-            obligation_kind: Set(obligation.map(|_| ObligationKind::ChildSupport.as_str().into())),
-            source: Set(source.map(|s| s.as_str().into())),
+            obligation_id: Set(None),
+            obligation_kind: Set(None),
+            source: Set(Some(source.as_str().into())),
             reference: Set(None),
             idempotency_key: Set(key),
             reverses: Set(None),
             note: Set(None),
             posted_by: Set(None),
-        });
+            ..Default::default()
+        }
     };
 
     let mut skipped: i64 = 0;
@@ -423,14 +423,7 @@ fn generate_case(
         .enumerate()
     {
         let cents = due.amount.cents();
-        entry(
-            "charge",
-            None,
-            cents,
-            due.on,
-            due.key(),
-            Some(due.obligation),
-        );
+        entry(charge_row(case_id, &due, now));
         let pay =
             |cents: i64, lag: u64, source: PaymentSource| (cents, plus_days(due.on, lag), source);
         let payment = match payer {
@@ -472,27 +465,14 @@ fn generate_case(
         if let Some((cents, on, source)) =
             payment.filter(|(cents, on, _)| *cents > 0 && *on <= today)
         {
-            entry(
-                "payment",
-                Some(source),
-                cents,
-                on,
-                format!("gen:{case_id}:{n}"),
-                None,
-            );
+            entry(payment_row(source, cents, on, format!("gen:{case_id}:{n}")));
         }
         if matches!(payer, Payer::Behind) && due.on.month() == 3 && due.on.day() <= 7 {
             let on = plus_days(due.on, 20);
             if on <= today {
                 let refund = rng.random_range(300..2_500) * 100;
-                entry(
-                    "payment",
-                    Some(PaymentSource::TaxIntercept),
-                    refund,
-                    on,
-                    format!("gen:{case_id}:tax:{}", due.on),
-                    None,
-                );
+                let key = format!("gen:{case_id}:tax:{}", due.on);
+                entry(payment_row(PaymentSource::TaxIntercept, refund, on, key));
             }
         }
     }

@@ -24,6 +24,7 @@ use sea_orm::{
 
 use super::records::{self, NewCase, NewOrder, Terms};
 use super::SeedError;
+use crate::ledger::store::kind_name;
 use crate::ledger::{accrue, post, NewEntry};
 
 /// The demo's case numbers, in the order of the table above.
@@ -135,7 +136,7 @@ impl Demo<'_> {
         let key = format!(
             "{}:{}:{on}:{}",
             case.number,
-            kind_label(&kind),
+            kind_name(&kind),
             self.payments
         );
         let entry = NewEntry {
@@ -566,8 +567,4 @@ impl Demo<'_> {
 struct Case {
     id: i32,
     number: &'static str,
-}
-
-fn kind_label(kind: &EntryKind) -> &'static str {
-    crate::ledger::store::kind_name(kind)
 }
