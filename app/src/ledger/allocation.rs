@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
+use super::walk::Walk;
 
 /// Something owed: a support charge or an adjustment adding to what is owed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,7 @@ pub struct Debt {
 }
 
 impl Debt {
+    #[inline]
     pub fn unpaid(&self) -> Money {
         self.amount - self.paid
     }
@@ -144,23 +146,15 @@ impl PastDue {
     }
 }
 
-/// The order entries are replayed and shown in: by date; on the same day what
-/// is owed first, then what pays or does nothing to it; then by key, never by
-/// posting order.
-fn replay_key(entry: &Entry) -> (NaiveDate, bool, &str, i64) {
-    let pays_or_other = !entry.balance_effect().is_positive();
-    (entry.effective, pays_or_other, entry.key.as_str(), entry.id)
-}
-
 /// Same-day order: what is owed first, then what pays it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Role {
+pub(super) enum Role {
     Debt,
     Credit,
 }
 
 impl Role {
-    fn of(entry: &Entry) -> Option<Role> {
+    pub(super) fn of(entry: &Entry) -> Option<Role> {
         match entry.kind {
             EntryKind::Charge { obligation } if obligation.accrues() => Some(Role::Debt),
             EntryKind::Payment { .. } => Some(Role::Credit),
@@ -171,13 +165,28 @@ impl Role {
     }
 }
 
+/// Which credit paid which debt, and which replayed entry (by its place in
+/// replay order) made it happen: what an undo needs to know.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Applied {
+    pub(super) credit: usize,
+    pub(super) debt: usize,
+    pub(super) by: usize,
+}
+
+/// The allocation rules at work, one entry at a time, in replay order. Each
+/// entry comes with its place in that order (`at`) so that everything it did
+/// can be undone from any place on (see [`Replay::undo_from`]).
 #[derive(Default)]
-struct Replay {
-    debts: Vec<Debt>,
-    credits: Vec<Credit>,
-    applications: Vec<Application>,
-    /// (credit index, debt index) of each application, to undo it.
-    applied: Vec<(usize, usize)>,
+pub(super) struct Replay {
+    pub(super) debts: Vec<Debt>,
+    pub(super) credits: Vec<Credit>,
+    pub(super) applications: Vec<Application>,
+    /// Beside `applications`.
+    pub(super) applied: Vec<Applied>,
+    /// Beside `debts` and `credits`: the place of their entries in replay order.
+    pub(super) debt_at: Vec<usize>,
+    pub(super) credit_at: Vec<usize>,
     /// Running sums, so a position is read without summing every debt.
     owed: Money,
     received: Money,
@@ -188,12 +197,29 @@ struct Replay {
     /// first unpaid debt at or after `i` (or `debts.len()`). Keeps paying
     /// past-due support linear when old arrears sit among paid months.
     skip: Vec<usize>,
-    /// Credits with money left, oldest first.
+    /// Every credit with money left, oldest first.
     pool: VecDeque<usize>,
 }
 
 impl Replay {
-    fn owe(&mut self, entry: &Entry) {
+    /// Room for this many debts and credits, so that no list grows by copying.
+    pub(super) fn with_capacity(debts: usize, credits: usize) -> Self {
+        // An application is the smaller of a credit and a debt, so it uses up
+        // one of them: without reversals there are no more than both together.
+        let applications = debts + credits;
+        Replay {
+            debts: Vec::with_capacity(debts),
+            debt_at: Vec::with_capacity(debts),
+            skip: Vec::with_capacity(debts),
+            credits: Vec::with_capacity(credits),
+            credit_at: Vec::with_capacity(credits),
+            applications: Vec::with_capacity(applications),
+            applied: Vec::with_capacity(applications),
+            ..Replay::default()
+        }
+    }
+
+    pub(super) fn owe(&mut self, entry: &Entry, at: usize) {
         let obligation = match entry.kind {
             EntryKind::Charge { obligation } => Some(obligation),
             _ => None,
@@ -206,11 +232,12 @@ impl Replay {
             paid: Money::ZERO,
             settled_on: None,
         });
+        self.debt_at.push(at);
         let debt = self.debts.len() - 1;
         self.skip.push(debt);
         self.owed += entry.amount;
         while let Some(&credit) = self.pool.front() {
-            self.apply(credit, debt, entry.effective, Bucket::FromCredit);
+            self.apply(credit, debt, at, entry.effective, Bucket::FromCredit);
             if self.credits[credit].unapplied.is_zero() {
                 self.pool.pop_front();
             }
@@ -221,16 +248,18 @@ impl Replay {
         self.advance_oldest_unpaid();
     }
 
-    fn pay(&mut self, entry: &Entry) {
+    pub(super) fn pay(&mut self, entry: &Entry, at: usize) {
         let received = entry.effective;
+        let amount = entry.amount.abs();
         self.credits.push(Credit {
             entry: entry.id,
             received,
-            amount: entry.amount.abs(),
-            unapplied: entry.amount.abs(),
+            amount,
+            unapplied: amount,
         });
+        self.credit_at.push(at);
         let credit = self.credits.len() - 1;
-        self.received += entry.amount.abs();
+        self.received += amount;
 
         // 1. Current support: charges due this month (debts are in due order).
         let month_starts = received.with_day(1).unwrap_or(received);
@@ -239,14 +268,14 @@ impl Replay {
         let mut debt = self.unpaid_from(current_from);
         while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
             if self.debts[debt].obligation.is_some() {
-                self.apply(credit, debt, received, Bucket::Current);
+                self.apply(credit, debt, at, received, Bucket::Current);
             }
             debt = self.unpaid_from(debt + 1);
         }
         // 2. Past-due support, oldest first.
         let mut debt = self.unpaid_from(self.oldest_unpaid);
         while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
-            self.apply(credit, debt, received, Bucket::PastDue);
+            self.apply(credit, debt, at, received, Bucket::PastDue);
             debt = self.unpaid_from(debt + 1);
         }
         // 3. The rest is a credit.
@@ -256,7 +285,7 @@ impl Replay {
         self.advance_oldest_unpaid();
     }
 
-    fn apply(&mut self, credit: usize, debt: usize, on: chrono::NaiveDate, bucket: Bucket) {
+    fn apply(&mut self, credit: usize, debt: usize, by: usize, on: NaiveDate, bucket: Bucket) {
         let amount = self.credits[credit]
             .unapplied
             .min(self.debts[debt].unpaid());
@@ -265,7 +294,7 @@ impl Replay {
         }
         self.credits[credit].unapplied -= amount;
         self.paid += amount;
-        self.applied.push((credit, debt));
+        self.applied.push(Applied { credit, debt, by });
         let owed = &mut self.debts[debt];
         owed.paid += amount;
         if owed.unpaid().is_zero() {
@@ -278,6 +307,72 @@ impl Replay {
             on,
             bucket,
         });
+    }
+
+    /// Undoes everything the entries from place `at` on did, as if they had
+    /// not been replayed. What they appended is at the end of each list.
+    pub(super) fn undo_from(&mut self, at: usize) {
+        let kept = self.applied.partition_point(|a| a.by < at);
+        let mut oldest_unpaid = self.oldest_unpaid;
+        let mut first_refilled = usize::MAX;
+        while self.applications.len() > kept {
+            let (Some(application), Some(applied)) = (self.applications.pop(), self.applied.pop())
+            else {
+                break;
+            };
+            self.credits[applied.credit].unapplied += application.amount;
+            let debt = &mut self.debts[applied.debt];
+            debt.paid -= application.amount;
+            debt.settled_on = None;
+            self.paid -= application.amount;
+            oldest_unpaid = oldest_unpaid.min(applied.debt);
+            first_refilled = first_refilled.min(applied.credit);
+        }
+        let debts = self.debt_at.partition_point(|&place| place < at);
+        for debt in self.debts.drain(debts..) {
+            self.owed -= debt.amount;
+        }
+        self.debt_at.truncate(debts);
+        let credits = self.credit_at.partition_point(|&place| place < at);
+        for credit in self.credits.drain(credits..) {
+            self.received -= credit.amount;
+        }
+        self.credit_at.truncate(credits);
+
+        // Debts unpaid again may sit behind skips: reset them from the
+        // oldest one on (before it every debt is still paid in full).
+        self.oldest_unpaid = oldest_unpaid.min(debts);
+        self.skip.truncate(debts);
+        for i in self.oldest_unpaid..self.skip.len() {
+            self.skip[i] = i;
+        }
+        self.advance_oldest_unpaid();
+        // Credits with money left: those that had some, and those refilled.
+        let first = self
+            .pool
+            .front()
+            .map_or(first_refilled, |&c| c.min(first_refilled));
+        self.pool = (first.min(credits)..credits)
+            .filter(|&c| !self.credits[c].unapplied.is_zero())
+            .collect();
+    }
+
+    /// (balance, past-due, credit) at the end of `day`, with every entry up
+    /// to `day` replayed.
+    pub(super) fn position(&self, day: NaiveDate) -> (Money, Money, Money) {
+        let unpaid = self.owed - self.paid;
+        let due_today: Money = self
+            .debts
+            .iter()
+            .rev()
+            .take_while(|d| d.due >= day)
+            .map(Debt::unpaid)
+            .sum();
+        (
+            self.owed - self.received,
+            unpaid - due_today,
+            self.received - self.paid,
+        )
     }
 
     /// The first unpaid debt at or after `from`, or `debts.len()`.
@@ -304,177 +399,6 @@ impl Replay {
         {
             self.oldest_unpaid += 1;
         }
-    }
-}
-
-/// A replay that moves forward day by day and can take a reversal into
-/// account on the day it happens: the reversed entry is taken out of history
-/// by undoing everything from its date and replaying again without it. A
-/// statement reads each month's closing from one walk this way, instead of
-/// replaying the whole case again for every reversal.
-pub(crate) struct Walk<'a> {
-    /// Every entry up to the walk's last day, in replay order.
-    in_order: Vec<&'a Entry>,
-    /// Entries that owe or pay, in replay order.
-    events: Vec<(&'a Entry, Role)>,
-    /// (day, entry it cancels) of each reversal, by day.
-    reversals: Vec<(NaiveDate, i64)>,
-    next_reversal: usize,
-    reversed: BTreeSet<i64>,
-    /// Next event to replay.
-    next: usize,
-    /// Sizes of (debts, credits, applications) before each replayed event.
-    marks: Vec<(usize, usize, usize)>,
-    replay: Replay,
-    day: NaiveDate,
-}
-
-impl<'a> Walk<'a> {
-    /// A walk over the entries effective up to `until`, before its first day.
-    pub(crate) fn new(entries: &'a [Entry], until: NaiveDate) -> Self {
-        let mut keyed: Vec<_> = entries
-            .iter()
-            .filter(|e| e.effective <= until)
-            .map(|e| (replay_key(e), e))
-            .collect();
-        // Keys end with the id, so they are unique: an unstable sort is exact.
-        keyed.sort_unstable_by_key(|(key, _)| *key);
-        let in_order: Vec<&Entry> = keyed.into_iter().map(|(_, e)| e).collect();
-        let events = in_order
-            .iter()
-            .filter_map(|e| Role::of(e).map(|role| (*e, role)))
-            .collect();
-        let mut reversals: Vec<(NaiveDate, i64)> = entries
-            .iter()
-            .filter(|e| e.effective <= until)
-            .filter_map(|e| match e.kind {
-                EntryKind::Reversal { reverses } => Some((e.effective, reverses)),
-                _ => None,
-            })
-            .collect();
-        reversals.sort_unstable();
-        Walk {
-            marks: Vec::with_capacity(in_order.len()),
-            in_order,
-            events,
-            reversals,
-            next_reversal: 0,
-            reversed: BTreeSet::new(),
-            next: 0,
-            replay: Replay::default(),
-            day: NaiveDate::MIN,
-        }
-    }
-
-    /// Replays through the end of `day` (days must not go backwards).
-    pub(crate) fn advance_to(&mut self, day: NaiveDate) {
-        self.day = day;
-        let mut rewind_to = self.next;
-        while let Some(&(on, target)) = self.reversals.get(self.next_reversal) {
-            if on > day {
-                break;
-            }
-            self.next_reversal += 1;
-            if self.reversed.insert(target) {
-                if let Some(at) = self.events[..self.next]
-                    .iter()
-                    .position(|(e, _)| e.id == target)
-                {
-                    rewind_to = rewind_to.min(at);
-                }
-            }
-        }
-        if rewind_to < self.next {
-            self.rewind(rewind_to);
-        }
-        while let Some(&(entry, role)) = self.events.get(self.next) {
-            if entry.effective > day {
-                break;
-            }
-            let replay = &self.replay;
-            self.marks.push((
-                replay.debts.len(),
-                replay.credits.len(),
-                replay.applications.len(),
-            ));
-            self.next += 1;
-            if self.reversed.contains(&entry.id) {
-                continue;
-            }
-            match role {
-                Role::Debt => self.replay.owe(entry),
-                Role::Credit => self.replay.pay(entry),
-            }
-        }
-    }
-
-    /// Undoes every event from `event` on, as if they had not been replayed.
-    fn rewind(&mut self, event: usize) {
-        let (debts, credits, applications) = self.marks[event];
-        let replay = &mut self.replay;
-        while replay.applications.len() > applications {
-            let (Some(application), Some((credit, debt))) =
-                (replay.applications.pop(), replay.applied.pop())
-            else {
-                break;
-            };
-            replay.credits[credit].unapplied += application.amount;
-            replay.debts[debt].paid -= application.amount;
-            replay.debts[debt].settled_on = None;
-            replay.paid -= application.amount;
-        }
-        for debt in replay.debts.drain(debts..) {
-            replay.owed -= debt.amount;
-        }
-        for credit in replay.credits.drain(credits..) {
-            replay.received -= credit.amount;
-        }
-        replay.skip.truncate(debts);
-        for (i, skip) in replay.skip.iter_mut().enumerate() {
-            *skip = i;
-        }
-        replay.oldest_unpaid = 0;
-        replay.advance_oldest_unpaid();
-        replay.pool = (0..replay.credits.len())
-            .filter(|c| !replay.credits[*c].unapplied.is_zero())
-            .collect();
-        self.marks.truncate(event);
-        self.next = event;
-    }
-
-    /// (balance, past-due, credit) at the end of the day walked to.
-    pub(crate) fn position(&self) -> (Money, Money, Money) {
-        let replay = &self.replay;
-        let unpaid = replay.owed - replay.paid;
-        let due_today: Money = replay
-            .debts
-            .iter()
-            .rev()
-            .take_while(|d| d.due >= self.day)
-            .map(Debt::unpaid)
-            .sum();
-        (
-            replay.owed - replay.received,
-            unpaid - due_today,
-            replay.received - replay.paid,
-        )
-    }
-
-    /// The allocation at the day walked to, and every entry in replay order.
-    pub(crate) fn finish_in_order(self) -> (Allocation, Vec<&'a Entry>) {
-        let in_order = self.in_order;
-        let allocation = Allocation {
-            as_of: self.day,
-            debts: self.replay.debts,
-            credits: self.replay.credits,
-            applications: self.replay.applications,
-            reversed: self.reversed,
-        };
-        (allocation, in_order)
-    }
-
-    pub(crate) fn finish(self) -> Allocation {
-        self.finish_in_order().0
     }
 }
 

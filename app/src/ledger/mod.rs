@@ -13,6 +13,7 @@ pub mod money;
 pub mod projection;
 pub mod schedule;
 pub mod statement;
+mod walk;
 
 pub use accrual::{charges_due, Due};
 pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};

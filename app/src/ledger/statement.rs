@@ -2,14 +2,13 @@
 //! did and the running balance, a summary per month, and totals per
 //! obligation. Derived from the entries every time; never stored.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::allocation::{Allocation, Bucket, Walk};
+use super::allocation::{Allocation, Bucket};
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
+use super::walk::{Walk, Walked};
 
 /// Where a case stands at the end of a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,11 +112,11 @@ impl Statement {
         }
         walk.advance_to(to.max(before));
         let closing = Position::from(walk.position());
-        let (final_state, in_order) = walk.finish_in_order();
+        let walked = walk.finish_walked();
 
-        let lines = lines(entries, &in_order, from, opening.balance, &final_state);
+        let lines = lines(&walked, from, opening.balance);
         let months = months(&lines, &closings);
-        let totals = totals(&final_state, from, to);
+        let totals = totals(&walked, from, to);
         Statement {
             from,
             to,
@@ -140,96 +139,72 @@ impl From<(Money, Money, Money)> for Position {
     }
 }
 
-/// `in_order`: the entries up to the statement's end, in replay order.
-fn lines(
-    entries: &[Entry],
-    in_order: &[&Entry],
-    from: NaiveDate,
-    opening: Money,
-    state: &Allocation,
-) -> Vec<Line> {
-    // (id, position) of every entry, by id; usually already in that order.
-    let mut by_id: Vec<(i64, usize)> = entries
-        .iter()
-        .enumerate()
-        .map(|(at, e)| (e.id, at))
-        .collect();
-    if !by_id.is_sorted() {
-        by_id.sort_unstable();
-    }
-    let position_of = |id: i64| {
-        by_id
-            .binary_search_by_key(&id, |(id, _)| *id)
-            .ok()
-            .map(|found| by_id[found].1)
-    };
-    let entry_with_id = |id: i64| position_of(id).map(|at| &entries[at]);
-    let first_shown = in_order.partition_point(|e| e.effective < from);
-    let shown = &in_order[first_shown..];
-
-    // What each shown entry paid, by bucket: as the credit (a payment) for
-    // current and past-due support, as the debt (a charge) for what credit paid.
-    let mut line_of = vec![usize::MAX; entries.len()];
-    for (line, entry) in shown.iter().enumerate() {
-        if let Some(at) = position_of(entry.id) {
-            line_of[at] = line;
-        }
-    }
-    let mut paid_by = vec![[Money::ZERO; 3]; shown.len()];
-    for a in &state.applications {
-        let (entry, slot) = match a.bucket {
-            Bucket::Current => (a.credit, 0),
-            Bucket::PastDue => (a.credit, 1),
-            Bucket::FromCredit => (a.debt, 2),
-        };
-        if let Some(line) = position_of(entry).and_then(|at| paid_by.get_mut(line_of[at])) {
-            line[slot] += a.amount;
-        }
-    }
-
+/// One line per entry from `from` on, each with the balance after it.
+fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
+    let first = walked.place_of(from);
     let mut running = opening;
-    shown
-        .iter()
-        .zip(paid_by)
-        .map(|(entry, [paid_current, paid_past_due, paid_from_credit])| {
-            let effect = match entry.kind {
-                EntryKind::Reversal { reverses } => entry_with_id(reverses)
+    let mut lines: Vec<Line> = walked
+        .entries_from(first)
+        .map(|walked| {
+            let entry = walked.entry;
+            let is_reversal = matches!(entry.kind, EntryKind::Reversal { .. });
+            let effect = if is_reversal {
+                // Only an entry effective by then can be taken back.
+                walked
+                    .cancels
                     .filter(|target| target.effective <= entry.effective)
-                    .map_or(Money::ZERO, |target| -target.balance_effect()),
-                _ => entry.balance_effect(),
+                    .map_or(Money::ZERO, |target| -target.balance_effect())
+            } else {
+                entry.balance_effect()
             };
             running += effect;
-            let reversed = state.reversed.contains(&entry.id);
-            let received =
-                if effect.is_negative() && !matches!(entry.kind, EntryKind::Reversal { .. }) {
-                    -effect
-                } else {
-                    Money::ZERO
-                };
-            let to_credit = if reversed || received.is_zero() {
-                Money::ZERO
-            } else {
-                received - paid_current - paid_past_due
+            // A reversal neither falls due nor comes in: it takes back.
+            let (due, received) = match is_reversal {
+                false if effect.is_positive() => (effect, Money::ZERO),
+                false if effect.is_negative() => (Money::ZERO, -effect),
+                _ => (Money::ZERO, Money::ZERO),
             };
             Line {
                 entry: entry.id,
                 date: entry.effective,
                 kind: entry.kind,
-                due: if effect.is_positive() && !matches!(entry.kind, EntryKind::Reversal { .. }) {
-                    effect
-                } else {
-                    Money::ZERO
-                },
+                due,
                 received,
-                paid_current,
-                paid_past_due,
-                to_credit,
-                paid_from_credit,
+                paid_current: Money::ZERO,
+                paid_past_due: Money::ZERO,
+                to_credit: Money::ZERO,
+                paid_from_credit: Money::ZERO,
                 running_balance: running,
-                reversed,
+                reversed: walked.reversed,
             }
         })
-        .collect()
+        .collect();
+
+    // What each payment paid, and what of each charge a credit paid.
+    for paying in walked.applications() {
+        let bucket = paying.application.bucket;
+        let place = match bucket {
+            Bucket::Current | Bucket::PastDue => paying.credit_place,
+            Bucket::FromCredit => paying.debt_place,
+        };
+        let Some(line) = place.checked_sub(first).and_then(|n| lines.get_mut(n)) else {
+            continue; // before the statement's range
+        };
+        let column = match bucket {
+            Bucket::Current => &mut line.paid_current,
+            Bucket::PastDue => &mut line.paid_past_due,
+            Bucket::FromCredit => &mut line.paid_from_credit,
+        };
+        *column += paying.application.amount;
+    }
+    // What a payment did not pay is kept as credit.
+    for line in lines
+        .iter_mut()
+        .filter(|l| !l.reversed && !l.received.is_zero())
+    {
+        line.to_credit = line.received - line.paid_current - line.paid_past_due;
+    }
+    lines
 }
 
 /// Sums each month's lines; `closings` are (first day, first day of the next
@@ -261,30 +236,28 @@ fn months(lines: &[Line], closings: &[(NaiveDate, NaiveDate, Position)]) -> Vec<
     months
 }
 
-fn totals(state: &Allocation, from: NaiveDate, to: NaiveDate) -> Vec<ObligationTotal> {
-    let mut totals: BTreeMap<Option<ObligationKind>, (Money, Money)> = BTreeMap::new();
-    for debt in state.debts.iter().filter(|d| d.due >= from && d.due <= to) {
-        totals.entry(debt.obligation).or_default().0 += debt.amount;
+/// Charged and paid per obligation within the range, in the order of
+/// `Option<ObligationKind>`: adjustments first, then each kind as declared.
+fn totals(walked: &Walked, from: NaiveDate, to: NaiveDate) -> Vec<ObligationTotal> {
+    // `ALL` lists the kinds in the order they are declared, which is their order.
+    let slot = |obligation: Option<ObligationKind>| obligation.map_or(0, |kind| kind as usize + 1);
+    let mut sums: [Option<(Money, Money)>; ObligationKind::ALL.len() + 1] = Default::default();
+    let within = |day: NaiveDate| from <= day && day <= to;
+    for debt in walked.allocation.debts.iter().filter(|d| within(d.due)) {
+        sums[slot(debt.obligation)].get_or_insert_default().0 += debt.amount;
     }
-    let obligation_of: BTreeMap<i64, Option<ObligationKind>> = state
-        .debts
-        .iter()
-        .map(|d| (d.entry, d.obligation))
-        .collect();
-    for application in state
-        .applications
-        .iter()
-        .filter(|a| a.on >= from && a.on <= to)
-    {
-        let obligation = obligation_of.get(&application.debt).copied().flatten();
-        totals.entry(obligation).or_default().1 += application.amount;
+    for paying in walked.applications().filter(|p| within(p.application.on)) {
+        sums[slot(paying.obligation)].get_or_insert_default().1 += paying.application.amount;
     }
-    totals
-        .into_iter()
-        .map(|(obligation, (charged, paid))| ObligationTotal {
-            obligation,
-            charged,
-            paid,
+    let obligations = std::iter::once(None).chain(ObligationKind::ALL.map(Some));
+    obligations
+        .zip(sums)
+        .filter_map(|(obligation, sum)| {
+            sum.map(|(charged, paid)| ObligationTotal {
+                obligation,
+                charged,
+                paid,
+            })
         })
         .collect()
 }

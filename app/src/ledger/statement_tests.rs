@@ -200,3 +200,41 @@ proptest! {
         prop_assert_eq!(last_balance, statement.closing.balance);
     }
 }
+
+proptest! {
+    #[test]
+    fn each_line_shows_what_its_entry_paid_in_the_allocation(
+        entries in any_case(),
+        from_day in 0u64..900,
+        length in 0u64..400,
+    ) {
+        let from = date(2022, 1, 1) + chrono::Days::new(from_day);
+        let to = from + chrono::Days::new(length);
+        let statement = Statement::build(&entries, from, to);
+        let allocation = Allocation::replay(&entries, to);
+
+        let mut paid: std::collections::BTreeMap<i64, [Money; 3]> = Default::default();
+        for a in &allocation.applications {
+            let (entry, slot) = match a.bucket {
+                Bucket::Current => (a.credit, 0),
+                Bucket::PastDue => (a.credit, 1),
+                Bucket::FromCredit => (a.debt, 2),
+            };
+            paid.entry(entry).or_default()[slot] += a.amount;
+        }
+        let shown = entries.iter().filter(|e| e.effective >= from && e.effective <= to).count();
+        prop_assert_eq!(statement.lines.len(), shown);
+        for line in &statement.lines {
+            let [current, past_due, from_credit] = paid.get(&line.entry).copied().unwrap_or_default();
+            prop_assert_eq!(
+                (line.paid_current, line.paid_past_due, line.paid_from_credit),
+                (current, past_due, from_credit),
+                "entry {}", line.entry
+            );
+            prop_assert_eq!(line.reversed, allocation.reversed.contains(&line.entry));
+            if !line.reversed && !line.received.is_zero() {
+                prop_assert_eq!(line.paid_current + line.paid_past_due + line.to_credit, line.received);
+            }
+        }
+    }
+}
