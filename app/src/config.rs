@@ -61,3 +61,46 @@ impl Default for LedgerPolicy {
         Self { grace_days: 5 }
     }
 }
+
+/// Sign-in, sessions and PINs, set by agency policy (NIST SP 800-63B and
+/// OWASP ASVS level 2 are the defaults' anchors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityPolicy {
+    /// A session unused this long ends.
+    pub session_idle_minutes: u32,
+    /// A session ends this long after sign-in, used or not.
+    pub session_max_hours: u32,
+    /// Send the session cookie only over https (on wherever the portal is
+    /// served over https, which production must be).
+    pub secure_cookies: bool,
+    /// Wrong passwords in a row that lock an account …
+    pub lockout_after: u32,
+    /// … for this long.
+    pub lockout_minutes: u32,
+    /// Failed sign-ins from one address within `lockout_minutes` after which
+    /// that address is refused too, whichever accounts it tries.
+    pub failures_per_address: u32,
+    /// An activation PIN expires this long after it was issued.
+    pub pin_valid_days: u32,
+    /// Wrong PINs tried on a case that void its PINs.
+    pub pin_tries: u32,
+    /// Staff must enrol and use a second factor (TOTP).
+    pub require_mfa_for_staff: bool,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            secure_cookies: false,
+            lockout_after: 5,
+            lockout_minutes: 15,
+            failures_per_address: 20,
+            pin_valid_days: 30,
+            pin_tries: 5,
+            require_mfa_for_staff: true,
+        }
+    }
+}

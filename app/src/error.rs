@@ -14,6 +14,78 @@ pub enum AppError {
     /// The request did not reach the server or its answer could not be read.
     #[error("could not reach the portal: {0}")]
     Transport(String),
+    /// Only for someone signed in.
+    #[error("sign in first")]
+    SignInRequired,
+    /// Signed in, but this is not theirs to see or change.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// The form has mistakes, each at its field; nothing was stored.
+    #[error("the form has mistakes")]
+    Invalid(Vec<FieldError>),
+    /// Wrong e-mail or password, a locked account or a blocked address: one
+    /// message for all, so that none of them can be told apart.
+    #[error("sign-in refused")]
+    SignInRefused,
+    /// A case number and PIN that do not open a case, for whatever reason.
+    #[error("activation refused")]
+    ActivationRefused,
+    /// A request from another site (cross-site request forgery).
+    #[error("request from another site")]
+    CrossSite,
+}
+
+/// What is wrong with one field of a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Email,
+    Password,
+    ConfirmPassword,
+    CaseNumber,
+    Pin,
+    Person,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong,
+    NotAnEmail,
+    /// Shorter than the 12 characters a password needs.
+    PasswordTooShort,
+    /// Common, or easy to guess from the rest of the form.
+    PasswordTooWeak,
+    PasswordsDiffer,
+    /// The e-mail address belongs to another account.
+    EmailTaken,
+    /// Not someone on this case.
+    NotOnCase,
+}
+
+impl AppError {
+    pub fn invalid(field: Field, problem: Problem) -> Self {
+        AppError::Invalid(vec![FieldError { field, problem }])
+    }
+
+    /// The problem with `field`, if the form had one.
+    pub fn problem_with(&self, field: Field) -> Option<Problem> {
+        match self {
+            AppError::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.problem)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {

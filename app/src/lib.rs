@@ -6,6 +6,9 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
+pub mod balance;
+pub mod caseworker;
 pub mod components;
 pub mod config;
 pub mod error;

@@ -7,6 +7,8 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::account::pages::{ActivatePage, ForgotPasswordPage, SignInPage};
+use crate::balance::pages::{CasePage, MyCasesPage};
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
 use crate::i18n::*;
@@ -54,6 +56,15 @@ pub fn App() -> impl IntoView {
                         // complete without JavaScript and can carry its HTTP status.
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                            <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                            <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/forgot-password")
+                                view=ForgotPasswordPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
+                            <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async />
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -5,6 +5,9 @@
 //! the snake_case names the domain types in `app::ledger` parse. Ledger
 //! entries are append-only: the database refuses updates and deletes.
 
+pub mod accounts;
+pub mod activation_pins;
+pub mod audit_events;
 pub mod case_participants;
 pub mod cases;
 pub mod children;
@@ -12,3 +15,5 @@ pub mod ledger_entries;
 pub mod obligations;
 pub mod orders;
 pub mod people;
+pub mod recovery_codes;
+pub mod sessions;

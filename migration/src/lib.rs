@@ -7,12 +7,17 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_case_ledger;
+mod m20261125_000002_identity;
+mod support;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_case_ledger::Migration)]
+        vec![
+            Box::new(m20261125_000001_case_ledger::Migration),
+            Box::new(m20261125_000002_identity::Migration),
+        ]
     }
 }

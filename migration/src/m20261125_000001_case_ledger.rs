@@ -9,6 +9,8 @@ use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::support::{index, unique};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -278,40 +280,6 @@ fn append_only_triggers(backend: DbBackend) -> Vec<&'static str> {
              BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: post a reversing entry instead'); END",
         ],
     }
-}
-
-async fn index<T, C, const N: usize>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    name: &str,
-    columns: [C; N],
-) -> Result<(), DbErr>
-where
-    T: IntoIden + 'static,
-    C: IntoIden + 'static,
-{
-    let mut statement = Index::create().name(name).table(table).to_owned();
-    for column in columns {
-        statement.col(column);
-    }
-    manager.create_index(statement).await
-}
-
-async fn unique<T, C, const N: usize>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    name: &str,
-    columns: [C; N],
-) -> Result<(), DbErr>
-where
-    T: IntoIden + 'static,
-    C: IntoIden + 'static,
-{
-    let mut statement = Index::create().name(name).table(table).unique().to_owned();
-    for column in columns {
-        statement.col(column);
-    }
-    manager.create_index(statement).await
 }
 
 #[derive(DeriveIden)]

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use app::config::{Agency, LedgerPolicy};
+use app::config::{Agency, LedgerPolicy, SecurityPolicy};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -19,6 +19,7 @@ pub struct Config {
     pub database: Database,
     pub agency: Agency,
     pub ledger: LedgerPolicy,
+    pub security: SecurityPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -153,6 +154,43 @@ impl Config {
                 message: format!("`{value}` is not a whole number of days"),
             })?;
         }
+        let security = &mut self.security;
+        for (name, field) in [
+            (
+                "PORTAL_SESSION_IDLE_MINUTES",
+                &mut security.session_idle_minutes,
+            ),
+            ("PORTAL_SESSION_MAX_HOURS", &mut security.session_max_hours),
+            ("PORTAL_LOCKOUT_AFTER", &mut security.lockout_after),
+            ("PORTAL_LOCKOUT_MINUTES", &mut security.lockout_minutes),
+            (
+                "PORTAL_FAILURES_PER_ADDRESS",
+                &mut security.failures_per_address,
+            ),
+            ("PORTAL_PIN_VALID_DAYS", &mut security.pin_valid_days),
+            ("PORTAL_PIN_TRIES", &mut security.pin_tries),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value.parse().map_err(|_| ConfigError::Env {
+                    name,
+                    message: format!("`{value}` is not a whole number"),
+                })?;
+            }
+        }
+        for (name, field) in [
+            ("PORTAL_SECURE_COOKIES", &mut security.secure_cookies),
+            (
+                "PORTAL_REQUIRE_MFA_FOR_STAFF",
+                &mut security.require_mfa_for_staff,
+            ),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value.parse().map_err(|_| ConfigError::Env {
+                    name,
+                    message: format!("`{value}` is neither `true` nor `false`"),
+                })?;
+            }
+        }
         self.validate().map_err(|(key, message)| ConfigError::Env {
             name: env_name_of(key),
             message,
@@ -188,6 +226,38 @@ impl Config {
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
+        let security = &self.security;
+        for (key, value) in [
+            (
+                "security.session_idle_minutes",
+                security.session_idle_minutes,
+            ),
+            ("security.session_max_hours", security.session_max_hours),
+            ("security.lockout_after", security.lockout_after),
+            ("security.lockout_minutes", security.lockout_minutes),
+            (
+                "security.failures_per_address",
+                security.failures_per_address,
+            ),
+            ("security.pin_valid_days", security.pin_valid_days),
+            ("security.pin_tries", security.pin_tries),
+        ] {
+            if value == 0 {
+                return Err((key, "must be at least 1".into()));
+            }
+        }
+        if security.session_idle_minutes > security.session_max_hours.saturating_mul(60) {
+            return Err((
+                "security.session_idle_minutes",
+                "must not be longer than security.session_max_hours".into(),
+            ));
+        }
+        if self.site.environment == Environment::Production && !security.secure_cookies {
+            return Err((
+                "security.secure_cookies",
+                "must be true in production (serve the portal over https)".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -213,6 +283,14 @@ fn env_name_of(key: &str) -> &'static str {
         "agency.hours.en" => "PORTAL_AGENCY_HOURS",
         "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",
         "ledger.grace_days" => "PORTAL_LEDGER_GRACE_DAYS",
+        "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
+        "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
+        "security.secure_cookies" => "PORTAL_SECURE_COOKIES",
+        "security.lockout_after" => "PORTAL_LOCKOUT_AFTER",
+        "security.lockout_minutes" => "PORTAL_LOCKOUT_MINUTES",
+        "security.failures_per_address" => "PORTAL_FAILURES_PER_ADDRESS",
+        "security.pin_valid_days" => "PORTAL_PIN_VALID_DAYS",
+        "security.pin_tries" => "PORTAL_PIN_TRIES",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }
@@ -302,6 +380,7 @@ mod tests {
                 "DATABASE_URL" => Some("postgres://postgres@127.0.0.1/portal".into()),
                 "PORTAL_AGENCY_NAME" => Some("Lake County CSEA".into()),
                 "PORTAL_ENVIRONMENT" => Some("production".into()),
+                "PORTAL_SECURE_COOKIES" => Some("true".into()),
                 _ => None,
             })
             .unwrap_or_else(|e| panic!("{e}"));
@@ -309,6 +388,23 @@ mod tests {
         assert_eq!(config.database.url, "postgres://postgres@127.0.0.1/portal");
         assert_eq!(config.agency.name, "Lake County CSEA");
         assert_eq!(config.site.environment, Environment::Production);
+        assert!(config.security.secure_cookies);
+    }
+
+    #[test]
+    fn production_refuses_cookies_that_would_travel_over_http() {
+        let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        let error = config
+            .apply_env(|name| (name == "PORTAL_ENVIRONMENT").then(|| "production".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PORTAL_SECURE_COOKIES"), "{error}");
+    }
+
+    #[test]
+    fn security_numbers_must_be_positive() {
+        let text = SHIPPED.replace("lockout_after = 5", "lockout_after = 0");
+        assert_eq!(invalid_key(&text), "security.lockout_after");
     }
 
     #[test]

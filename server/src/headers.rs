@@ -1,13 +1,15 @@
-//! Security headers on every response.
+//! Security headers on every response, and the refusal of writes that come
+//! from another site.
 //!
 //! The Content-Security-Policy allows the portal's own scripts and wasm and
 //! nothing else. Leptos writes a few inline scripts (the hydration bootstrap,
 //! resolved data); each carries this request's nonce, which is minted here
 //! and handed to the renderer through the request's extensions.
 
+use axum::response::IntoResponse;
 use axum::{extract::Request, middleware::Next, response::Response};
 use base64::Engine as _;
-use http::{header, HeaderValue};
+use http::{header, HeaderValue, Method, StatusCode};
 use rand::RngCore as _;
 
 /// A fresh 128-bit nonce for one response.
@@ -44,7 +46,10 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Same-origin requests keep their Referer: a form posted without
+        // JavaScript returns to the page it came from (with its errors).
+        // Other sites never learn which page linked to them.
+        (header::REFERRER_POLICY, "same-origin"),
         (
             header::HeaderName::from_static("permissions-policy"),
             "camera=(), microphone=(), geolocation=(), payment=()",
@@ -59,6 +64,48 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Refuses a request that changes something (anything but GET, HEAD,
+/// OPTIONS) when the browser says it comes from another site: cross-site
+/// request forgery. Browsers send `Sec-Fetch-Site` or `Origin` with every
+/// such request; a client that sends neither is not a browser and cannot
+/// carry someone else's cookies.
+pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if is_cross_site_write(&request) {
+        tracing::warn!(uri = %request.uri(), "refused a cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            "Refused: this request came from another site.\n",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site_write(request: &Request) -> bool {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return false;
+    }
+    let headers = request.headers();
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match text(header::ORIGIN) {
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map(|(_, host)| host);
+            origin_host.is_none() || origin_host != text(header::HOST)
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +118,48 @@ mod tests {
         assert!(a.policy().contains(&format!("'nonce-{}'", a.0)));
         assert!(a.policy().contains("frame-ancestors 'none'"));
         assert!(!a.policy().contains("unsafe-inline"));
+    }
+
+    fn post(headers: &[(&'static str, &str)]) -> Request {
+        let mut request = Request::post("/api/sign_in");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(axum::body::Body::empty()).unwrap_or_default()
+    }
+
+    #[test]
+    fn writes_from_another_site_are_told_apart_from_our_own() {
+        assert!(!is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site_write(&post(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(is_cross_site_write(&post(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        let host = ("host", "portal.example:3000");
+        assert!(!is_cross_site_write(&post(&[
+            host,
+            ("origin", "https://portal.example:3000")
+        ])));
+        assert!(is_cross_site_write(&post(&[
+            host,
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_site_write(&post(&[host, ("origin", "null")])));
+        assert!(!is_cross_site_write(&post(&[host])), "not a browser");
+        let get = Request::get("/")
+            .header("sec-fetch-site", "cross-site")
+            .body(axum::body::Body::empty());
+        assert!(
+            !is_cross_site_write(&get.unwrap_or_default()),
+            "links from other sites are fine"
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod language;
 pub mod ledger;
 pub mod seed;
 pub mod serve;
+pub mod sessions;
 
 use std::sync::Arc;
 
@@ -48,6 +49,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         leptos_options: leptos_options(config),
         db,
         agency: config.agency.clone(),
+        security: config.security,
     }
 }
 
@@ -76,7 +78,13 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_request_context(&fallback_state), shell
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        // Inside the headers and request id: a refused request still gets both.
+        .layer(sessions::layer(
+            sessions::DatabaseStore::new(state.db.clone(), &state.security),
+            &state.security,
+        ))
+        .layer(middleware::from_fn(headers::same_origin_writes))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

@@ -35,6 +35,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr().map_err(ServeError::Io)?;
 
+    crate::sessions::spawn_cleanup(
+        crate::sessions::DatabaseStore::new(db.clone(), &config.security),
+        std::time::Duration::from_secs(15 * 60),
+    );
     let mut state = crate::app_state(&config, db);
     state.leptos_options.site_addr = addr;
     let router = crate::router(state);
@@ -43,7 +47,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     // The end-to-end harness reads this line to find a server started on port 0.
     println!("Child Support Portal is running at http://{addr}");
 
-    axum::serve(listener, router)
+    // The client's address reaches the handlers (audit log, sign-in throttle).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServeError::Io)?;

@@ -79,7 +79,7 @@ async fn every_response_carries_the_security_headers(test: TestDb) {
         assert!(policy.contains("'wasm-unsafe-eval'"), "{uri}: {policy}");
         assert!(!policy.contains("unsafe-inline"), "{uri}: {policy}");
         assert_eq!(header("x-content-type-options"), "nosniff");
-        assert_eq!(header("referrer-policy"), "no-referrer");
+        assert_eq!(header("referrer-policy"), "same-origin");
         assert!(!header("x-request-id").is_empty());
     }
 

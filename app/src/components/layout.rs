@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::account::api::current_user;
+use crate::account::pages::SignOutButton;
 use crate::config::Agency;
 use crate::i18n::*;
 
@@ -33,10 +35,35 @@ pub fn SiteHeader() -> impl IntoView {
                     <li>
                         <A href="/">{t!(i18n, layout.nav_home)}</A>
                     </li>
+                    <AccountLinks />
                 </ul>
             </nav>
             <LanguageSwitcher />
         </header>
+    }
+}
+
+/// "Sign in" for visitors; "My cases" and "Sign out" for someone signed in.
+/// Asked again after each navigation, so signing in or out shows at once.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => view! {
+                        <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
+                        <li><SignOutButton /></li>
+                    }.into_any(),
+                    _ => view! {
+                        <li><A href="/login">{t!(i18n, layout.nav_sign_in)}</A></li>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -129,6 +156,18 @@ pub fn ErrorPage(errors: ArcRwSignal<Errors>) -> impl IntoView {
                 <a href="/">{t!(i18n, not_found.home_link)}</a>
             </p>
         </section>
+    }
+}
+
+/// The error message inside a page whose content could not be loaded.
+#[component]
+pub fn ErrorText() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div role="alert">
+            <h1>{t!(i18n, error.title)}</h1>
+            <p>{t!(i18n, error.body)}</p>
+        </div>
     }
 }
 

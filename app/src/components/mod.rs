@@ -1,3 +1,4 @@
 //! Shared UI used by every area of the portal.
 
+pub mod form;
 pub mod layout;

@@ -1,0 +1,9 @@
+//! Accounts: activating with a PIN, signing in and out, who is signed in.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod service;

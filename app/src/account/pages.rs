@@ -1,0 +1,145 @@
+//! Sign in, create an account with a PIN, and what to do about a forgotten
+//! password. Each form posts without JavaScript too.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{Activate, SignIn, SignOut};
+use crate::components::form::{field_problem, FormAlert, TextField};
+use crate::error::Field;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    let result = Signal::derive(move || action.value().get());
+    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
+
+    view! {
+        <Title text=move || t_string!(i18n, account.sign_in_title).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, account.sign_in_title)}</h1>
+            <FormAlert result />
+            <ActionForm action>
+                <input type="hidden" name="next" value=next />
+                <TextField
+                    name="email"
+                    kind="email"
+                    autocomplete="username"
+                    label=Signal::derive(move || t_string!(i18n, account.email).to_string())
+                    problem=field_problem(result, Field::Email)
+                />
+                <TextField
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    label=Signal::derive(move || t_string!(i18n, account.password).to_string())
+                    problem=field_problem(result, Field::Password)
+                />
+                <button type="submit" class="button primary">
+                    {t!(i18n, account.sign_in_button)}
+                </button>
+            </ActionForm>
+            <p>
+                <A href="/forgot-password">{t!(i18n, account.forgot_link)}</A>
+            </p>
+            <p>
+                {t!(i18n, account.first_time)} " "
+                <A href="/activate">{t!(i18n, account.activate_link)}</A>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Activate>::new();
+    let result = Signal::derive(move || action.value().get());
+    let text = move |key: fn(I18nContext<Locale>) -> &'static str| {
+        Signal::derive(move || key(i18n).to_string())
+    };
+
+    view! {
+        <Title text=move || t_string!(i18n, account.activate_title).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, account.activate_title)}</h1>
+            <p>{t!(i18n, account.activate_intro)}</p>
+            <FormAlert result />
+            <ActionForm action>
+                <TextField
+                    name="case_number"
+                    autocomplete="off"
+                    label=text(|i18n| t_string!(i18n, account.case_number))
+                    hint=text(|i18n| t_string!(i18n, account.case_number_hint))
+                    problem=field_problem(result, Field::CaseNumber)
+                />
+                <TextField
+                    name="pin"
+                    autocomplete="one-time-code"
+                    label=text(|i18n| t_string!(i18n, account.pin))
+                    hint=text(|i18n| t_string!(i18n, account.pin_hint))
+                    problem=field_problem(result, Field::Pin)
+                />
+                <TextField
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    label=text(|i18n| t_string!(i18n, account.email))
+                    problem=field_problem(result, Field::Email)
+                />
+                <TextField
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text(|i18n| t_string!(i18n, account.new_password))
+                    hint=text(|i18n| t_string!(i18n, account.password_hint))
+                    problem=field_problem(result, Field::Password)
+                />
+                <TextField
+                    name="confirm_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text(|i18n| t_string!(i18n, account.confirm_password))
+                    problem=field_problem(result, Field::ConfirmPassword)
+                />
+                <button type="submit" class="button primary">
+                    {t!(i18n, account.activate_button)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, account.forgot_title).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, account.forgot_title)}</h1>
+            <p>{t!(i18n, account.forgot_body)}</p>
+            <p>
+                {t!(i18n, account.forgot_then)} " "
+                <A href="/activate">{t!(i18n, account.activate_title)}</A>
+            </p>
+        </section>
+    }
+}
+
+/// The "Sign out" button of the header: a form, so it works without JavaScript.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action attr:class="sign-out">
+            <button type="submit" class="link-button">{t!(i18n, layout.sign_out)}</button>
+        </ActionForm>
+    }
+}

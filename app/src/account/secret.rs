@@ -1,0 +1,200 @@
+//! Passwords and PINs: argon2id hashes (the crate's defaults: 19 MiB, two
+//! passes), strength by zxcvbn, PINs from the operating system's generator.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use std::sync::LazyLock;
+
+use argon2::Argon2;
+use rand::seq::IndexedRandom;
+
+use crate::error::{AppError, Field, Problem};
+use crate::server::internal;
+
+/// NIST SP 800-63B: at least 12 characters here (the agency's choice above
+/// the minimum of 8); the upper bound keeps hashing cheap and is generous.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+pub fn hash(secret: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(internal)
+}
+
+/// Whether `secret` matches `hash`. A malformed hash matches nothing.
+pub fn verify(secret: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(secret.as_bytes(), hash)
+        .is_ok()
+}
+
+/// Spends the time of one verification, so that "no such account" takes as
+/// long as "wrong password".
+pub fn verify_nothing(secret: &str) {
+    // The hash of a random string nobody knows, made once per process.
+    static NOBODY: LazyLock<String> = LazyLock::new(|| hash(&new_pin()).unwrap_or_default());
+    let _ = verify(secret, &NOBODY);
+}
+
+/// A password a person chose: long enough, not common, not guessable from
+/// what else they typed (`hints`: e-mail, name, case number). No rules on
+/// character classes (800-63B advises against them).
+pub fn check_new_password(password: &str, hints: &[&str]) -> Result<(), Problem> {
+    let chars = password.chars().count();
+    if chars == 0 {
+        return Err(Problem::Required);
+    }
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(Problem::PasswordTooShort);
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err(Problem::TooLong);
+    }
+    // zxcvbn matches a hint only as a whole: give it each word of each too
+    // ("jordan", "ellis" from jordan.ellis@example.com).
+    let words: Vec<&str> = hints
+        .iter()
+        .flat_map(|hint| std::iter::once(*hint).chain(hint.split(|c: char| !c.is_alphanumeric())))
+        .filter(|word| word.len() > 2)
+        .collect();
+    let guessability = zxcvbn::zxcvbn(password, &words);
+    if u8::from(guessability.score()) < 3 {
+        return Err(Problem::PasswordTooWeak);
+    }
+    Ok(())
+}
+
+/// The letters of a PIN: no 0/O, 1/I/L, so it can be read over the phone.
+const PIN_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const PIN_GROUPS: usize = 3;
+const PIN_GROUP_LEN: usize = 4;
+
+/// A new PIN, e.g. `K7QD-M2ZP-X9RA`: 12 characters of 31 (about 59 bits).
+pub fn new_pin() -> String {
+    let mut rng = rand::rng();
+    let groups: Vec<String> = (0..PIN_GROUPS)
+        .map(|_| {
+            (0..PIN_GROUP_LEN)
+                .filter_map(|_| PIN_ALPHABET.choose(&mut rng).map(|&b| char::from(b)))
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
+/// A PIN as typed (any case, with or without dashes and spaces) in the form
+/// it is hashed in.
+pub fn normalize_pin(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// An e-mail address as typed, in the form it is stored in, or why not.
+pub fn normalize_email(typed: &str) -> Result<String, Problem> {
+    let email = typed.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(Problem::Required);
+    }
+    if email.len() > 254 {
+        return Err(Problem::TooLong);
+    }
+    // Only the shape is checked: the real test is that mail arrives.
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(char::is_whitespace)
+            && !domain.contains('@')
+    });
+    if valid {
+        Ok(email)
+    } else {
+        Err(Problem::NotAnEmail)
+    }
+}
+
+/// Turns a field's problem into the form's error.
+pub fn at(field: Field) -> impl Fn(Problem) -> AppError {
+    move |problem| AppError::invalid(field, problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_secret_and_nothing_else() {
+        let hash = hash("correct horse battery staple").unwrap_or_default();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery staple", &hash));
+        assert!(!verify("correct horse battery stapler", &hash));
+        assert!(!verify("anything", "not a hash"));
+    }
+
+    #[test]
+    fn passwords_are_long_and_hard_to_guess_with_no_composition_rules() {
+        assert_eq!(check_new_password("", &[]), Err(Problem::Required));
+        assert_eq!(
+            check_new_password("Tr0ub4dor&3", &[]),
+            Err(Problem::PasswordTooShort)
+        );
+        assert_eq!(
+            check_new_password("password1234", &[]),
+            Err(Problem::PasswordTooWeak)
+        );
+        assert_eq!(
+            check_new_password("jordan.ellis@example.com", &["jordan.ellis@example.com"]),
+            Err(Problem::PasswordTooWeak),
+            "guessable from the e-mail"
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), &[]),
+            Err(Problem::TooLong)
+        );
+        assert_eq!(
+            check_new_password("correct horse battery staple", &[]),
+            Ok(())
+        );
+        assert_eq!(
+            check_new_password("maple syrup on tuesdays", &[]),
+            Ok(()),
+            "all lower case is fine"
+        );
+    }
+
+    #[test]
+    fn pins_are_readable_and_typed_any_way() {
+        let pin = new_pin();
+        assert_eq!(pin.len(), 14);
+        assert!(pin
+            .chars()
+            .all(|c| c == '-' || PIN_ALPHABET.contains(&(c as u8))));
+        assert_ne!(new_pin(), pin);
+        assert_eq!(normalize_pin(" k7qd-m2zp x9ra "), "K7QDM2ZPX9RA");
+    }
+
+    #[test]
+    fn email_addresses_are_trimmed_lower_cased_and_shaped_like_one() {
+        assert_eq!(
+            normalize_email(" Jo@Example.COM "),
+            Ok("jo@example.com".into())
+        );
+        assert_eq!(normalize_email(""), Err(Problem::Required));
+        for bad in [
+            "jo",
+            "jo@",
+            "@example.com",
+            "jo@example",
+            "jo @example.com",
+            "jo@.com",
+            "a@b@c.com",
+        ] {
+            assert_eq!(normalize_email(bad), Err(Problem::NotAnEmail), "{bad}");
+        }
+    }
+}

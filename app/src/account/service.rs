@@ -1,0 +1,495 @@
+//! Signing in, activating with a PIN, issuing PINs: the rules, on the
+//! database, each change in one transaction with its audit record.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{accounts, activation_pins, case_participants, cases, people};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::model::{AccountRole, CaseLink, IssuedPin, User};
+use super::secret::{self, at};
+use crate::config::SecurityPolicy;
+use crate::error::{AppError, Field, FieldError, Problem};
+use crate::server::access::{self, authorize, CaseAction};
+use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::user;
+
+/// A request's surroundings: the agency's policy, where it came from, when.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub policy: SecurityPolicy,
+    pub source: Source,
+    pub now: DateTime<Utc>,
+}
+
+impl Attempt {
+    /// The request being served, now.
+    pub fn of_request(policy: SecurityPolicy) -> Self {
+        Attempt {
+            policy,
+            source: Source::of_request(),
+            now: Utc::now(),
+        }
+    }
+
+    fn window_start(&self) -> DateTime<Utc> {
+        self.now - Duration::minutes(i64::from(self.policy.lockout_minutes))
+    }
+
+    /// Too many failures of `action` from this address lately.
+    async fn throttled(
+        &self,
+        db: &impl ConnectionTrait,
+        action: AuditAction,
+    ) -> Result<bool, AppError> {
+        let failures = audit::count_from(db, &self.source, action, self.window_start()).await?;
+        Ok(failures >= u64::from(self.policy.failures_per_address))
+    }
+}
+
+/// Checks an e-mail and password. Every refusal — unknown e-mail, wrong
+/// password, locked account, blocked address — looks and takes the same.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let email = secret::normalize_email(email).map_err(at(Field::Email))?;
+    if password.is_empty() {
+        return Err(AppError::invalid(Field::Password, Problem::Required));
+    }
+    let refuse = |detail: &'static str, account: Option<&accounts::Model>| {
+        let mut event = AuditEvent::new(AuditAction::SignInFailed).detail(detail);
+        if let Some(account) = account {
+            event = event.about(account.person_id);
+        }
+        audit::record(db, event, &attempt.source, attempt.now)
+    };
+
+    if attempt.throttled(db, AuditAction::SignInFailed).await? {
+        secret::verify_nothing(password);
+        refuse("address blocked", None).await?;
+        return Err(AppError::SignInRefused);
+    }
+    let account = accounts::Entity::find()
+        .filter(accounts::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?;
+    let Some(account) = account else {
+        secret::verify_nothing(password);
+        refuse("unknown e-mail", None).await?;
+        return Err(AppError::SignInRefused);
+    };
+    if account
+        .locked_until
+        .is_some_and(|until| until > attempt.now)
+    {
+        secret::verify_nothing(password);
+        refuse("account locked", Some(&account)).await?;
+        return Err(AppError::SignInRefused);
+    }
+    if !secret::verify(password, &account.password_hash) {
+        count_failure(db, attempt, &account).await?;
+        return Err(AppError::SignInRefused);
+    }
+
+    let txn = db.begin().await?;
+    accounts::Entity::update_many()
+        .col_expr(accounts::Column::FailedSignIns, Expr::value(0))
+        .col_expr(
+            accounts::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(accounts::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    let event = AuditEvent::new(AuditAction::SignIn).by(account.person_id);
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    txn.commit().await?;
+    user::load(db, account.id)
+        .await?
+        .ok_or(AppError::SignInRefused)
+}
+
+/// One more wrong password; at the policy's count the account locks.
+async fn count_failure(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    account: &accounts::Model,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    // Counted in the database, so concurrent attempts on several servers add up.
+    accounts::Entity::update_many()
+        .col_expr(
+            accounts::Column::FailedSignIns,
+            Expr::col(accounts::Column::FailedSignIns).add(1),
+        )
+        .filter(accounts::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    let failures = accounts::Entity::find_by_id(account.id)
+        .one(&txn)
+        .await?
+        .map_or(0, |a| a.failed_sign_ins);
+    let event = AuditEvent::new(AuditAction::SignInFailed)
+        .about(account.person_id)
+        .detail("wrong password");
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    if u32::try_from(failures).unwrap_or(0) >= attempt.policy.lockout_after {
+        let until = attempt.now + Duration::minutes(i64::from(attempt.policy.lockout_minutes));
+        accounts::Entity::update_many()
+            .col_expr(accounts::Column::FailedSignIns, Expr::value(0))
+            .col_expr(accounts::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(accounts::Column::Id.eq(account.id))
+            .exec(&txn)
+            .await?;
+        let event = AuditEvent::new(AuditAction::AccountLocked)
+            .about(account.person_id)
+            .detail(format!("{failures} wrong passwords"));
+        audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What a parent types to activate an account (or to set a new password).
+#[derive(Debug, Clone, Default)]
+pub struct Activation {
+    pub case_number: String,
+    pub pin: String,
+    pub email: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+impl Activation {
+    /// Every field's problem at once, so a person fixes the form in one go.
+    fn check(&self) -> Result<(String, String), AppError> {
+        let mut errors = Vec::new();
+        let mut problem = |field, problem| errors.push(FieldError { field, problem });
+        if self.case_number.trim().is_empty() {
+            problem(Field::CaseNumber, Problem::Required);
+        } else if self.case_number.len() > 40 {
+            problem(Field::CaseNumber, Problem::TooLong);
+        }
+        let pin = secret::normalize_pin(&self.pin);
+        if pin.is_empty() {
+            problem(Field::Pin, Problem::Required);
+        } else if pin.len() > 40 {
+            problem(Field::Pin, Problem::TooLong);
+        }
+        let email = secret::normalize_email(&self.email);
+        if let Err(e) = &email {
+            problem(Field::Email, *e);
+        }
+        let hints = [self.email.as_str(), self.case_number.as_str()];
+        if let Err(e) = secret::check_new_password(&self.password, &hints) {
+            problem(Field::Password, e);
+        }
+        if self.confirm_password != self.password {
+            problem(Field::ConfirmPassword, Problem::PasswordsDiffer);
+        }
+        match email {
+            Ok(email) if errors.is_empty() => Ok((email, pin)),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
+/// Uses a PIN: creates the account of the person it was issued to, or, if
+/// they have one, sets its e-mail and password (how a forgotten password is
+/// reset). Returns the account. Whatever is wrong with the case number or
+/// PIN, the answer is the same, and takes about as long.
+pub async fn activate(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    form: &Activation,
+) -> Result<User, AppError> {
+    let (email, pin) = form.check()?;
+    let refuse = |case: Option<i32>, detail: &'static str| {
+        let mut event = AuditEvent::new(AuditAction::ActivationFailed).detail(detail);
+        if let Some(case) = case {
+            event = event.on_case(case);
+        }
+        audit::record(db, event, &attempt.source, attempt.now)
+    };
+    if attempt.throttled(db, AuditAction::ActivationFailed).await? {
+        spend_pin_checks(&pin, 0);
+        refuse(None, "address blocked").await?;
+        return Err(AppError::ActivationRefused);
+    }
+    let case = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(form.case_number.trim()))
+        .one(db)
+        .await?;
+    let Some(case) = case else {
+        spend_pin_checks(&pin, 0);
+        refuse(None, "unknown case number").await?;
+        return Err(AppError::ActivationRefused);
+    };
+    let valid = activation_pins::Entity::find()
+        .filter(activation_pins::Column::CaseId.eq(case.id))
+        .filter(activation_pins::Column::UsedAt.is_null())
+        .filter(activation_pins::Column::VoidedAt.is_null())
+        .filter(activation_pins::Column::ExpiresAt.gt(attempt.now))
+        .all(db)
+        .await?;
+    let matched = valid
+        .iter()
+        .find(|p| secret::verify(&pin, &p.pin_hash))
+        .cloned();
+    spend_pin_checks(&pin, valid.len());
+    let Some(issued) = matched else {
+        count_wrong_pin(db, attempt, &valid).await?;
+        refuse(Some(case.id), "wrong PIN").await?;
+        return Err(AppError::ActivationRefused);
+    };
+
+    let txn = db.begin().await?;
+    let taken = accounts::Entity::find()
+        .filter(accounts::Column::Email.eq(email.as_str()))
+        .filter(accounts::Column::PersonId.ne(issued.person_id))
+        .one(&txn)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
+    }
+    let password_hash = secret::hash(&form.password)?;
+    let existing = accounts::Entity::find()
+        .filter(accounts::Column::PersonId.eq(issued.person_id))
+        .one(&txn)
+        .await?;
+    let (account_id, action) = match existing {
+        Some(account) => {
+            let mut account: accounts::ActiveModel = account.into();
+            account.email = Set(email);
+            account.password_hash = Set(password_hash);
+            account.password_changed_at = Set(attempt.now);
+            account.failed_sign_ins = Set(0);
+            account.locked_until = Set(None);
+            (account.update(&txn).await?.id, AuditAction::PasswordReset)
+        }
+        None => {
+            let account = accounts::ActiveModel {
+                person_id: Set(issued.person_id),
+                email: Set(email),
+                password_hash: Set(password_hash),
+                role: Set(AccountRole::Parent.as_str().to_owned()),
+                failed_sign_ins: Set(0),
+                locked_until: Set(None),
+                totp_secret: Set(None),
+                totp_enabled_at: Set(None),
+                created_at: Set(attempt.now),
+                password_changed_at: Set(attempt.now),
+                ..Default::default()
+            };
+            (
+                account.insert(&txn).await?.id,
+                AuditAction::AccountActivated,
+            )
+        }
+    };
+    let mut used: activation_pins::ActiveModel = issued.clone().into();
+    used.used_at = Set(Some(attempt.now));
+    used.update(&txn).await?;
+    let event = AuditEvent::new(action)
+        .by(issued.person_id)
+        .on_case(case.id);
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    txn.commit().await?;
+    user::load(db, account_id)
+        .await?
+        .ok_or_else(|| crate::server::internal("account vanished"))
+}
+
+/// Verifies against nothing until at least two checks were spent, so a case
+/// with the usual two parents' PINs cannot be told from no case by timing.
+fn spend_pin_checks(pin: &str, done: usize) {
+    for _ in done..2 {
+        secret::verify_nothing(pin);
+    }
+}
+
+/// A wrong PIN counts against every valid PIN of the case (it cannot be
+/// known whose it was meant to be); at the policy's count a PIN is void.
+async fn count_wrong_pin(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    valid: &[activation_pins::Model],
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    for pin in valid {
+        let tries = pin.failed_tries + 1;
+        let mut counted: activation_pins::ActiveModel = pin.clone().into();
+        counted.failed_tries = Set(tries);
+        if u32::try_from(tries).unwrap_or(0) >= attempt.policy.pin_tries {
+            counted.voided_at = Set(Some(attempt.now));
+            let event = AuditEvent::new(AuditAction::PinVoided)
+                .on_case(pin.case_id)
+                .about(pin.person_id)
+                .detail(format!("{tries} wrong PINs"));
+            audit::record(&txn, event, &attempt.source, attempt.now).await?;
+        }
+        counted.update(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Issues a new PIN to `person` on the case, voiding any earlier one of
+/// theirs there. The PIN is returned once and stored only as a hash.
+pub async fn issue_pin(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    actor: &User,
+    case_number: &str,
+    person: i32,
+) -> Result<IssuedPin, AppError> {
+    let case = authorize(db, actor, case_number, CaseAction::IssuePin)
+        .await?
+        .case;
+    let participant = case_participants::Entity::find()
+        .filter(case_participants::Column::CaseId.eq(case.id))
+        .filter(case_participants::Column::PersonId.eq(person))
+        .one(db)
+        .await?;
+    if participant.is_none() {
+        return Err(AppError::invalid(Field::Person, Problem::NotOnCase));
+    }
+    let pin = secret::new_pin();
+    let expires_at = attempt.now + Duration::days(i64::from(attempt.policy.pin_valid_days));
+    let txn = db.begin().await?;
+    activation_pins::Entity::update_many()
+        .col_expr(
+            activation_pins::Column::VoidedAt,
+            Expr::value(Some(attempt.now)),
+        )
+        .filter(activation_pins::Column::CaseId.eq(case.id))
+        .filter(activation_pins::Column::PersonId.eq(person))
+        .filter(activation_pins::Column::UsedAt.is_null())
+        .filter(activation_pins::Column::VoidedAt.is_null())
+        .exec(&txn)
+        .await?;
+    activation_pins::ActiveModel {
+        case_id: Set(case.id),
+        person_id: Set(person),
+        pin_hash: Set(secret::hash(&secret::normalize_pin(&pin))?),
+        issued_by: Set(actor.person_id),
+        issued_at: Set(attempt.now),
+        expires_at: Set(expires_at),
+        failed_tries: Set(0),
+        used_at: Set(None),
+        voided_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let event = AuditEvent::new(AuditAction::PinIssued)
+        .by(actor.person_id)
+        .on_case(case.id)
+        .about(person);
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    txn.commit().await?;
+    Ok(IssuedPin { pin, expires_at })
+}
+
+/// The cases `user` may open, with their role on each: a parent's own, a
+/// caseworker's assigned, every case for a supervisor.
+pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLink>, AppError> {
+    use crate::account::model::CaseRole;
+    let links = match user.role {
+        AccountRole::Parent => case_participants::Entity::find()
+            .filter(case_participants::Column::PersonId.eq(user.person_id))
+            .find_also_related(cases::Entity)
+            .order_by_asc(case_participants::Column::CaseId)
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(participant, case)| {
+                Some(CaseLink {
+                    case_number: case?.case_number,
+                    role: access::parent_role(&participant.role)?,
+                })
+            })
+            .collect(),
+        AccountRole::Caseworker | AccountRole::Supervisor => {
+            let mut query = cases::Entity::find().order_by_asc(cases::Column::CaseNumber);
+            let role = if user.role == AccountRole::Caseworker {
+                query = query.filter(cases::Column::CaseworkerId.eq(user.person_id));
+                CaseRole::AssignedCaseworker
+            } else {
+                CaseRole::Supervisor
+            };
+            query
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|case| CaseLink {
+                    case_number: case.case_number,
+                    role,
+                })
+                .collect()
+        }
+    };
+    Ok(links)
+}
+
+/// Creates a caseworker's or supervisor's account (`server caseworker add`).
+pub async fn add_staff(
+    db: &DatabaseConnection,
+    name: &str,
+    email: &str,
+    password: &str,
+    role: AccountRole,
+    now: DateTime<Utc>,
+) -> Result<User, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(Field::Person, Problem::Required));
+    }
+    let email = secret::normalize_email(email).map_err(at(Field::Email))?;
+    secret::check_new_password(password, &[email.as_str(), name]).map_err(at(Field::Password))?;
+    let txn = db.begin().await?;
+    if accounts::Entity::find()
+        .filter(accounts::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
+    }
+    let person = people::ActiveModel {
+        full_name: Set(name.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let account = accounts::ActiveModel {
+        person_id: Set(person.id),
+        email: Set(email),
+        password_hash: Set(secret::hash(password)?),
+        role: Set(role.as_str().to_owned()),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let event = AuditEvent::new(AuditAction::StaffAccountCreated)
+        .about(person.id)
+        .detail(role.as_str());
+    audit::record(&txn, event, &Source::default(), now).await?;
+    txn.commit().await?;
+    user::load(db, account.id)
+        .await?
+        .ok_or_else(|| crate::server::internal("account vanished"))
+}

@@ -1,0 +1,125 @@
+//! Form pieces: a labelled field that shows its own error, and the message
+//! for an error that belongs to the whole form.
+
+use leptos::prelude::*;
+
+use crate::error::{AppError, Field, Problem};
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+/// A labelled input. Its hint and its error are tied to it for screen
+/// readers (`aria-describedby`), and the error is shown right under it.
+#[component]
+pub fn TextField(
+    /// The form field's name, also its id.
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    /// `text`, `email`, `password`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    /// The problem with this field in the last answer, if any.
+    #[prop(into)]
+    problem: Signal<Option<Problem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
+            {move || {
+                problem
+                    .get()
+                    .map(|problem| {
+                        view! {
+                            <p class="field-error" id=error_id.clone()>
+                                {move || problem_message(i18n, problem)}
+                            </p>
+                        }
+                    })
+            }}
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+
+/// What a person reads for a field's problem.
+pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static str {
+    match problem {
+        Problem::Required => t_string!(i18n, account.problem_required),
+        Problem::TooLong => t_string!(i18n, account.problem_too_long),
+        Problem::NotAnEmail => t_string!(i18n, account.problem_not_an_email),
+        Problem::PasswordTooShort => t_string!(i18n, account.problem_password_too_short),
+        Problem::PasswordTooWeak => t_string!(i18n, account.problem_password_too_weak),
+        Problem::PasswordsDiffer => t_string!(i18n, account.problem_passwords_differ),
+        Problem::EmailTaken => t_string!(i18n, account.problem_email_taken),
+        Problem::NotOnCase => t_string!(i18n, account.problem_not_on_case),
+    }
+}
+
+/// The message for an error that is not about one field (`None` for field
+/// errors, which their fields show).
+pub fn form_message(i18n: I18nContext<Locale>, error: &AppError) -> Option<&'static str> {
+    Some(match error {
+        AppError::Invalid(_) => return None,
+        AppError::SignInRefused => t_string!(i18n, account.sign_in_refused),
+        AppError::ActivationRefused => t_string!(i18n, account.activation_refused),
+        AppError::Transport(_) => t_string!(i18n, account.transport),
+        AppError::Forbidden | AppError::CrossSite => t_string!(i18n, cases.forbidden_body),
+        AppError::Internal | AppError::SignInRequired | AppError::NotFound => {
+            t_string!(i18n, account.internal)
+        }
+    })
+}
+
+/// The problem with `field` in the last answer of an action.
+pub fn field_problem<T: Send + Sync + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    field: Field,
+) -> Signal<Option<Problem>> {
+    Signal::derive(move || {
+        result.with(|result| match result {
+            Some(Err(error)) => error.problem_with(field),
+            _ => None,
+        })
+    })
+}
+
+/// The form-wide message of the last answer, as an alert.
+#[component]
+pub fn FormAlert<T: Send + Sync + 'static>(
+    #[prop(into)] result: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        result.with(|result| match result {
+            Some(Err(error)) => form_message(i18n, error)
+                .map(|message| view! { <p class="form-alert" role="alert">{message}</p> }),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,119 @@
+//! The one answer to "may this person do this with this case, and as whom?".
+//! Every server function that touches a case asks [`authorize`]; the access
+//! matrix test (`server/tests/access.rs`) calls each of them as every kind
+//! of person.
+
+use entity::{case_participants, cases};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::account::model::{AccountRole, CaseRole, User};
+use crate::error::AppError;
+
+/// What someone wants to do with a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAction {
+    /// See the case: order, balance, history, children's names.
+    View,
+    /// Give a participant a PIN to activate or reset their account.
+    IssuePin,
+    /// Read who did what on the case.
+    ReadAudit,
+}
+
+impl CaseRole {
+    /// The rule itself, in one table.
+    pub fn may(self, action: CaseAction) -> bool {
+        use CaseAction::*;
+        use CaseRole::*;
+        match action {
+            View => true,
+            IssuePin => matches!(self, AssignedCaseworker | Supervisor),
+            ReadAudit => self == Supervisor,
+        }
+    }
+}
+
+/// A case someone may act on, and as whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorized {
+    pub case: cases::Model,
+    pub role: CaseRole,
+}
+
+/// May `user` do `action` with the case numbered `case_number`? A case that
+/// does not exist is refused the same way as someone else's, so a number
+/// cannot be probed; only supervisors, who may see every case, hear "not found".
+pub async fn authorize(
+    db: &impl ConnectionTrait,
+    user: &User,
+    case_number: &str,
+    action: CaseAction,
+) -> Result<Authorized, AppError> {
+    let case = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(case_number.trim()))
+        .one(db)
+        .await?;
+    let Some(case) = case else {
+        return Err(match user.role {
+            AccountRole::Supervisor => AppError::NotFound,
+            _ => AppError::Forbidden,
+        });
+    };
+    match role_on_case(db, user, &case).await? {
+        Some(role) if role.may(action) => Ok(Authorized { case, role }),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Who `user` is on `case`, if anyone.
+pub async fn role_on_case(
+    db: &impl ConnectionTrait,
+    user: &User,
+    case: &cases::Model,
+) -> Result<Option<CaseRole>, AppError> {
+    Ok(match user.role {
+        AccountRole::Supervisor => Some(CaseRole::Supervisor),
+        AccountRole::Caseworker => {
+            (case.caseworker_id == Some(user.person_id)).then_some(CaseRole::AssignedCaseworker)
+        }
+        AccountRole::Parent => case_participants::Entity::find()
+            .filter(case_participants::Column::CaseId.eq(case.id))
+            .filter(case_participants::Column::PersonId.eq(user.person_id))
+            .one(db)
+            .await?
+            .and_then(|participant| parent_role(&participant.role)),
+    })
+}
+
+/// A participant's role as stored (`paying` / `receiving`).
+pub fn parent_role(stored: &str) -> Option<CaseRole> {
+    match stored {
+        "paying" => Some(CaseRole::PayingParent),
+        "receiving" => Some(CaseRole::ReceivingParent),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents_and_staff_see_a_case_only_staff_issue_pins_only_supervisors_read_the_audit() {
+        use CaseAction::*;
+        use CaseRole::*;
+        let table = [
+            (PayingParent, [true, false, false]),
+            (ReceivingParent, [true, false, false]),
+            (AssignedCaseworker, [true, true, false]),
+            (Supervisor, [true, true, true]),
+        ];
+        for (role, allowed) in table {
+            assert_eq!(
+                [View, IssuePin, ReadAudit].map(|action| role.may(action)),
+                allowed,
+                "{role:?}"
+            );
+        }
+    }
+}

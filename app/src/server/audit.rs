@@ -1,0 +1,163 @@
+//! The audit log: who did what, when, on which case, from where. Appended to
+//! inside the same transaction as the change it records, so neither is ever
+//! stored without the other.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use chrono::{DateTime, Utc};
+use entity::audit_events;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    AccountLocked,
+    SignOut,
+    ActivationFailed,
+    AccountActivated,
+    PasswordReset,
+    PinIssued,
+    PinVoided,
+    CaseOpened,
+    StaffAccountCreated,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SignIn => "sign_in",
+            AuditAction::SignInFailed => "sign_in_failed",
+            AuditAction::AccountLocked => "account_locked",
+            AuditAction::SignOut => "sign_out",
+            AuditAction::ActivationFailed => "activation_failed",
+            AuditAction::AccountActivated => "account_activated",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::PinIssued => "pin_issued",
+            AuditAction::PinVoided => "pin_voided",
+            AuditAction::CaseOpened => "case_opened",
+            AuditAction::StaffAccountCreated => "staff_account_created",
+        }
+    }
+}
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    /// Who acted (`None`: not signed in, or the system).
+    pub actor: Option<i32>,
+    pub case: Option<i32>,
+    /// Whom it was about, when not the actor.
+    pub subject: Option<i32>,
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(action: AuditAction) -> Self {
+        Self {
+            action,
+            actor: None,
+            case: None,
+            subject: None,
+            detail: None,
+        }
+    }
+
+    pub fn by(mut self, person: i32) -> Self {
+        self.actor = Some(person);
+        self
+    }
+
+    pub fn on_case(mut self, case: i32) -> Self {
+        self.case = Some(case);
+        self
+    }
+
+    pub fn about(mut self, person: i32) -> Self {
+        self.subject = Some(person);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Where a request came from, as far as this server can tell.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Source(pub Option<String>);
+
+impl Source {
+    /// The client address of the request being served (none in tests that
+    /// call the router directly without one).
+    pub fn of_request() -> Self {
+        let address = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().copied())
+            .map(|ConnectInfo(address)| address.ip().to_string());
+        Source(address)
+    }
+}
+
+/// Appends `event` at `at`.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    event: AuditEvent,
+    source: &Source,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    audit_events::ActiveModel {
+        at: Set(at),
+        actor_id: Set(event.actor),
+        action: Set(event.action.as_str().to_owned()),
+        case_id: Set(event.case),
+        subject_id: Set(event.subject),
+        source: Set(source.0.clone()),
+        detail: Set(event.detail),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// How many times `action` came from `source` since `since`: the
+/// per-address throttle. An unknown source is never throttled.
+pub async fn count_from(
+    db: &impl ConnectionTrait,
+    source: &Source,
+    action: AuditAction,
+    since: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let Some(address) = &source.0 else {
+        return Ok(0);
+    };
+    Ok(audit_events::Entity::find()
+        .filter(audit_events::Column::Source.eq(address.as_str()))
+        .filter(audit_events::Column::Action.eq(action.as_str()))
+        .filter(audit_events::Column::At.gt(since))
+        .count(db)
+        .await?)
+}
+
+/// Everything recorded on a case, newest first.
+pub async fn of_case(
+    db: &impl ConnectionTrait,
+    case: i32,
+) -> Result<Vec<audit_events::Model>, AppError> {
+    Ok(audit_events::Entity::find()
+        .filter(audit_events::Column::CaseId.eq(case))
+        .order_by_desc(audit_events::Column::At)
+        .order_by_desc(audit_events::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,45 @@
+//! The person behind a request.
+
+use entity::{accounts, people};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::{internal, session, state};
+use crate::account::model::{AccountRole, User};
+use crate::error::AppError;
+
+/// The signed-in user of this request, if any.
+pub async fn current() -> Result<Option<User>, AppError> {
+    let session = session::current().await?;
+    match session::account_id(&session).await? {
+        Some(account) => load(&state()?.db, account).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, or "sign in first".
+pub async fn require() -> Result<User, AppError> {
+    current().await?.ok_or(AppError::SignInRequired)
+}
+
+/// The account `account_id` as a user (`None` if it is gone).
+pub async fn load(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<User>, AppError> {
+    let Some((account, Some(person))) = accounts::Entity::find_by_id(account_id)
+        .find_also_related(people::Entity)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let role = AccountRole::parse(&account.role).ok_or_else(|| {
+        internal(format!(
+            "account {} has unknown role {}",
+            account.id, account.role
+        ))
+    })?;
+    Ok(Some(User {
+        account_id: account.id,
+        person_id: person.id,
+        name: person.full_name,
+        role,
+    }))
+}

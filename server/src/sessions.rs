@@ -1,0 +1,187 @@
+//! Sessions live in the database (tower-sessions' `SessionStore` on SeaORM),
+//! so any number of servers share them and signing out ends a session on
+//! every one of them.
+//!
+//! tower-sessions slides the idle expiry; the absolute lifetime is this
+//! store's: a session is created at sign-in (the id is rotated then, which
+//! creates a new row) and is never loaded once `max_age` has passed since.
+
+use app::server::session::ACCOUNT_KEY;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::sessions;
+use sea_orm::sea_query::{ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::config::SecurityPolicy;
+
+/// The name of the session cookie.
+pub const COOKIE_NAME: &str = "portal_session";
+
+#[derive(Debug, Clone)]
+pub struct DatabaseStore {
+    db: DatabaseConnection,
+    max_age: chrono::Duration,
+}
+
+impl DatabaseStore {
+    pub fn new(db: DatabaseConnection, policy: &SecurityPolicy) -> Self {
+        let max_age = chrono::Duration::hours(i64::from(policy.session_max_hours));
+        Self { db, max_age }
+    }
+}
+
+/// The session layer, configured by the agency's policy.
+pub fn layer(store: DatabaseStore, policy: &SecurityPolicy) -> SessionManagerLayer<DatabaseStore> {
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        // Lax: a link from an e-mail still arrives signed in; cross-site
+        // posts are refused by the origin check anyway.
+        .with_same_site(SameSite::Lax)
+        .with_secure(policy.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
+            policy.session_idle_minutes,
+        ))))
+        // Save on every request, so the idle expiry slides while in use.
+        .with_always_save(true)
+}
+
+fn backend(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn to_chrono(at: time::OffsetDateTime) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond()).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+fn to_time(at: DateTime<Utc>) -> time::OffsetDateTime {
+    let nanos =
+        i128::from(at.timestamp()) * 1_000_000_000 + i128::from(at.timestamp_subsec_nanos());
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The signed-in account of a record, kept beside it for "sign out everywhere".
+fn account_of(record: &Record) -> Option<i32> {
+    record
+        .data
+        .get(ACCOUNT_KEY)
+        .and_then(|value| value.as_i64())
+        .and_then(|id| i32::try_from(id).ok())
+}
+
+impl DatabaseStore {
+    /// Inserts `record` unless its id is taken; whether it was inserted.
+    async fn insert(&self, record: &Record) -> session_store::Result<bool> {
+        let row = sessions::ActiveModel {
+            id: Set(record.id.to_string()),
+            data: Set(serde_json::to_string(&record.data).map_err(backend)?),
+            expires_at: Set(to_chrono(record.expiry_date)),
+            created_at: Set(Utc::now()),
+            account_id: Set(account_of(record)),
+        };
+        let inserted = sessions::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(sessions::Column::Id)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(inserted > 0)
+    }
+}
+
+#[async_trait]
+impl SessionStore for DatabaseStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // Ids are random 128-bit numbers: a collision is all but impossible,
+        // and never overwrites someone else's session.
+        while !self.insert(record).await? {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // A session deleted meanwhile (signed out elsewhere) stays deleted.
+        sessions::Entity::update_many()
+            .col_expr(
+                sessions::Column::Data,
+                serde_json::to_string(&record.data).map_err(backend)?.into(),
+            )
+            .col_expr(
+                sessions::Column::ExpiresAt,
+                to_chrono(record.expiry_date).into(),
+            )
+            .col_expr(sessions::Column::AccountId, account_of(record).into())
+            .filter(sessions::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = Utc::now();
+        let row = sessions::Entity::find_by_id(id.to_string())
+            .filter(sessions::Column::ExpiresAt.gt(now))
+            .filter(sessions::Column::CreatedAt.gt(now - self.max_age))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        row.map(|row| {
+            Ok(Record {
+                id: *id,
+                data: serde_json::from_str(&row.data)
+                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+                expiry_date: to_time(row.expires_at),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sessions::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DatabaseStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        let now = Utc::now();
+        sessions::Entity::delete_many()
+            .filter(
+                sessions::Column::ExpiresAt
+                    .lte(now)
+                    .or(sessions::Column::CreatedAt.lte(now - self.max_age)),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Deletes ended sessions every `every`, for as long as the server runs.
+pub fn spawn_cleanup(store: DatabaseStore, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "could not delete ended sessions");
+            }
+        }
+    });
+}

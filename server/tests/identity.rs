@@ -1,0 +1,968 @@
+//! Identity and access through the real router: sign-in, lockout, PIN
+//! activation, sessions, cross-site refusal, and the access matrix — every
+//! server function as every kind of person — on SQLite and on PostgreSQL.
+
+mod support;
+
+use app::account::model::AccountRole;
+use app::account::{secret, service};
+use app::error::{AppError, Field, Problem};
+use axum::body::Body;
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use entity::{accounts, activation_pins, audit_events};
+use http::{header, Request, StatusCode};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use server::seed::records::{self, NewCase};
+use support::{router, send, Page, TestDb};
+
+on_both_databases!(
+    a_parent_signs_in_and_out_and_the_session_ends_on_the_server,
+    five_wrong_passwords_lock_the_account_with_the_same_message,
+    an_unknown_email_is_refused_like_a_wrong_password,
+    a_pin_activates_an_account_once_and_resets_a_password_later,
+    five_wrong_pins_void_the_pin_and_a_case_number_cannot_be_probed,
+    activation_checks_every_field_and_stores_nothing_on_error,
+    reissuing_a_pin_voids_the_earlier_one,
+    writes_from_another_site_are_refused,
+    every_server_function_answers_only_whom_it_should,
+    the_audit_log_cannot_be_changed,
+    pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url,
+    forms_work_without_javascript,
+);
+
+const PASSWORD: &str = "maple syrup on tuesdays";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
+}
+
+/// Two cases, their parents and caseworkers, and a supervisor.
+struct World {
+    router: Router,
+    db: DatabaseConnection,
+    case_a: &'static str,
+    case_b: &'static str,
+    paying_a: i32,
+    receiving_a: i32,
+    paying_b: i32,
+}
+
+async fn world(db: DatabaseConnection) -> World {
+    let now = Utc::now();
+    let staff = |name: &'static str, email: &'static str, role| {
+        let db = db.clone();
+        async move {
+            service::add_staff(&db, name, email, PASSWORD, role, now)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let worker_a = staff(
+        "Casey Worker",
+        "casey@agency.example",
+        AccountRole::Caseworker,
+    )
+    .await;
+    let worker_b = staff(
+        "Blair Worker",
+        "blair@agency.example",
+        AccountRole::Caseworker,
+    )
+    .await;
+    staff(
+        "Sam Supervisor",
+        "sam@agency.example",
+        AccountRole::Supervisor,
+    )
+    .await;
+
+    let person = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            records::person(&db, name)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let (paying_a, receiving_a) = (person("Pat Payer").await, person("Robin Receiver").await);
+    let (paying_b, receiving_b) = (person("Alex Other").await, person("Jamie Other").await);
+    for (number, worker, paying, receiving) in [
+        ("CS-TEST-000001", worker_a.person_id, paying_a, receiving_a),
+        ("CS-TEST-000002", worker_b.person_id, paying_b, receiving_b),
+    ] {
+        let case = records::case(
+            &db,
+            NewCase {
+                case_number: number,
+                office: "Test office",
+                caseworker: Some(worker),
+                opened_on: date(2024, 1, 1),
+                paying,
+                receiving,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        records::child(&db, case, "Kim", date(2018, 5, 1), date(2036, 5, 1))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for (person, email) in [
+        (paying_a, "pat@example.com"),
+        (receiving_a, "robin@example.com"),
+        (paying_b, "alex@example.com"),
+    ] {
+        parent_account(&db, person, email).await;
+    }
+    World {
+        router: router(db.clone()),
+        db,
+        case_a: "CS-TEST-000001",
+        case_b: "CS-TEST-000002",
+        paying_a,
+        receiving_a,
+        paying_b,
+    }
+}
+
+async fn parent_account(db: &DatabaseConnection, person: i32, email: &str) {
+    let now = Utc::now();
+    accounts::ActiveModel {
+        person_id: Set(person),
+        email: Set(email.into()),
+        password_hash: Set(secret::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"))),
+        role: Set("parent".into()),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        totp_secret: Set(None),
+        totp_enabled_at: Set(None),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Calls a server function as the JavaScript client does (form-encoded).
+async fn call(
+    router: &Router,
+    function: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Page {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "portal.test")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(
+        router,
+        request
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The server function's error, or `None` when it succeeded.
+fn error_of(page: &Page) -> Option<AppError> {
+    if page.status.is_success() {
+        return None;
+    }
+    Some(
+        serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("{} {}: {e}", page.status, page.body)),
+    )
+}
+
+/// `portal_session=…` from a response, ready for a `Cookie` header.
+fn session_cookie(page: &Page) -> Option<String> {
+    page.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_session="))
+        .and_then(|v| v.split(';').next())
+        .filter(|pair| pair.len() > "portal_session=".len())
+        .map(str::to_owned)
+}
+
+async fn sign_in(world: &World, email: &str) -> String {
+    let page = call(
+        &world.router,
+        "sign_in",
+        &[("email", email), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), None, "{email}: {}", page.body);
+    session_cookie(&page).unwrap_or_else(|| panic!("{email}: no session cookie"))
+}
+
+async fn audit_actions(db: &DatabaseConnection) -> Vec<String> {
+    audit_events::Entity::find()
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+async fn a_parent_signs_in_and_out_and_the_session_ends_on_the_server(test: TestDb) {
+    let world = world(test.db).await;
+    let page = call(
+        &world.router,
+        "sign_in",
+        &[("email", " Pat@Example.com "), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.headers.get(header::LOCATION).map(|v| v.as_bytes()),
+        Some(&b"/dashboard"[..])
+    );
+    let set_cookie = page
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = session_cookie(&page).unwrap_or_default();
+
+    let me = call(&world.router, "current_user", &[], Some(&cookie)).await;
+    assert!(me.body.contains("Pat Payer"), "{}", me.body);
+    let cases = call(&world.router, "my_cases", &[], Some(&cookie)).await;
+    assert!(
+        cases.body.contains(world.case_a) && !cases.body.contains(world.case_b),
+        "{}",
+        cases.body
+    );
+
+    let out = call(&world.router, "sign_out", &[], Some(&cookie)).await;
+    assert_eq!(error_of(&out), None);
+    // The old cookie is worth nothing now, even if someone kept it.
+    let after = call(&world.router, "my_cases", &[], Some(&cookie)).await;
+    assert_eq!(error_of(&after), Some(AppError::SignInRequired));
+    let actions = audit_actions(&world.db).await;
+    assert!(
+        actions.contains(&"sign_in".into()) && actions.contains(&"sign_out".into()),
+        "{actions:?}"
+    );
+}
+
+async fn five_wrong_passwords_lock_the_account_with_the_same_message(test: TestDb) {
+    let world = world(test.db).await;
+    for _ in 0..5 {
+        let page = call(
+            &world.router,
+            "sign_in",
+            &[
+                ("email", "pat@example.com"),
+                ("password", "not my password"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    }
+    // Now even the right password is refused, with the very same answer.
+    let page = call(
+        &world.router,
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    assert_eq!(session_cookie(&page), None);
+    let account = accounts::Entity::find()
+        .filter(accounts::Column::Email.eq("pat@example.com"))
+        .one(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no account"));
+    assert!(account.locked_until.is_some_and(|until| until > Utc::now()));
+    assert!(audit_actions(&world.db)
+        .await
+        .contains(&"account_locked".into()));
+
+    // Once the lock has passed, the right password works again.
+    let mut unlocked: accounts::ActiveModel = account.into();
+    unlocked.locked_until = Set(Some(Utc::now() - chrono::Duration::minutes(1)));
+    unlocked
+        .update(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    sign_in(&world, "pat@example.com").await;
+}
+
+async fn an_unknown_email_is_refused_like_a_wrong_password(test: TestDb) {
+    let world = world(test.db).await;
+    let unknown = call(
+        &world.router,
+        "sign_in",
+        &[("email", "nobody@example.com"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let wrong = call(
+        &world.router,
+        "sign_in",
+        &[
+            ("email", "pat@example.com"),
+            ("password", "wrong password!"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!((unknown.status, &unknown.body), (wrong.status, &wrong.body));
+    let empty = call(
+        &world.router,
+        "sign_in",
+        &[("email", ""), ("password", "")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&empty),
+        Some(AppError::invalid(Field::Email, Problem::Required))
+    );
+}
+
+/// Issues a PIN on `case` to `person` as the case's caseworker.
+async fn issue_pin(world: &World, case: &str, person: i32) -> String {
+    let cookie = sign_in(world, "casey@agency.example").await;
+    let page = call(
+        &world.router,
+        "issue_pin",
+        &[("case_number", case), ("person", &person.to_string())],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(error_of(&page), None, "{}", page.body);
+    let issued: app::account::model::IssuedPin =
+        serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}"));
+    issued.pin
+}
+
+fn activation<'a>(
+    case: &'a str,
+    pin: &'a str,
+    email: &'a str,
+    password: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("case_number", case),
+        ("pin", pin),
+        ("email", email),
+        ("password", password),
+        ("confirm_password", password),
+    ]
+}
+
+async fn a_pin_activates_an_account_once_and_resets_a_password_later(test: TestDb) {
+    let world = world(test.db).await;
+    // The receiving parent of case A has an account; make a new participant without one.
+    let new_parent = records::person(&world.db, "Taylor New")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let case_a = entity::cases::Entity::find()
+        .filter(entity::cases::Column::CaseNumber.eq(world.case_a))
+        .one(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no case"));
+    entity::case_participants::ActiveModel {
+        case_id: Set(case_a.id),
+        person_id: Set(new_parent),
+        role: Set("receiving".into()),
+        ..Default::default()
+    }
+    .insert(&world.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    let pin = issue_pin(&world, world.case_a, new_parent).await;
+    let typed = pin.to_lowercase().replace('-', " ");
+    let page = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &typed,
+            "taylor@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), None, "{}", page.body);
+    let cookie = session_cookie(&page).unwrap_or_else(|| panic!("signed in after activation"));
+    let cases = call(&world.router, "my_cases", &[], Some(&cookie)).await;
+    assert!(cases.body.contains(world.case_a), "{}", cases.body);
+
+    // Single use.
+    let again = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &pin,
+            "taylor@example.com",
+            "another long password ok",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&again), Some(AppError::ActivationRefused));
+
+    // Forgotten password: a new PIN sets a new one on the same account.
+    let pin = issue_pin(&world, world.case_a, world.paying_a).await;
+    let page = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &pin,
+            "pat@example.com",
+            "completely different words",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), None, "{}", page.body);
+    let old = call(
+        &world.router,
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&old), Some(AppError::SignInRefused));
+    let new = call(
+        &world.router,
+        "sign_in",
+        &[
+            ("email", "pat@example.com"),
+            ("password", "completely different words"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&new), None);
+    let actions = audit_actions(&world.db).await;
+    for expected in [
+        "pin_issued",
+        "account_activated",
+        "password_reset",
+        "activation_failed",
+    ] {
+        assert!(
+            actions.contains(&expected.into()),
+            "{expected}: {actions:?}"
+        );
+    }
+}
+
+async fn five_wrong_pins_void_the_pin_and_a_case_number_cannot_be_probed(test: TestDb) {
+    let world = world(test.db).await;
+    let pin = issue_pin(&world, world.case_a, world.paying_a).await;
+    let unknown_case = call(
+        &world.router,
+        "activate",
+        &activation(
+            "CS-NO-SUCH",
+            &pin,
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    let wrong_pin = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            "AAAA-BBBB-CCCC",
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (unknown_case.status, &unknown_case.body),
+        (wrong_pin.status, &wrong_pin.body)
+    );
+    for _ in 0..4 {
+        call(
+            &world.router,
+            "activate",
+            &activation(
+                world.case_a,
+                "AAAA-BBBB-CCCC",
+                "pat@example.com",
+                "a brand new long password",
+            ),
+            None,
+        )
+        .await;
+    }
+    // The right PIN, after five wrong ones, no longer works.
+    let page = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &pin,
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), Some(AppError::ActivationRefused));
+    let pins = activation_pins::Entity::find()
+        .all(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        pins.iter()
+            .all(|p| p.voided_at.is_some() && p.used_at.is_none()),
+        "{pins:?}"
+    );
+    assert!(pins
+        .iter()
+        .all(|p| p.pin_hash.starts_with("$argon2id$") && !p.pin_hash.contains(&pin)));
+}
+
+async fn activation_checks_every_field_and_stores_nothing_on_error(test: TestDb) {
+    let world = world(test.db).await;
+    let pin = issue_pin(&world, world.case_a, world.paying_a).await;
+    let fields = [
+        ("case_number", world.case_a),
+        ("pin", pin.as_str()),
+        ("email", "not-an-email"),
+        ("password", "short"),
+        ("confirm_password", "different"),
+    ];
+    let page = call(&world.router, "activate", &fields, None).await;
+    let Some(AppError::Invalid(errors)) = error_of(&page) else {
+        panic!("expected field errors: {}", page.body);
+    };
+    let problems: Vec<(Field, Problem)> = errors.iter().map(|e| (e.field, e.problem)).collect();
+    assert_eq!(
+        problems,
+        [
+            (Field::Email, Problem::NotAnEmail),
+            (Field::Password, Problem::PasswordTooShort),
+            (Field::ConfirmPassword, Problem::PasswordsDiffer),
+        ]
+    );
+    let weak = call(
+        &world.router,
+        "activate",
+        &activation(world.case_a, &pin, "pat@example.com", "password1234"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&weak),
+        Some(AppError::invalid(Field::Password, Problem::PasswordTooWeak))
+    );
+    let taken = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &pin,
+            "robin@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&taken),
+        Some(AppError::invalid(Field::Email, Problem::EmailTaken))
+    );
+    // None of these used the PIN or counted against it.
+    let pins = activation_pins::Entity::find()
+        .all(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pins.len(), 1);
+    assert!(
+        pins[0].used_at.is_none() && pins[0].voided_at.is_none() && pins[0].failed_tries == 0,
+        "{pins:?}"
+    );
+    let ok = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &pin,
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&ok), None, "{}", ok.body);
+}
+
+async fn reissuing_a_pin_voids_the_earlier_one(test: TestDb) {
+    let world = world(test.db).await;
+    let first = issue_pin(&world, world.case_a, world.paying_a).await;
+    let second = issue_pin(&world, world.case_a, world.paying_a).await;
+    assert_ne!(first, second);
+    let old = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &first,
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&old), Some(AppError::ActivationRefused));
+    let new = call(
+        &world.router,
+        "activate",
+        &activation(
+            world.case_a,
+            &second,
+            "pat@example.com",
+            "a brand new long password",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&new), None, "{}", new.body);
+    // A PIN for someone not on the case is refused at its field.
+    let cookie = sign_in(&world, "casey@agency.example").await;
+    let page = call(
+        &world.router,
+        "issue_pin",
+        &[
+            ("case_number", world.case_a),
+            ("person", &world.paying_b.to_string()),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        error_of(&page),
+        Some(AppError::invalid(Field::Person, Problem::NotOnCase))
+    );
+}
+
+async fn writes_from_another_site_are_refused(test: TestDb) {
+    let world = world(test.db).await;
+    let request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from(format!(
+            "email=pat%40example.com&password={}",
+            urlencode(PASSWORD)
+        )))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = send(&world.router, request).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(session_cookie(&page), None);
+    assert!(!audit_actions(&world.db).await.contains(&"sign_in".into()));
+}
+
+/// Who is calling, in the access matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    PayingParent,
+    ReceivingParent,
+    OtherCaseParent,
+    AssignedCaseworker,
+    UnassignedCaseworker,
+    Supervisor,
+}
+
+/// A server function, its arguments, and who may call it.
+type Row<'a> = (&'static str, Vec<(&'static str, &'a str)>, Vec<Who>);
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::PayingParent,
+    Who::ReceivingParent,
+    Who::OtherCaseParent,
+    Who::AssignedCaseworker,
+    Who::UnassignedCaseworker,
+    Who::Supervisor,
+];
+
+async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
+    use Who::*;
+    let world = world(test.db).await;
+    let mut cookies = Vec::new();
+    for who in EVERYONE {
+        let email = match who {
+            Anonymous => None,
+            PayingParent => Some("pat@example.com"),
+            ReceivingParent => Some("robin@example.com"),
+            OtherCaseParent => Some("alex@example.com"),
+            AssignedCaseworker => Some("casey@agency.example"),
+            UnassignedCaseworker => Some("blair@agency.example"),
+            Supervisor => Some("sam@agency.example"),
+        };
+        let cookie = match email {
+            Some(email) => Some(sign_in(&world, email).await),
+            None => None,
+        };
+        cookies.push((who, cookie));
+    }
+    let paying = world.paying_a.to_string();
+    let receiving = world.receiving_a.to_string();
+    let denied_anonymous = Some(AppError::SignInRequired);
+    let forbidden = Some(AppError::Forbidden);
+    // Each server function, its arguments on case A, and who may call it.
+    let table: Vec<Row> = vec![
+        ("current_user", vec![], EVERYONE.to_vec()),
+        ("my_cases", vec![], EVERYONE[1..].to_vec()),
+        (
+            "case_overview",
+            vec![("case_number", world.case_a)],
+            vec![
+                PayingParent,
+                ReceivingParent,
+                AssignedCaseworker,
+                Supervisor,
+            ],
+        ),
+        (
+            "issue_pin",
+            vec![("case_number", world.case_a), ("person", &paying)],
+            vec![AssignedCaseworker, Supervisor],
+        ),
+        (
+            "issue_pin",
+            vec![("case_number", world.case_a), ("person", &receiving)],
+            vec![AssignedCaseworker, Supervisor],
+        ),
+        (
+            "case_audit",
+            vec![("case_number", world.case_a)],
+            vec![Supervisor],
+        ),
+    ];
+    for (function, args, allowed) in &table {
+        for (who, cookie) in &cookies {
+            let page = call(&world.router, function, args, cookie.as_deref()).await;
+            let error = error_of(&page);
+            if allowed.contains(who) {
+                assert_eq!(
+                    error, None,
+                    "{function} as {who:?} should be allowed: {}",
+                    page.body
+                );
+            } else if *who == Anonymous {
+                assert_eq!(error, denied_anonymous, "{function} as {who:?}");
+            } else {
+                assert_eq!(error, forbidden, "{function} as {who:?}");
+            }
+        }
+    }
+    // Case B is no one's but its own people's: a case number from a URL
+    // opens nothing else, and one that does not exist looks the same.
+    for (who, cookie) in &cookies[1..] {
+        for case in [world.case_b, "CS-NO-SUCH"] {
+            let page = call(
+                &world.router,
+                "case_overview",
+                &[("case_number", case)],
+                cookie.as_deref(),
+            )
+            .await;
+            let error = error_of(&page);
+            match (who, case) {
+                (OtherCaseParent, "CS-TEST-000002")
+                | (UnassignedCaseworker, "CS-TEST-000002")
+                | (Supervisor, "CS-TEST-000002") => {
+                    assert_eq!(error, None, "{who:?} on {case}")
+                }
+                (Supervisor, _) => assert_eq!(error, Some(AppError::NotFound)),
+                _ => assert_eq!(error, forbidden, "{who:?} on {case}"),
+            }
+        }
+    }
+    // Staff opening a case is on its audit log.
+    let actions = audit_actions(&world.db).await;
+    assert!(actions.contains(&"case_opened".into()), "{actions:?}");
+}
+
+async fn the_audit_log_cannot_be_changed(test: TestDb) {
+    use sea_orm::ConnectionTrait;
+    let world = world(test.db).await;
+    sign_in(&world, "pat@example.com").await;
+    for statement in [
+        "UPDATE audit_events SET action = 'nothing'",
+        "DELETE FROM audit_events",
+    ] {
+        let refused = world.db.execute_unprepared(statement).await;
+        assert!(refused.is_err(), "{statement} was allowed");
+    }
+    assert!(!audit_actions(&world.db).await.is_empty());
+}
+
+/// A page as a browser asks for it.
+async fn get_page(router: &Router, uri: &str, cookie: Option<&str>) -> Page {
+    let mut request = Request::get(uri)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(
+        router,
+        request
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+}
+
+async fn pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url(test: TestDb) {
+    let world = world(test.db).await;
+    let home = get_page(&world.router, "/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(
+        session_cookie(&home),
+        None,
+        "no session for a visitor who did nothing"
+    );
+
+    let dashboard = get_page(&world.router, "/dashboard", None).await;
+    assert_eq!(dashboard.status, StatusCode::FOUND, "{}", dashboard.body);
+    assert_eq!(
+        dashboard
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login?next=%2Fdashboard")
+    );
+    let login = get_page(&world.router, "/login?next=%2Fdashboard", None).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(
+        login.body.contains(r#"name="email""#)
+            && login.body.contains(r#"autocomplete="current-password""#)
+    );
+
+    let cookie = sign_in(&world, "pat@example.com").await;
+    let mine = get_page(
+        &world.router,
+        &format!("/cases/{}", world.case_a),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(
+        mine.body.contains("the paying parent") && mine.body.contains("Kim"),
+        "{}",
+        mine.body
+    );
+    let theirs = get_page(
+        &world.router,
+        &format!("/cases/{}", world.case_b),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+    assert!(theirs.body.contains("Not your case") && !theirs.body.contains("Alex Other"));
+}
+
+/// A plain HTML form post: the browser follows redirects.
+async fn post_form(router: &Router, function: &str, body: String, referer: &str) -> Page {
+    let request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::REFERER, referer)
+        .body(Body::from(body))
+        .unwrap_or_else(|e| panic!("{e}"));
+    send(router, request).await
+}
+
+async fn forms_work_without_javascript(test: TestDb) {
+    let world = world(test.db).await;
+    let referer = "http://portal.test/login?next=%2Fcases%2FCS-TEST-000001";
+    let wrong = post_form(
+        &world.router,
+        "sign_in",
+        "email=pat%40example.com&password=nope&next=".into(),
+        referer,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::FOUND);
+    let back = wrong
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        back.starts_with("http://portal.test/login?next=") && back.contains("__err="),
+        "{back}"
+    );
+    // The form page, opened at that address, shows the error.
+    let path = back.trim_start_matches("http://portal.test");
+    let page = get_page(&world.router, path, None).await;
+    assert!(
+        page.body.contains("do not match an account"),
+        "{}",
+        page.body
+    );
+
+    let body = format!(
+        "email=pat%40example.com&password={}&next=%2Fcases%2FCS-TEST-000001",
+        urlencode(PASSWORD)
+    );
+    let right = post_form(&world.router, "sign_in", body, referer).await;
+    assert_eq!(right.status, StatusCode::FOUND);
+    assert_eq!(
+        right
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/cases/CS-TEST-000001")
+    );
+    assert!(session_cookie(&right).is_some());
+}
