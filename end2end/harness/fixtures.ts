@@ -26,6 +26,10 @@ export const test = base.extend<Portal>({
         // Chromium as a failed resource; a failed asset is still an error.
         const aboutThePageItself = message.location().url === page.url();
         if (aboutThePageItself && message.text().startsWith('Failed to load resource')) return;
+        // A server function that says no (401, 403, 404, 422) is answered on
+        // the page; only its failures (5xx) are errors.
+        const refusal = /status of 4\d\d/.test(message.text()) && message.location().url.includes('/api/');
+        if (refusal) return;
         errors.push(`console: ${message.text()} (${message.location().url})`);
       });
       await use();

@@ -1,27 +1,27 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const repo = path.resolve(__dirname, '..', '..');
 
-/** Starts `server serve` on port 0 with a fresh SQLite file; returns the teardown. */
+/** Seeds the demo into a fresh SQLite file and starts `server serve` on port 0; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
   const binary = process.env.PORTAL_SERVER_BIN ?? path.join(targetDir, 'release', 'server');
   const scratch = mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
 
-  const server = spawn(binary, ['serve'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      LEPTOS_SITE_ADDR: '127.0.0.1:0',
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target', 'site'),
-      DATABASE_URL: `sqlite://${path.join(scratch, 'portal.db')}?mode=rwc`,
-      RUST_LOG: process.env.RUST_LOG ?? 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const env = {
+    ...process.env,
+    LEPTOS_SITE_ADDR: '127.0.0.1:0',
+    LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target', 'site'),
+    DATABASE_URL: `sqlite://${path.join(scratch, 'portal.db')}?mode=rwc`,
+    RUST_LOG: process.env.RUST_LOG ?? 'warn',
+  };
+  // The demo cases and accounts (README): the journeys sign in as them.
+  execFileSync(binary, ['seed', '--demo'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const server = spawn(binary, ['serve'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
 
   const baseURL = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30_000);

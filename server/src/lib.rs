@@ -1,6 +1,7 @@
 //! The portal's web server. `main.rs` is the CLI; everything it runs lives
 //! here so the integration tests can build the same router in-process.
 
+pub mod api_status;
 pub mod config;
 pub mod db;
 pub mod headers;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
             sessions::DatabaseStore::new(state.db.clone(), &state.security),
             &state.security,
         ))
+        .layer(middleware::from_fn(api_status::real_status))
         .layer(middleware::from_fn(headers::same_origin_writes))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(

@@ -5,11 +5,15 @@
 //! server [--config Leptos.toml] migrate   bring the database schema up to date
 //! server seed --demo                      the demo cases (once; not in production)
 //! server seed --cases N [--seed S]        a large random caseload (not in production)
+//! server caseworker add --email E --name N [--supervisor] --password-stdin
+//!                                         a staff account (password read from standard input)
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use app::account::model::AccountRole;
+use app::error::AppError;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -41,6 +45,28 @@ enum Command {
     Migrate,
     /// Write demo or generated data (refused in production).
     Seed(SeedArgs),
+    /// Staff accounts.
+    #[command(subcommand)]
+    Caseworker(CaseworkerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CaseworkerCommand {
+    /// Create a caseworker's (or supervisor's) account.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// Full name, as parents will see it.
+        #[arg(long)]
+        name: String,
+        /// A supervisor: every case, and the audit log.
+        #[arg(long)]
+        supervisor: bool,
+        /// Read the password from the first line of standard input (so it
+        /// never shows in the shell's history or the process list).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,6 +111,7 @@ fn main() -> ExitCode {
             Command::Serve => server::serve::serve(config).await.map_err(Into::into),
             Command::Migrate => migrate(config).await.map_err(Into::into),
             Command::Seed(args) => seed(config, args).await,
+            Command::Caseworker(command) => caseworker(config, command).await,
         }
     });
     match outcome {
@@ -130,6 +157,62 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
         );
     }
     Ok(())
+}
+
+async fn caseworker(
+    config: Config,
+    command: CaseworkerCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let CaseworkerCommand::Add {
+        email,
+        name,
+        supervisor,
+        password_stdin: _,
+    } = command;
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let role = if supervisor {
+        AccountRole::Supervisor
+    } else {
+        AccountRole::Caseworker
+    };
+    let db = server::db::connect(&config.database.url, 1).await?;
+    server::db::migrate(&db).await?;
+    match app::account::service::add_staff(&db, &name, &email, password, role, chrono::Utc::now())
+        .await
+    {
+        Ok(user) => {
+            println!(
+                "{} account created for {} <{}>",
+                role.as_str(),
+                user.name,
+                email.trim()
+            );
+            Ok(())
+        }
+        Err(AppError::Invalid(problems)) => Err(problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    snake_case(&p.field),
+                    snake_case(&p.problem).replace('_', " ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+            .into()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A field or problem by its serialized name (`password`, `password_too_weak`).
+fn snake_case(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {

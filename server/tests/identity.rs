@@ -129,23 +129,10 @@ async fn world(db: DatabaseConnection) -> World {
 }
 
 async fn parent_account(db: &DatabaseConnection, person: i32, email: &str) {
-    let now = Utc::now();
-    accounts::ActiveModel {
-        person_id: Set(person),
-        email: Set(email.into()),
-        password_hash: Set(secret::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"))),
-        role: Set("parent".into()),
-        failed_sign_ins: Set(0),
-        locked_until: Set(None),
-        totp_secret: Set(None),
-        totp_enabled_at: Set(None),
-        created_at: Set(now),
-        password_changed_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let hash = secret::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    records::account(db, person, email, &hash, AccountRole::Parent, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Calls a server function as the JavaScript client does (form-encoded).
@@ -788,6 +775,18 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         for (who, cookie) in &cookies {
             let page = call(&world.router, function, args, cookie.as_deref()).await;
             let error = error_of(&page);
+            if let Some(error) = &error {
+                assert_eq!(
+                    page.status,
+                    server::api_status::status_of(error),
+                    "{function} as {who:?}"
+                );
+                assert_ne!(
+                    page.status,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "{function} as {who:?}"
+                );
+            }
             if allowed.contains(who) {
                 assert_eq!(
                     error, None,

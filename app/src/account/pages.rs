@@ -25,7 +25,9 @@ pub fn SignInPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{t!(i18n, account.sign_in_title)}</h1>
             <FormAlert result />
-            <ActionForm action>
+            // Our own messages, at each field and in both languages, rather than
+            // the browser's.
+            <ActionForm action attr:novalidate=true>
                 <input type="hidden" name="next" value=next />
                 <TextField
                     name="email"
@@ -71,7 +73,7 @@ pub fn ActivatePage() -> impl IntoView {
             <h1>{t!(i18n, account.activate_title)}</h1>
             <p>{t!(i18n, account.activate_intro)}</p>
             <FormAlert result />
-            <ActionForm action>
+            <ActionForm action attr:novalidate=true>
                 <TextField
                     name="case_number"
                     autocomplete="off"

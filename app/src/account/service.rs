@@ -469,10 +469,31 @@ pub async fn add_staff(
     }
     .insert(&txn)
     .await?;
-    let account = accounts::ActiveModel {
-        person_id: Set(person.id),
+    let account = new_account(person.id, email, secret::hash(password)?, role, now)
+        .insert(&txn)
+        .await?;
+    let event = AuditEvent::new(AuditAction::StaffAccountCreated)
+        .about(person.id)
+        .detail(role.as_str());
+    audit::record(&txn, event, &Source::default(), now).await?;
+    txn.commit().await?;
+    user::load(db, account.id)
+        .await?
+        .ok_or_else(|| crate::server::internal("account vanished"))
+}
+
+/// A new account row: not locked, no second factor yet.
+pub fn new_account(
+    person: i32,
+    email: String,
+    password_hash: String,
+    role: AccountRole,
+    now: DateTime<Utc>,
+) -> accounts::ActiveModel {
+    accounts::ActiveModel {
+        person_id: Set(person),
         email: Set(email),
-        password_hash: Set(secret::hash(password)?),
+        password_hash: Set(password_hash),
         role: Set(role.as_str().to_owned()),
         failed_sign_ins: Set(0),
         locked_until: Set(None),
@@ -482,14 +503,4 @@ pub async fn add_staff(
         password_changed_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    let event = AuditEvent::new(AuditAction::StaffAccountCreated)
-        .about(person.id)
-        .detail(role.as_str());
-    audit::record(&txn, event, &Source::default(), now).await?;
-    txn.commit().await?;
-    user::load(db, account.id)
-        .await?
-        .ok_or_else(|| crate::server::internal("account vanished"))
 }

@@ -11,12 +11,20 @@
 //! | CS-2022-006013 | … and receives here |
 //! | CS-2025-007741 | a new case whose parents have not activated their accounts |
 //!
+//! Demo accounts, all with the password `portal-demo-2026`:
+//! `paying.parent@example.com` (Marcus Bell), `receiving.parent@example.com`
+//! (Dana Bell), `two.cases@example.com` (Jordan Ellis), `caseworker@example.com`
+//! (Alex Morgan), `jamie.chen@example.com` (Jamie Chen, caseworker) and
+//! `supervisor@example.com` (Morgan Reyes); PINs for CS-2025-007741 in [`DEMO_PINS`].
+//!
 //! Everything is scripted (no randomness): the same day gives the same data.
 //! Payments are posted through [`crate::ledger::post`], charges by accrual.
 
+use app::account::model::AccountRole;
+use app::account::secret;
 use app::ledger::{EntryKind, Frequency, Money, ObligationKind, PaymentSource, Posted, Schedule};
 use chrono::{Datelike, Days, Months, NaiveDate};
-use entity::cases;
+use entity::{cases, people};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionTrait,
@@ -39,6 +47,15 @@ pub const CASE_NUMBERS: [&str; 7] = [
 ];
 
 const OFFICE: &str = "Riverside County — Central Office";
+
+/// The password of every demo account (demo data only: never in production).
+pub const DEMO_PASSWORD: &str = "portal-demo-2026";
+
+/// PINs the caseworker gave the parents of the not-yet-activated case.
+pub const DEMO_PINS: [(&str, &str); 2] = [
+    ("Chris Young", "W4TR-B9KD-7741"),
+    ("Taylor Brooks", "H3NX-Q8VM-7741"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoOutcome {
@@ -189,7 +206,73 @@ impl Demo<'_> {
         self.older_child_emancipated(jamie).await?;
         self.one_parent_two_roles(alex).await?;
         self.not_yet_activated(jamie).await?;
+        self.accounts(alex, jamie).await?;
         Ok(())
+    }
+
+    /// Signed-in demo users (all with [`DEMO_PASSWORD`]) and the PINs of the
+    /// parents who have not activated yet.
+    async fn accounts(&mut self, alex: i32, jamie: i32) -> Result<(), SeedError> {
+        let now = chrono::Utc::now();
+        let supervisor = records::person(self.txn, "Morgan Reyes").await?;
+        let people = [
+            (
+                "Marcus Bell",
+                "paying.parent@example.com",
+                AccountRole::Parent,
+            ),
+            (
+                "Dana Bell",
+                "receiving.parent@example.com",
+                AccountRole::Parent,
+            ),
+            ("Jordan Ellis", "two.cases@example.com", AccountRole::Parent),
+        ];
+        let mut accounts = vec![
+            (alex, "caseworker@example.com", AccountRole::Caseworker),
+            (jamie, "jamie.chen@example.com", AccountRole::Caseworker),
+            (
+                supervisor,
+                "supervisor@example.com",
+                AccountRole::Supervisor,
+            ),
+        ];
+        for (name, email, role) in people {
+            accounts.push((self.person_named(name).await?, email, role));
+        }
+        let password_hash =
+            secret::hash(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
+        for (person, email, role) in accounts {
+            records::account(self.txn, person, email, &password_hash, role, now).await?;
+        }
+        let case = self.case_numbered(CASE_NUMBERS[6]).await?;
+        for (name, pin) in DEMO_PINS {
+            let person = self.person_named(name).await?;
+            let pin_hash = secret::hash(&secret::normalize_pin(pin))
+                .map_err(|e| SeedError::Invalid(e.to_string()))?;
+            // A year, not the policy's days: demo data is often tried later.
+            let expires = now + chrono::Duration::days(365);
+            records::pin(self.txn, case, person, &pin_hash, jamie, now, expires).await?;
+        }
+        Ok(())
+    }
+
+    async fn person_named(&self, name: &str) -> Result<i32, SeedError> {
+        people::Entity::find()
+            .filter(people::Column::FullName.eq(name))
+            .one(self.txn)
+            .await?
+            .map(|person| person.id)
+            .ok_or_else(|| SeedError::Invalid(format!("demo person {name} is missing")))
+    }
+
+    async fn case_numbered(&self, number: &str) -> Result<i32, SeedError> {
+        cases::Entity::find()
+            .filter(cases::Column::CaseNumber.eq(number))
+            .one(self.txn)
+            .await?
+            .map(|case| case.id)
+            .ok_or_else(|| SeedError::Invalid(format!("demo case {number} is missing")))
     }
 
     async fn open_case(

@@ -1,6 +1,8 @@
 //! Writing the records a case is made of, one at a time (the demo and the
 //! tests; the large generator batches its own).
 
+use app::account::model::AccountRole;
+use app::account::service::new_account;
 use app::ledger::{Money, ObligationKind, Schedule};
 use chrono::{NaiveDate, Utc};
 use entity::{case_participants, cases, children, obligations, orders, people};
@@ -130,4 +132,50 @@ pub async fn order(db: &impl ConnectionTrait, new: NewOrder<'_>) -> Result<i32, 
         .await?;
     }
     Ok(row.id)
+}
+
+/// An account for `person` with an already hashed password.
+pub async fn account(
+    db: &impl ConnectionTrait,
+    person: i32,
+    email: &str,
+    password_hash: &str,
+    role: AccountRole,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, DbErr> {
+    let account = new_account(
+        person,
+        email.to_owned(),
+        password_hash.to_owned(),
+        role,
+        now,
+    );
+    Ok(account.insert(db).await?.id)
+}
+
+/// An activation PIN (already hashed) for `person` on `case`.
+pub async fn pin(
+    db: &impl ConnectionTrait,
+    case: i32,
+    person: i32,
+    pin_hash: &str,
+    issued_by: i32,
+    now: chrono::DateTime<chrono::Utc>,
+    expires: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, DbErr> {
+    let pin = entity::activation_pins::ActiveModel {
+        case_id: Set(case),
+        person_id: Set(person),
+        pin_hash: Set(pin_hash.to_owned()),
+        issued_by: Set(issued_by),
+        issued_at: Set(now),
+        expires_at: Set(expires),
+        failed_tries: Set(0),
+        used_at: Set(None),
+        voided_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(pin.id)
 }
