@@ -5,11 +5,10 @@
 //! append-only, enforced here by triggers on both databases: a correction is
 //! a reversing entry, never an update or a delete.
 
-use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::support::{index, unique};
+use crate::support::{append_only, drop_append_only, index, unique};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -228,22 +227,17 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        for statement in append_only_triggers(manager.get_database_backend()) {
-            manager
-                .get_connection()
-                .execute_unprepared(statement)
-                .await?;
-        }
+        append_only(
+            manager,
+            "ledger_entries",
+            "ledger entries are append-only: post a reversing entry instead",
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() == DbBackend::Postgres {
-            manager
-                .get_connection()
-                .execute_unprepared("DROP FUNCTION IF EXISTS ledger_entries_append_only() CASCADE")
-                .await?;
-        }
+        drop_append_only(manager, "ledger_entries").await?;
         for table in [
             LedgerEntries::Table.into_iden(),
             Obligations::Table.into_iden(),
@@ -258,27 +252,6 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         Ok(())
-    }
-}
-
-fn append_only_triggers(backend: DbBackend) -> Vec<&'static str> {
-    match backend {
-        DbBackend::Postgres => vec![
-            "CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-               RAISE EXCEPTION 'ledger entries are append-only: post a reversing entry instead';
-             END $$",
-            "CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE OR DELETE ON ledger_entries
-             FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()",
-            "CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
-             FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_append_only()",
-        ],
-        _ => vec![
-            "CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
-             BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: post a reversing entry instead'); END",
-            "CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
-             BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: post a reversing entry instead'); END",
-        ],
     }
 }
 

@@ -6,11 +6,10 @@
 //! servers share them. The audit log is append-only, enforced by triggers as
 //! the ledger is.
 
-use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::support::index;
+use crate::support::{append_only, drop_append_only, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -174,22 +173,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        for statement in append_only_triggers(manager.get_database_backend()) {
-            manager
-                .get_connection()
-                .execute_unprepared(statement)
-                .await?;
-        }
+        append_only(manager, "audit_events", "the audit log is append-only").await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() == DbBackend::Postgres {
-            manager
-                .get_connection()
-                .execute_unprepared("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE")
-                .await?;
-        }
+        drop_append_only(manager, "audit_events").await?;
         for table in [
             AuditEvents::Table.into_iden(),
             Sessions::Table.into_iden(),
@@ -202,27 +191,6 @@ impl MigrationTrait for Migration {
                 .await?;
         }
         Ok(())
-    }
-}
-
-fn append_only_triggers(backend: DbBackend) -> Vec<&'static str> {
-    match backend {
-        DbBackend::Postgres => vec![
-            "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-               RAISE EXCEPTION 'the audit log is append-only';
-             END $$",
-            "CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
-             FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
-            "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
-             FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
-        ],
-        _ => vec![
-            "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-            "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-        ],
     }
 }
 

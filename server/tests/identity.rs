@@ -31,6 +31,7 @@ on_both_databases!(
     the_audit_log_cannot_be_changed,
     pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url,
     forms_work_without_javascript,
+    the_demo_accounts_sign_in_and_the_demo_pins_activate,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -359,6 +360,17 @@ async fn issue_pin(world: &World, case: &str, person: i32) -> String {
     issued.pin
 }
 
+/// Tries to activate with these, as a parent would (password typed twice).
+async fn try_activation(world: &World, case: &str, pin: &str, email: &str, password: &str) -> Page {
+    call(
+        &world.router,
+        "activate",
+        &activation(case, pin, email, password),
+        None,
+    )
+    .await
+}
+
 fn activation<'a>(
     case: &'a str,
     pin: &'a str,
@@ -398,16 +410,12 @@ async fn a_pin_activates_an_account_once_and_resets_a_password_later(test: TestD
 
     let pin = issue_pin(&world, world.case_a, new_parent).await;
     let typed = pin.to_lowercase().replace('-', " ");
-    let page = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &typed,
-            "taylor@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let page = try_activation(
+        &world,
+        world.case_a,
+        &typed,
+        "taylor@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(error_of(&page), None, "{}", page.body);
@@ -416,32 +424,24 @@ async fn a_pin_activates_an_account_once_and_resets_a_password_later(test: TestD
     assert!(cases.body.contains(world.case_a), "{}", cases.body);
 
     // Single use.
-    let again = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &pin,
-            "taylor@example.com",
-            "another long password ok",
-        ),
-        None,
+    let again = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "taylor@example.com",
+        "another long password ok",
     )
     .await;
     assert_eq!(error_of(&again), Some(AppError::ActivationRefused));
 
     // Forgotten password: a new PIN sets a new one on the same account.
     let pin = issue_pin(&world, world.case_a, world.paying_a).await;
-    let page = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &pin,
-            "pat@example.com",
-            "completely different words",
-        ),
-        None,
+    let page = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "pat@example.com",
+        "completely different words",
     )
     .await;
     assert_eq!(error_of(&page), None, "{}", page.body);
@@ -481,28 +481,20 @@ async fn a_pin_activates_an_account_once_and_resets_a_password_later(test: TestD
 async fn five_wrong_pins_void_the_pin_and_a_case_number_cannot_be_probed(test: TestDb) {
     let world = world(test.db).await;
     let pin = issue_pin(&world, world.case_a, world.paying_a).await;
-    let unknown_case = call(
-        &world.router,
-        "activate",
-        &activation(
-            "CS-NO-SUCH",
-            &pin,
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let unknown_case = try_activation(
+        &world,
+        "CS-NO-SUCH",
+        &pin,
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
-    let wrong_pin = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            "AAAA-BBBB-CCCC",
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let wrong_pin = try_activation(
+        &world,
+        world.case_a,
+        "AAAA-BBBB-CCCC",
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(
@@ -510,30 +502,22 @@ async fn five_wrong_pins_void_the_pin_and_a_case_number_cannot_be_probed(test: T
         (wrong_pin.status, &wrong_pin.body)
     );
     for _ in 0..4 {
-        call(
-            &world.router,
-            "activate",
-            &activation(
-                world.case_a,
-                "AAAA-BBBB-CCCC",
-                "pat@example.com",
-                "a brand new long password",
-            ),
-            None,
+        try_activation(
+            &world,
+            world.case_a,
+            "AAAA-BBBB-CCCC",
+            "pat@example.com",
+            "a brand new long password",
         )
         .await;
     }
     // The right PIN, after five wrong ones, no longer works.
-    let page = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &pin,
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let page = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(error_of(&page), Some(AppError::ActivationRefused));
@@ -574,27 +558,24 @@ async fn activation_checks_every_field_and_stores_nothing_on_error(test: TestDb)
             (Field::ConfirmPassword, Problem::PasswordsDiffer),
         ]
     );
-    let weak = call(
-        &world.router,
-        "activate",
-        &activation(world.case_a, &pin, "pat@example.com", "password1234"),
-        None,
+    let weak = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "pat@example.com",
+        "password1234",
     )
     .await;
     assert_eq!(
         error_of(&weak),
         Some(AppError::invalid(Field::Password, Problem::PasswordTooWeak))
     );
-    let taken = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &pin,
-            "robin@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let taken = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "robin@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(
@@ -611,16 +592,12 @@ async fn activation_checks_every_field_and_stores_nothing_on_error(test: TestDb)
         pins[0].used_at.is_none() && pins[0].voided_at.is_none() && pins[0].failed_tries == 0,
         "{pins:?}"
     );
-    let ok = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &pin,
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let ok = try_activation(
+        &world,
+        world.case_a,
+        &pin,
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(error_of(&ok), None, "{}", ok.body);
@@ -631,29 +608,21 @@ async fn reissuing_a_pin_voids_the_earlier_one(test: TestDb) {
     let first = issue_pin(&world, world.case_a, world.paying_a).await;
     let second = issue_pin(&world, world.case_a, world.paying_a).await;
     assert_ne!(first, second);
-    let old = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &first,
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let old = try_activation(
+        &world,
+        world.case_a,
+        &first,
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(error_of(&old), Some(AppError::ActivationRefused));
-    let new = call(
-        &world.router,
-        "activate",
-        &activation(
-            world.case_a,
-            &second,
-            "pat@example.com",
-            "a brand new long password",
-        ),
-        None,
+    let new = try_activation(
+        &world,
+        world.case_a,
+        &second,
+        "pat@example.com",
+        "a brand new long password",
     )
     .await;
     assert_eq!(error_of(&new), None, "{}", new.body);
@@ -964,4 +933,54 @@ async fn forms_work_without_javascript(test: TestDb) {
         Some("/cases/CS-TEST-000001")
     );
     assert!(session_cookie(&right).is_some());
+}
+
+async fn the_demo_accounts_sign_in_and_the_demo_pins_activate(test: TestDb) {
+    use server::seed::demo::{self, DEMO_PASSWORD, DEMO_PINS};
+    demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    let expected = [
+        ("paying.parent@example.com", vec!["CS-2020-004172"]),
+        (
+            "two.cases@example.com",
+            vec!["CS-2021-005560", "CS-2022-006013"],
+        ),
+        ("supervisor@example.com", demo::CASE_NUMBERS.to_vec()),
+    ];
+    for (email, cases) in expected {
+        let page = call(
+            &router,
+            "sign_in",
+            &[("email", email), ("password", DEMO_PASSWORD)],
+            None,
+        )
+        .await;
+        let cookie = session_cookie(&page).unwrap_or_else(|| panic!("{email}: {}", page.body));
+        let mine = call(&router, "my_cases", &[], Some(&cookie)).await;
+        for case in cases {
+            assert!(
+                mine.body.contains(case),
+                "{email} should see {case}: {}",
+                mine.body
+            );
+        }
+    }
+    for (who, pin) in DEMO_PINS {
+        let email = format!("{}@example.com", who.to_lowercase().replace(' ', "."));
+        let page = call(
+            &router,
+            "activate",
+            &activation(
+                "CS-2025-007741",
+                pin,
+                &email,
+                "lanterns over the quiet harbor",
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(error_of(&page), None, "{who}: {}", page.body);
+    }
 }
