@@ -65,7 +65,7 @@ pub fn CasePage() -> impl IntoView {
                                 <dt>{t!(i18n, cases.office)}</dt>
                                 <dd>{case.office.clone()}</dd>
                                 <dt>{t!(i18n, cases.status)}</dt>
-                                <dd>{case.status.clone()}</dd>
+                                <dd>{move || status_text(i18n, &case.status)}</dd>
                                 <dt>{t!(i18n, cases.children)}</dt>
                                 <dd>{case.children.join(", ")}</dd>
                             </dl>
@@ -115,5 +115,13 @@ pub fn role_text(i18n: I18nContext<Locale>, role: CaseRole) -> &'static str {
         CaseRole::ReceivingParent => t_string!(i18n, cases.role_receiving_parent),
         CaseRole::AssignedCaseworker => t_string!(i18n, cases.role_assigned_caseworker),
         CaseRole::Supervisor => t_string!(i18n, cases.role_supervisor),
+    }
+}
+
+/// A case's status as stored (`open` / `closed`), in the reader's language.
+fn status_text(i18n: I18nContext<Locale>, status: &str) -> &'static str {
+    match status {
+        "closed" => t_string!(i18n, cases.status_closed),
+        _ => t_string!(i18n, cases.status_open),
     }
 }
