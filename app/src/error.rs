@@ -32,6 +32,9 @@ pub enum AppError {
     /// A case number and PIN that do not open a case, for whatever reason.
     #[error("activation refused")]
     ActivationRefused,
+    /// Staff must set up the second factor before anything else (policy).
+    #[error("set up the second factor first")]
+    SecondFactorSetupRequired,
     /// A request from another site (cross-site request forgery).
     #[error("request from another site")]
     CrossSite,
@@ -53,6 +56,8 @@ pub enum Field {
     CaseNumber,
     Pin,
     Person,
+    /// A code from an authenticator app, or a recovery code.
+    Code,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +75,9 @@ pub enum Problem {
     EmailTaken,
     /// Not someone on this case.
     NotOnCase,
+    /// Not the code the app shows now (nor an unused recovery code).
+    WrongCode,
+    WrongPassword,
 }
 
 impl AppError {

@@ -7,7 +7,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::account::pages::{ActivatePage, ForgotPasswordPage, SignInPage};
+use crate::account::pages::{
+    ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage,
+};
 use crate::balance::pages::{CasePage, MyCasesPage};
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
@@ -58,6 +60,16 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                             <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/login/second-step")
+                                view=SecondStepPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/account/security")
+                                view=SecurityPage
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=path!("/forgot-password")
                                 view=ForgotPasswordPage

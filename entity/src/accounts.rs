@@ -23,6 +23,8 @@ pub struct Model {
     /// Base32 TOTP secret; the second factor is on once `totp_enabled_at` is set.
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The time step of the last code accepted, so no code works twice.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
 }

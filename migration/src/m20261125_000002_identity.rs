@@ -33,6 +33,8 @@ impl MigrationTrait for Migration {
                     // Base32 TOTP secret once the second factor is enrolled.
                     .col(string_null(Accounts::TotpSecret))
                     .col(timestamp_with_time_zone_null(Accounts::TotpEnabledAt))
+                    // The 30-second step of the last code accepted: a code works once.
+                    .col(big_integer_null(Accounts::TotpLastStep))
                     .col(timestamp_with_time_zone(Accounts::CreatedAt))
                     .col(timestamp_with_time_zone(Accounts::PasswordChangedAt))
                     .foreign_key(
@@ -218,6 +220,7 @@ enum Accounts {
     LockedUntil,
     TotpSecret,
     TotpEnabledAt,
+    TotpLastStep,
     CreatedAt,
     PasswordChangedAt,
 }

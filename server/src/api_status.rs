@@ -15,7 +15,9 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Transport(_) => StatusCode::BAD_REQUEST,
         AppError::SignInRequired | AppError::SignInRefused => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::CrossSite | AppError::SecondFactorSetupRequired => {
+            StatusCode::FORBIDDEN
+        }
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid(_) | AppError::ActivationRefused => StatusCode::UNPROCESSABLE_ENTITY,
     }

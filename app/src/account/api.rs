@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{CaseLink, User};
+use super::model::{CaseLink, SecuritySettings, User};
 use crate::error::AppError;
 
 /// Where to go after signing in: a path on this site, else the dashboard.
@@ -30,12 +30,123 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use super::service::{self, Attempt, SignedIn};
     use crate::server::{session, state};
     let state = state()?;
-    let attempt = super::service::Attempt::of_request(state.security);
-    let user = super::service::sign_in(&state.db, &attempt, &email, &password).await?;
-    session::begin(&session::current().await?, user.account_id).await?;
+    let attempt = Attempt::of_request(state.security);
+    let session = session::current().await?;
+    let next = safe_next(next.as_deref());
+    match service::sign_in(&state.db, &attempt, &email, &password).await? {
+        SignedIn::Complete(user) => {
+            session::begin(&session, user.account_id).await?;
+            leptos_axum::redirect(&next);
+        }
+        SignedIn::SecondStep { account } => {
+            session::await_second_step(&session, account, attempt.now).await?;
+            let escaped = leptos_router::location::Url::escape(&next);
+            leptos_axum::redirect(&format!("/login/second-step?next={escaped}"));
+        }
+    }
+    Ok(())
+}
+
+/// The code from the authenticator app (or a recovery code), after the password.
+#[server(endpoint = "second_step")]
+pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppError> {
+    use super::service::{self, Attempt};
+    use crate::server::{session, state};
+    let state = state()?;
+    let attempt = Attempt::of_request(state.security);
+    let session = session::current().await?;
+    let account = session::awaiting_second_step(&session, attempt.now)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let user = service::second_step(&state.db, &attempt, account, &code).await?;
+    session::begin(&session, user.account_id).await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// The signed-in account's sign-in security (shows new recovery codes once).
+#[server(endpoint = "my_security")]
+pub async fn my_security() -> Result<SecuritySettings, AppError> {
+    use crate::server::session::{self, FRESH_CODES_KEY, PENDING_SECRET_KEY};
+    use crate::server::{internal, state, user};
+    let user = user::require_signed_in().await?;
+    let session = session::current().await?;
+    let pending = session
+        .get::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(internal)?;
+    let fresh = session
+        .remove::<Vec<String>>(FRESH_CODES_KEY)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    let state = state()?;
+    super::second_factor::settings(&state.db, &user, &state.security, pending, fresh).await
+}
+
+/// Starts setting up the second factor: a new key to scan.
+#[server(endpoint = "start_second_factor")]
+pub async fn start_second_factor() -> Result<(), AppError> {
+    use crate::server::session::{self, PENDING_SECRET_KEY};
+    use crate::server::{internal, user};
+    let user = user::require_signed_in().await?;
+    if user.second_factor {
+        return Err(AppError::Forbidden);
+    }
+    let session = session::current().await?;
+    let key = super::second_factor::new_secret();
+    session
+        .insert(PENDING_SECRET_KEY, key)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/account/security");
+    Ok(())
+}
+
+/// Confirms the key being set up with the app's first code.
+#[server(endpoint = "confirm_second_factor")]
+pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
+    use super::service::Attempt;
+    use crate::server::session::{self, FRESH_CODES_KEY, PENDING_SECRET_KEY};
+    use crate::server::{internal, state, user};
+    let user = user::require_signed_in().await?;
+    let session = session::current().await?;
+    let key = session
+        .get::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::invalid(
+            crate::error::Field::Code,
+            crate::error::Problem::Required,
+        ))?;
+    let state = state()?;
+    let attempt = Attempt::of_request(state.security);
+    let codes = super::second_factor::enable(&state.db, &attempt, &user, &key, &code).await?;
+    session
+        .remove_value(PENDING_SECRET_KEY)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(FRESH_CODES_KEY, codes)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/account/security");
+    Ok(())
+}
+
+/// Turns the second factor off (the password again, to be sure it is them).
+#[server(endpoint = "disable_second_factor")]
+pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
+    use super::service::Attempt;
+    use crate::server::{state, user};
+    let user = user::require_signed_in().await?;
+    let state = state()?;
+    let attempt = Attempt::of_request(state.security);
+    super::second_factor::disable(&state.db, &attempt, &user, &password).await?;
+    leptos_axum::redirect("/account/security");
     Ok(())
 }
 

@@ -41,6 +41,8 @@ pub struct User {
     pub person_id: i32,
     pub name: String,
     pub role: AccountRole,
+    /// Signs in with a code from an authenticator app as well.
+    pub second_factor: bool,
 }
 
 /// Who someone is on one case.
@@ -65,4 +67,25 @@ pub struct CaseLink {
 pub struct IssuedPin {
     pub pin: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The sign-in security of the signed-in account, for its settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    pub second_factor: bool,
+    /// Staff must have the second factor (agency policy): it cannot be turned off.
+    pub second_factor_required: bool,
+    /// Set up but not confirmed yet: what to scan or type into the app.
+    pub pending: Option<PendingSecondFactor>,
+    /// Shown once, right after the second factor was turned on.
+    pub fresh_recovery_codes: Vec<String>,
+    pub recovery_codes_left: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSecondFactor {
+    /// The key in groups of four, for typing it in.
+    pub key: String,
+    /// A QR code of the `otpauth://` address, as an image address.
+    pub qr_image: String,
 }

@@ -7,7 +7,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{Activate, SignIn, SignOut};
+use super::api::{
+    my_security, Activate, ConfirmSecondFactor, DisableSecondFactor, SecondStep, SignIn, SignOut,
+    StartSecondFactor,
+};
 use crate::components::form::{field_problem, FormAlert, TextField};
 use crate::error::Field;
 use crate::i18n::*;
@@ -143,5 +146,131 @@ pub fn SignOutButton() -> impl IntoView {
         <ActionForm action attr:class="sign-out">
             <button type="submit" class="link-button">{t!(i18n, layout.sign_out)}</button>
         </ActionForm>
+    }
+}
+
+/// After the password, for accounts with a second factor.
+#[component]
+pub fn SecondStepPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SecondStep>::new();
+    let result = Signal::derive(move || action.value().get());
+    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
+    view! {
+        <Title text=move || t_string!(i18n, security.second_step_title).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, security.second_step_title)}</h1>
+            <p>{t!(i18n, security.second_step_body)}</p>
+            <FormAlert result />
+            <ActionForm action attr:novalidate=true>
+                <input type="hidden" name="next" value=next />
+                <TextField
+                    name="code"
+                    autocomplete="one-time-code"
+                    label=Signal::derive(move || t_string!(i18n, security.second_step_code).to_string())
+                    problem=field_problem(result, Field::Code)
+                />
+                <button type="submit" class="button primary">
+                    {t!(i18n, security.continue_button)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The account's sign-in security: set up, confirm or turn off the second step.
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let start = ServerAction::<StartSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let disable = ServerAction::<DisableSecondFactor>::new();
+    let settings = Resource::new(
+        move || {
+            (
+                start.version().get(),
+                confirm.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| my_security(),
+    );
+    let confirmed = Signal::derive(move || confirm.value().get());
+    let disabled = Signal::derive(move || disable.value().get());
+    view! {
+        <Title text=move || t_string!(i18n, security.title).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, security.title)}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let settings = match settings.await {
+                        Ok(settings) => settings,
+                        Err(error) => return crate::balance::pages::refusal(error).into_any(),
+                    };
+                    let codes = settings.fresh_recovery_codes.clone();
+                    view! {
+                        {(!codes.is_empty()).then(|| view! {
+                            <div class="recovery-codes" role="status">
+                                <h2>{t!(i18n, security.codes_title)}</h2>
+                                <p>{t!(i18n, security.codes_body)}</p>
+                                <ul>{codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}</ul>
+                            </div>
+                        })}
+                        {if settings.second_factor {
+                            view! {
+                                <p>{t!(i18n, security.on)}</p>
+                                <p>{t!(i18n, security.codes_left)} ": " {settings.recovery_codes_left}</p>
+                                {if settings.second_factor_required {
+                                    view! { <p>{t!(i18n, security.required_on)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <h2>{t!(i18n, security.turn_off)}</h2>
+                                        <FormAlert result=disabled />
+                                        <ActionForm action=disable attr:novalidate=true>
+                                            <TextField
+                                                name="password"
+                                                kind="password"
+                                                autocomplete="current-password"
+                                                label=Signal::derive(move || t_string!(i18n, security.turn_off_password).to_string())
+                                                problem=field_problem(disabled, Field::Password)
+                                            />
+                                            <button type="submit" class="button">{t!(i18n, security.turn_off)}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        } else if let Some(pending) = settings.pending.clone() {
+                            view! {
+                                <p>{t!(i18n, security.scan)}</p>
+                                <img class="qr" src=pending.qr_image width="200" height="200"
+                                    alt=move || t_string!(i18n, security.qr_alt).to_string() />
+                                <p>{t!(i18n, security.key)} ": " <code class="key">{pending.key}</code></p>
+                                <FormAlert result=confirmed />
+                                <ActionForm action=confirm attr:novalidate=true>
+                                    <TextField
+                                        name="code"
+                                        autocomplete="one-time-code"
+                                        label=Signal::derive(move || t_string!(i18n, security.code).to_string())
+                                        problem=field_problem(confirmed, Field::Code)
+                                    />
+                                    <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        } else {
+                            view! {
+                                {settings.second_factor_required.then(|| view! {
+                                    <p class="form-alert" role="alert">{t!(i18n, security.setup_required)}</p>
+                                })}
+                                <p>{t!(i18n, security.off)}</p>
+                                <p>{t!(i18n, security.why)}</p>
+                                <ActionForm action=start>
+                                    <button type="submit" class="button primary">{t!(i18n, security.start)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
     }
 }

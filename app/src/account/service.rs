@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use super::model::{AccountRole, CaseLink, IssuedPin, User};
+use super::second_factor;
 use super::secret::{self, at};
 use crate::config::SecurityPolicy;
 use crate::error::{AppError, Field, FieldError, Problem};
@@ -50,6 +51,15 @@ impl Attempt {
     }
 }
 
+/// Where a right password leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedIn {
+    /// Signed in.
+    Complete(User),
+    /// The account has a second factor: its code comes next.
+    SecondStep { account: i32 },
+}
+
 /// Checks an e-mail and password. Every refusal — unknown e-mail, wrong
 /// password, locked account, blocked address — looks and takes the same.
 pub async fn sign_in(
@@ -57,7 +67,7 @@ pub async fn sign_in(
     attempt: &Attempt,
     email: &str,
     password: &str,
-) -> Result<User, AppError> {
+) -> Result<SignedIn, AppError> {
     let email = secret::normalize_email(email).map_err(at(Field::Email))?;
     if password.is_empty() {
         return Err(AppError::invalid(Field::Password, Problem::Required));
@@ -93,10 +103,61 @@ pub async fn sign_in(
         return Err(AppError::SignInRefused);
     }
     if !secret::verify(password, &account.password_hash) {
-        count_failure(db, attempt, &account).await?;
+        count_failure(db, attempt, &account, "wrong password").await?;
         return Err(AppError::SignInRefused);
     }
+    if account.totp_enabled_at.is_some() {
+        return Ok(SignedIn::SecondStep {
+            account: account.id,
+        });
+    }
+    complete_sign_in(db, attempt, &account)
+        .await
+        .map(SignedIn::Complete)
+}
 
+/// The second step: a code from the app, or a recovery code. A wrong code
+/// counts towards the lockout like a wrong password.
+pub async fn second_step(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    account: i32,
+    code: &str,
+) -> Result<User, AppError> {
+    if code.trim().is_empty() {
+        return Err(AppError::invalid(Field::Code, Problem::Required));
+    }
+    let account = accounts::Entity::find_by_id(account)
+        .one(db)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if account
+        .locked_until
+        .is_some_and(|until| until > attempt.now)
+    {
+        return Err(AppError::SignInRefused);
+    }
+    let Some(key) = account.totp_secret.as_deref() else {
+        return Err(AppError::SignInRequired);
+    };
+    if let Some(step) = second_factor::check_code(key, code, account.totp_last_step, attempt.now)? {
+        second_factor::remember_step(db, account.id, step).await?;
+    } else if second_factor::use_recovery_code(db, account.id, code, attempt.now).await? {
+        let event = AuditEvent::new(AuditAction::RecoveryCodeUsed).by(account.person_id);
+        audit::record(db, event, &attempt.source, attempt.now).await?;
+    } else {
+        count_failure(db, attempt, &account, "wrong code").await?;
+        return Err(AppError::invalid(Field::Code, Problem::WrongCode));
+    }
+    complete_sign_in(db, attempt, &account).await
+}
+
+/// Every step passed: the failures are forgotten and the sign-in recorded.
+async fn complete_sign_in(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    account: &accounts::Model,
+) -> Result<User, AppError> {
     let txn = db.begin().await?;
     accounts::Entity::update_many()
         .col_expr(accounts::Column::FailedSignIns, Expr::value(0))
@@ -115,11 +176,12 @@ pub async fn sign_in(
         .ok_or(AppError::SignInRefused)
 }
 
-/// One more wrong password; at the policy's count the account locks.
+/// One more wrong password (or code); at the policy's count the account locks.
 async fn count_failure(
     db: &DatabaseConnection,
     attempt: &Attempt,
     account: &accounts::Model,
+    what: &'static str,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
     // Counted in the database, so concurrent attempts on several servers add up.
@@ -137,7 +199,7 @@ async fn count_failure(
         .map_or(0, |a| a.failed_sign_ins);
     let event = AuditEvent::new(AuditAction::SignInFailed)
         .about(account.person_id)
-        .detail("wrong password");
+        .detail(what);
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     if u32::try_from(failures).unwrap_or(0) >= attempt.policy.lockout_after {
         let until = attempt.now + Duration::minutes(i64::from(attempt.policy.lockout_minutes));
@@ -149,7 +211,7 @@ async fn count_failure(
             .await?;
         let event = AuditEvent::new(AuditAction::AccountLocked)
             .about(account.person_id)
-            .detail(format!("{failures} wrong passwords"));
+            .detail(format!("{failures} failed sign-ins"));
         audit::record(&txn, event, &attempt.source, attempt.now).await?;
     }
     txn.commit().await?;
@@ -274,19 +336,13 @@ pub async fn activate(
             (account.update(&txn).await?.id, AuditAction::PasswordReset)
         }
         None => {
-            let account = accounts::ActiveModel {
-                person_id: Set(issued.person_id),
-                email: Set(email),
-                password_hash: Set(password_hash),
-                role: Set(AccountRole::Parent.as_str().to_owned()),
-                failed_sign_ins: Set(0),
-                locked_until: Set(None),
-                totp_secret: Set(None),
-                totp_enabled_at: Set(None),
-                created_at: Set(attempt.now),
-                password_changed_at: Set(attempt.now),
-                ..Default::default()
-            };
+            let account = new_account(
+                issued.person_id,
+                email,
+                password_hash,
+                AccountRole::Parent,
+                attempt.now,
+            );
             (
                 account.insert(&txn).await?.id,
                 AuditAction::AccountActivated,
@@ -499,6 +555,7 @@ pub fn new_account(
         locked_until: Set(None),
         totp_secret: Set(None),
         totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(now),
         password_changed_at: Set(now),
         ..Default::default()

@@ -41,6 +41,9 @@ pub fn MyCasesPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p class="aside">
+                <A href="/account/security">{t!(i18n, security.link)}</A>
+            </p>
         </section>
     }
 }
@@ -80,7 +83,7 @@ pub fn CasePage() -> impl IntoView {
 
 /// What a page shows instead of its content when the server said no:
 /// anonymous people go to sign in (and come back), others see why.
-fn refusal(error: AppError) -> impl IntoView {
+pub fn refusal(error: AppError) -> impl IntoView {
     match error {
         AppError::SignInRequired => {
             let here = use_location().pathname.get_untracked();
@@ -89,6 +92,9 @@ fn refusal(error: AppError) -> impl IntoView {
                 leptos_router::location::Url::escape(&here)
             );
             view! { <Redirect path /> }.into_any()
+        }
+        AppError::SecondFactorSetupRequired => {
+            view! { <Redirect path="/account/security" /> }.into_any()
         }
         AppError::Forbidden | AppError::NotFound => view! { <Forbidden /> }.into_any(),
         _ => view! { <crate::components::layout::ErrorText /> }.into_any(),

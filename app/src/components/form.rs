@@ -78,6 +78,8 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::PasswordsDiffer => t_string!(i18n, account.problem_passwords_differ),
         Problem::EmailTaken => t_string!(i18n, account.problem_email_taken),
         Problem::NotOnCase => t_string!(i18n, account.problem_not_on_case),
+        Problem::WrongCode => t_string!(i18n, account.problem_wrong_code),
+        Problem::WrongPassword => t_string!(i18n, account.problem_wrong_password),
     }
 }
 
@@ -90,6 +92,7 @@ pub fn form_message(i18n: I18nContext<Locale>, error: &AppError) -> Option<&'sta
         AppError::ActivationRefused => t_string!(i18n, account.activation_refused),
         AppError::Transport(_) => t_string!(i18n, account.transport),
         AppError::Forbidden | AppError::CrossSite => t_string!(i18n, cases.forbidden_body),
+        AppError::SecondFactorSetupRequired => t_string!(i18n, security.setup_required),
         AppError::Internal | AppError::SignInRequired | AppError::NotFound => {
             t_string!(i18n, account.internal)
         }

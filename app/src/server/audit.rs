@@ -29,6 +29,9 @@ pub enum AuditAction {
     PinVoided,
     CaseOpened,
     StaffAccountCreated,
+    SecondFactorEnabled,
+    SecondFactorDisabled,
+    RecoveryCodeUsed,
 }
 
 impl AuditAction {
@@ -45,6 +48,9 @@ impl AuditAction {
             AuditAction::PinVoided => "pin_voided",
             AuditAction::CaseOpened => "case_opened",
             AuditAction::StaffAccountCreated => "staff_account_created",
+            AuditAction::SecondFactorEnabled => "second_factor_enabled",
+            AuditAction::SecondFactorDisabled => "second_factor_disabled",
+            AuditAction::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 }

@@ -19,11 +19,50 @@ pub async fn account_id(session: &Session) -> Result<Option<i32>, AppError> {
     session.get::<i32>(ACCOUNT_KEY).await.map_err(internal)
 }
 
+/// An account whose password was right and whose second step is to come,
+/// and since when (Unix seconds).
+const AWAITING_KEY: &str = "awaiting_second_step";
+/// A second factor being set up: its secret, until the first code confirms it.
+pub const PENDING_SECRET_KEY: &str = "pending_second_factor";
+/// Recovery codes just made, to be shown once.
+pub const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+
+/// How long the second step may take after the password.
+const SECOND_STEP_SECONDS: i64 = 5 * 60;
+
 /// Signs `account` in: a new session id (so an id planted before sign-in is
 /// worth nothing after it), then the account.
 pub async fn begin(session: &Session, account: i32) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
+    session.remove_value(AWAITING_KEY).await.map_err(internal)?;
     session.insert(ACCOUNT_KEY, account).await.map_err(internal)
+}
+
+/// The password was right; the code from the app is still to come.
+pub async fn await_second_step(
+    session: &Session,
+    account: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(internal)?;
+    session
+        .insert(AWAITING_KEY, (account, now.timestamp()))
+        .await
+        .map_err(internal)
+}
+
+/// The account waiting for its second step, if it has not waited too long.
+pub async fn awaiting_second_step(
+    session: &Session,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<i32>, AppError> {
+    let awaiting = session
+        .get::<(i32, i64)>(AWAITING_KEY)
+        .await
+        .map_err(internal)?;
+    Ok(awaiting
+        .filter(|(_, since)| now.timestamp() - since <= SECOND_STEP_SECONDS)
+        .map(|(account, _)| account))
 }
 
 /// Signs out: the session is deleted on the server, the cookie cleared.

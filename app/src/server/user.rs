@@ -16,8 +16,18 @@ pub async fn current() -> Result<Option<User>, AppError> {
     }
 }
 
-/// The signed-in user, or "sign in first".
+/// The signed-in user, or "sign in first" — or, for staff without the second
+/// factor the agency requires, "set it up first".
 pub async fn require() -> Result<User, AppError> {
+    let user = require_signed_in().await?;
+    if user.role.is_staff() && state()?.security.require_mfa_for_staff && !user.second_factor {
+        return Err(AppError::SecondFactorSetupRequired);
+    }
+    Ok(user)
+}
+
+/// The signed-in user, with or without a second factor (to set one up).
+pub async fn require_signed_in() -> Result<User, AppError> {
     current().await?.ok_or(AppError::SignInRequired)
 }
 
@@ -41,5 +51,6 @@ pub async fn load(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<U
         person_id: person.id,
         name: person.full_name,
         role,
+        second_factor: account.totp_enabled_at.is_some(),
     }))
 }

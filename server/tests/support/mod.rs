@@ -148,7 +148,12 @@ pub fn database_url_with_name(url: &str, name: &str) -> String {
 
 /// The portal's router on `db`, as `server serve` would build it.
 pub fn router(db: DatabaseConnection) -> Router {
-    server::router(server::app_state(&config(), db))
+    router_with(&config(), db)
+}
+
+/// The router with another configuration.
+pub fn router_with(config: &Config, db: DatabaseConnection) -> Router {
+    server::router(server::app_state(config, db))
 }
 
 pub struct Page {

@@ -1,0 +1,327 @@
+//! The optional second step at sign-in: a six-digit code from an
+//! authenticator app (TOTP, RFC 6238: SHA-1, 30 seconds, one step of clock
+//! drift allowed), or one of ten single-use recovery codes.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use entity::{accounts, recovery_codes};
+use qrcode::render::svg;
+use qrcode::QrCode;
+use rand::seq::IndexedRandom;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use totp_rs::{Algorithm, Builder, Secret, Totp};
+
+use super::model::{PendingSecondFactor, SecuritySettings, User};
+use super::secret;
+use super::service::Attempt;
+use crate::config::SecurityPolicy;
+use crate::error::{AppError, Field, Problem};
+use crate::server::audit::{self, AuditAction, AuditEvent};
+use crate::server::internal;
+
+/// What authenticator apps show as the account's issuer.
+const ISSUER: &str = "Child Support Portal";
+pub const RECOVERY_CODES: usize = 10;
+
+/// A new random secret (160 bits), base32 as authenticator apps take it.
+pub fn new_secret() -> String {
+    Secret::from(rand::random::<[u8; 20]>()).to_base32()
+}
+
+fn totp(secret_base32: &str, account_name: &str) -> Result<Totp, AppError> {
+    let secret = Secret::try_from_base32(secret_base32)
+        .map_err(|e| internal(format!("bad TOTP secret: {e:?}")))?;
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .with_account_name(account_name)
+        .with_issuer(Some(ISSUER))
+        .build()
+        .map_err(|e| internal(format!("TOTP: {e:?}")))
+}
+
+/// What a phone scans to add the account: the `otpauth://` address, and the
+/// same as a QR code (an SVG image in a `data:` address, which the
+/// Content-Security-Policy allows for images).
+pub fn enrolment(secret_base32: &str, account_name: &str) -> Result<(String, String), AppError> {
+    let url = totp(secret_base32, account_name)?
+        .to_url()
+        .map_err(|e| internal(format!("TOTP: {e:?}")))?;
+    let svg = QrCode::new(url.as_bytes())
+        .map_err(internal)?
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
+    let image = format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    );
+    Ok((url, image))
+}
+
+/// The time step `code` belongs to, if it is right for `secret` at `now`
+/// (or one step either side) and newer than `last_step`: a code works once.
+pub fn check_code(
+    secret_base32: &str,
+    code: &str,
+    last_step: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, AppError> {
+    let code: String = code.chars().filter(char::is_ascii_digit).collect();
+    if code.len() != 6 {
+        return Ok(None);
+    }
+    let now = u64::try_from(now.timestamp()).unwrap_or(0);
+    let step = totp(secret_base32, "")?
+        .check(&code, now)
+        .and_then(|step| i64::try_from(step).ok());
+    Ok(step.filter(|step| last_step.is_none_or(|last| *step > last)))
+}
+
+/// Ten new recovery codes (`XXXXX-XXXXX`), to show once; their hashes replace
+/// any earlier codes of the account.
+pub async fn new_recovery_codes(
+    db: &impl ConnectionTrait,
+    account: i32,
+) -> Result<Vec<String>, AppError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let codes: Vec<String> = {
+        let mut rng = rand::rng();
+        (0..RECOVERY_CODES)
+            .map(|_| {
+                let code: String = (0..10)
+                    .filter_map(|_| ALPHABET.choose(&mut rng).map(|&b| char::from(b)))
+                    .collect();
+                format!("{}-{}", &code[..5], &code[5..])
+            })
+            .collect()
+    };
+    recovery_codes::Entity::delete_many()
+        .filter(recovery_codes::Column::AccountId.eq(account))
+        .exec(db)
+        .await?;
+    for code in &codes {
+        recovery_codes::ActiveModel {
+            account_id: Set(account),
+            code_hash: Set(secret::hash(&secret::normalize_pin(code))?),
+            used_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(codes)
+}
+
+/// Uses up the recovery code `typed`, if it is one of the account's unused
+/// codes.
+pub async fn use_recovery_code(
+    db: &impl ConnectionTrait,
+    account: i32,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let typed = secret::normalize_pin(typed);
+    if typed.len() != 10 {
+        return Ok(false);
+    }
+    let unused = recovery_codes::Entity::find()
+        .filter(recovery_codes::Column::AccountId.eq(account))
+        .filter(recovery_codes::Column::UsedAt.is_null())
+        .all(db)
+        .await?;
+    let Some(code) = unused
+        .into_iter()
+        .find(|c| secret::verify(&typed, &c.code_hash))
+    else {
+        return Ok(false);
+    };
+    let mut used: recovery_codes::ActiveModel = code.into();
+    used.used_at = Set(Some(now));
+    used.update(db).await?;
+    Ok(true)
+}
+
+/// Remembers the step of an accepted code, so it cannot be used again.
+pub async fn remember_step(
+    db: &impl ConnectionTrait,
+    account: i32,
+    step: i64,
+) -> Result<(), AppError> {
+    accounts::Entity::update_many()
+        .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)))
+        .filter(accounts::Column::Id.eq(account))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The settings page of `user`: whether the second factor is on, what to
+/// scan while one is being set up (`pending` secret), codes just made.
+pub async fn settings(
+    db: &impl ConnectionTrait,
+    user: &User,
+    policy: &SecurityPolicy,
+    pending: Option<String>,
+    fresh_recovery_codes: Vec<String>,
+) -> Result<SecuritySettings, AppError> {
+    let account = accounts::Entity::find_by_id(user.account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let pending = match pending {
+        Some(key) if account.totp_enabled_at.is_none() => {
+            let (_, qr_image) = enrolment(&key, &account.email)?;
+            let grouped = key
+                .as_bytes()
+                .chunks(4)
+                .map(|group| String::from_utf8_lossy(group).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(PendingSecondFactor {
+                key: grouped,
+                qr_image,
+            })
+        }
+        _ => None,
+    };
+    let recovery_codes_left = recovery_codes::Entity::find()
+        .filter(recovery_codes::Column::AccountId.eq(account.id))
+        .filter(recovery_codes::Column::UsedAt.is_null())
+        .count(db)
+        .await?;
+    Ok(SecuritySettings {
+        second_factor: account.totp_enabled_at.is_some(),
+        second_factor_required: user.role.is_staff() && policy.require_mfa_for_staff,
+        pending,
+        fresh_recovery_codes,
+        recovery_codes_left,
+    })
+}
+
+/// Turns the second factor on with the `key` being set up, once the app's
+/// first `code` proves the phone has it. Returns the new recovery codes.
+pub async fn enable(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    user: &User,
+    key: &str,
+    code: &str,
+) -> Result<Vec<String>, AppError> {
+    let Some(step) = check_code(key, code, None, attempt.now)? else {
+        return Err(AppError::invalid(Field::Code, Problem::WrongCode));
+    };
+    let txn = db.begin().await?;
+    accounts::Entity::update_many()
+        .col_expr(
+            accounts::Column::TotpSecret,
+            Expr::value(Some(key.to_owned())),
+        )
+        .col_expr(
+            accounts::Column::TotpEnabledAt,
+            Expr::value(Some(attempt.now)),
+        )
+        .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)))
+        .filter(accounts::Column::Id.eq(user.account_id))
+        .exec(&txn)
+        .await?;
+    let codes = new_recovery_codes(&txn, user.account_id).await?;
+    let event = AuditEvent::new(AuditAction::SecondFactorEnabled).by(user.person_id);
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    txn.commit().await?;
+    Ok(codes)
+}
+
+/// Turns the second factor off, after the password is typed again. Staff
+/// whose agency requires it cannot.
+pub async fn disable(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    user: &User,
+    password: &str,
+) -> Result<(), AppError> {
+    if user.role.is_staff() && attempt.policy.require_mfa_for_staff {
+        return Err(AppError::Forbidden);
+    }
+    let account = accounts::Entity::find_by_id(user.account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if !secret::verify(password, &account.password_hash) {
+        return Err(AppError::invalid(Field::Password, Problem::WrongPassword));
+    }
+    let txn = db.begin().await?;
+    accounts::Entity::update_many()
+        .col_expr(
+            accounts::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            accounts::Column::TotpEnabledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            accounts::Column::TotpLastStep,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(accounts::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    recovery_codes::Entity::delete_many()
+        .filter(recovery_codes::Column::AccountId.eq(account.id))
+        .exec(&txn)
+        .await?;
+    let event = AuditEvent::new(AuditAction::SecondFactorDisabled).by(user.person_id);
+    audit::record(&txn, event, &attempt.source, attempt.now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_works_in_its_window_once_and_not_an_hour_later() {
+        let secret = new_secret();
+        let now = Utc::now();
+        let code = totp(&secret, "")
+            .map(|t| t.generate(now.timestamp() as u64).to_string())
+            .unwrap_or_default();
+        let step = check_code(&secret, &code, None, now).ok().flatten();
+        assert!(step.is_some(), "the current code");
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        assert_eq!(
+            check_code(&secret, &spaced, None, now).ok().flatten(),
+            step,
+            "typed with a space"
+        );
+        assert_eq!(
+            check_code(&secret, &code, step, now).ok().flatten(),
+            None,
+            "used already"
+        );
+        let later = now + chrono::Duration::hours(1);
+        assert_eq!(
+            check_code(&secret, &code, None, later).ok().flatten(),
+            None,
+            "an hour later"
+        );
+        assert_eq!(check_code(&secret, "12345", None, now).ok().flatten(), None);
+    }
+
+    #[test]
+    fn an_enrolment_is_an_otpauth_address_and_its_qr_code() {
+        let (url, image) = enrolment(&new_secret(), "pat@example.com").unwrap_or_default();
+        assert!(url.starts_with("otpauth://totp/"), "{url}");
+        assert!(url.contains("issuer=Child%20Support%20Portal"), "{url}");
+        assert!(image.starts_with("data:image/svg+xml;base64,"));
+    }
+}

@@ -1,0 +1,353 @@
+//! The optional second step at sign-in (TOTP and recovery codes), and the
+//! agency's rule that staff must use it, on SQLite and on PostgreSQL.
+
+mod support;
+
+use app::account::model::{AccountRole, SecuritySettings};
+use app::account::{secret, service};
+use app::error::{AppError, Field, Problem};
+use axum::body::Body;
+use axum::Router;
+use chrono::Utc;
+use http::{header, Request};
+use server::seed::records;
+use support::{router, router_with, send, Page, TestDb};
+use totp_rs::{Algorithm, Builder, Secret};
+
+on_both_databases!(
+    a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once,
+    a_lost_phone_is_what_recovery_codes_are_for,
+    staff_must_set_up_the_second_step_when_the_agency_says_so,
+);
+
+const PASSWORD: &str = "maple syrup on tuesdays";
+
+async fn call(
+    router: &Router,
+    function: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Page {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(
+        router,
+        request
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+}
+
+fn error_of(page: &Page) -> Option<AppError> {
+    (!page.status.is_success()).then(|| {
+        serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("{} {}: {e}", page.status, page.body))
+    })
+}
+
+fn cookie_of(page: &Page) -> Option<String> {
+    page.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_session=") && !v.starts_with("portal_session=;"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+async fn parent(test: &TestDb, email: &str) {
+    let person = records::person(&test.db, "Pat Payer")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hash = secret::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    records::account(
+        &test.db,
+        person,
+        email,
+        &hash,
+        AccountRole::Parent,
+        Utc::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn settings(router: &Router, cookie: &str) -> SecuritySettings {
+    let page = call(router, "my_security", &[], Some(cookie)).await;
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{}: {e}", page.body))
+}
+
+/// The code an authenticator app shows `seconds_ahead` from now.
+fn app_code(key: &str, seconds_ahead: i64) -> String {
+    let secret = Secret::try_from_base32(key.replace(' ', "")).unwrap_or_else(|e| panic!("{e:?}"));
+    let totp = Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .build()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    totp.generate((Utc::now().timestamp() + seconds_ahead) as u64)
+        .to_string()
+}
+
+/// Signs in and turns the second step on; returns the key and the recovery codes.
+async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
+    let signed_in = call(
+        router,
+        "sign_in",
+        &[("email", email), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let cookie = cookie_of(&signed_in).unwrap_or_else(|| panic!("{}", signed_in.body));
+    assert_eq!(
+        error_of(&call(router, "start_second_factor", &[], Some(&cookie)).await),
+        None
+    );
+    let pending = settings(router, &cookie)
+        .await
+        .pending
+        .unwrap_or_else(|| panic!("no key to scan"));
+    assert!(pending.qr_image.starts_with("data:image/svg+xml;base64,"));
+
+    let wrong = call(
+        router,
+        "confirm_second_factor",
+        &[("code", "000000")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        error_of(&wrong),
+        Some(AppError::invalid(Field::Code, Problem::WrongCode))
+    );
+    let right = call(
+        router,
+        "confirm_second_factor",
+        &[("code", &app_code(&pending.key, 0))],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(error_of(&right), None, "{}", right.body);
+
+    let now_on = settings(router, &cookie).await;
+    assert!(now_on.second_factor && now_on.pending.is_none());
+    assert_eq!(now_on.fresh_recovery_codes.len(), 10);
+    assert_eq!(now_on.recovery_codes_left, 10);
+    assert!(
+        settings(router, &cookie)
+            .await
+            .fresh_recovery_codes
+            .is_empty(),
+        "shown once"
+    );
+    (pending.key, now_on.fresh_recovery_codes)
+}
+
+/// Password first: the answer sends the person to the second step.
+async fn password_step(router: &Router, email: &str) -> String {
+    let page = call(
+        router,
+        "sign_in",
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/dashboard"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), None, "{}", page.body);
+    assert_eq!(
+        page.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login/second-step?next=%2Fdashboard")
+    );
+    let cookie = cookie_of(&page).unwrap_or_else(|| panic!("no session"));
+    let half_way = call(router, "my_cases", &[], Some(&cookie)).await;
+    assert_eq!(
+        error_of(&half_way),
+        Some(AppError::SignInRequired),
+        "not signed in before the code"
+    );
+    cookie
+}
+
+async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: TestDb) {
+    parent(&test, "pat@example.com").await;
+    let router = router(test.db.clone());
+    let (key, _) = enrol(&router, "pat@example.com").await;
+
+    let cookie = password_step(&router, "pat@example.com").await;
+    let wrong = call(&router, "second_step", &[("code", "123456")], Some(&cookie)).await;
+    assert_eq!(
+        error_of(&wrong),
+        Some(AppError::invalid(Field::Code, Problem::WrongCode))
+    );
+    // The next step's code: the current one was spent turning the factor on.
+    let code = app_code(&key, 30);
+    let done = call(
+        &router,
+        "second_step",
+        &[("code", &code), ("next", "/dashboard")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(error_of(&done), None, "{}", done.body);
+    let cookie = cookie_of(&done).unwrap_or_else(|| panic!("a new session id"));
+    assert_eq!(
+        error_of(&call(&router, "my_cases", &[], Some(&cookie)).await),
+        None
+    );
+
+    // The same code never works twice.
+    let again = password_step(&router, "pat@example.com").await;
+    let replay = call(&router, "second_step", &[("code", &code)], Some(&again)).await;
+    assert_eq!(
+        error_of(&replay),
+        Some(AppError::invalid(Field::Code, Problem::WrongCode))
+    );
+
+    // Turning it off takes the password.
+    let signed_in = cookie;
+    let wrong = call(
+        &router,
+        "disable_second_factor",
+        &[("password", "not it at all")],
+        Some(&signed_in),
+    )
+    .await;
+    assert_eq!(
+        error_of(&wrong),
+        Some(AppError::invalid(Field::Password, Problem::WrongPassword))
+    );
+    let off = call(
+        &router,
+        "disable_second_factor",
+        &[("password", PASSWORD)],
+        Some(&signed_in),
+    )
+    .await;
+    assert_eq!(error_of(&off), None, "{}", off.body);
+    let plain = call(
+        &router,
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        plain
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/dashboard")
+    );
+}
+
+async fn a_lost_phone_is_what_recovery_codes_are_for(test: TestDb) {
+    parent(&test, "pat@example.com").await;
+    let router = router(test.db.clone());
+    let (_, codes) = enrol(&router, "pat@example.com").await;
+    let cookie = password_step(&router, "pat@example.com").await;
+    let typed = codes[3].to_lowercase().replace('-', " ");
+    let done = call(&router, "second_step", &[("code", &typed)], Some(&cookie)).await;
+    assert_eq!(error_of(&done), None, "{}", done.body);
+    let signed_in = cookie_of(&done).unwrap_or_default();
+    assert_eq!(settings(&router, &signed_in).await.recovery_codes_left, 9);
+
+    let cookie = password_step(&router, "pat@example.com").await;
+    let reused = call(
+        &router,
+        "second_step",
+        &[("code", &codes[3])],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        error_of(&reused),
+        Some(AppError::invalid(Field::Code, Problem::WrongCode))
+    );
+    // Wrong codes count towards the lockout like wrong passwords.
+    for _ in 0..4 {
+        call(&router, "second_step", &[("code", "999999")], Some(&cookie)).await;
+    }
+    let locked = call(
+        &router,
+        "second_step",
+        &[("code", &codes[4])],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(error_of(&locked), Some(AppError::SignInRefused));
+}
+
+async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb) {
+    let mut config = support::config();
+    config.security.require_mfa_for_staff = true;
+    let router = router_with(&config, test.db.clone());
+    service::add_staff(
+        &test.db,
+        "Casey Worker",
+        "casey@agency.example",
+        PASSWORD,
+        AccountRole::Caseworker,
+        Utc::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let page = call(
+        &router,
+        "sign_in",
+        &[("email", "casey@agency.example"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let cookie = cookie_of(&page).unwrap_or_default();
+    let blocked = call(&router, "my_cases", &[], Some(&cookie)).await;
+    assert_eq!(
+        error_of(&blocked),
+        Some(AppError::SecondFactorSetupRequired)
+    );
+    assert_eq!(blocked.status, http::StatusCode::FORBIDDEN);
+    assert!(settings(&router, &cookie).await.second_factor_required);
+
+    let (key, _) = enrol(&router, "casey@agency.example").await;
+    let cookie = password_step(&router, "casey@agency.example").await;
+    let done = call(
+        &router,
+        "second_step",
+        &[("code", &app_code(&key, 30))],
+        Some(&cookie),
+    )
+    .await;
+    let cookie = cookie_of(&done).unwrap_or_else(|| panic!("{}", done.body));
+    assert_eq!(
+        error_of(&call(&router, "my_cases", &[], Some(&cookie)).await),
+        None
+    );
+    let off = call(
+        &router,
+        "disable_second_factor",
+        &[("password", PASSWORD)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        error_of(&off),
+        Some(AppError::Forbidden),
+        "staff cannot turn it off"
+    );
+}
