@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::account::pages::{
-    ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage,
+    ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
 };
 use crate::balance::pages::{CasePage, MyCasesPage};
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                             <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                            <Route path=path!("/logout") view=SignOutPage ssr=SsrMode::Async />
                             <Route
                                 path=path!("/login/second-step")
                                 view=SecondStepPage

@@ -258,6 +258,12 @@ impl Config {
                 "must be true in production (serve the portal over https)".into(),
             ));
         }
+        if self.site.environment == Environment::Production && !security.require_mfa_for_staff {
+            return Err((
+                "security.require_mfa_for_staff",
+                "must be true in production (staff sign in with a second step)".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -291,6 +297,7 @@ fn env_name_of(key: &str) -> &'static str {
         "security.failures_per_address" => "PORTAL_FAILURES_PER_ADDRESS",
         "security.pin_valid_days" => "PORTAL_PIN_VALID_DAYS",
         "security.pin_tries" => "PORTAL_PIN_TRIES",
+        "security.require_mfa_for_staff" => "PORTAL_REQUIRE_MFA_FOR_STAFF",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }
@@ -380,7 +387,7 @@ mod tests {
                 "DATABASE_URL" => Some("postgres://postgres@127.0.0.1/portal".into()),
                 "PORTAL_AGENCY_NAME" => Some("Lake County CSEA".into()),
                 "PORTAL_ENVIRONMENT" => Some("production".into()),
-                "PORTAL_SECURE_COOKIES" => Some("true".into()),
+                "PORTAL_SECURE_COOKIES" | "PORTAL_REQUIRE_MFA_FOR_STAFF" => Some("true".into()),
                 _ => None,
             })
             .unwrap_or_else(|e| panic!("{e}"));
@@ -392,13 +399,22 @@ mod tests {
     }
 
     #[test]
-    fn production_refuses_cookies_that_would_travel_over_http() {
+    fn production_refuses_cookies_over_http_and_staff_without_a_second_step() {
         let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
         let error = config
             .apply_env(|name| (name == "PORTAL_ENVIRONMENT").then(|| "production".into()))
             .unwrap_err()
             .to_string();
         assert!(error.contains("PORTAL_SECURE_COOKIES"), "{error}");
+        let error = config
+            .apply_env(|name| match name {
+                "PORTAL_ENVIRONMENT" => Some("production".into()),
+                "PORTAL_SECURE_COOKIES" => Some("true".into()),
+                _ => None,
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PORTAL_REQUIRE_MFA_FOR_STAFF"), "{error}");
     }
 
     #[test]

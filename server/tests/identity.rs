@@ -869,6 +869,20 @@ async fn pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url(test: Test
         "{}",
         mine.body
     );
+    // Typing /logout offers the button; it does not sign out by itself.
+    let logout = get_page(&world.router, "/logout", Some(&cookie)).await;
+    assert_eq!(logout.status, StatusCode::OK);
+    assert!(
+        logout
+            .body
+            .contains("Sign out of the portal on this device"),
+        "{}",
+        logout.body
+    );
+    assert_eq!(
+        error_of(&call(&world.router, "my_cases", &[], Some(&cookie)).await),
+        None
+    );
     let theirs = get_page(
         &world.router,
         &format!("/cases/{}", world.case_b),

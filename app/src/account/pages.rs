@@ -274,3 +274,18 @@ pub fn SecurityPage() -> impl IntoView {
         </section>
     }
 }
+
+/// `/logout`: signing out changes something, so it is a button (a form
+/// post), never a link another site could make a browser follow.
+#[component]
+pub fn SignOutPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, layout.sign_out).to_string() />
+        <section class="page narrow">
+            <h1>{t!(i18n, layout.sign_out)}</h1>
+            <p>{t!(i18n, account.sign_out_body)}</p>
+            <SignOutButton />
+        </section>
+    }
+}
