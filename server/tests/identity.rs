@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use server::seed::records::{self, NewCase};
-use support::{router, send, Page, TestDb};
+use support::{call, error_of, router, send, session_cookie, urlencode, Page, TestDb};
 
 on_both_databases!(
     a_parent_signs_in_and_out_and_the_session_ends_on_the_server,
@@ -134,69 +134,6 @@ async fn parent_account(db: &DatabaseConnection, person: i32, email: &str) {
     records::account(db, person, email, &hash, AccountRole::Parent, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// Calls a server function as the JavaScript client does (form-encoded).
-async fn call(
-    router: &Router,
-    function: &str,
-    fields: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> Page {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(format!("/api/{function}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::HOST, "portal.test")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    send(
-        router,
-        request
-            .body(Body::from(body))
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The server function's error, or `None` when it succeeded.
-fn error_of(page: &Page) -> Option<AppError> {
-    if page.status.is_success() {
-        return None;
-    }
-    Some(
-        serde_json::from_str(&page.body)
-            .unwrap_or_else(|e| panic!("{} {}: {e}", page.status, page.body)),
-    )
-}
-
-/// `portal_session=…` from a response, ready for a `Cookie` header.
-fn session_cookie(page: &Page) -> Option<String> {
-    page.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("portal_session="))
-        .and_then(|v| v.split(';').next())
-        .filter(|pair| pair.len() > "portal_session=".len())
-        .map(str::to_owned)
 }
 
 async fn sign_in(world: &World, email: &str) -> String {

@@ -6,12 +6,11 @@ mod support;
 use app::account::model::{AccountRole, SecuritySettings};
 use app::account::{secret, service};
 use app::error::{AppError, Field, Problem};
-use axum::body::Body;
 use axum::Router;
 use chrono::Utc;
-use http::{header, Request};
+use http::header;
 use server::seed::records;
-use support::{router, router_with, send, Page, TestDb};
+use support::{call, error_of, router, router_with, session_cookie, TestDb};
 use totp_rs::{Algorithm, Builder, Secret};
 
 on_both_databases!(
@@ -21,49 +20,6 @@ on_both_databases!(
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
-
-async fn call(
-    router: &Router,
-    function: &str,
-    fields: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> Page {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(format!("/api/{function}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    send(
-        router,
-        request
-            .body(Body::from(body))
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
-}
-
-fn error_of(page: &Page) -> Option<AppError> {
-    (!page.status.is_success()).then(|| {
-        serde_json::from_str(&page.body)
-            .unwrap_or_else(|e| panic!("{} {}: {e}", page.status, page.body))
-    })
-}
-
-fn cookie_of(page: &Page) -> Option<String> {
-    page.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("portal_session=") && !v.starts_with("portal_session=;"))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
-}
 
 async fn parent(test: &TestDb, email: &str) {
     let person = records::person(&test.db, "Pat Payer")
@@ -110,7 +66,7 @@ async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
         None,
     )
     .await;
-    let cookie = cookie_of(&signed_in).unwrap_or_else(|| panic!("{}", signed_in.body));
+    let cookie = session_cookie(&signed_in).unwrap_or_else(|| panic!("{}", signed_in.body));
     assert_eq!(
         error_of(&call(router, "start_second_factor", &[], Some(&cookie)).await),
         None
@@ -175,7 +131,7 @@ async fn password_step(router: &Router, email: &str) -> String {
             .and_then(|v| v.to_str().ok()),
         Some("/login/second-step?next=%2Fdashboard")
     );
-    let cookie = cookie_of(&page).unwrap_or_else(|| panic!("no session"));
+    let cookie = session_cookie(&page).unwrap_or_else(|| panic!("no session"));
     let half_way = call(router, "my_cases", &[], Some(&cookie)).await;
     assert_eq!(
         error_of(&half_way),
@@ -206,7 +162,7 @@ async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: T
     )
     .await;
     assert_eq!(error_of(&done), None, "{}", done.body);
-    let cookie = cookie_of(&done).unwrap_or_else(|| panic!("a new session id"));
+    let cookie = session_cookie(&done).unwrap_or_else(|| panic!("a new session id"));
     assert_eq!(
         error_of(&call(&router, "my_cases", &[], Some(&cookie)).await),
         None
@@ -265,7 +221,7 @@ async fn a_lost_phone_is_what_recovery_codes_are_for(test: TestDb) {
     let typed = codes[3].to_lowercase().replace('-', " ");
     let done = call(&router, "second_step", &[("code", &typed)], Some(&cookie)).await;
     assert_eq!(error_of(&done), None, "{}", done.body);
-    let signed_in = cookie_of(&done).unwrap_or_default();
+    let signed_in = session_cookie(&done).unwrap_or_default();
     assert_eq!(settings(&router, &signed_in).await.recovery_codes_left, 9);
 
     let cookie = password_step(&router, "pat@example.com").await;
@@ -315,7 +271,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
         None,
     )
     .await;
-    let cookie = cookie_of(&page).unwrap_or_default();
+    let cookie = session_cookie(&page).unwrap_or_default();
     let blocked = call(&router, "my_cases", &[], Some(&cookie)).await;
     assert_eq!(
         error_of(&blocked),
@@ -333,7 +289,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
         Some(&cookie),
     )
     .await;
-    let cookie = cookie_of(&done).unwrap_or_else(|| panic!("{}", done.body));
+    let cookie = session_cookie(&done).unwrap_or_else(|| panic!("{}", done.body));
     assert_eq!(
         error_of(&call(&router, "my_cases", &[], Some(&cookie)).await),
         None

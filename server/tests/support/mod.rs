@@ -9,9 +9,10 @@ pub mod proxy;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::error::AppError;
 use axum::body::Body;
 use axum::Router;
-use http::{Request, Response};
+use http::{header, Request, Response};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use server::config::Config;
@@ -191,6 +192,69 @@ pub async fn get(router: &Router, uri: &str) -> Page {
             .unwrap_or_else(|e| panic!("{e}")),
     )
     .await
+}
+
+/// Calls a server function as the JavaScript client does (form-encoded).
+pub async fn call(
+    router: &Router,
+    function: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Page {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "portal.test")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(
+        router,
+        request
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+}
+
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The server function's error, or `None` when it succeeded.
+pub fn error_of(page: &Page) -> Option<AppError> {
+    if page.status.is_success() {
+        return None;
+    }
+    Some(
+        serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("{} {}: {e}", page.status, page.body)),
+    )
+}
+
+/// `portal_session=…` from a response, ready for a `Cookie` header.
+pub fn session_cookie(page: &Page) -> Option<String> {
+    page.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_session="))
+        .and_then(|v| v.split(';').next())
+        .filter(|pair| pair.len() > "portal_session=".len())
+        .map(str::to_owned)
 }
 
 /// Runs each named `async fn(TestDb)` once on SQLite and once on PostgreSQL.
