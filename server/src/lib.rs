@@ -50,6 +50,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         leptos_options: leptos_options(config),
         db,
         agency: config.agency.clone(),
+        ledger: config.ledger,
         security: config.security,
     }
 }

@@ -652,6 +652,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ("current_user", vec![], EVERYONE.to_vec()),
         ("my_cases", vec![], EVERYONE[1..].to_vec()),
         ("my_security", vec![], EVERYONE[1..].to_vec()),
+        ("overview", vec![], EVERYONE[1..].to_vec()),
         ("start_second_factor", vec![], EVERYONE[1..].to_vec()),
         (
             "case_overview",

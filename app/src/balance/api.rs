@@ -51,3 +51,27 @@ pub async fn case_overview(case_number: String) -> Result<CaseSummary, AppError>
         children,
     })
 }
+
+/// The signed-in person's overview: a card per case for a parent, the case
+/// list for staff.
+#[server(endpoint = "overview")]
+pub async fn overview() -> Result<super::model::Overview, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let now = state.agency_now();
+    let (cards, staff_cases) = if reader.role.is_staff() {
+        let cases = crate::account::service::my_cases(&state.db, &reader).await?;
+        (Vec::new(), cases)
+    } else {
+        let today = now.date_naive();
+        let cards =
+            super::service::cards(&state.db, &reader, today, state.ledger.grace_days).await?;
+        (cards, Vec::new())
+    };
+    Ok(super::model::Overview {
+        as_of: now.format("%Y-%m-%d %H:%M").to_string(),
+        cards,
+        staff_cases,
+    })
+}

@@ -6,37 +6,26 @@ use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_location, use_params_map};
 
-use super::api::case_overview;
-use crate::account::api::my_cases;
+use super::api::{case_overview, overview};
+use super::model::{CaseCard, Overview};
 use crate::account::model::CaseRole;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ledger::PaymentSource;
 use leptos_i18n::I18nContext;
 
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let cases = Resource::new(|| (), |_| my_cases());
+    let overview = Resource::new(|| (), |_| overview());
     view! {
         <Title text=move || t_string!(i18n, cases.my_cases_title).to_string() />
         <section class="page">
             <h1>{t!(i18n, cases.my_cases_title)}</h1>
             <Suspense>
                 {move || Suspend::new(async move {
-                    match cases.await {
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, cases.none)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <p>{t!(i18n, cases.my_cases_intro)}</p>
-                            <ul class="case-list">
-                                {list.into_iter().map(|case| view! {
-                                    <li>
-                                        <A href=format!("/cases/{}", case.case_number)>{case.case_number.clone()}</A>
-                                        " · "
-                                        {move || role_text(i18n, case.role)}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                    match overview.await {
+                        Ok(overview) => view! { <OverviewView overview /> }.into_any(),
                         Err(error) => refusal(error).into_any(),
                     }
                 })}
@@ -45,6 +34,96 @@ pub fn MyCasesPage() -> impl IntoView {
                 <A href="/account/security">{t!(i18n, security.link)}</A>
             </p>
         </section>
+    }
+}
+
+#[component]
+fn OverviewView(overview: Overview) -> impl IntoView {
+    let i18n = use_i18n();
+    if overview.cards.is_empty() && overview.staff_cases.is_empty() {
+        return view! { <p>{t!(i18n, cases.none)}</p> }.into_any();
+    }
+    let as_of = overview.as_of.clone();
+    view! {
+        <p>{t!(i18n, cases.my_cases_intro)}</p>
+        <div class="cards">
+            {overview.cards.into_iter().map(|card| view! { <CaseCardView card /> }).collect_view()}
+        </div>
+        {(!overview.staff_cases.is_empty()).then(|| view! {
+            <ul class="case-list">
+                {overview.staff_cases.into_iter().map(|case| view! {
+                    <li>
+                        <A href=format!("/cases/{}", case.case_number)>{case.case_number.clone()}</A>
+                        " · "
+                        {move || role_text(i18n, case.role)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        <p class="as-of">{t!(i18n, balance.as_of)} " " {as_of}</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn CaseCardView(card: CaseCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let paying = card.role == CaseRole::PayingParent;
+    let past_due = card.past_due_timing + card.past_due_overdue;
+    let timing = card.past_due_timing;
+    let heading_id = format!("case-{}", card.case_number);
+    let labelled_by = heading_id.clone();
+    view! {
+        <article class="card" aria-labelledby=labelled_by>
+            <h2 id=heading_id>
+                <A href=format!("/cases/{}", card.case_number)>{card.case_number.clone()}</A>
+            </h2>
+            <p class="card-role">{move || role_text(i18n, card.role)}</p>
+            <dl class="facts">
+                <dt>
+                    {move || if paying {
+                        t_string!(i18n, balance.owed_paying)
+                    } else {
+                        t_string!(i18n, balance.owed_receiving)
+                    }}
+                </dt>
+                <dd class="amount">{card.owed.to_string()}</dd>
+                <dt>{t!(i18n, balance.past_due)}</dt>
+                <dd class="amount">
+                    {past_due.to_string()}
+                    {timing.is_positive().then(|| view! {
+                        <span class="note">
+                            " — " {t!(i18n, balance.timing_note)} " " {timing.to_string()}
+                        </span>
+                    })}
+                </dd>
+                {card.credit.is_positive().then(|| view! {
+                    <dt>{t!(i18n, balance.credit)}</dt>
+                    <dd class="amount">{card.credit.to_string()}</dd>
+                })}
+                <dt>{t!(i18n, balance.last_payment)}</dt>
+                <dd>
+                    {match card.last_payment {
+                        Some(payment) => view! {
+                            {payment.amount.to_string()} " · " {payment.on.to_string()} " · "
+                            {move || source_text(i18n, payment.source)}
+                        }.into_any(),
+                        None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
+                    }}
+                </dd>
+            </dl>
+        </article>
+    }
+}
+
+fn source_text(i18n: I18nContext<Locale>, source: PaymentSource) -> &'static str {
+    match source {
+        PaymentSource::IncomeWithholding => t_string!(i18n, balance.source_income_withholding),
+        PaymentSource::Direct => t_string!(i18n, balance.source_direct),
+        PaymentSource::TaxIntercept => t_string!(i18n, balance.source_tax_intercept),
+        PaymentSource::LumpSum => t_string!(i18n, balance.source_lump_sum),
+        PaymentSource::Garnishment => t_string!(i18n, balance.source_garnishment),
+        PaymentSource::Unemployment => t_string!(i18n, balance.source_unemployment),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod ledger_store;
 pub mod session;
 pub mod user;
 
@@ -10,7 +11,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
-use crate::config::{Agency, SecurityPolicy};
+use crate::config::{Agency, LedgerPolicy, SecurityPolicy};
 use crate::error::AppError;
 
 /// Shared by the axum handlers and the server functions (through context).
@@ -19,7 +20,16 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub agency: Agency,
+    pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,
+}
+
+impl AppState {
+    /// Now, where the agency is: due dates and "as of" times are read there.
+    pub fn agency_now(&self) -> chrono::DateTime<chrono_tz::Tz> {
+        let zone = self.agency.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+        chrono::Utc::now().with_timezone(&zone)
+    }
 }
 
 /// The state, inside a server function or a page rendered on the server.

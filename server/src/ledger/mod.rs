@@ -5,7 +5,8 @@
 
 pub mod accrual;
 pub mod posting;
-pub mod store;
+/// Reading the ledger lives with the app, whose server functions need it too.
+pub use app::server::ledger_store as store;
 
 pub use accrual::{accrue, AccrualReport};
 pub use posting::{post, NewEntry, PostingError};

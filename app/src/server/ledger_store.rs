@@ -1,10 +1,11 @@
-//! Rows ↔ domain: a stored entry becomes an `app::ledger::Entry`, a case's
-//! orders become the terms accrual reads.
+//! Rows ↔ domain: a stored entry becomes a `ledger::Entry`, a case's orders
+//! become the terms accrual reads. The server's accrual and posting, and the
+//! pages' server functions, all read the ledger through here.
 
 use std::collections::HashMap;
 
-use app::ledger::accrual::{Due, Obligation, Order};
-use app::ledger::{Entry, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Schedule};
+use crate::ledger::accrual::{Due, Obligation, Order};
+use crate::ledger::{Entry, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Schedule};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{children, ledger_entries, obligations, orders};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
