@@ -32,6 +32,7 @@ on_both_databases!(
     pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url,
     forms_work_without_javascript,
     the_demo_accounts_sign_in_and_the_demo_pins_activate,
+    huge_and_malformed_input_is_refused_at_its_field,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -937,4 +938,60 @@ async fn the_demo_accounts_sign_in_and_the_demo_pins_activate(test: TestDb) {
         .await;
         assert_eq!(error_of(&page), None, "{who}: {}", page.body);
     }
+}
+
+async fn huge_and_malformed_input_is_refused_at_its_field(test: TestDb) {
+    let world = world(test.db).await;
+    let huge = "x".repeat(10_000);
+    let email = format!("{huge}@example.com");
+    let page = call(
+        &world.router,
+        "sign_in",
+        &[("email", &email), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&page),
+        Some(AppError::invalid(Field::Email, Problem::TooLong))
+    );
+    let page = call(
+        &world.router,
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", &huge)],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+
+    let page = try_activation(&world, &huge, &huge, &email, &huge).await;
+    let Some(AppError::Invalid(errors)) = error_of(&page) else {
+        panic!("expected field errors: {}", page.body);
+    };
+    let problems: Vec<(Field, Problem)> = errors.iter().map(|e| (e.field, e.problem)).collect();
+    assert_eq!(
+        problems,
+        [
+            (Field::CaseNumber, Problem::TooLong),
+            (Field::Pin, Problem::TooLong),
+            (Field::Email, Problem::TooLong),
+            (Field::Password, Problem::TooLong),
+        ]
+    );
+
+    // A person id that is not a number is the client's mistake, not a server failure.
+    let cookie = sign_in(&world, "casey@agency.example").await;
+    let page = call(
+        &world.router,
+        "issue_pin",
+        &[("case_number", world.case_a), ("person", "abc")],
+        Some(&cookie),
+    )
+    .await;
+    assert!(
+        page.status.is_client_error(),
+        "{} {}",
+        page.status,
+        page.body
+    );
 }
