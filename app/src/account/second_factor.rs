@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, recovery_codes};
 use qrcode::render::svg;
 use qrcode::QrCode;
-use rand::seq::IndexedRandom;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -91,18 +90,9 @@ pub async fn new_recovery_codes(
     db: &impl ConnectionTrait,
     account: i32,
 ) -> Result<Vec<String>, AppError> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let codes: Vec<String> = {
-        let mut rng = rand::rng();
-        (0..RECOVERY_CODES)
-            .map(|_| {
-                let code: String = (0..10)
-                    .filter_map(|_| ALPHABET.choose(&mut rng).map(|&b| char::from(b)))
-                    .collect();
-                format!("{}-{}", &code[..5], &code[5..])
-            })
-            .collect()
-    };
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| secret::random_code(2, 5))
+        .collect();
     recovery_codes::Entity::delete_many()
         .filter(recovery_codes::Column::AccountId.eq(account))
         .exec(db)
@@ -110,7 +100,7 @@ pub async fn new_recovery_codes(
     for code in &codes {
         recovery_codes::ActiveModel {
             account_id: Set(account),
-            code_hash: Set(secret::hash(&secret::normalize_pin(code))?),
+            code_hash: Set(secret::hash(&secret::normalize_code(code))?),
             used_at: Set(None),
             ..Default::default()
         }
@@ -128,7 +118,7 @@ pub async fn use_recovery_code(
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let typed = secret::normalize_pin(typed);
+    let typed = secret::normalize_code(typed);
     if typed.len() != 10 {
         return Ok(false);
     }

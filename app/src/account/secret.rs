@@ -65,27 +65,31 @@ pub fn check_new_password(password: &str, hints: &[&str]) -> Result<(), Problem>
     Ok(())
 }
 
-/// The letters of a PIN: no 0/O, 1/I/L, so it can be read over the phone.
-const PIN_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-const PIN_GROUPS: usize = 3;
-const PIN_GROUP_LEN: usize = 4;
+/// The letters of PINs and recovery codes: no 0/O, 1/I/L, so they can be
+/// read over the phone.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-/// A new PIN, e.g. `K7QD-M2ZP-X9RA`: 12 characters of 31 (about 59 bits).
-pub fn new_pin() -> String {
+/// `groups` random groups of `length` letters, joined by dashes.
+pub fn random_code(groups: usize, length: usize) -> String {
     let mut rng = rand::rng();
-    let groups: Vec<String> = (0..PIN_GROUPS)
+    let groups: Vec<String> = (0..groups)
         .map(|_| {
-            (0..PIN_GROUP_LEN)
-                .filter_map(|_| PIN_ALPHABET.choose(&mut rng).map(|&b| char::from(b)))
+            (0..length)
+                .filter_map(|_| CODE_ALPHABET.choose(&mut rng).map(|&b| char::from(b)))
                 .collect()
         })
         .collect();
     groups.join("-")
 }
 
-/// A PIN as typed (any case, with or without dashes and spaces) in the form
-/// it is hashed in.
-pub fn normalize_pin(typed: &str) -> String {
+/// A new PIN, e.g. `K7QD-M2ZP-X9RA`: 12 characters of 31 (about 59 bits).
+pub fn new_pin() -> String {
+    random_code(3, 4)
+}
+
+/// A PIN or recovery code as typed (any case, with or without dashes and
+/// spaces) in the form it is hashed in.
+pub fn normalize_code(typed: &str) -> String {
     typed
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -173,9 +177,9 @@ mod tests {
         assert_eq!(pin.len(), 14);
         assert!(pin
             .chars()
-            .all(|c| c == '-' || PIN_ALPHABET.contains(&(c as u8))));
+            .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))));
         assert_ne!(new_pin(), pin);
-        assert_eq!(normalize_pin(" k7qd-m2zp x9ra "), "K7QDM2ZPX9RA");
+        assert_eq!(normalize_code(" k7qd-m2zp x9ra "), "K7QDM2ZPX9RA");
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl Activation {
         } else if self.case_number.len() > 40 {
             problem(Field::CaseNumber, Problem::TooLong);
         }
-        let pin = secret::normalize_pin(&self.pin);
+        let pin = secret::normalize_code(&self.pin);
         if pin.is_empty() {
             problem(Field::Pin, Problem::Required);
         } else if pin.len() > 40 {
@@ -433,7 +433,7 @@ pub async fn issue_pin(
     activation_pins::ActiveModel {
         case_id: Set(case.id),
         person_id: Set(person),
-        pin_hash: Set(secret::hash(&secret::normalize_pin(&pin))?),
+        pin_hash: Set(secret::hash(&secret::normalize_code(&pin))?),
         issued_by: Set(actor.person_id),
         issued_at: Set(attempt.now),
         expires_at: Set(expires_at),
@@ -458,18 +458,12 @@ pub async fn issue_pin(
 pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLink>, AppError> {
     use crate::account::model::CaseRole;
     let links = match user.role {
-        AccountRole::Parent => case_participants::Entity::find()
-            .filter(case_participants::Column::PersonId.eq(user.person_id))
-            .find_also_related(cases::Entity)
-            .order_by_asc(case_participants::Column::CaseId)
-            .all(db)
+        AccountRole::Parent => access::parent_cases(db, user.person_id)
             .await?
             .into_iter()
-            .filter_map(|(participant, case)| {
-                Some(CaseLink {
-                    case_number: case?.case_number,
-                    role: access::parent_role(&participant.role)?,
-                })
+            .map(|(case, role)| CaseLink {
+                case_number: case.case_number,
+                role,
             })
             .collect(),
         AccountRole::Caseworker | AccountRole::Supervisor => {

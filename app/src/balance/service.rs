@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{case_participants, cases, ledger_entries};
+use entity::ledger_entries;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::model::{CaseCard, Payment};
 use crate::account::model::User;
 use crate::error::AppError;
 use crate::ledger::{Allocation, Entry, EntryKind, Money};
-use crate::server::access::parent_role;
+use crate::server::access::parent_cases;
 use crate::server::internal;
 use crate::server::ledger_store::entry_from_row;
 
@@ -23,13 +23,8 @@ pub async fn cards(
     today: NaiveDate,
     grace_days: u32,
 ) -> Result<Vec<CaseCard>, AppError> {
-    let participations = case_participants::Entity::find()
-        .filter(case_participants::Column::PersonId.eq(parent.person_id))
-        .find_also_related(cases::Entity)
-        .order_by_asc(case_participants::Column::CaseId)
-        .all(db)
-        .await?;
-    let case_ids: Vec<i32> = participations.iter().map(|(p, _)| p.case_id).collect();
+    let cases = parent_cases(db, parent.person_id).await?;
+    let case_ids: Vec<i32> = cases.iter().map(|(case, _)| case.id).collect();
     let mut entries: HashMap<i32, Vec<Entry>> = HashMap::new();
     for row in ledger_entries::Entity::find()
         .filter(ledger_entries::Column::CaseId.is_in(case_ids))
@@ -40,12 +35,11 @@ pub async fn cards(
         let entry = entry_from_row(&row).map_err(internal)?;
         entries.entry(row.case_id).or_default().push(entry);
     }
-    Ok(participations
+    Ok(cases
         .into_iter()
-        .filter_map(|(participant, case)| {
-            let role = parent_role(&participant.role)?;
-            let entries = entries.remove(&participant.case_id).unwrap_or_default();
-            Some(card(case?.case_number, role, &entries, today, grace_days))
+        .map(|(case, role)| {
+            let entries = entries.remove(&case.id).unwrap_or_default();
+            card(case.case_number, role, &entries, today, grace_days)
         })
         .collect())
 }

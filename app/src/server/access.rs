@@ -4,7 +4,7 @@
 //! of person.
 
 use entity::{case_participants, cases};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::error::AppError;
@@ -83,6 +83,22 @@ pub async fn role_on_case(
             .await?
             .and_then(|participant| parent_role(&participant.role)),
     })
+}
+
+/// The cases `person` is a parent on, with their role on each, by case id.
+pub async fn parent_cases(
+    db: &impl ConnectionTrait,
+    person: i32,
+) -> Result<Vec<(cases::Model, CaseRole)>, AppError> {
+    Ok(case_participants::Entity::find()
+        .filter(case_participants::Column::PersonId.eq(person))
+        .find_also_related(cases::Entity)
+        .order_by_asc(case_participants::Column::CaseId)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(participant, case)| Some((case?, parent_role(&participant.role)?)))
+        .collect())
 }
 
 /// A participant's role as stored (`paying` / `receiving`).

@@ -248,7 +248,7 @@ impl Demo<'_> {
         let case = self.case_numbered(CASE_NUMBERS[6]).await?;
         for (name, pin) in DEMO_PINS {
             let person = self.person_named(name).await?;
-            let pin_hash = secret::hash(&secret::normalize_pin(pin))
+            let pin_hash = secret::hash(&secret::normalize_code(pin))
                 .map_err(|e| SeedError::Invalid(e.to_string()))?;
             // A year, not the policy's days: demo data is often tried later.
             let expires = now + chrono::Duration::days(365);
