@@ -16,12 +16,19 @@ use crate::error::Field;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
+/// Carries `?next=` of this page through the sign-in forms, so a person comes
+/// back to the page that asked them to sign in.
+#[component]
+fn NextField() -> impl IntoView {
+    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
+    view! { <input type="hidden" name="next" value=next /> }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let result = Signal::derive(move || action.value().get());
-    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
 
     view! {
         <Title text=move || t_string!(i18n, account.sign_in_title).to_string() />
@@ -31,7 +38,7 @@ pub fn SignInPage() -> impl IntoView {
             // Our own messages, at each field and in both languages, rather than
             // the browser's.
             <ActionForm action attr:novalidate=true>
-                <input type="hidden" name="next" value=next />
+                <NextField />
                 <TextField
                     name="email"
                     kind="email"
@@ -155,7 +162,6 @@ pub fn SecondStepPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SecondStep>::new();
     let result = Signal::derive(move || action.value().get());
-    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
     view! {
         <Title text=move || t_string!(i18n, security.second_step_title).to_string() />
         <section class="page narrow">
@@ -163,7 +169,7 @@ pub fn SecondStepPage() -> impl IntoView {
             <p>{t!(i18n, security.second_step_body)}</p>
             <FormAlert result />
             <ActionForm action attr:novalidate=true>
-                <input type="hidden" name="next" value=next />
+                <NextField />
                 <TextField
                     name="code"
                     autocomplete="one-time-code"
