@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ledger::Money;
+
 /// The agency that runs the cases: shown in the header and footer of every page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,11 +56,24 @@ pub struct LedgerPolicy {
     /// Support paid up to this many days after its due date is "timing" (money
     /// in transit), not a missed payment.
     pub grace_days: u32,
+    /// Past-due support above which the passport can be denied (federal
+    /// rule: $2,500).
+    pub passport_threshold: Money,
+    /// Past-due support above which a tax refund can be intercepted.
+    pub tax_intercept_threshold: Money,
+    /// Days behind after which driving and professional licences can be
+    /// suspended.
+    pub license_days_behind: u32,
 }
 
 impl Default for LedgerPolicy {
     fn default() -> Self {
-        Self { grace_days: 5 }
+        Self {
+            grace_days: 5,
+            passport_threshold: Money::from_cents(250_000),
+            tax_intercept_threshold: Money::from_cents(50_000),
+            license_days_behind: 90,
+        }
     }
 }
 

@@ -58,6 +58,10 @@ pub enum Field {
     Person,
     /// A code from an authenticator app, or a recovery code.
     Code,
+    /// The first day of a range of dates.
+    From,
+    /// The last day of a range of dates.
+    To,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +82,10 @@ pub enum Problem {
     /// Not the code the app shows now (nor an unused recovery code).
     WrongCode,
     WrongPassword,
+    /// Not a date (the form asks for YYYY-MM-DD).
+    NotADate,
+    /// The range ends before it starts.
+    EndsBeforeStart,
 }
 
 impl AppError {

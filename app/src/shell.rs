@@ -10,7 +10,11 @@ use leptos_router::{
 use crate::account::pages::{
     ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
 };
-use crate::balance::pages::{CasePage, MyCasesPage};
+use crate::balance::case_page::CasePage;
+use crate::balance::history_page::HistoryPage;
+use crate::balance::months_page::MonthsPage;
+use crate::balance::pages::MyCasesPage;
+use crate::balance::statement_page::StatementPage;
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
 use crate::i18n::*;
@@ -78,6 +82,21 @@ pub fn App() -> impl IntoView {
                             />
                             <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
                             <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/cases/:number/history")
+                                view=HistoryPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/months")
+                                view=MonthsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/statement")
+                                view=StatementPage
+                                ssr=SsrMode::Async
+                            />
                         </Routes>
                     </ErrorBoundary>
                 </main>

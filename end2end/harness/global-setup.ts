@@ -5,6 +5,13 @@ import path from 'node:path';
 
 const repo = path.resolve(__dirname, '..', '..');
 
+/** Made for the lockout journey only (one per project). */
+export const LOCKABLE = [
+  ['lock.me.one@example.com', 'Lockout Journey One'],
+  ['lock.me.two@example.com', 'Lockout Journey Two'],
+] as const;
+export const LOCKABLE_PASSWORD = 'a quiet lighthouse keeper';
+
 /** Seeds the demo into a fresh SQLite file and starts `server serve` on port 0; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
@@ -20,6 +27,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   // The demo cases and accounts (README): the journeys sign in as them.
   execFileSync(binary, ['seed', '--demo'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Accounts the lockout journey may lock, so that no demo parent is locked
+  // while the other journeys sign in as them.
+  for (const [email, name] of LOCKABLE) {
+    execFileSync(binary, ['caseworker', 'add', '--email', email, '--name', name, '--password-stdin'], {
+      cwd: repo,
+      env,
+      input: LOCKABLE_PASSWORD,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+  }
 
   const server = spawn(binary, ['serve'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'inherit'] });
 

@@ -1,12 +1,13 @@
 import { test, expect } from '../harness/fixtures';
+import { LOCKABLE, LOCKABLE_PASSWORD } from '../harness/global-setup';
 
 // The demo's accounts and PINs (README). Both projects run at the same time
 // against one server: each uses its own people, since a PIN works once and
 // a lockout is for everyone.
 const PASSWORD = 'portal-demo-2026';
 const perProject = {
-  hydrated: { pin: 'W4TR-B9KD-7741', newEmail: 'chris.young@example.com', lockMe: 'receiving.parent@example.com' },
-  'no-js': { pin: 'H3NX-Q8VM-7741', newEmail: 'taylor.brooks@example.com', lockMe: 'two.cases@example.com' },
+  hydrated: { pin: 'W4TR-B9KD-7741', newEmail: 'chris.young@example.com', lockMe: LOCKABLE[0][0] },
+  'no-js': { pin: 'H3NX-Q8VM-7741', newEmail: 'taylor.brooks@example.com', lockMe: LOCKABLE[1][0] },
 };
 type Project = keyof typeof perProject;
 
@@ -68,7 +69,7 @@ test('five wrong passwords lock the account, with the same message as a wrong pa
   }
   await visit('/login');
   await page.getByLabel('E-mail address').fill(me.lockMe);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(LOCKABLE_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(refused).toBeVisible();
   await expect(page).toHaveURL(/\/login/);

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use app::config::{Agency, LedgerPolicy, SecurityPolicy};
+use app::ledger::Money;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -154,6 +155,29 @@ impl Config {
                 message: format!("`{value}` is not a whole number of days"),
             })?;
         }
+        for (name, field) in [
+            (
+                "PORTAL_PASSPORT_THRESHOLD",
+                &mut self.ledger.passport_threshold,
+            ),
+            (
+                "PORTAL_TAX_INTERCEPT_THRESHOLD",
+                &mut self.ledger.tax_intercept_threshold,
+            ),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = Money::parse(&value).map_err(|e| ConfigError::Env {
+                    name,
+                    message: format!("`{value}`: {e}"),
+                })?;
+            }
+        }
+        if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
+            self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_LICENSE_DAYS_BEHIND",
+                message: format!("`{value}` is not a whole number of days"),
+            })?;
+        }
         let security = &mut self.security;
         for (name, field) in [
             (
@@ -226,6 +250,17 @@ impl Config {
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
+        for (key, threshold) in [
+            ("ledger.passport_threshold", self.ledger.passport_threshold),
+            (
+                "ledger.tax_intercept_threshold",
+                self.ledger.tax_intercept_threshold,
+            ),
+        ] {
+            if threshold.is_negative() {
+                return Err((key, "must not be negative".into()));
+            }
+        }
         let security = &self.security;
         for (key, value) in [
             (
@@ -289,6 +324,9 @@ fn env_name_of(key: &str) -> &'static str {
         "agency.hours.en" => "PORTAL_AGENCY_HOURS",
         "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",
         "ledger.grace_days" => "PORTAL_LEDGER_GRACE_DAYS",
+        "ledger.passport_threshold" => "PORTAL_PASSPORT_THRESHOLD",
+        "ledger.tax_intercept_threshold" => "PORTAL_TAX_INTERCEPT_THRESHOLD",
+        "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
         "security.secure_cookies" => "PORTAL_SECURE_COOKIES",

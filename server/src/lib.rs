@@ -4,6 +4,7 @@
 pub mod api_status;
 pub mod config;
 pub mod db;
+pub mod export;
 pub mod headers;
 pub mod health;
 pub mod language;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/language/{code}", get(language::switch_language))
+        .route("/cases/{number}/history.csv", get(export::history_csv))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -99,8 +99,39 @@ async fn each_card_agrees_with_a_replay_of_its_case(test: TestDb) {
                 "{} has payments",
                 card.case_number
             );
+            assert!(
+                !card.terms.is_empty(),
+                "{}: an order in force",
+                card.case_number
+            );
+            let next = card
+                .next_due
+                .unwrap_or_else(|| panic!("{}: next due", card.case_number));
+            assert!(next.on > today && next.support.is_positive());
+            assert_eq!(
+                card.to_receiver.is_some(),
+                card.role == CaseRole::ReceivingParent,
+                "only the receiving side sees what was sent on"
+            );
+            if let Some(money) = &card.to_receiver {
+                assert!(money.last_sent.is_some_and(|(on, _)| on <= today));
+            }
         }
     }
+
+    // Jordan's latest payment as the receiving parent is held, and says why.
+    let cookie = support::sign_in_as(&router, "two.cases@example.com", DEMO_PASSWORD).await;
+    let overview: Overview =
+        serde_json::from_str(&call(&router, "overview", &[], Some(&cookie)).await.body)
+            .unwrap_or_else(|e| panic!("{e}"));
+    let held = overview.cards[1]
+        .to_receiver
+        .as_ref()
+        .map(|money| money.on_hold.clone())
+        .unwrap_or_default();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].amount, Money::from_cents(27_500));
+    assert_eq!(held[0].reason.as_deref(), Some(demo::HOLD_REASON));
 
     // The on-time payer's last payment came from his wages.
     let signed_in = call(

@@ -666,6 +666,36 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
             ],
         ),
         (
+            "case_history",
+            vec![("case_number", world.case_a)],
+            vec![
+                PayingParent,
+                ReceivingParent,
+                AssignedCaseworker,
+                Supervisor,
+            ],
+        ),
+        (
+            "case_timeline",
+            vec![("case_number", world.case_a)],
+            vec![
+                PayingParent,
+                ReceivingParent,
+                AssignedCaseworker,
+                Supervisor,
+            ],
+        ),
+        (
+            "case_statement",
+            vec![("case_number", world.case_a)],
+            vec![
+                PayingParent,
+                ReceivingParent,
+                AssignedCaseworker,
+                Supervisor,
+            ],
+        ),
+        (
             "issue_pin",
             vec![("case_number", world.case_a), ("person", &paying)],
             vec![AssignedCaseworker, Supervisor],
@@ -902,6 +932,7 @@ async fn the_demo_accounts_sign_in_and_the_demo_pins_activate(test: TestDb) {
             "two.cases@example.com",
             vec!["CS-2021-005560", "CS-2022-006013"],
         ),
+        ("behind.parent@example.com", vec!["CS-2019-002931"]),
         ("supervisor@example.com", demo::CASE_NUMBERS.to_vec()),
     ];
     for (email, cases) in expected {

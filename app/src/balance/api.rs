@@ -1,56 +1,11 @@
-//! The case as a parent or caseworker opens it.
+//! One server function per view of a case. Each checks who is asking and
+//! their role on the case before it reads anything.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::account::model::CaseRole;
+use super::history::History;
+use super::model::{CaseView, PrintStatement, Timeline};
 use crate::error::AppError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseSummary {
-    pub case_number: String,
-    pub office: String,
-    pub status: String,
-    /// Who the reader is on this case.
-    pub role: CaseRole,
-    /// First names and dates of birth are for both parents; addresses never.
-    pub children: Vec<String>,
-}
-
-#[server(endpoint = "case_overview")]
-pub async fn case_overview(case_number: String) -> Result<CaseSummary, AppError> {
-    use crate::server::access::{authorize, CaseAction};
-    use crate::server::audit::{self, AuditAction, AuditEvent, Source};
-    use crate::server::{state, user};
-    use entity::children;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
-    let reader = user::require().await?;
-    let db = state()?.db;
-    let authorized = authorize(&db, &reader, &case_number, CaseAction::View).await?;
-    let case = authorized.case;
-    if reader.role.is_staff() {
-        let event = AuditEvent::new(AuditAction::CaseOpened)
-            .by(reader.person_id)
-            .on_case(case.id);
-        audit::record(&db, event, &Source::of_request(), chrono::Utc::now()).await?;
-    }
-    let children = children::Entity::find()
-        .filter(children::Column::CaseId.eq(case.id))
-        .order_by_asc(children::Column::BornOn)
-        .all(&db)
-        .await?
-        .into_iter()
-        .map(|child| child.full_name)
-        .collect();
-    Ok(CaseSummary {
-        case_number: case.case_number,
-        office: case.office,
-        status: case.status,
-        role: authorized.role,
-        children,
-    })
-}
 
 /// The signed-in person's overview: a card per case for a parent, the case
 /// list for staff.
@@ -65,13 +20,142 @@ pub async fn overview() -> Result<super::model::Overview, AppError> {
         (Vec::new(), cases)
     } else {
         let today = now.date_naive();
-        let cards =
-            super::service::cards(&state.db, &reader, today, state.ledger.grace_days).await?;
+        let cards = super::service::cards(&state.db, &reader, today, &state.ledger).await?;
         (cards, Vec::new())
     };
     Ok(super::model::Overview {
-        as_of: now.format("%Y-%m-%d %H:%M").to_string(),
+        as_of: as_of(now),
         cards,
         staff_cases,
     })
+}
+
+/// The case page: the card, orders, children, caseworker, past-due panel.
+#[server(endpoint = "case_overview")]
+pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
+    use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+    let case = open_case(&case_number).await?;
+    if case.reader.role.is_staff() {
+        let event = AuditEvent::new(AuditAction::CaseOpened)
+            .by(case.reader.person_id)
+            .on_case(case.authorized.case.id);
+        audit::record(
+            &case.state.db,
+            event,
+            &Source::of_request(),
+            chrono::Utc::now(),
+        )
+        .await?;
+    }
+    let today = case.now.date_naive();
+    super::service::case_view(
+        &case.state.db,
+        case.authorized.case,
+        case.authorized.role,
+        today,
+        &case.state.ledger,
+        as_of(case.now),
+    )
+    .await
+}
+
+/// A page of the case's history. Dates are `YYYY-MM-DD`; empty means the
+/// last 24 months. `kind` and `obligation` narrow the lines.
+#[server(endpoint = "case_history")]
+pub async fn case_history(
+    case_number: String,
+    from: Option<String>,
+    to: Option<String>,
+    kind: Option<String>,
+    obligation: Option<String>,
+    page: Option<u32>,
+) -> Result<History, AppError> {
+    let case = open_case(&case_number).await?;
+    let filter = super::history::Filter::read(
+        from.as_deref(),
+        to.as_deref(),
+        kind.as_deref(),
+        obligation.as_deref(),
+        case.now.date_naive(),
+    )?;
+    super::service::history(
+        &case.state.db,
+        case.authorized.case,
+        case.authorized.role,
+        filter,
+        page.unwrap_or(1),
+        as_of(case.now),
+    )
+    .await
+}
+
+/// The printable statement of a range (every line, oldest first).
+#[server(endpoint = "case_statement")]
+pub async fn case_statement(
+    case_number: String,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<PrintStatement, AppError> {
+    let case = open_case(&case_number).await?;
+    let today = case.now.date_naive();
+    let filter = super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, today)?;
+    super::service::printable(
+        &case.state.db,
+        case.authorized.case,
+        filter,
+        as_of(case.now),
+    )
+    .await
+}
+
+/// Month by month: due, received and the balance (the chart), and why.
+#[server(endpoint = "case_timeline")]
+pub async fn case_timeline(
+    case_number: String,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Timeline, AppError> {
+    let case = open_case(&case_number).await?;
+    let today = case.now.date_naive();
+    let filter = super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, today)?;
+    super::service::timeline(
+        &case.state.db,
+        case.authorized.case,
+        case.authorized.role,
+        filter,
+        case.state.ledger.grace_days,
+        as_of(case.now),
+    )
+    .await
+}
+
+/// A case the signed-in reader may view, with the time it was read.
+#[cfg(feature = "ssr")]
+struct OpenCase {
+    state: crate::server::AppState,
+    reader: crate::account::model::User,
+    authorized: crate::server::access::Authorized,
+    now: chrono::DateTime<chrono_tz::Tz>,
+}
+
+#[cfg(feature = "ssr")]
+async fn open_case(case_number: &str) -> Result<OpenCase, AppError> {
+    use crate::server::access::{authorize, CaseAction};
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let authorized = authorize(&state.db, &reader, case_number, CaseAction::View).await?;
+    let now = state.agency_now();
+    Ok(OpenCase {
+        state,
+        reader,
+        authorized,
+        now,
+    })
+}
+
+/// "As of" as pages show it: the agency's local date and time.
+#[cfg(feature = "ssr")]
+pub fn as_of(now: chrono::DateTime<chrono_tz::Tz>) -> String {
+    now.format("%Y-%m-%d %H:%M").to_string()
 }

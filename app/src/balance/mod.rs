@@ -1,7 +1,16 @@
-//! A parent's view of a case (the full dashboard grows here).
+//! A case as a parent or caseworker opens it: the overview cards, the case
+//! page, its history, month by month, the printable statement.
 
 pub mod api;
+pub mod case_page;
+pub mod chart;
+pub mod history;
+pub mod history_page;
 pub mod model;
+pub mod months_page;
 pub mod pages;
+pub mod planner;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod statement_page;
+pub mod text;

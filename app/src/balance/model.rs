@@ -1,10 +1,13 @@
-//! What the dashboard shows, as both sides see it.
+//! What the dashboard and the case page show, as both sides see it.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::history::{Filter, HistoryLine, Totals};
 use crate::account::model::{CaseLink, CaseRole};
-use crate::ledger::{Money, PaymentSource};
+use crate::ledger::{
+    Explained, Frequency, Money, Month, NextDue, ObligationKind, PaymentSource, Position, Schedule,
+};
 
 /// A signed-in person's overview: a card per case they are a parent on;
 /// staff get their list of cases instead.
@@ -30,6 +33,17 @@ pub struct CaseCard {
     /// Paid ahead: pays the next charges as they fall due.
     pub credit: Money,
     pub last_payment: Option<Payment>,
+    /// What the order in force says, per period (empty when none is).
+    pub terms: Vec<Term>,
+    pub next_due: Option<NextDue>,
+    /// Money on its way to the receiving parent: for them (and staff) only.
+    pub to_receiver: Option<ReceiverMoney>,
+}
+
+impl CaseCard {
+    pub fn past_due(&self) -> Money {
+        self.past_due_timing + self.past_due_overdue
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,4 +51,134 @@ pub struct Payment {
     pub on: NaiveDate,
     pub amount: Money,
     pub source: PaymentSource,
+}
+
+/// One obligation of an order: `amount` of `kind`, due `frequency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub kind: ObligationKind,
+    pub amount: Money,
+    pub frequency: Frequency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiverMoney {
+    pub last_sent: Option<(NaiveDate, Money)>,
+    pub sent_this_year: Money,
+    pub on_hold: Vec<HeldMoney>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldMoney {
+    pub since: NaiveDate,
+    pub amount: Money,
+    /// Why, as the caseworker wrote it when holding it.
+    pub reason: Option<String>,
+}
+
+/// The case page: the card, and what the case is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub as_of: String,
+    pub card: CaseCard,
+    pub office: String,
+    pub status: String,
+    pub opened_on: NaiveDate,
+    /// Oldest first. Names and ages only: never where anyone lives.
+    pub children: Vec<Child>,
+    /// Newest first; the one in force is marked.
+    pub orders: Vec<OrderView>,
+    /// The assigned caseworker's name (the agency's line and hours come from
+    /// the configuration every page has).
+    pub caseworker: Option<String>,
+    /// Present when support is past due.
+    pub past_due: Option<PastDuePanel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    pub name: String,
+    pub age: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// `court` or `agency`.
+    pub source: String,
+    pub reference: String,
+    pub effective_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub terms: Vec<Term>,
+    pub in_force: bool,
+}
+
+/// What past-due support can lead to, with the case's own numbers, and what
+/// the payoff planner starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastDuePanel {
+    pub past_due: Money,
+    /// Days since the oldest support still unpaid fell due.
+    pub days_behind: i64,
+    pub tax_intercept_threshold: Money,
+    pub passport_threshold: Money,
+    pub license_days_behind: u32,
+    /// `None` when no order is in force to pay on (the case has ended).
+    pub planner: Option<PlannerBasis>,
+}
+
+impl PastDuePanel {
+    pub fn tax_intercept(&self) -> bool {
+        self.past_due > self.tax_intercept_threshold
+    }
+
+    pub fn passport(&self) -> bool {
+        self.past_due > self.passport_threshold
+    }
+
+    pub fn license(&self) -> bool {
+        self.days_behind >= i64::from(self.license_days_behind)
+    }
+}
+
+/// Everything the payoff planner needs to run in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannerBasis {
+    /// Support due each period under the order in force.
+    pub current: Money,
+    pub schedule: Schedule,
+    /// The plan's payments start with the first due date after this day.
+    pub from: NaiveDate,
+    /// What the order already asks on top, toward past-due support.
+    pub ordered_extra: Money,
+}
+
+/// A statement for a range, to print or download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintStatement {
+    pub case_number: String,
+    pub office: String,
+    /// The parents on the case and their roles.
+    pub parties: Vec<(CaseRole, String)>,
+    pub filter: Filter,
+    pub opening: Position,
+    pub closing: Position,
+    pub totals: Totals,
+    /// Oldest first.
+    pub lines: Vec<HistoryLine>,
+    pub as_of: String,
+}
+
+/// Month by month over a range: what fell due, what came in, where the
+/// balance closed (the chart and its table), and each entry explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub case_number: String,
+    pub role: CaseRole,
+    pub filter: Filter,
+    pub opening: Position,
+    pub months: Vec<Month>,
+    /// Oldest first.
+    pub explained: Vec<Explained>,
+    pub grace_days: u32,
+    pub as_of: String,
 }

@@ -1,17 +1,18 @@
-//! A signed-in person's cases, and one case (plain for now: the balance,
-//! history and chart come with the dashboard).
+//! The overview (`/dashboard`): one card per case, and what every case page
+//! shares: the card, the case's tabs, and what a page shows when the server
+//! said no.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_location;
 
-use super::api::{case_overview, overview};
-use super::model::{CaseCard, Overview};
+use super::api::overview;
+use super::model::{CaseCard, Overview, ReceiverMoney, Term};
+use super::text;
 use crate::account::model::CaseRole;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ledger::PaymentSource;
 use leptos_i18n::I18nContext;
 
 #[component]
@@ -20,7 +21,7 @@ pub fn MyCasesPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| overview());
     view! {
         <Title text=move || t_string!(i18n, cases.my_cases_title).to_string() />
-        <section class="page">
+        <section class="page wide">
             <h1>{t!(i18n, cases.my_cases_title)}</h1>
             <Suspense>
                 {move || Suspend::new(async move {
@@ -43,11 +44,14 @@ fn OverviewView(overview: Overview) -> impl IntoView {
     if overview.cards.is_empty() && overview.staff_cases.is_empty() {
         return view! { <p>{t!(i18n, cases.none)}</p> }.into_any();
     }
-    let as_of = overview.as_of.clone();
     view! {
         <p>{t!(i18n, cases.my_cases_intro)}</p>
         <div class="cards">
-            {overview.cards.into_iter().map(|card| view! { <CaseCardView card /> }).collect_view()}
+            {overview
+                .cards
+                .into_iter()
+                .map(|card| view! { <CaseCardView card heading=true /> })
+                .collect_view()}
         </div>
         {(!overview.staff_cases.is_empty()).then(|| view! {
             <ul class="case-list">
@@ -60,24 +64,42 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        <p class="as-of">{t!(i18n, balance.as_of)} " " {as_of}</p>
+        <AsOf as_of=overview.as_of />
     }
     .into_any()
 }
 
+/// "Figures as of …": when the numbers on the page were read.
 #[component]
-fn CaseCardView(card: CaseCard) -> impl IntoView {
+pub fn AsOf(as_of: String) -> impl IntoView {
     let i18n = use_i18n();
+    view! { <p class="as-of">{t!(i18n, balance.as_of)} " " {as_of}</p> }
+}
+
+/// Where a case stands: what is owed and past due, what the order asks and
+/// when, the last payment, and for the receiving side what was sent on.
+#[component]
+pub fn CaseCardView(
+    card: CaseCard,
+    /// On the dashboard the card names its case; on the case page the page does.
+    heading: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
     let paying = card.role == CaseRole::PayingParent;
-    let past_due = card.past_due_timing + card.past_due_overdue;
+    let past_due = card.past_due();
     let timing = card.past_due_timing;
     let heading_id = format!("case-{}", card.case_number);
-    let labelled_by = heading_id.clone();
+    let labelled_by = heading.then(|| heading_id.clone());
+    let terms = card.terms.clone();
+    let next_due = card.next_due;
     view! {
         <article class="card" aria-labelledby=labelled_by>
-            <h2 id=heading_id>
-                <A href=format!("/cases/{}", card.case_number)>{card.case_number.clone()}</A>
-            </h2>
+            {heading.then(|| view! {
+                <h2 id=heading_id>
+                    <A href=format!("/cases/{}", card.case_number)>{card.case_number.clone()}</A>
+                </h2>
+            })}
             <p class="card-role">{move || role_text(i18n, card.role)}</p>
             <dl class="facts">
                 <dt>
@@ -87,9 +109,9 @@ fn CaseCardView(card: CaseCard) -> impl IntoView {
                         t_string!(i18n, balance.owed_receiving)
                     }}
                 </dt>
-                <dd class="amount">{card.owed.to_string()}</dd>
+                <dd class="amount" data-figure="owed">{card.owed.to_string()}</dd>
                 <dt>{t!(i18n, balance.past_due)}</dt>
-                <dd class="amount">
+                <dd class="amount" data-figure="past-due">
                     {past_due.to_string()}
                     {timing.is_positive().then(|| view! {
                         <span class="note">
@@ -99,64 +121,139 @@ fn CaseCardView(card: CaseCard) -> impl IntoView {
                 </dd>
                 {card.credit.is_positive().then(|| view! {
                     <dt>{t!(i18n, balance.credit)}</dt>
-                    <dd class="amount">{card.credit.to_string()}</dd>
+                    <dd class="amount" data-figure="credit">{card.credit.to_string()}</dd>
                 })}
+                {(!terms.is_empty()).then(|| view! {
+                    <dt>{t!(i18n, balance.order_says)}</dt>
+                    <dd><Terms terms=terms.clone() /></dd>
+                })}
+                <dt>{t!(i18n, balance.next_due)}</dt>
+                <dd data-figure="next-due">
+                    {match next_due {
+                        Some(next) => view! {
+                            <span class="amount">{next.support.to_string()}</span>
+                            " · " {move || text::date(locale(), next.on)}
+                            {next.toward_past_due.is_positive().then(|| view! {
+                                <span class="note">
+                                    " (+ " {next.toward_past_due.to_string()} " "
+                                    {t!(i18n, balance.toward_past_due)} ")"
+                                </span>
+                            })}
+                        }.into_any(),
+                        None => view! { {t!(i18n, balance.nothing_due)} }.into_any(),
+                    }}
+                </dd>
                 <dt>{t!(i18n, balance.last_payment)}</dt>
-                <dd>
+                <dd data-figure="last-payment">
                     {match card.last_payment {
                         Some(payment) => view! {
-                            {payment.amount.to_string()} " · " {payment.on.to_string()} " · "
-                            {move || source_text(i18n, payment.source)}
+                            <span class="amount">{payment.amount.to_string()}</span>
+                            " · " {move || text::date(locale(), payment.on)} " · "
+                            {move || text::source(i18n, payment.source)}
                         }.into_any(),
                         None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
                     }}
                 </dd>
+                {card.to_receiver.map(|money| view! { <ReceiverFacts money /> })}
             </dl>
         </article>
     }
 }
 
-fn source_text(i18n: I18nContext<Locale>, source: PaymentSource) -> &'static str {
-    match source {
-        PaymentSource::IncomeWithholding => t_string!(i18n, balance.source_income_withholding),
-        PaymentSource::Direct => t_string!(i18n, balance.source_direct),
-        PaymentSource::TaxIntercept => t_string!(i18n, balance.source_tax_intercept),
-        PaymentSource::LumpSum => t_string!(i18n, balance.source_lump_sum),
-        PaymentSource::Garnishment => t_string!(i18n, balance.source_garnishment),
-        PaymentSource::Unemployment => t_string!(i18n, balance.source_unemployment),
+/// "Sent to you" and "On hold", for the receiving parent.
+#[component]
+fn ReceiverFacts(money: ReceiverMoney) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    view! {
+        <dt>{t!(i18n, balance.sent_to_you)}</dt>
+        <dd data-figure="sent">
+            {match money.last_sent {
+                Some((on, amount)) => view! {
+                    <span class="amount">{amount.to_string()}</span>
+                    " · " {move || text::date(locale(), on)}
+                    <span class="note">
+                        " — " {t!(i18n, balance.sent_this_year)} " "
+                        {money.sent_this_year.to_string()}
+                    </span>
+                }.into_any(),
+                None => view! { {t!(i18n, balance.nothing_sent)} }.into_any(),
+            }}
+        </dd>
+        {(!money.on_hold.is_empty()).then(|| view! {
+            <dt>{t!(i18n, balance.on_hold)}</dt>
+            {money.on_hold.into_iter().map(|held| view! {
+                <dd data-figure="on-hold">
+                    <span class="amount">{held.amount.to_string()}</span>
+                    " · " {t!(i18n, balance.held_since)} " " {move || text::date(locale(), held.since)}
+                    {held.reason.map(|reason| view! { <span class="held-reason">{reason}</span> })}
+                </dd>
+            }).collect_view()}
+        })}
     }
 }
 
+/// An order's terms: "$450.00 monthly child support", one per line.
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn Terms(terms: Vec<Term>) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let number = move || params.with(|p| p.get("number").unwrap_or_default());
-    let overview = Resource::new(number, case_overview);
     view! {
-        <Title text=move || format!("{} {}", t_string!(i18n, cases.case_title), number()) />
-        <section class="page">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(case) => view! {
-                            <h1>{t!(i18n, cases.case_title)} " " {case.case_number.clone()}</h1>
-                            <dl class="facts">
-                                <dt>{t!(i18n, cases.your_role)}</dt>
-                                <dd>{move || role_text(i18n, case.role)}</dd>
-                                <dt>{t!(i18n, cases.office)}</dt>
-                                <dd>{case.office.clone()}</dd>
-                                <dt>{t!(i18n, cases.status)}</dt>
-                                <dd>{move || status_text(i18n, &case.status)}</dd>
-                                <dt>{t!(i18n, cases.children)}</dt>
-                                <dd>{case.children.join(", ")}</dd>
-                            </dl>
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <ul class="terms">
+            {terms.into_iter().map(|term| view! {
+                <li>
+                    <span class="amount">{term.amount.to_string()}</span> " "
+                    {move || text::frequency(i18n, term.frequency)} " · "
+                    {move || text::obligation(i18n, term.kind)}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Which view of a case this is, for its tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseTab {
+    Overview,
+    History,
+    Months,
+    Statement,
+}
+
+/// The case's views, with the current one marked for screen readers.
+#[component]
+pub fn CaseTabs(case_number: String, current: CaseTab) -> impl IntoView {
+    let i18n = use_i18n();
+    let base = format!("/cases/{case_number}");
+    let tab = move |tab: CaseTab, href: String, label: &'static str| {
+        let current = (tab == current).then_some("page");
+        view! { <li><A href=href attr:aria-current=current>{label}</A></li> }
+    };
+    view! {
+        <nav class="case-tabs" aria-label=move || t_string!(i18n, case.tabs_label).to_string()>
+            <ul>
+                {[
+                    (CaseTab::Overview, ""),
+                    (CaseTab::History, "/history"),
+                    (CaseTab::Months, "/months"),
+                    (CaseTab::Statement, "/statement"),
+                ]
+                    .map(|(which, path)| {
+                        let href = format!("{base}{path}");
+                        move || tab(which, href.clone(), tab_label(i18n, which))
+                    })
+                    .into_iter()
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+fn tab_label(i18n: I18nContext<Locale>, tab: CaseTab) -> &'static str {
+    match tab {
+        CaseTab::Overview => t_string!(i18n, case.tab_overview),
+        CaseTab::History => t_string!(i18n, case.tab_history),
+        CaseTab::Months => t_string!(i18n, case.tab_months),
+        CaseTab::Statement => t_string!(i18n, case.tab_statement),
     }
 }
 
@@ -165,7 +262,12 @@ pub fn CasePage() -> impl IntoView {
 pub fn refusal(error: AppError) -> impl IntoView {
     match error {
         AppError::SignInRequired => {
-            let here = use_location().pathname.get_untracked();
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let path = format!(
                 "/login?next={}",
                 leptos_router::location::Url::escape(&here)
@@ -204,7 +306,7 @@ pub fn role_text(i18n: I18nContext<Locale>, role: CaseRole) -> &'static str {
 }
 
 /// A case's status as stored (`open` / `closed`), in the reader's language.
-fn status_text(i18n: I18nContext<Locale>, status: &str) -> &'static str {
+pub fn status_text(i18n: I18nContext<Locale>, status: &str) -> &'static str {
     match status {
         "closed" => t_string!(i18n, cases.status_closed),
         _ => t_string!(i18n, cases.status_open),

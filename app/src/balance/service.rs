@@ -1,79 +1,440 @@
-//! The dashboard's numbers, from the ledger engine. The queries are bounded:
-//! one for the person's cases, one for all their entries, however long the
-//! histories are.
+//! The dashboard's and the case page's numbers, from the ledger engine.
+//!
+//! The queries are bounded: whatever the length of the histories and the
+//! number of cases, a person's cards take five (their cases, then the
+//! entries, orders, obligations and children of all of them at once).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::ledger_entries;
+use entity::{case_participants, cases, children, ledger_entries, obligations, orders, people};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::model::{CaseCard, Payment};
-use crate::account::model::User;
+use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
+use super::model::{
+    CaseCard, CaseView, Child, HeldMoney, OrderView, PastDuePanel, Payment, PlannerBasis,
+    PrintStatement, ReceiverMoney, Term, Timeline,
+};
+use crate::account::model::{CaseRole, User};
+use crate::config::LedgerPolicy;
 use crate::error::AppError;
-use crate::ledger::{Allocation, Entry, EntryKind, Money};
-use crate::server::access::parent_cases;
+use crate::ledger::accrual::Order;
+use crate::ledger::{
+    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind,
+    Statement,
+};
+use crate::server::access::{parent_cases, parent_role};
 use crate::server::internal;
-use crate::server::ledger_store::entry_from_row;
+use crate::server::ledger_store::{assemble_orders, entry_from_row};
 
 /// A card for each case `parent` is on, as of the end of `today`.
 pub async fn cards(
     db: &impl ConnectionTrait,
     parent: &User,
     today: NaiveDate,
-    grace_days: u32,
+    policy: &LedgerPolicy,
 ) -> Result<Vec<CaseCard>, AppError> {
     let cases = parent_cases(db, parent.person_id).await?;
-    let case_ids: Vec<i32> = cases.iter().map(|(case, _)| case.id).collect();
-    let mut entries: HashMap<i32, Vec<Entry>> = HashMap::new();
-    for row in ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::CaseId.is_in(case_ids))
-        .order_by_asc(ledger_entries::Column::Id)
-        .all(db)
-        .await?
-    {
-        let entry = entry_from_row(&row).map_err(internal)?;
-        entries.entry(row.case_id).or_default().push(entry);
-    }
-    Ok(cases
+    let mut files = CaseFiles::load(db, cases.iter().map(|(case, _)| case.id)).await?;
+    cases
         .into_iter()
         .map(|(case, role)| {
-            let entries = entries.remove(&case.id).unwrap_or_default();
-            card(case.case_number, role, &entries, today, grace_days)
+            let file = files.take(case.id);
+            Ok(file.card(case.case_number, role, today, policy)?.0)
         })
-        .collect())
+        .collect()
 }
 
-fn card(
-    case_number: String,
-    role: crate::account::model::CaseRole,
-    entries: &[Entry],
+/// The case page of `case`, for someone whose role on it is `role`.
+pub async fn case_view(
+    db: &impl ConnectionTrait,
+    case: cases::Model,
+    role: CaseRole,
     today: NaiveDate,
-    grace_days: u32,
-) -> CaseCard {
-    let allocation = Allocation::replay(entries, today);
-    let past_due = allocation.past_due_split(grace_days);
-    let last_payment = entries
-        .iter()
-        .filter(|e| e.effective <= today && !allocation.reversed.contains(&e.id))
-        .filter_map(|e| match e.kind {
-            EntryKind::Payment { source } => Some((e.effective, e.id, e.amount, source)),
-            _ => None,
-        })
-        .max()
-        .map(|(on, _, amount, source)| Payment { on, amount, source });
-    let balance = allocation.balance();
-    CaseCard {
-        case_number,
+    policy: &LedgerPolicy,
+    as_of: String,
+) -> Result<CaseView, AppError> {
+    let mut files = CaseFiles::load(db, [case.id]).await?;
+    let file = files.take(case.id);
+    let caseworker = match case.caseworker_id {
+        Some(id) => people::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|person| person.full_name),
+        None => None,
+    };
+    let (card, allocation) = file.card(case.case_number.clone(), role, today, policy)?;
+    let orders = file.order_views(today)?;
+    let past_due = past_due_panel(&card, &allocation, &file, today, policy)?;
+    Ok(CaseView {
+        as_of,
+        card,
+        office: case.office,
+        status: case.status,
+        opened_on: case.opened_on,
+        children: file
+            .children
+            .iter()
+            .map(|child| Child {
+                name: child.full_name.clone(),
+                age: age_on(child.born_on, today),
+            })
+            .collect(),
+        orders,
+        caseworker,
+        past_due,
+    })
+}
+
+/// A page of the history of `case`.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    case: cases::Model,
+    role: CaseRole,
+    filter: Filter,
+    page: u32,
+    as_of: String,
+) -> Result<History, AppError> {
+    let file = CaseFiles::load_entries(db, case.id).await?;
+    let (lines, totals, statement) = file.lines(&filter);
+    let matching = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+    let (lines, page, pages) = page_of(lines, page);
+    Ok(History {
+        case_number: case.case_number,
         role,
-        owed: if balance.is_positive() {
-            balance
-        } else {
-            Money::ZERO
-        },
-        past_due_timing: past_due.timing,
-        past_due_overdue: past_due.overdue,
-        credit: allocation.credit(),
-        last_payment,
+        opened_on: case.opened_on,
+        filter,
+        opening: statement.opening,
+        closing: statement.closing,
+        totals,
+        lines,
+        page,
+        pages,
+        matching,
+        as_of,
+    })
+}
+
+/// The clean statement of `case` for a range: parties, every line, totals.
+/// The print view and the CSV export read it.
+pub async fn printable(
+    db: &impl ConnectionTrait,
+    case: cases::Model,
+    filter: Filter,
+    as_of: String,
+) -> Result<PrintStatement, AppError> {
+    let file = CaseFiles::load_entries(db, case.id).await?;
+    let (lines, totals, statement) = file.lines(&filter);
+    let participants = case_participants::Entity::find()
+        .filter(case_participants::Column::CaseId.eq(case.id))
+        .all(db)
+        .await?;
+    let names: HashMap<i32, String> = people::Entity::find()
+        .filter(people::Column::Id.is_in(participants.iter().map(|p| p.person_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|person| (person.id, person.full_name))
+        .collect();
+    let mut parties: Vec<(CaseRole, String)> = participants
+        .iter()
+        .filter_map(|p| Some((parent_role(&p.role)?, names.get(&p.person_id)?.clone())))
+        .collect();
+    parties.sort();
+    Ok(PrintStatement {
+        case_number: case.case_number,
+        office: case.office,
+        parties,
+        filter,
+        opening: statement.opening,
+        closing: statement.closing,
+        totals,
+        lines,
+        as_of,
+    })
+}
+
+/// The months of a range and the explanation of each entry in it.
+pub async fn timeline(
+    db: &impl ConnectionTrait,
+    case: cases::Model,
+    role: CaseRole,
+    filter: Filter,
+    grace_days: u32,
+    as_of: String,
+) -> Result<Timeline, AppError> {
+    let file = CaseFiles::load_entries(db, case.id).await?;
+    let statement = Statement::build(&file.entries, filter.from, filter.to);
+    Ok(Timeline {
+        case_number: case.case_number,
+        role,
+        filter,
+        opening: statement.opening,
+        months: statement.months,
+        explained: explain(&file.entries, filter.from, filter.to, grace_days),
+        grace_days,
+        as_of,
+    })
+}
+
+/// What the ledger and the orders hold for one case.
+#[derive(Default)]
+struct CaseFile {
+    entries: Vec<Entry>,
+    /// Caseworkers' notes, by entry: why an adjustment, reversal or hold.
+    notes: HashMap<i64, String>,
+    orders: Vec<orders::Model>,
+    obligations: Vec<obligations::Model>,
+    /// Oldest first.
+    children: Vec<children::Model>,
+}
+
+/// Case files for several cases, read with one query per table.
+struct CaseFiles(HashMap<i32, CaseFile>);
+
+impl CaseFiles {
+    async fn load(
+        db: &impl ConnectionTrait,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<Self, AppError> {
+        let case_ids: Vec<i32> = case_ids.into_iter().collect();
+        let mut files: HashMap<i32, CaseFile> = HashMap::new();
+        for row in ledger_entries::Entity::find()
+            .filter(ledger_entries::Column::CaseId.is_in(case_ids.clone()))
+            .order_by_asc(ledger_entries::Column::Id)
+            .all(db)
+            .await?
+        {
+            let file = files.entry(row.case_id).or_default();
+            file.entries.push(entry_from_row(&row).map_err(internal)?);
+            if let Some(note) = row.note {
+                file.notes.insert(row.id, note);
+            }
+        }
+        let orders = orders::Entity::find()
+            .filter(orders::Column::CaseId.is_in(case_ids.clone()))
+            .order_by_asc(orders::Column::EffectiveOn)
+            .all(db)
+            .await?;
+        let case_of_order: HashMap<i32, i32> = orders.iter().map(|o| (o.id, o.case_id)).collect();
+        for row in obligations::Entity::find()
+            .filter(obligations::Column::OrderId.is_in(case_of_order.keys().copied()))
+            .order_by_asc(obligations::Column::Id)
+            .all(db)
+            .await?
+        {
+            if let Some(case) = case_of_order.get(&row.order_id) {
+                files.entry(*case).or_default().obligations.push(row);
+            }
+        }
+        for order in orders {
+            files.entry(order.case_id).or_default().orders.push(order);
+        }
+        for child in children::Entity::find()
+            .filter(children::Column::CaseId.is_in(case_ids))
+            .order_by_asc(children::Column::BornOn)
+            .all(db)
+            .await?
+        {
+            files.entry(child.case_id).or_default().children.push(child);
+        }
+        Ok(Self(files))
+    }
+
+    /// Only the ledger of one case (the history needs no orders).
+    async fn load_entries(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFile, AppError> {
+        let mut file = CaseFile::default();
+        for row in ledger_entries::Entity::find()
+            .filter(ledger_entries::Column::CaseId.eq(case_id))
+            .order_by_asc(ledger_entries::Column::Id)
+            .all(db)
+            .await?
+        {
+            file.entries.push(entry_from_row(&row).map_err(internal)?);
+            if let Some(note) = row.note {
+                file.notes.insert(row.id, note);
+            }
+        }
+        Ok(file)
+    }
+
+    fn take(&mut self, case_id: i32) -> CaseFile {
+        self.0.remove(&case_id).unwrap_or_default()
+    }
+}
+
+impl CaseFile {
+    fn domain_orders(&self) -> Result<Vec<Order>, AppError> {
+        assemble_orders(&self.orders, &self.obligations).map_err(internal)
+    }
+
+    fn emancipations(&self) -> Vec<NaiveDate> {
+        self.children.iter().map(|c| c.emancipates_on).collect()
+    }
+
+    /// The card, and the replay it was read from.
+    fn card(
+        &self,
+        case_number: String,
+        role: CaseRole,
+        today: NaiveDate,
+        policy: &LedgerPolicy,
+    ) -> Result<(CaseCard, Allocation), AppError> {
+        let entries = &self.entries;
+        let allocation = Allocation::replay(entries, today);
+        let past_due = allocation.past_due_split(policy.grace_days);
+        let last_payment = entries
+            .iter()
+            .filter(|e| e.effective <= today && !allocation.reversed.contains(&e.id))
+            .filter_map(|e| match e.kind {
+                EntryKind::Payment { source } => Some((e.effective, e.id, e.amount, source)),
+                _ => None,
+            })
+            .max()
+            .map(|(on, _, amount, source)| Payment { on, amount, source });
+        let orders = self.domain_orders()?;
+        let terms = in_force(&orders, today).map(terms_of).unwrap_or_default();
+        let balance = allocation.balance();
+        let to_receiver = (role != CaseRole::PayingParent).then(|| {
+            let money = to_receiver(entries, &allocation.reversed, today);
+            ReceiverMoney {
+                last_sent: money.last_sent,
+                sent_this_year: money.sent_this_year,
+                on_hold: money
+                    .on_hold
+                    .into_iter()
+                    .map(|held| HeldMoney {
+                        since: held.since,
+                        amount: held.amount,
+                        reason: self.notes.get(&held.entry).cloned(),
+                    })
+                    .collect(),
+            }
+        });
+        let card = CaseCard {
+            case_number,
+            role,
+            owed: balance.max(Money::ZERO),
+            past_due_timing: past_due.timing,
+            past_due_overdue: past_due.overdue,
+            credit: allocation.credit(),
+            last_payment,
+            terms,
+            next_due: next_due(&orders, &self.emancipations(), today),
+            to_receiver,
+        };
+        Ok((card, allocation))
+    }
+
+    /// The statement of the filter's range, and its kept lines with totals.
+    fn lines(&self, filter: &Filter) -> (Vec<HistoryLine>, Totals, Statement) {
+        let statement = Statement::build(&self.entries, filter.from, filter.to);
+        let reversed_kinds: HashMap<i64, (NaiveDate, LineKind)> = self
+            .entries
+            .iter()
+            .map(|e| (e.id, (e.effective, LineKind::of(&e.kind))))
+            .collect();
+        let (lines, totals) = annotate(&statement, filter, &self.notes, &reversed_kinds);
+        (lines, totals, statement)
+    }
+
+    fn order_views(&self, today: NaiveDate) -> Result<Vec<OrderView>, AppError> {
+        let orders = self.domain_orders()?;
+        let current = in_force(&orders, today).map(|o| o.effective_on);
+        // `orders` came back in the order of the rows: oldest first.
+        Ok(self
+            .orders
+            .iter()
+            .zip(&orders)
+            .rev()
+            .map(|(row, order)| OrderView {
+                source: row.source.clone(),
+                reference: row.reference.clone(),
+                effective_on: row.effective_on,
+                ends_on: row.ends_on,
+                terms: terms_of(order),
+                in_force: current == Some(order.effective_on),
+            })
+            .collect())
+    }
+}
+
+/// An order's obligations as terms, support first, the arrears pace last.
+fn terms_of(order: &Order) -> Vec<Term> {
+    let mut terms: Vec<Term> = order
+        .obligations
+        .iter()
+        .map(|o| Term {
+            kind: o.kind,
+            amount: o.amount,
+            frequency: o.schedule.frequency,
+        })
+        .collect();
+    terms.sort_by_key(|t| t.kind);
+    terms
+}
+
+fn past_due_panel(
+    card: &CaseCard,
+    allocation: &Allocation,
+    file: &CaseFile,
+    today: NaiveDate,
+    policy: &LedgerPolicy,
+) -> Result<Option<PastDuePanel>, AppError> {
+    let past_due = card.past_due();
+    if !past_due.is_positive() {
+        return Ok(None);
+    }
+    let oldest_unpaid = allocation
+        .debts
+        .iter()
+        .filter(|d| d.due <= today && d.unpaid().is_positive())
+        .map(|d| d.due)
+        .min()
+        .unwrap_or(today);
+    let orders = file.domain_orders()?;
+    let planner = in_force(&orders, today).and_then(|order| {
+        let support = order.obligations.iter().filter(|o| o.kind.accrues());
+        // The plan follows the main obligation's schedule.
+        let main = support.clone().min_by_key(|o| o.kind)?;
+        let ordered_extra = order
+            .obligations
+            .iter()
+            .filter(|o| o.kind == ObligationKind::ArrearsPayment)
+            .map(|o| o.amount)
+            .sum();
+        Some(PlannerBasis {
+            current: support.map(|o| o.amount).sum(),
+            schedule: main.schedule,
+            from: today,
+            ordered_extra,
+        })
+    });
+    Ok(Some(PastDuePanel {
+        past_due,
+        days_behind: (today - oldest_unpaid).num_days(),
+        tax_intercept_threshold: policy.tax_intercept_threshold,
+        passport_threshold: policy.passport_threshold,
+        license_days_behind: policy.license_days_behind,
+        planner,
+    }))
+}
+
+/// Whole years from `born` to `day`.
+fn age_on(born: NaiveDate, day: NaiveDate) -> u32 {
+    day.years_since(born).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_whole_years_and_birthdays_on_the_day() {
+        let born = NaiveDate::from_ymd_opt(2015, 3, 10).unwrap_or_default();
+        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(age_on(born, on(2026, 3, 9)), 10);
+        assert_eq!(age_on(born, on(2026, 3, 10)), 11);
+        assert_eq!(age_on(born, on(2014, 1, 1)), 0, "not born yet");
     }
 }

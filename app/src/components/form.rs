@@ -80,6 +80,8 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::NotOnCase => t_string!(i18n, account.problem_not_on_case),
         Problem::WrongCode => t_string!(i18n, account.problem_wrong_code),
         Problem::WrongPassword => t_string!(i18n, account.problem_wrong_password),
+        Problem::NotADate => t_string!(i18n, history.problem_not_a_date),
+        Problem::EndsBeforeStart => t_string!(i18n, history.problem_ends_before_start),
     }
 }
 

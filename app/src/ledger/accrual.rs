@@ -52,6 +52,64 @@ impl Due {
 /// is emancipated; spousal support does not. Arrears-payment obligations set
 /// a pace and never charge (see [`ObligationKind::accrues`]).
 pub fn charges_due(orders: &[Order], emancipations: &[NaiveDate], through: NaiveDate) -> Vec<Due> {
+    let mut due = falls_due(orders, emancipations, through);
+    due.retain(|d| d.kind.accrues());
+    due
+}
+
+/// What the paying parent is expected to pay next, after `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextDue {
+    pub on: NaiveDate,
+    /// Support that falls due that day.
+    pub support: Money,
+    /// The order's arrears-payment pace due the same day (zero if none).
+    pub toward_past_due: Money,
+}
+
+/// The first day after `today` anything falls due, and how much. `None`
+/// when the orders have ended (or none is in force within a year).
+pub fn next_due(
+    orders: &[Order],
+    emancipations: &[NaiveDate],
+    today: NaiveDate,
+) -> Option<NextDue> {
+    // Every frequency falls due at least once in 31 days; a year covers an
+    // order that starts later.
+    let horizon = today.checked_add_days(chrono::Days::new(366))?;
+    let upcoming: Vec<Due> = falls_due(orders, emancipations, horizon)
+        .into_iter()
+        .filter(|d| d.on > today)
+        .collect();
+    let on = upcoming.first()?.on;
+    let mut next = NextDue {
+        on,
+        support: Money::ZERO,
+        toward_past_due: Money::ZERO,
+    };
+    for due in upcoming.iter().take_while(|d| d.on == on) {
+        match due.kind.accrues() {
+            true => next.support += due.amount,
+            false => next.toward_past_due += due.amount,
+        }
+    }
+    Some(next)
+}
+
+/// The order in force on `day`: the latest to take effect by then, unless
+/// it has ended.
+pub fn in_force(orders: &[Order], day: NaiveDate) -> Option<&Order> {
+    orders
+        .iter()
+        .filter(|order| order.effective_on <= day)
+        .max_by_key(|order| order.effective_on)
+        .filter(|order| order.ends_on.is_none_or(|end| day <= end))
+}
+
+/// Every due date of every obligation, arrears-payment pace included, in
+/// date order. Support for children ends with the last emancipation; spousal
+/// support and the pace run as long as the order.
+fn falls_due(orders: &[Order], emancipations: &[NaiveDate], through: NaiveDate) -> Vec<Due> {
     let mut by_start: Vec<&Order> = orders.iter().collect();
     by_start.sort_by_key(|order| order.effective_on);
 
@@ -65,10 +123,12 @@ pub fn charges_due(orders: &[Order], emancipations: &[NaiveDate], through: Naive
             .flatten()
             .min()
             .unwrap_or(through);
-        for obligation in order.obligations.iter().filter(|o| o.kind.accrues()) {
+        for obligation in &order.obligations {
             let end = match obligation.kind {
-                ObligationKind::SpousalSupport => Some(order_end),
-                _ => support_ends_on(Some(order_end), emancipations),
+                ObligationKind::SpousalSupport | ObligationKind::ArrearsPayment => Some(order_end),
+                ObligationKind::ChildSupport | ObligationKind::MedicalSupport => {
+                    support_ends_on(Some(order_end), emancipations)
+                }
             }
             .unwrap_or(order_end);
             due.extend(
@@ -171,5 +231,62 @@ mod tests {
         let dates: Vec<NaiveDate> = due.iter().map(|d| d.on).collect();
         assert_eq!(dates, [date(2024, 6, 7), date(2024, 6, 14)]);
         assert!(charges_due(&orders, &[], date(2024, 6, 6)).is_empty());
+    }
+
+    #[test]
+    fn next_due_adds_up_the_day_and_names_the_pace_apart() {
+        let orders = [
+            Order {
+                effective_on: date(2024, 1, 1),
+                ends_on: None,
+                obligations: vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
+            },
+            Order {
+                effective_on: date(2025, 1, 1),
+                ends_on: None,
+                obligations: vec![
+                    obligation(2, ObligationKind::ChildSupport, 300, monthly()),
+                    obligation(3, ObligationKind::MedicalSupport, 40, monthly()),
+                    obligation(4, ObligationKind::ArrearsPayment, 50, monthly()),
+                ],
+            },
+        ];
+        let next = next_due(&orders, &[date(2040, 1, 1)], date(2024, 12, 1));
+        assert_eq!(
+            next,
+            Some(NextDue {
+                on: date(2025, 1, 1),
+                support: Money::from_cents(34_000),
+                toward_past_due: Money::from_cents(5_000),
+            }),
+            "the modification in force by then, not today's order"
+        );
+        let in_force_now = in_force(&orders, date(2024, 12, 1)).map(|o| o.effective_on);
+        assert_eq!(in_force_now, Some(date(2024, 1, 1)));
+        assert_eq!(
+            in_force(&orders, date(2025, 1, 1)).map(|o| o.effective_on),
+            Some(date(2025, 1, 1))
+        );
+        assert_eq!(in_force(&orders, date(2023, 12, 31)), None);
+    }
+
+    #[test]
+    fn nothing_is_next_after_the_last_child_or_the_order_ends() {
+        let orders = [Order {
+            effective_on: date(2024, 1, 1),
+            ends_on: Some(date(2026, 1, 31)),
+            obligations: vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
+        }];
+        assert_eq!(
+            next_due(&orders, &[date(2025, 6, 1)], date(2025, 5, 2)),
+            None
+        );
+        assert_eq!(
+            next_due(&orders, &[date(2040, 1, 1)], date(2026, 1, 1)),
+            None
+        );
+        assert_eq!(in_force(&orders, date(2026, 2, 1)), None, "ended");
+        let next = next_due(&orders, &[date(2040, 1, 1)], date(2025, 12, 31));
+        assert_eq!(next.map(|n| n.on), Some(date(2026, 1, 1)));
     }
 }

@@ -1,8 +1,8 @@
 //! Why the balance is what it is, entry by entry, in plain words.
 //!
 //! [`explain`] returns language-neutral facts ([`Reason`]); pages turn them
-//! into sentences in the reader's language. [`Explained::english`] is the
-//! reference wording, used in tests and logs.
+//! into sentences in the reader's language ([`super::wording`]);
+//! [`Explained::english`] is the reference wording, used in tests and logs.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::allocation::{Allocation, Bucket};
 use super::entry::{Entry, EntryKind, ObligationKind, PaymentSource};
 use super::money::Money;
+pub use super::wording::Language;
 
 /// How a charge turned out, as of the end of the explained range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -244,127 +245,15 @@ fn received(
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn month_name(date: NaiveDate, beside: NaiveDate) -> String {
-    let name = MONTHS[date.month0() as usize];
-    if date.year() == beside.year() {
-        name.to_owned()
-    } else {
-        format!("{name} {}", date.year())
-    }
-}
-
-fn short_date(date: NaiveDate) -> String {
-    format!("{} {}", &MONTHS[date.month0() as usize][..3], date.day())
-}
-
 impl Explained {
     /// The reference English wording.
     pub fn english(&self) -> String {
-        let on = short_date(self.date);
-        match &self.reason {
-            Reason::Due {
-                amount, outcome, ..
-            } => {
-                let due = format!("{amount} fell due {on}.");
-                match outcome {
-                    Outcome::PaidOnTime => format!("{due} It was paid on time."),
-                    Outcome::PaidLate { days, timing: true } => format!(
-                        "{due} It was paid {days} days later: a matter of timing, not a missed payment."
-                    ),
-                    Outcome::PaidLate { days, timing: false } => {
-                        format!("{due} It was paid {days} days late.")
-                    }
-                    Outcome::Unpaid { left, timing: true, .. } => {
-                        format!("{due} {left} of it is not paid yet; it is only a few days old.")
-                    }
-                    Outcome::Unpaid { left, days, timing: false } => {
-                        format!("{due} {left} of it is past due by {days} days.")
-                    }
-                    Outcome::Cancelled => format!("{due} It was cancelled."),
-                }
-            }
-            Reason::Received {
-                cancelled: true,
-                amount,
-                ..
-            } => {
-                format!("{amount} received {on} was reversed and paid nothing.")
-            }
-            Reason::Received {
-                amount,
-                paid,
-                kept_as_credit,
-                still_due_this_month,
-                ..
-            } => {
-                let mut parts: Vec<String> = paid
-                    .iter()
-                    .map(|p| {
-                        let month = month_name(p.due, self.date);
-                        match (p.settled, p.rest) {
-                            (true, true) => format!("the rest of {month}"),
-                            (true, false) => format!("{month}'s {}", p.amount),
-                            (false, _) => format!("{} toward {month}", p.amount),
-                        }
-                    })
-                    .collect();
-                if kept_as_credit.is_positive() {
-                    parts.push(format!(
-                        "{kept_as_credit} kept as credit for the next payment due"
-                    ));
-                }
-                let what = match parts.len() {
-                    0 => "nothing yet".to_owned(),
-                    1 => parts.remove(0),
-                    _ => {
-                        let last = parts.pop().unwrap_or_default();
-                        format!("{} and {last}", parts.join(", "))
-                    }
-                };
-                let mut sentence = format!("{amount} received {on} paid {what}.");
-                if still_due_this_month.is_positive() {
-                    let month = month_name(self.date, self.date);
-                    sentence.push_str(&format!(
-                        " {still_due_this_month} of {month}'s support is still due."
-                    ));
-                }
-                sentence
-            }
-            Reason::Reversed {
-                original,
-                amount,
-                was_payment: true,
-            } => format!(
-                "The {amount} payment of {} was reversed on {on}: it no longer counts.",
-                short_date(*original)
-            ),
-            Reason::Reversed {
-                original, amount, ..
-            } => format!(
-                "The {amount} charge of {} was cancelled on {on}.",
-                short_date(*original)
-            ),
-            Reason::SentToReceiver { amount } => {
-                format!("{amount} was sent to the receiving parent on {on}.")
-            }
-            Reason::Held { amount } => format!("{amount} is on hold since {on}."),
-            Reason::Released { amount } => format!("{amount} on hold was released on {on}."),
-        }
+        self.in_words(Language::English)
+    }
+
+    /// The sentence a person reads, in `language`.
+    pub fn in_words(&self, language: Language) -> String {
+        super::wording::sentence(self, language)
     }
 }
 

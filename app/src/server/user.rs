@@ -3,15 +3,21 @@
 use entity::{accounts, people};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::{internal, session, state};
+use tower_sessions::Session;
+
+use super::{internal, session, state, AppState};
 use crate::account::model::{AccountRole, User};
 use crate::error::AppError;
 
 /// The signed-in user of this request, if any.
 pub async fn current() -> Result<Option<User>, AppError> {
-    let session = session::current().await?;
-    match session::account_id(&session).await? {
-        Some(account) => load(&state()?.db, account).await,
+    of_session(&session::current().await?, &state()?).await
+}
+
+/// The user `session` is signed in as, if any (for handlers outside Leptos).
+pub async fn of_session(session: &Session, state: &AppState) -> Result<Option<User>, AppError> {
+    match session::account_id(session).await? {
+        Some(account) => load(&state.db, account).await,
         None => Ok(None),
     }
 }
@@ -20,7 +26,12 @@ pub async fn current() -> Result<Option<User>, AppError> {
 /// factor the agency requires, "set it up first".
 pub async fn require() -> Result<User, AppError> {
     let user = require_signed_in().await?;
-    if user.role.is_staff() && state()?.security.require_mfa_for_staff && !user.second_factor {
+    may_proceed(user, &state()?)
+}
+
+/// `user`, unless the agency requires a second factor they have not set up.
+pub fn may_proceed(user: User, state: &AppState) -> Result<User, AppError> {
+    if user.role.is_staff() && state.security.require_mfa_for_staff && !user.second_factor {
         return Err(AppError::SecondFactorSetupRequired);
     }
     Ok(user)

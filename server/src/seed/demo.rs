@@ -8,12 +8,13 @@
 //! | CS-2018-001205 | job loss: unemployment benefits, then a modified order with an arrears payment |
 //! | CS-2016-000388 | two children, the older emancipated: the order steps down |
 //! | CS-2021-005560 | Jordan Ellis pays here … |
-//! | CS-2022-006013 | … and receives here |
+//! | CS-2022-006013 | … and receives here; the latest payment is on hold (mail came back) |
 //! | CS-2025-007741 | a new case whose parents have not activated their accounts |
 //!
 //! Demo accounts, all with the password `portal-demo-2026`:
 //! `paying.parent@example.com` (Marcus Bell), `receiving.parent@example.com`
-//! (Dana Bell), `two.cases@example.com` (Jordan Ellis), `caseworker@example.com`
+//! (Dana Bell), `two.cases@example.com` (Jordan Ellis), `behind.parent@example.com`
+//! (Ray Torres, in arrears), `caseworker@example.com`
 //! (Alex Morgan), `jamie.chen@example.com` (Jamie Chen, caseworker) and
 //! `supervisor@example.com` (Morgan Reyes); PINs for CS-2025-007741 in [`DEMO_PINS`].
 //!
@@ -47,6 +48,10 @@ pub const CASE_NUMBERS: [&str; 7] = [
 ];
 
 const OFFICE: &str = "Riverside County — Central Office";
+
+/// Why Jordan's latest payment is held, as the receiving parent reads it.
+pub const HOLD_REASON: &str =
+    "Mail to you came back undelivered: confirm your address with your caseworker to release it.";
 
 /// The password of every demo account (demo data only: never in production).
 pub const DEMO_PASSWORD: &str = "portal-demo-2026";
@@ -227,6 +232,11 @@ impl Demo<'_> {
                 AccountRole::Parent,
             ),
             ("Jordan Ellis", "two.cases@example.com", AccountRole::Parent),
+            (
+                "Ray Torres",
+                "behind.parent@example.com",
+                AccountRole::Parent,
+            ),
         ];
         let mut accounts = vec![
             (alex, "caseworker@example.com", AccountRole::Caseworker),
@@ -606,14 +616,41 @@ impl Demo<'_> {
             &[child_support(27_500, every_other_friday)],
         )
         .await?;
-        for friday in every_other_friday.due_dates(start, self.today) {
-            self.receive(
-                &receives,
-                PaymentSource::IncomeWithholding,
-                usd(27_500),
-                friday,
-            )
-            .await?;
+        let fridays = every_other_friday.due_dates(start, self.today);
+        let latest = fridays.last().copied();
+        for friday in fridays {
+            if Some(friday) != latest {
+                self.receive(
+                    &receives,
+                    PaymentSource::IncomeWithholding,
+                    usd(27_500),
+                    friday,
+                )
+                .await?;
+                continue;
+            }
+            // The latest payment waits: mail to Jordan came back.
+            let source = PaymentSource::IncomeWithholding;
+            if self
+                .entry(
+                    &receives,
+                    EntryKind::Payment { source },
+                    usd(27_500),
+                    friday,
+                    None,
+                )
+                .await?
+                .is_some()
+            {
+                self.entry(
+                    &receives,
+                    EntryKind::Hold,
+                    usd(27_500),
+                    friday,
+                    Some(HOLD_REASON),
+                )
+                .await?;
+            }
         }
         Ok(())
     }

@@ -281,3 +281,28 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Signs a demo or test account in with `password`; its session cookie.
+pub async fn sign_in_as(router: &Router, email: &str, password: &str) -> String {
+    let page = call(
+        router,
+        "sign_in",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await;
+    session_cookie(&page).unwrap_or_else(|| panic!("{email} could not sign in: {}", page.body))
+}
+
+/// A GET with a session cookie.
+pub async fn get_as(router: &Router, uri: &str, cookie: &str) -> Page {
+    send(
+        router,
+        Request::get(uri)
+            .header(header::HOST, "portal.test")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .await
+}

@@ -1,0 +1,253 @@
+//! The timeline chart: per month, what fell due and what came in (bars) and
+//! the balance at the month's end (line). Plain SVG from our own components,
+//! so the server renders it and it needs no JavaScript; the same figures
+//! follow as a table for screen readers and anyone who prefers numbers.
+//!
+//! Coordinates are computed from whole cents with integer arithmetic: money
+//! is never a float, not even on its way to a picture.
+
+use leptos::prelude::*;
+
+use super::text;
+use crate::i18n::*;
+use crate::ledger::{Money, Month};
+
+/// The drawing's own units; it scales to the width of the page.
+const WIDTH: i64 = 400;
+const HEIGHT: i64 = 250;
+/// Room on the left for the amounts of the axes.
+const LEFT: i64 = 56;
+const RIGHT: i64 = 8;
+/// The balance panel, then the due/received panel, top to bottom.
+const BALANCE_TOP: i64 = 14;
+const BALANCE_BOTTOM: i64 = 104;
+const BARS_TOP: i64 = 136;
+const BARS_BOTTOM: i64 = 222;
+const LABELS_Y: i64 = 240;
+
+/// A coordinate in tenths of a unit, written as SVG reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tenths(i64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{}", self.0.abs() / 10, self.0.abs() % 10)
+    }
+}
+
+/// Where `value` falls between `low` (at `bottom`) and `high` (at `top`).
+fn y_of(value: i64, low: i64, high: i64, top: i64, bottom: i64) -> Tenths {
+    let span = i128::from((high - low).max(1));
+    let from_bottom = i128::from(value - low) * i128::from((bottom - top) * 10) / span;
+    Tenths(bottom * 10 - i64::try_from(from_bottom).unwrap_or(0))
+}
+
+/// The left edge of month `index` of `count`, and the width of each.
+fn slot(index: usize, count: usize) -> (Tenths, Tenths) {
+    let width = (WIDTH - LEFT - RIGHT) * 10 / count.max(1) as i64;
+    (Tenths(LEFT * 10 + width * index as i64), Tenths(width))
+}
+
+/// A round number at or above `cents`, for the top of an axis.
+fn nice_ceiling(cents: i64) -> i64 {
+    let mut step = 100; // one dollar
+    while step * 10 <= cents {
+        step *= 10;
+    }
+    let steps = ((cents + step - 1) / step).max(1);
+    let steps = match steps {
+        1 | 2 | 5 | 10 => steps,
+        3..=4 => 5,
+        _ => 10,
+    };
+    steps * step
+}
+
+/// Whole dollars for an axis: `$12,000`.
+fn axis_amount(cents: i64) -> String {
+    Money::from_cents(cents / 100 * 100)
+        .to_string()
+        .trim_end_matches(".00")
+        .to_owned()
+}
+
+#[component]
+pub fn TimelineChart(months: Vec<Month>, opening: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    if months.is_empty() {
+        return ().into_any();
+    }
+    let count = months.len();
+    let balances: Vec<i64> = months.iter().map(|m| m.closing.balance.cents()).collect();
+    let high = nice_ceiling(balances.iter().copied().chain([0]).max().unwrap_or(0));
+    let lowest = balances.iter().copied().min().unwrap_or(0);
+    let low = if lowest < 0 {
+        -nice_ceiling(-lowest)
+    } else {
+        0
+    };
+    let bar_high = nice_ceiling(
+        months
+            .iter()
+            .map(|m| m.due.cents().max(m.received.cents()))
+            .max()
+            .unwrap_or(0),
+    );
+
+    let line: Vec<String> = balances
+        .iter()
+        .enumerate()
+        .map(|(i, cents)| {
+            let (x, w) = slot(i, count);
+            let middle = Tenths(x.0 + w.0 / 2);
+            format!(
+                "{middle},{}",
+                y_of(*cents, low, high, BALANCE_TOP, BALANCE_BOTTOM)
+            )
+        })
+        .collect();
+    let zero_y = y_of(0, low, high, BALANCE_TOP, BALANCE_BOTTOM);
+    let bars = months
+        .iter()
+        .enumerate()
+        .map(|(i, month)| {
+            let (x, w) = slot(i, count);
+            let bar = Tenths((w.0 * 4 / 10).max(5));
+            let gap = Tenths(w.0 / 10);
+            let due_x = Tenths(x.0 + gap.0);
+            let received_x = Tenths(due_x.0 + bar.0);
+            let top = |cents: i64| y_of(cents, 0, bar_high, BARS_TOP, BARS_BOTTOM);
+            let height = |cents: i64| Tenths(BARS_BOTTOM * 10 - top(cents).0);
+            view! {
+                <rect class="bar-due" x=due_x.to_string() y=top(month.due.cents()).to_string()
+                    width=bar.to_string() height=height(month.due.cents()).to_string() />
+                <rect class="bar-received" x=received_x.to_string()
+                    y=top(month.received.cents()).to_string()
+                    width=bar.to_string() height=height(month.received.cents()).to_string() />
+            }
+        })
+        .collect_view();
+    // Label January of each year, and the first month.
+    let labels: Vec<(Tenths, chrono::NaiveDate)> = months
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| *i == 0 || chrono::Datelike::month(&m.month) == 1)
+        .map(|(i, m)| {
+            let (x, _) = slot(i, count);
+            (x, m.month)
+        })
+        .collect();
+    let first = months.first().map(|m| m.month);
+    let last = months.last().map(|m| (m.month, m.closing.balance));
+    let due: Money = months.iter().map(|m| m.due).sum();
+    let received: Money = months.iter().map(|m| m.received).sum();
+    let (Some(first), Some((last, closing))) = (first, last) else {
+        return ().into_any();
+    };
+    let month_name = move |month| move || text::month(i18n.get_locale(), month);
+    let view_box = format!("0 0 {WIDTH} {HEIGHT}");
+    view! {
+        <figure class="chart">
+            <svg
+                viewBox=view_box
+                role="img"
+                aria-labelledby="chart-title chart-desc"
+                preserveAspectRatio="xMidYMid meet"
+            >
+                <title id="chart-title">{t!(i18n, chart.title)}</title>
+                <desc id="chart-desc">
+                    {t!(
+                        i18n,
+                        chart.description,
+                        from = month_name(first),
+                        to = month_name(last),
+                        opening = move || opening.to_string(),
+                        closing = move || closing.to_string(),
+                        due = move || due.to_string(),
+                        received = move || received.to_string()
+                    )}
+                </desc>
+                <text class="panel-label" x=LEFT y="9">{t!(i18n, chart.balance_label)}</text>
+                <text class="axis" x=LEFT - 4 y=BALANCE_TOP + 4 text-anchor="end">{axis_amount(high)}</text>
+                <text class="axis" x=LEFT - 4 y=BALANCE_BOTTOM text-anchor="end">{axis_amount(low)}</text>
+                <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=zero_y.to_string() y2=zero_y.to_string() />
+                <polyline class="balance-line" points=line.join(" ") />
+                <text class="panel-label" x=LEFT y=BARS_TOP - 8>{t!(i18n, chart.bars_label)}</text>
+                <text class="axis" x=LEFT - 4 y=BARS_TOP + 4 text-anchor="end">{axis_amount(bar_high)}</text>
+                <text class="axis" x=LEFT - 4 y=BARS_BOTTOM text-anchor="end">"$0"</text>
+                <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=BARS_BOTTOM y2=BARS_BOTTOM />
+                {bars}
+                {labels.into_iter().map(|(x, month)| view! {
+                    <text class="axis" x=x.to_string() y=LABELS_Y>
+                        {move || format!(
+                            "{} {}",
+                            text::month_short(i18n.get_locale(), month),
+                            chrono::Datelike::year(&month)
+                        )}
+                    </text>
+                }).collect_view()}
+            </svg>
+            <figcaption class="legend">
+                <span class="key key-due"></span> {t!(i18n, chart.due)}
+                <span class="key key-received"></span> {t!(i18n, chart.received)}
+                <span class="key key-balance"></span> {t!(i18n, chart.balance)}
+            </figcaption>
+        </figure>
+    }
+    .into_any()
+}
+
+/// The chart's figures as a table.
+#[component]
+pub fn MonthsTable(months: Vec<Month>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="ledger months-table">
+            <caption>{t!(i18n, chart.table_caption)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, chart.month)}</th>
+                    <th scope="col">{t!(i18n, chart.due)}</th>
+                    <th scope="col">{t!(i18n, chart.received)}</th>
+                    <th scope="col">{t!(i18n, chart.balance)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {months.into_iter().rev().map(|m| view! {
+                    <tr>
+                        <th scope="row">{move || text::month(i18n.get_locale(), m.month)}</th>
+                        <td class="num">{m.due.to_string()}</td>
+                        <td class="num">{m.received.to_string()}</td>
+                        <td class="num">{m.closing.balance.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_end_on_round_amounts() {
+        assert_eq!(nice_ceiling(0), 100);
+        assert_eq!(nice_ceiling(45_000), 50_000, "$450 → $500");
+        assert_eq!(nice_ceiling(1_234_567), 2_000_000, "$12,345.67 → $20,000");
+        assert_eq!(nice_ceiling(30_000), 50_000);
+        assert_eq!(nice_ceiling(100_000), 100_000);
+        assert_eq!(axis_amount(2_000_000), "$20,000");
+    }
+
+    #[test]
+    fn values_map_into_their_panel() {
+        assert_eq!(y_of(0, 0, 1000, 10, 110), Tenths(1100));
+        assert_eq!(y_of(1000, 0, 1000, 10, 110), Tenths(100));
+        assert_eq!(y_of(500, 0, 1000, 10, 110), Tenths(600));
+        assert_eq!(Tenths(1234).to_string(), "123.4");
+        let (x, w) = slot(23, 24);
+        assert!(x.0 + w.0 <= (WIDTH - RIGHT) * 10);
+    }
+}

@@ -1,0 +1,308 @@
+//! The history (`/cases/{number}/history`): every entry of a range with the
+//! running balance, newest first, filtered and in pages — the form is a GET
+//! form, so the page's address is the query and works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use super::api::case_history;
+use super::case_page::case_number_param;
+use super::history::{History, HistoryLine, LineKind, Totals};
+use super::pages::{refusal, AsOf, CaseTab, CaseTabs};
+use super::text;
+use crate::components::form::problem_message;
+use crate::error::{AppError, Field, Problem};
+use crate::i18n::*;
+use crate::ledger::{Money, ObligationKind};
+
+/// The query parameters of the history and what reads the same range.
+pub fn query_value(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name)).filter(|v| !v.is_empty()))
+}
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param();
+    let (from, to) = (query_value("from"), query_value("to"));
+    let (kind, obligation) = (query_value("kind"), query_value("obligation"));
+    let page = query_value("page");
+    let history = Resource::new(
+        move || {
+            (
+                number.get(),
+                from.get(),
+                to.get(),
+                kind.get(),
+                obligation.get(),
+                page.get().and_then(|p| p.parse::<u32>().ok()),
+            )
+        },
+        |(number, from, to, kind, obligation, page)| {
+            case_history(number, from, to, kind, obligation, page)
+        },
+    );
+    view! {
+        <Title text=move || format!("{} · {}", t_string!(i18n, history.title), number.get()) />
+        <section class="page wide">
+            <h1>{t!(i18n, history.title)} " · " {move || number.get()}</h1>
+            <CaseTabs case_number=number.get_untracked() current=CaseTab::History />
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(history) => view! {
+                            <FilterForm history=Some(history.clone()) error=None />
+                            <HistoryView history />
+                        }.into_any(),
+                        Err(AppError::Invalid(problems)) => view! {
+                            <FilterForm history=None error=Some(AppError::Invalid(problems)) />
+                        }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Range and filters. Shows what was asked (or, after a mistake, what was
+/// typed) and the problem at its field.
+#[component]
+fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = |name: &'static str| {
+        use_query_map()
+            .with_untracked(|q| q.get(name))
+            .unwrap_or_default()
+    };
+    let (from, to) = match &history {
+        Some(h) => (h.filter.from.to_string(), h.filter.to.to_string()),
+        None => (typed("from"), typed("to")),
+    };
+    let kind = history.as_ref().and_then(|h| h.filter.kind);
+    let obligation = history.as_ref().and_then(|h| h.filter.obligation);
+    let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
+    view! {
+        <Form method="get" action="">
+            <fieldset class="filters">
+                <legend>{t!(i18n, history.filter_legend)}</legend>
+                <DateField
+                    name="from"
+                    label=Signal::derive(move || t_string!(i18n, history.from).to_string())
+                    value=from
+                    problem=problem(Field::From)
+                />
+                <DateField
+                    name="to"
+                    label=Signal::derive(move || t_string!(i18n, history.to).to_string())
+                    value=to
+                    problem=problem(Field::To)
+                />
+                <div class="field">
+                    <label for="kind">{t!(i18n, history.kind)}</label>
+                    <select id="kind" name="kind">
+                        <option value="" selected=kind.is_none()>{t!(i18n, history.all_kinds)}</option>
+                        {LineKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=kind == Some(k)>
+                                {text::line_kind(i18n, k)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="obligation">{t!(i18n, history.obligation)}</label>
+                    <select id="obligation" name="obligation">
+                        <option value="" selected=obligation.is_none()>
+                            {t!(i18n, history.all_obligations)}
+                        </option>
+                        {ObligationKind::ALL.into_iter().filter(|k| k.accrues()).map(|k| view! {
+                            <option value=k.as_str() selected=obligation == Some(k)>
+                                {text::obligation(i18n, k)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button class="button primary" type="submit">{t!(i18n, history.apply)}</button>
+            </fieldset>
+        </Form>
+    }
+}
+
+/// A date input with its problem, if the last answer had one.
+#[component]
+pub fn DateField(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    value: String,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:field-invalid=problem.is_some()>
+            <label for=name>{label}</label>
+            {problem.map(|p| view! {
+                <p class="field-error" id=error_id.clone()>{move || problem_message(i18n, p)}</p>
+            })}
+            <input
+                id=name
+                name=name
+                type="date"
+                value=value
+                aria-invalid=problem.is_some().then_some("true")
+                aria-describedby=problem.is_some().then_some(error_id.clone())
+            />
+        </div>
+    }
+}
+
+#[component]
+fn HistoryView(history: History) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let number = history.case_number.clone();
+    let (from, to) = (history.filter.from, history.filter.to);
+    let range = format!("from={from}&to={to}");
+    let filtered = history.filter.kind.is_some() || history.filter.obligation.is_some();
+    let whole_life = format!("?from={}&to={}", history.opened_on, to);
+    view! {
+        <p class="range">
+            {t!(i18n, history.showing)} " "
+            <strong>{move || text::date(locale(), from)}</strong> " – "
+            <strong>{move || text::date(locale(), to)}</strong>
+            " · " <A href=whole_life>{t!(i18n, history.whole_life)}</A>
+        </p>
+        <ul class="actions">
+            <li>
+                <a href=format!("/cases/{number}/history.csv?{range}") download="">
+                    {t!(i18n, history.download_csv)}
+                </a>
+            </li>
+            <li>
+                <A href=format!("/cases/{number}/statement?{range}")>{t!(i18n, history.print)}</A>
+            </li>
+        </ul>
+        <Summary
+            opening=history.opening.balance
+            closing=history.closing.balance
+            totals=history.totals
+            filtered
+        />
+        {if history.lines.is_empty() {
+            view! { <p>{t!(i18n, history.no_lines)}</p> }.into_any()
+        } else {
+            view! { <LinesTable lines=history.lines.clone() /> }.into_any()
+        }}
+        <Pager page=history.page pages=history.pages matching=history.matching />
+        <AsOf as_of=history.as_of />
+    }
+}
+
+/// Opening balance, what the lines add up to, closing balance.
+#[component]
+pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <dl class="facts summary">
+            <dt>{t!(i18n, history.opening)}</dt>
+            <dd class="amount" data-figure="opening">{opening.to_string()}</dd>
+            <dt>{t!(i18n, history.total_due)}</dt>
+            <dd class="amount" data-figure="total-due">{totals.due.to_string()}</dd>
+            <dt>{t!(i18n, history.total_received)}</dt>
+            <dd class="amount" data-figure="total-received">{totals.received.to_string()}</dd>
+            {(!totals.reversed.is_zero()).then(|| view! {
+                <dt>{t!(i18n, history.total_reversed)}</dt>
+                <dd class="amount">{totals.reversed.to_string()}</dd>
+            })}
+            <dt>{t!(i18n, history.closing)}</dt>
+            <dd class="amount" data-figure="closing">{closing.to_string()}</dd>
+        </dl>
+        <p class="note">
+            {move || if filtered {
+                t_string!(i18n, history.filtered_note)
+            } else {
+                t_string!(i18n, history.reconcile_note)
+            }}
+        </p>
+    }
+}
+
+/// The lines as a table; on a phone each row stacks into a small card,
+/// every cell labelled by its column.
+#[component]
+pub fn LinesTable(lines: Vec<HistoryLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let headers = move || {
+        [
+            t_string!(i18n, history.col_date),
+            t_string!(i18n, history.col_description),
+            t_string!(i18n, history.col_due),
+            t_string!(i18n, history.col_received),
+            t_string!(i18n, history.col_paid_current),
+            t_string!(i18n, history.col_paid_past_due),
+            t_string!(i18n, history.col_balance),
+        ]
+    };
+    let blank = |money: Money| (!money.is_zero()).then(|| money.to_string());
+    view! {
+        <table class="ledger">
+            <caption class="visually-hidden">{t!(i18n, history.caption)}</caption>
+            <thead>
+                <tr>{move || headers().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>
+                {lines.into_iter().map(|line| {
+                    let label = move |n: usize| headers()[n];
+                    let description = text::describe(i18n, &line);
+                    let on = line.line.date;
+                    view! {
+                        <tr class:reversed=line.line.reversed data-entry=line.line.entry>
+                            <td data-label=move || label(0)>{move || text::date(locale(), on)}</td>
+                            <td data-label=move || label(1)>
+                                {description}
+                                {line.line.reversed.then(|| view! {
+                                    <span class="tag">{t!(i18n, history.reversed_tag)}</span>
+                                })}
+                                {line.note.clone().map(|note| view! { <span class="line-note">{note}</span> })}
+                            </td>
+                            <td class="num" data-label=move || label(2)>{blank(line.line.due)}</td>
+                            <td class="num" data-label=move || label(3)>{blank(line.line.received)}</td>
+                            <td class="num" data-label=move || label(4)>{blank(line.line.paid_current)}</td>
+                            <td class="num" data-label=move || label(5)>{blank(line.line.paid_past_due)}</td>
+                            <td class="num balance" data-label=move || label(6)>
+                                {line.line.running_balance.to_string()}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Newer / older pages, keeping the rest of the query.
+#[component]
+fn Pager(page: u32, pages: u32, matching: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let href = move |to: u32| {
+        let mut params = query.get_untracked();
+        params.replace("page", to.to_string());
+        params.to_query_string()
+    };
+    view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, history.pages_label).to_string()>
+            {(page > 1).then(|| view! { <A href=href(page - 1)>{t!(i18n, history.newer)}</A> })}
+            <span>
+                {t!(i18n, history.page_of, page = move || page, pages = move || pages)}
+                " · "
+                {t!(i18n, history.matching, n = move || matching)}
+            </span>
+            {(page < pages).then(|| view! { <A href=href(page + 1)>{t!(i18n, history.older)}</A> })}
+        </nav>
+    }
+}

@@ -1,0 +1,160 @@
+//! The print view (`/cases/{number}/statement`): a clean statement for a
+//! range — agency, case, parties, totals and every line, oldest first —
+//! laid out for paper by the print style sheet.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+
+use super::api::case_statement;
+use super::case_page::case_number_param;
+use super::history_page::{query_value, DateField, LinesTable, Summary};
+use super::model::PrintStatement;
+use super::pages::{refusal, role_text, CaseTab, CaseTabs};
+use super::text;
+use crate::config::Agency;
+use crate::error::{AppError, Field};
+use crate::i18n::*;
+
+#[component]
+pub fn StatementPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param();
+    let (from, to) = (query_value("from"), query_value("to"));
+    let statement = Resource::new(
+        move || (number.get(), from.get(), to.get()),
+        |(number, from, to)| case_statement(number, from, to),
+    );
+    view! {
+        <Title text=move || format!("{} · {}", t_string!(i18n, statement.title), number.get()) />
+        <section class="page wide statement">
+            <div class="no-print">
+                <CaseTabs case_number=number.get_untracked() current=CaseTab::Statement />
+            </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match statement.await {
+                        Ok(statement) => view! {
+                            <RangeForm
+                                from=statement.filter.from.to_string()
+                                to=statement.filter.to.to_string()
+                                error=None
+                            />
+                            <StatementView statement />
+                        }.into_any(),
+                        Err(AppError::Invalid(problems)) => view! {
+                            <RangeForm
+                                from=from.get_untracked().unwrap_or_default()
+                                to=to.get_untracked().unwrap_or_default()
+                                error=Some(AppError::Invalid(problems))
+                            />
+                        }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
+    view! {
+        <Form method="get" action="">
+            <fieldset class="filters no-print">
+                <legend>{t!(i18n, statement.range_legend)}</legend>
+                <DateField
+                    name="from"
+                    label=Signal::derive(move || t_string!(i18n, history.from).to_string())
+                    value=from
+                    problem=problem(Field::From)
+                />
+                <DateField
+                    name="to"
+                    label=Signal::derive(move || t_string!(i18n, history.to).to_string())
+                    value=to
+                    problem=problem(Field::To)
+                />
+                <button class="button" type="submit">{t!(i18n, history.apply)}</button>
+                <PrintButton />
+            </fieldset>
+        </Form>
+    }
+}
+
+/// Printing needs the browser's print dialog: with JavaScript a button
+/// opens it; without, the page says how.
+#[component]
+fn PrintButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    move || {
+        if hydrated.get() {
+            view! {
+                <button
+                    class="button primary"
+                    type="button"
+                    on:click=move |_| {
+                        let _ = window().print();
+                    }
+                >
+                    {t!(i18n, statement.print)}
+                </button>
+            }
+            .into_any()
+        } else {
+            view! { <p class="note">{t!(i18n, statement.print_hint)}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn StatementView(statement: PrintStatement) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let agency = use_context::<Agency>().unwrap_or_default();
+    let (from, to) = (statement.filter.from, statement.filter.to);
+    view! {
+        <header class="statement-head">
+            <p class="statement-agency">{agency.name.clone()} " · " {statement.office.clone()}</p>
+            <h1>{t!(i18n, statement.title)}</h1>
+            <dl class="facts">
+                <dt>{t!(i18n, cases.case_title)}</dt>
+                <dd>{statement.case_number.clone()}</dd>
+                {statement.parties.into_iter().map(|(role, name)| view! {
+                    <dt>{move || capitalized(role_text(i18n, role))}</dt>
+                    <dd>{name}</dd>
+                }).collect_view()}
+                <dt>{t!(i18n, statement.period)}</dt>
+                <dd>
+                    {move || text::date(locale(), from)} " – " {move || text::date(locale(), to)}
+                </dd>
+                <dt>{t!(i18n, statement.prepared)}</dt>
+                <dd>{statement.as_of.clone()}</dd>
+            </dl>
+        </header>
+        <Summary
+            opening=statement.opening.balance
+            closing=statement.closing.balance
+            totals=statement.totals
+            filtered=false
+        />
+        {if statement.lines.is_empty() {
+            view! { <p>{t!(i18n, history.no_lines)}</p> }.into_any()
+        } else {
+            view! { <LinesTable lines=statement.lines /> }.into_any()
+        }}
+    }
+}
+
+/// "the paying parent" → "The paying parent", for a label.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

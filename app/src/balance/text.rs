@@ -1,0 +1,124 @@
+//! How the case pages say dates, obligations, frequencies and entries in the
+//! reader's language.
+
+use chrono::{Datelike, NaiveDate};
+use leptos_i18n::I18nContext;
+
+use super::history::{HistoryLine, LineKind};
+use crate::i18n::*;
+use crate::ledger::{EntryKind, Frequency, Language, ObligationKind, PaymentSource};
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_ES: [&str; 12] = [
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+];
+
+/// `Nov 25, 2026` / `25 nov 2026`.
+pub fn date(locale: Locale, date: NaiveDate) -> String {
+    let month = date.month0() as usize;
+    match locale {
+        Locale::en => format!("{} {}, {}", MONTHS_EN[month], date.day(), date.year()),
+        Locale::es => format!("{} {} {}", date.day(), MONTHS_ES[month], date.year()),
+    }
+}
+
+/// `Nov 2026` / `nov 2026`.
+pub fn month(locale: Locale, date: NaiveDate) -> String {
+    let month = date.month0() as usize;
+    match locale {
+        Locale::en => format!("{} {}", MONTHS_EN[month], date.year()),
+        Locale::es => format!("{} {}", MONTHS_ES[month], date.year()),
+    }
+}
+
+/// `Nov` / `nov`: an axis label.
+pub fn month_short(locale: Locale, date: NaiveDate) -> &'static str {
+    let month = date.month0() as usize;
+    match locale {
+        Locale::en => MONTHS_EN[month],
+        Locale::es => MONTHS_ES[month],
+    }
+}
+
+pub fn language(locale: Locale) -> Language {
+    match locale {
+        Locale::en => Language::English,
+        Locale::es => Language::Spanish,
+    }
+}
+
+pub fn obligation(i18n: I18nContext<Locale>, kind: ObligationKind) -> &'static str {
+    match kind {
+        ObligationKind::ChildSupport => t_string!(i18n, case.obligation_child_support),
+        ObligationKind::SpousalSupport => t_string!(i18n, case.obligation_spousal_support),
+        ObligationKind::MedicalSupport => t_string!(i18n, case.obligation_medical_support),
+        ObligationKind::ArrearsPayment => t_string!(i18n, case.obligation_arrears_payment),
+    }
+}
+
+pub fn frequency(i18n: I18nContext<Locale>, frequency: Frequency) -> &'static str {
+    match frequency {
+        Frequency::Weekly => t_string!(i18n, case.frequency_weekly),
+        Frequency::BiWeekly => t_string!(i18n, case.frequency_bi_weekly),
+        Frequency::SemiMonthly => t_string!(i18n, case.frequency_semi_monthly),
+        Frequency::Monthly => t_string!(i18n, case.frequency_monthly),
+    }
+}
+
+pub fn source(i18n: I18nContext<Locale>, source: PaymentSource) -> &'static str {
+    match source {
+        PaymentSource::IncomeWithholding => t_string!(i18n, balance.source_income_withholding),
+        PaymentSource::Direct => t_string!(i18n, balance.source_direct),
+        PaymentSource::TaxIntercept => t_string!(i18n, balance.source_tax_intercept),
+        PaymentSource::LumpSum => t_string!(i18n, balance.source_lump_sum),
+        PaymentSource::Garnishment => t_string!(i18n, balance.source_garnishment),
+        PaymentSource::Unemployment => t_string!(i18n, balance.source_unemployment),
+    }
+}
+
+pub fn line_kind(i18n: I18nContext<Locale>, kind: LineKind) -> &'static str {
+    match kind {
+        LineKind::Due => t_string!(i18n, history.kind_due),
+        LineKind::Received => t_string!(i18n, history.kind_received),
+        LineKind::Adjustment => t_string!(i18n, history.kind_adjustment),
+        LineKind::Reversal => t_string!(i18n, history.kind_reversal),
+        LineKind::Sent => t_string!(i18n, history.kind_sent),
+    }
+}
+
+/// What a history line is, in a few words: "Child support due", "Payment —
+/// withheld from wages", "Reversal of the payment of Mar 1, 2025".
+pub fn describe(i18n: I18nContext<Locale>, line: &HistoryLine) -> String {
+    let locale = i18n.get_locale_untracked();
+    match line.line.kind {
+        EntryKind::Charge { obligation: kind } => {
+            format!(
+                "{} {}",
+                obligation(i18n, kind),
+                t_string!(i18n, history.due_suffix)
+            )
+        }
+        EntryKind::Payment { source: from } => {
+            format!(
+                "{} — {}",
+                t_string!(i18n, history.payment),
+                source(i18n, from)
+            )
+        }
+        EntryKind::Adjustment => t_string!(i18n, history.adjustment).to_owned(),
+        EntryKind::Reversal { .. } => match line.reverses {
+            Some((on, kind)) => format!(
+                "{} {} · {}",
+                t_string!(i18n, history.reversal_of),
+                line_kind(i18n, kind).to_lowercase(),
+                date(locale, on)
+            ),
+            None => t_string!(i18n, history.kind_reversal).to_owned(),
+        },
+        EntryKind::Disbursement => t_string!(i18n, history.disbursement).to_owned(),
+        EntryKind::Hold => t_string!(i18n, history.hold).to_owned(),
+        EntryKind::Release => t_string!(i18n, history.release).to_owned(),
+    }
+}

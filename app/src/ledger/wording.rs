@@ -1,0 +1,352 @@
+//! The explanations in plain words, in each language the portal speaks.
+//!
+//! [`sentence`] builds the sentence once; each language only says how its
+//! pieces read ([`Words`]), so English and Spanish cannot drift apart in
+//! what they tell.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::explain::{Explained, Outcome, Paid, Reason};
+use super::money::Money;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Language {
+    English,
+    Spanish,
+}
+
+/// How one language says each piece of an explanation.
+trait Words {
+    const MONTHS: [&'static str; 12];
+    fn short_date(&self, date: NaiveDate) -> String;
+    fn fell_due(&self, amount: Money, on: &str) -> String;
+    fn outcome(&self, outcome: &Outcome) -> String;
+    fn received_reversed(&self, amount: Money, on: &str) -> String;
+    fn rest_of(&self, month: &str) -> String;
+    fn months_share(&self, month: &str, amount: Money) -> String;
+    fn toward(&self, amount: Money, month: &str) -> String;
+    fn kept_as_credit(&self, amount: Money) -> String;
+    fn nothing_yet(&self) -> &'static str;
+    fn and(&self) -> &'static str;
+    fn received_paid(&self, amount: Money, on: &str, what: &str) -> String;
+    fn still_due(&self, amount: Money, month: &str) -> String;
+    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String;
+    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String;
+    fn sent(&self, amount: Money, on: &str) -> String;
+    fn held(&self, amount: Money, on: &str) -> String;
+    fn released(&self, amount: Money, on: &str) -> String;
+
+    /// A month's name, with its year when it is not the year of `beside`.
+    fn month_name(&self, date: NaiveDate, beside: NaiveDate) -> String {
+        let name = Self::MONTHS[date.month0() as usize];
+        if date.year() == beside.year() {
+            name.to_owned()
+        } else {
+            format!("{name} {}", date.year())
+        }
+    }
+}
+
+/// `explained` as a sentence in `language`.
+pub fn sentence(explained: &Explained, language: Language) -> String {
+    match language {
+        Language::English => build(explained, &English),
+        Language::Spanish => build(explained, &Spanish),
+    }
+}
+
+fn build(explained: &Explained, words: &impl Words) -> String {
+    let on = words.short_date(explained.date);
+    match &explained.reason {
+        Reason::Due {
+            amount, outcome, ..
+        } => format!(
+            "{} {}",
+            words.fell_due(*amount, &on),
+            words.outcome(outcome)
+        ),
+        Reason::Received {
+            cancelled: true,
+            amount,
+            ..
+        } => words.received_reversed(*amount, &on),
+        Reason::Received {
+            amount,
+            paid,
+            kept_as_credit,
+            still_due_this_month,
+            ..
+        } => {
+            let mut parts: Vec<String> = paid
+                .iter()
+                .map(|p| paid_part(p, explained.date, words))
+                .collect();
+            if kept_as_credit.is_positive() {
+                parts.push(words.kept_as_credit(*kept_as_credit));
+            }
+            let what = match parts.len() {
+                0 => words.nothing_yet().to_owned(),
+                1 => parts.remove(0),
+                _ => {
+                    let last = parts.pop().unwrap_or_default();
+                    format!("{} {} {last}", parts.join(", "), words.and())
+                }
+            };
+            let mut sentence = words.received_paid(*amount, &on, &what);
+            if still_due_this_month.is_positive() {
+                let month = words.month_name(explained.date, explained.date);
+                sentence.push(' ');
+                sentence.push_str(&words.still_due(*still_due_this_month, &month));
+            }
+            sentence
+        }
+        Reason::Reversed {
+            original,
+            amount,
+            was_payment,
+        } => {
+            let original = words.short_date(*original);
+            match was_payment {
+                true => words.payment_reversed(*amount, &original, &on),
+                false => words.charge_cancelled(*amount, &original, &on),
+            }
+        }
+        Reason::SentToReceiver { amount } => words.sent(*amount, &on),
+        Reason::Held { amount } => words.held(*amount, &on),
+        Reason::Released { amount } => words.released(*amount, &on),
+    }
+}
+
+fn paid_part(paid: &Paid, on: NaiveDate, words: &impl Words) -> String {
+    let month = words.month_name(paid.due, on);
+    match (paid.settled, paid.rest) {
+        (true, true) => words.rest_of(&month),
+        (true, false) => words.months_share(&month, paid.amount),
+        (false, _) => words.toward(paid.amount, &month),
+    }
+}
+
+struct English;
+
+impl Words for English {
+    const MONTHS: [&'static str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+
+    fn short_date(&self, date: NaiveDate) -> String {
+        format!(
+            "{} {}",
+            &Self::MONTHS[date.month0() as usize][..3],
+            date.day()
+        )
+    }
+    fn fell_due(&self, amount: Money, on: &str) -> String {
+        format!("{amount} fell due {on}.")
+    }
+    fn outcome(&self, outcome: &Outcome) -> String {
+        match outcome {
+            Outcome::PaidOnTime => "It was paid on time.".into(),
+            Outcome::PaidLate { days, timing: true } => {
+                format!("It was paid {days} days later: a matter of timing, not a missed payment.")
+            }
+            Outcome::PaidLate { days, .. } => format!("It was paid {days} days late."),
+            Outcome::Unpaid {
+                left, timing: true, ..
+            } => format!("{left} of it is not paid yet; it is only a few days old."),
+            Outcome::Unpaid { left, days, .. } => {
+                format!("{left} of it is past due by {days} days.")
+            }
+            Outcome::Cancelled => "It was cancelled.".into(),
+        }
+    }
+    fn received_reversed(&self, amount: Money, on: &str) -> String {
+        format!("{amount} received {on} was reversed and paid nothing.")
+    }
+    fn rest_of(&self, month: &str) -> String {
+        format!("the rest of {month}")
+    }
+    fn months_share(&self, month: &str, amount: Money) -> String {
+        format!("{month}'s {amount}")
+    }
+    fn toward(&self, amount: Money, month: &str) -> String {
+        format!("{amount} toward {month}")
+    }
+    fn kept_as_credit(&self, amount: Money) -> String {
+        format!("{amount} kept as credit for the next payment due")
+    }
+    fn nothing_yet(&self) -> &'static str {
+        "nothing yet"
+    }
+    fn and(&self) -> &'static str {
+        "and"
+    }
+    fn received_paid(&self, amount: Money, on: &str, what: &str) -> String {
+        format!("{amount} received {on} paid {what}.")
+    }
+    fn still_due(&self, amount: Money, month: &str) -> String {
+        format!("{amount} of {month}'s support is still due.")
+    }
+    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String {
+        format!("The {amount} payment of {original} was reversed on {on}: it no longer counts.")
+    }
+    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String {
+        format!("The {amount} charge of {original} was cancelled on {on}.")
+    }
+    fn sent(&self, amount: Money, on: &str) -> String {
+        format!("{amount} was sent to the receiving parent on {on}.")
+    }
+    fn held(&self, amount: Money, on: &str) -> String {
+        format!("{amount} is on hold since {on}.")
+    }
+    fn released(&self, amount: Money, on: &str) -> String {
+        format!("{amount} on hold was released on {on}.")
+    }
+}
+
+struct Spanish;
+
+impl Words for Spanish {
+    const MONTHS: [&'static str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+
+    fn short_date(&self, date: NaiveDate) -> String {
+        format!(
+            "el {} de {}",
+            date.day(),
+            Self::MONTHS[date.month0() as usize]
+        )
+    }
+    fn fell_due(&self, amount: Money, on: &str) -> String {
+        format!("Se debían {amount} {on}.")
+    }
+    fn outcome(&self, outcome: &Outcome) -> String {
+        match outcome {
+            Outcome::PaidOnTime => "Se pagó a tiempo.".into(),
+            Outcome::PaidLate { days, timing: true } => {
+                format!("Se pagó {days} días después: es cuestión de tiempo, no un pago no hecho.")
+            }
+            Outcome::PaidLate { days, .. } => format!("Se pagó con {days} días de atraso."),
+            Outcome::Unpaid {
+                left, timing: true, ..
+            } => format!("Faltan {left}; solo han pasado unos días."),
+            Outcome::Unpaid { left, days, .. } => {
+                format!("Faltan {left}, con {days} días de atraso.")
+            }
+            Outcome::Cancelled => "Se canceló.".into(),
+        }
+    }
+    fn received_reversed(&self, amount: Money, on: &str) -> String {
+        format!("El pago de {amount} recibido {on} se revirtió y no pagó nada.")
+    }
+    fn rest_of(&self, month: &str) -> String {
+        format!("lo que faltaba de {month}")
+    }
+    fn months_share(&self, month: &str, amount: Money) -> String {
+        format!("los {amount} de {month}")
+    }
+    fn toward(&self, amount: Money, month: &str) -> String {
+        format!("{amount} de lo de {month}")
+    }
+    fn kept_as_credit(&self, amount: Money) -> String {
+        format!("{amount} quedan como crédito para el próximo pago")
+    }
+    fn nothing_yet(&self) -> &'static str {
+        "nada todavía"
+    }
+    fn and(&self) -> &'static str {
+        "y"
+    }
+    fn received_paid(&self, amount: Money, on: &str, what: &str) -> String {
+        format!("El pago de {amount} recibido {on} pagó {what}.")
+    }
+    fn still_due(&self, amount: Money, month: &str) -> String {
+        format!("Aún se deben {amount} de la manutención de {month}.")
+    }
+    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String {
+        format!("El pago de {amount} de {original} se revirtió {on}: ya no cuenta.")
+    }
+    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String {
+        format!("El cargo de {amount} de {original} se canceló {on}.")
+    }
+    fn sent(&self, amount: Money, on: &str) -> String {
+        format!("Se enviaron {amount} al padre o la madre que recibe {on}.")
+    }
+    fn held(&self, amount: Money, on: &str) -> String {
+        format!("{amount} están retenidos desde {on}.")
+    }
+    fn released(&self, amount: Money, on: &str) -> String {
+        format!("Se liberaron {amount} retenidos {on}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{explain, Entry, EntryKind, ObligationKind, PaymentSource};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn both_languages_say_the_same_facts() {
+        let entries = [
+            Entry {
+                id: 1,
+                key: "c".into(),
+                kind: EntryKind::Charge {
+                    obligation: ObligationKind::ChildSupport,
+                },
+                amount: Money::from_cents(40_000),
+                effective: date(2024, 5, 1),
+            },
+            Entry {
+                id: 2,
+                key: "p".into(),
+                kind: EntryKind::Payment {
+                    source: PaymentSource::Direct,
+                },
+                amount: Money::from_cents(10_000),
+                effective: date(2024, 5, 2),
+            },
+        ];
+        let lines = explain(&entries, date(2024, 5, 1), date(2024, 5, 31), 5);
+        assert_eq!(
+            lines[1].in_words(Language::Spanish),
+            "El pago de $100.00 recibido el 2 de mayo pagó $100.00 de lo de mayo. \
+             Aún se deben $300.00 de la manutención de mayo."
+        );
+        assert_eq!(
+            lines[0].in_words(Language::Spanish),
+            "Se debían $400.00 el 1 de mayo. Faltan $300.00, con 29 días de atraso."
+        );
+        assert_eq!(
+            lines[1].english(),
+            "$100.00 received May 2 paid $100.00 toward May. $300.00 of May's support is still due."
+        );
+    }
+}
