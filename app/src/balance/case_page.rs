@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::case_overview;
 use super::model::{CaseView, Child, OrderView, PastDuePanel};
-use super::pages::{refusal, role_text, status_text, AsOf, CaseCardView, CaseTab, CaseTabs, Terms};
+use super::pages::{refusal, role_text, status_text, AsOf, CaseCardView, CaseTabs, Terms};
 use super::planner::PayoffPlanner;
 use super::text;
 use crate::account::model::CaseRole;
@@ -50,7 +50,7 @@ fn CaseOverview(case: CaseView) -> impl IntoView {
     let opened_on = case.opened_on;
     view! {
         <h1>{t!(i18n, cases.case_title)} " " {number.clone()}</h1>
-        <CaseTabs case_number=number.clone() current=CaseTab::Overview />
+        <CaseTabs case_number=number.clone() />
         <div class="case-grid">
             <CaseCardView card=case.card.clone() heading=false />
             <CaseworkerCard name=case.caseworker.clone() />
@@ -73,6 +73,7 @@ fn CaseOverview(case: CaseView) -> impl IntoView {
         </dl>
         <AsOf as_of=case.as_of />
     }
+    .into_any()
 }
 
 /// Who to call: the assigned caseworker, on the agency's line and hours.
@@ -99,6 +100,7 @@ fn CaseworkerCard(name: Option<String>) -> impl IntoView {
             </dl>
         </aside>
     }
+    .into_any()
 }
 
 /// Every order of the case, the one in force first and marked.
@@ -154,6 +156,7 @@ fn Children(children: Vec<Child>) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 /// What past-due support can lead to, with the case's own numbers, and the
@@ -221,4 +224,5 @@ fn PastDue(panel: PastDuePanel, role: CaseRole) -> impl IntoView {
             {planner.map(|basis| view! { <PayoffPlanner past_due=past_due_amount basis /> })}
         </section>
     }
+    .into_any()
 }

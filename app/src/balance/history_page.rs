@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::case_history;
 use super::case_page::case_number_param;
 use super::history::{History, HistoryLine, LineKind, Totals};
-use super::pages::{refusal, AsOf, CaseTab, CaseTabs};
+use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::components::form::problem_message;
 use crate::error::{AppError, Field, Problem};
@@ -49,7 +49,7 @@ pub fn HistoryPage() -> impl IntoView {
         <Title text=move || format!("{} · {}", t_string!(i18n, history.title), number.get()) />
         <section class="page wide">
             <h1>{t!(i18n, history.title)} " · " {move || number.get()}</h1>
-            <CaseTabs case_number=number.get_untracked() current=CaseTab::History />
+            <CaseTabs case_number=number.get_untracked() />
             <Suspense>
                 {move || Suspend::new(async move {
                     match history.await {
@@ -129,6 +129,7 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
             </fieldset>
         </Form>
     }
+    .into_any()
 }
 
 /// A date input with its problem, if the last answer had one.
@@ -157,6 +158,7 @@ pub fn DateField(
             />
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -199,6 +201,7 @@ fn HistoryView(history: History) -> impl IntoView {
         <Pager page=history.page pages=history.pages matching=history.matching />
         <AsOf as_of=history.as_of />
     }
+    .into_any()
 }
 
 /// Opening balance, what the lines add up to, closing balance.
@@ -228,6 +231,7 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
             }}
         </p>
     }
+    .into_any()
 }
 
 /// The lines as a table; on a phone each row stacks into a small card,
@@ -282,6 +286,7 @@ pub fn LinesTable(lines: Vec<HistoryLine>) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
 
 /// Newer / older pages, keeping the rest of the query.
@@ -305,4 +310,5 @@ fn Pager(page: u32, pages: u32, matching: u32) -> impl IntoView {
             {(page < pages).then(|| view! { <A href=href(page + 1)>{t!(i18n, history.older)}</A> })}
         </nav>
     }
+    .into_any()
 }

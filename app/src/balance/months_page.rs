@@ -12,7 +12,7 @@ use super::case_page::case_number_param;
 use super::chart::{MonthsTable, TimelineChart};
 use super::history_page::query_value;
 use super::model::Timeline;
-use super::pages::{refusal, AsOf, CaseTab, CaseTabs};
+use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::i18n::*;
 use crate::ledger::{Explained, Month, Outcome, Reason};
@@ -30,7 +30,7 @@ pub fn MonthsPage() -> impl IntoView {
         <Title text=move || format!("{} · {}", t_string!(i18n, months.title), number.get()) />
         <section class="page wide">
             <h1>{t!(i18n, months.title)} " · " {move || number.get()}</h1>
-            <CaseTabs case_number=number.get_untracked() current=CaseTab::Months />
+            <CaseTabs case_number=number.get_untracked() />
             <Suspense>
                 {move || Suspend::new(async move {
                     match timeline.await {
@@ -70,6 +70,7 @@ fn TimelineView(timeline: Timeline) -> impl IntoView {
         <MonthExplanations months=timeline.months explained=timeline.explained />
         <AsOf as_of=timeline.as_of />
     }
+    .into_any()
 }
 
 /// Newest month first; the newest is open.

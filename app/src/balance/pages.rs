@@ -158,6 +158,7 @@ pub fn CaseCardView(
             </dl>
         </article>
     }
+    .into_any()
 }
 
 /// "Sent to you" and "On hold", for the receiving parent.
@@ -191,6 +192,7 @@ fn ReceiverFacts(money: ReceiverMoney) -> impl IntoView {
             }).collect_view()}
         })}
     }
+    .into_any()
 }
 
 /// An order's terms: "$450.00 monthly child support", one per line.
@@ -208,6 +210,7 @@ pub fn Terms(terms: Vec<Term>) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 /// Which view of a case this is, for its tabs.
@@ -219,14 +222,14 @@ pub enum CaseTab {
     Statement,
 }
 
-/// The case's views, with the current one marked for screen readers.
+/// The case's views; the router marks the current one (`aria-current`).
 #[component]
-pub fn CaseTabs(case_number: String, current: CaseTab) -> impl IntoView {
+pub fn CaseTabs(case_number: String) -> impl IntoView {
     let i18n = use_i18n();
     let base = format!("/cases/{case_number}");
-    let tab = move |tab: CaseTab, href: String, label: &'static str| {
-        let current = (tab == current).then_some("page");
-        view! { <li><A href=href attr:aria-current=current>{label}</A></li> }
+    // `exact`: the overview's address is the start of every other tab's.
+    let tab = move |href: String, label: &'static str| {
+        view! { <li><A href=href exact=true>{label}</A></li> }
     };
     view! {
         <nav class="case-tabs" aria-label=move || t_string!(i18n, case.tabs_label).to_string()>
@@ -239,13 +242,14 @@ pub fn CaseTabs(case_number: String, current: CaseTab) -> impl IntoView {
                 ]
                     .map(|(which, path)| {
                         let href = format!("{base}{path}");
-                        move || tab(which, href.clone(), tab_label(i18n, which))
+                        move || tab(href.clone(), tab_label(i18n, which))
                     })
                     .into_iter()
                     .collect_view()}
             </ul>
         </nav>
     }
+    .into_any()
 }
 
 fn tab_label(i18n: I18nContext<Locale>, tab: CaseTab) -> &'static str {

@@ -88,6 +88,7 @@ pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis) -> impl IntoView {
             <p class="note">{t!(i18n, planner.make_it_official)}</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -109,6 +110,7 @@ fn PlanFacts(plan: Payoff) -> impl IntoView {
             <dd class="amount" data-figure="plan-total">{plan.total_paid.to_string()}</dd>
         </dl>
     }
+    .into_any()
 }
 
 fn no_plan_text(i18n: leptos_i18n::I18nContext<Locale>, error: &NoPlan) -> &'static str {

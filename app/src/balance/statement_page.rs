@@ -10,7 +10,7 @@ use super::api::case_statement;
 use super::case_page::case_number_param;
 use super::history_page::{query_value, DateField, LinesTable, Summary};
 use super::model::PrintStatement;
-use super::pages::{refusal, role_text, CaseTab, CaseTabs};
+use super::pages::{refusal, role_text, CaseTabs};
 use super::text;
 use crate::config::Agency;
 use crate::error::{AppError, Field};
@@ -29,7 +29,7 @@ pub fn StatementPage() -> impl IntoView {
         <Title text=move || format!("{} · {}", t_string!(i18n, statement.title), number.get()) />
         <section class="page wide statement">
             <div class="no-print">
-                <CaseTabs case_number=number.get_untracked() current=CaseTab::Statement />
+                <CaseTabs case_number=number.get_untracked() />
             </div>
             <Suspense>
                 {move || Suspend::new(async move {
@@ -82,6 +82,7 @@ fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView
             </fieldset>
         </Form>
     }
+    .into_any()
 }
 
 /// Printing needs the browser's print dialog: with JavaScript a button
@@ -125,7 +126,7 @@ fn StatementView(statement: PrintStatement) -> impl IntoView {
                 <dt>{t!(i18n, cases.case_title)}</dt>
                 <dd>{statement.case_number.clone()}</dd>
                 {statement.parties.into_iter().map(|(role, name)| view! {
-                    <dt>{move || capitalized(role_text(i18n, role))}</dt>
+                    <dt>{move || text::capitalized(role_text(i18n, role))}</dt>
                     <dd>{name}</dd>
                 }).collect_view()}
                 <dt>{t!(i18n, statement.period)}</dt>
@@ -148,13 +149,5 @@ fn StatementView(statement: PrintStatement) -> impl IntoView {
             view! { <LinesTable lines=statement.lines /> }.into_any()
         }}
     }
-}
-
-/// "the paying parent" → "The paying parent", for a label.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    .into_any()
 }

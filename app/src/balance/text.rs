@@ -122,3 +122,12 @@ pub fn describe(i18n: I18nContext<Locale>, line: &HistoryLine) -> String {
         EntryKind::Release => t_string!(i18n, history.release).to_owned(),
     }
 }
+
+/// "child support due" → "Child support due", to start a line or a label.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -342,7 +342,7 @@ mod tests {
         );
         assert_eq!(
             lines[0].in_words(Language::Spanish),
-            "Se debían $400.00 el 1 de mayo. Faltan $300.00, con 29 días de atraso."
+            "Se debían $400.00 el 1 de mayo. Faltan $300.00, con 30 días de atraso."
         );
         assert_eq!(
             lines[1].english(),
