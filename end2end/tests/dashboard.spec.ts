@@ -83,7 +83,9 @@ test('the history reconciles with the balance, pages, filters and downloads as a
   await page.getByLabel('Kind').selectOption('received');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/kind=received/);
-  const kinds = await page.locator('table.ledger tbody tr td:nth-child(2)').allInnerTexts();
+  const descriptions = page.locator('table.ledger tbody tr td:nth-child(2)');
+  await expect(descriptions.first()).toHaveText(/^Payment/);
+  const kinds = await descriptions.allInnerTexts();
   expect(kinds.length).toBeGreaterThan(0);
   for (const text of kinds) expect(text).toMatch(/^Payment/);
 

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::case_overview;
 use super::model::{CaseView, Child, OrderView, PastDuePanel};
-use super::pages::{refusal, role_text, status_text, AsOf, CaseCardView, CaseTabs, Terms};
+use super::pages::{refusal, status_text, AsOf, CaseCardView, CaseTabs, Terms};
 use super::planner::PayoffPlanner;
 use super::text;
 use crate::account::model::CaseRole;
@@ -62,8 +62,6 @@ fn CaseOverview(case: CaseView) -> impl IntoView {
         <Children children=case.children.clone() />
         <h2>{t!(i18n, case.about_heading)}</h2>
         <dl class="facts">
-            <dt>{t!(i18n, cases.your_role)}</dt>
-            <dd>{move || role_text(i18n, role)}</dd>
             <dt>{t!(i18n, cases.office)}</dt>
             <dd>{case.office.clone()}</dd>
             <dt>{t!(i18n, cases.status)}</dt>

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 use leptos_router::hooks::use_query_map;
 
 use super::api::case_history;
@@ -12,7 +13,7 @@ use super::case_page::case_number_param;
 use super::history::{History, HistoryLine, LineKind, Totals};
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
-use crate::components::form::problem_message;
+use crate::components::form::{problem_message, QueryForm};
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::{Money, ObligationKind};
@@ -86,7 +87,7 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
     let obligation = history.as_ref().and_then(|h| h.filter.obligation);
     let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
     view! {
-        <Form method="get" action="">
+        <QueryForm action=use_location().pathname.get_untracked()>
             <fieldset class="filters">
                 <legend>{t!(i18n, history.filter_legend)}</legend>
                 <DateField
@@ -127,7 +128,7 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
                 </div>
                 <button class="button primary" type="submit">{t!(i18n, history.apply)}</button>
             </fieldset>
-        </Form>
+        </QueryForm>
     }
     .into_any()
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
+use leptos_router::hooks::use_location;
 
 use super::api::case_statement;
 use super::case_page::case_number_param;
@@ -12,6 +12,7 @@ use super::history_page::{query_value, DateField, LinesTable, Summary};
 use super::model::PrintStatement;
 use super::pages::{refusal, role_text, CaseTabs};
 use super::text;
+use crate::components::form::QueryForm;
 use crate::config::Agency;
 use crate::error::{AppError, Field};
 use crate::i18n::*;
@@ -62,7 +63,7 @@ fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView
     let i18n = use_i18n();
     let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
     view! {
-        <Form method="get" action="">
+        <QueryForm action=use_location().pathname.get_untracked()>
             <fieldset class="filters no-print">
                 <legend>{t!(i18n, statement.range_legend)}</legend>
                 <DateField
@@ -80,7 +81,7 @@ fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView
                 <button class="button" type="submit">{t!(i18n, history.apply)}</button>
                 <PrintButton />
             </fieldset>
-        </Form>
+        </QueryForm>
     }
     .into_any()
 }

@@ -50,7 +50,7 @@ pub async fn authorize(
     action: CaseAction,
 ) -> Result<Authorized, AppError> {
     let case = cases::Entity::find()
-        .filter(cases::Column::CaseNumber.eq(case_number.trim()))
+        .filter(cases::Column::CaseNumber.eq(case_number.trim().to_ascii_uppercase()))
         .one(db)
         .await?;
     let Some(case) = case else {
