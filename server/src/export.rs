@@ -209,6 +209,10 @@ fn plain(money: Money) -> String {
     money.amount().to_string()
 }
 
+fn urlencoding(path: &str) -> String {
+    leptos_router::location::Url::escape(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::inert;
@@ -219,8 +223,4 @@ mod tests {
         assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(inert("Check returned"), "Check returned");
     }
-}
-
-fn urlencoding(path: &str) -> String {
-    leptos_router::location::Url::escape(path)
 }

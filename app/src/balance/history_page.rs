@@ -85,23 +85,11 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
     };
     let kind = history.as_ref().and_then(|h| h.filter.kind);
     let obligation = history.as_ref().and_then(|h| h.filter.obligation);
-    let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
     view! {
         <QueryForm action=use_location().pathname.get_untracked()>
             <fieldset class="filters">
                 <legend>{t!(i18n, history.filter_legend)}</legend>
-                <DateField
-                    name="from"
-                    label=Signal::derive(move || t_string!(i18n, history.from).to_string())
-                    value=from
-                    problem=problem(Field::From)
-                />
-                <DateField
-                    name="to"
-                    label=Signal::derive(move || t_string!(i18n, history.to).to_string())
-                    value=to
-                    problem=problem(Field::To)
-                />
+                <RangeFields from to error />
                 <div class="field">
                     <label for="kind">{t!(i18n, history.kind)}</label>
                     <select id="kind" name="kind">
@@ -133,9 +121,31 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
     .into_any()
 }
 
+/// "From" and "To" dates, each with its problem if the last answer had one.
+#[component]
+pub fn RangeFields(from: String, to: String, error: Option<AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
+    view! {
+        <DateField
+            name="from"
+            label=Signal::derive(move || t_string!(i18n, history.from).to_string())
+            value=from
+            problem=problem(Field::From)
+        />
+        <DateField
+            name="to"
+            label=Signal::derive(move || t_string!(i18n, history.to).to_string())
+            value=to
+            problem=problem(Field::To)
+        />
+    }
+    .into_any()
+}
+
 /// A date input with its problem, if the last answer had one.
 #[component]
-pub fn DateField(
+fn DateField(
     name: &'static str,
     #[prop(into)] label: Signal<String>,
     value: String,
@@ -197,7 +207,7 @@ fn HistoryView(history: History) -> impl IntoView {
         {if history.lines.is_empty() {
             view! { <p>{t!(i18n, history.no_lines)}</p> }.into_any()
         } else {
-            view! { <LinesTable lines=history.lines.clone() /> }.into_any()
+            view! { <LinesTable lines=history.lines.clone() newest_first=true /> }.into_any()
         }}
         <Pager page=history.page pages=history.pages matching=history.matching />
         <AsOf as_of=history.as_of />
@@ -238,7 +248,11 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
 /// The lines as a table; on a phone each row stacks into a small card,
 /// every cell labelled by its column.
 #[component]
-pub fn LinesTable(lines: Vec<HistoryLine>) -> impl IntoView {
+pub fn LinesTable(
+    lines: Vec<HistoryLine>,
+    /// The history's order; a statement runs oldest first.
+    newest_first: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let headers = move || {
@@ -255,7 +269,13 @@ pub fn LinesTable(lines: Vec<HistoryLine>) -> impl IntoView {
     let blank = |money: Money| (!money.is_zero()).then(|| money.to_string());
     view! {
         <table class="ledger">
-            <caption class="visually-hidden">{t!(i18n, history.caption)}</caption>
+            <caption class="visually-hidden">
+                {move || if newest_first {
+                    t_string!(i18n, history.caption)
+                } else {
+                    t_string!(i18n, history.caption_oldest_first)
+                }}
+            </caption>
             <thead>
                 <tr>{move || headers().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
             </thead>

@@ -8,13 +8,13 @@ use leptos_router::hooks::use_location;
 
 use super::api::case_statement;
 use super::case_page::case_number_param;
-use super::history_page::{query_value, DateField, LinesTable, Summary};
+use super::history_page::{query_value, LinesTable, RangeFields, Summary};
 use super::model::PrintStatement;
 use super::pages::{refusal, role_text, CaseTabs};
 use super::text;
 use crate::components::form::QueryForm;
 use crate::config::Agency;
-use crate::error::{AppError, Field};
+use crate::error::AppError;
 use crate::i18n::*;
 
 #[component]
@@ -61,23 +61,11 @@ pub fn StatementPage() -> impl IntoView {
 #[component]
 fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
     view! {
         <QueryForm action=use_location().pathname.get_untracked()>
             <fieldset class="filters no-print">
                 <legend>{t!(i18n, statement.range_legend)}</legend>
-                <DateField
-                    name="from"
-                    label=Signal::derive(move || t_string!(i18n, history.from).to_string())
-                    value=from
-                    problem=problem(Field::From)
-                />
-                <DateField
-                    name="to"
-                    label=Signal::derive(move || t_string!(i18n, history.to).to_string())
-                    value=to
-                    problem=problem(Field::To)
-                />
+                <RangeFields from to error />
                 <button class="button" type="submit">{t!(i18n, history.apply)}</button>
                 <PrintButton />
             </fieldset>
@@ -147,7 +135,7 @@ fn StatementView(statement: PrintStatement) -> impl IntoView {
         {if statement.lines.is_empty() {
             view! { <p>{t!(i18n, history.no_lines)}</p> }.into_any()
         } else {
-            view! { <LinesTable lines=statement.lines /> }.into_any()
+            view! { <LinesTable lines=statement.lines newest_first=false /> }.into_any()
         }}
     }
     .into_any()

@@ -38,7 +38,7 @@ pub fn to_receiver(entries: &[Entry], reversed: &BTreeSet<i64>, today: NaiveDate
         .iter()
         .filter(|e| e.effective <= today && !reversed.contains(&e.id))
         .collect();
-    counted.sort_by(|a, b| (a.effective, a.id).cmp(&(b.effective, b.id)));
+    counted.sort_by_key(|e| (e.effective, e.id));
 
     let mut result = ToReceiver::default();
     let mut released = Money::ZERO;
