@@ -184,3 +184,13 @@ test('the printable statement names the case and parties and prints', async ({ p
   }
   await page.screenshot({ path: `test-results/statement-print-${info.project.name}.png`, fullPage: true });
 });
+
+test('staff read a case in their own words, without the parent\'s planner', async ({ page, visit }) => {
+  await signIn(page, visit, 'supervisor@example.com');
+  await visit('/cases/CS-2019-002931');
+  await expect(page.locator('.card-role')).toHaveText('a supervisor');
+  await expect(page.getByText('Owed by the paying parent')).toBeVisible();
+  await expect(page.getByText('Last sent to the receiving parent')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Past-due support' })).toContainText('The agency is working to collect it');
+  await expect(page.getByRole('region', { name: 'Your way out: a payoff plan' })).toHaveCount(0);
+});

@@ -162,7 +162,8 @@ fn Children(children: Vec<Child>) -> impl IntoView {
 #[component]
 fn PastDue(panel: PastDuePanel, role: CaseRole) -> impl IntoView {
     let i18n = use_i18n();
-    let paying = role != CaseRole::ReceivingParent;
+    // The planner and "what can happen to you" are for the paying parent.
+    let paying = role == CaseRole::PayingParent;
     let past_due = panel.past_due.to_string();
     let tax_threshold = panel.tax_intercept_threshold.to_string();
     let passport_threshold = panel.passport_threshold.to_string();

@@ -86,7 +86,6 @@ pub fn CaseCardView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
-    let paying = card.role == CaseRole::PayingParent;
     let past_due = card.past_due();
     let timing = card.past_due_timing;
     let heading_id = format!("case-{}", card.case_number);
@@ -103,10 +102,10 @@ pub fn CaseCardView(
             <p class="card-role">{move || role_text(i18n, card.role)}</p>
             <dl class="facts">
                 <dt>
-                    {move || if paying {
-                        t_string!(i18n, balance.owed_paying)
-                    } else {
-                        t_string!(i18n, balance.owed_receiving)
+                    {move || match card.role {
+                        CaseRole::PayingParent => t_string!(i18n, balance.owed_paying),
+                        CaseRole::ReceivingParent => t_string!(i18n, balance.owed_receiving),
+                        _ => t_string!(i18n, balance.owed_staff),
                     }}
                 </dt>
                 <dd class="amount" data-figure="owed">{card.owed.to_string()}</dd>
@@ -154,7 +153,12 @@ pub fn CaseCardView(
                         None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
                     }}
                 </dd>
-                {card.to_receiver.map(|money| view! { <ReceiverFacts money /> })}
+                {card
+                    .to_receiver
+                    .map(|money| {
+                        let receiving = card.role == CaseRole::ReceivingParent;
+                        view! { <ReceiverFacts money receiving /> }
+                    })}
             </dl>
         </article>
     }
@@ -163,11 +167,21 @@ pub fn CaseCardView(
 
 /// "Sent to you" and "On hold", for the receiving parent.
 #[component]
-fn ReceiverFacts(money: ReceiverMoney) -> impl IntoView {
+fn ReceiverFacts(
+    money: ReceiverMoney,
+    /// Read by the receiving parent ("sent to you"), or by staff.
+    receiving: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     view! {
-        <dt>{t!(i18n, balance.sent_to_you)}</dt>
+        <dt>
+            {move || if receiving {
+                t_string!(i18n, balance.sent_to_you)
+            } else {
+                t_string!(i18n, balance.sent_to_receiver)
+            }}
+        </dt>
         <dd data-figure="sent">
             {match money.last_sent {
                 Some((on, amount)) => view! {
