@@ -119,3 +119,20 @@ impl Default for SecurityPolicy {
         }
     }
 }
+
+/// Secure messages, set by agency policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagePolicy {
+    /// The agency answers a message within this many business days; after
+    /// that the work list marks it overdue.
+    pub reply_business_days: u32,
+}
+
+impl Default for MessagePolicy {
+    fn default() -> Self {
+        Self {
+            reply_business_days: 2,
+        }
+    }
+}

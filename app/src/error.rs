@@ -62,6 +62,10 @@ pub enum Field {
     From,
     /// The last day of a range of dates.
     To,
+    /// What a message is about.
+    Topic,
+    /// The text of a message.
+    Body,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

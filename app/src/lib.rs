@@ -13,6 +13,7 @@ pub mod components;
 pub mod config;
 pub mod error;
 pub mod ledger;
+pub mod messages;
 pub mod shell;
 pub mod site;
 

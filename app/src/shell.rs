@@ -18,6 +18,7 @@ use crate::balance::statement_page::StatementPage;
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
 use crate::i18n::*;
+use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::site::{HomePage, NotFound};
 
 /// The document around the app. Only the server renders it.
@@ -81,6 +82,12 @@ pub fn App() -> impl IntoView {
                                 ssr=SsrMode::Async
                             />
                             <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
+                            <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/messages/:id")
+                                view=ConversationPage
+                                ssr=SsrMode::Async
+                            />
                             <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async />
                             <Route
                                 path=path!("/cases/:number/history")

@@ -7,13 +7,17 @@
 
 pub mod accounts;
 pub mod activation_pins;
+pub mod attachments;
 pub mod audit_events;
 pub mod case_participants;
 pub mod cases;
 pub mod children;
 pub mod ledger_entries;
+pub mod message_threads;
+pub mod messages;
 pub mod obligations;
 pub mod orders;
 pub mod people;
 pub mod recovery_codes;
 pub mod sessions;
+pub mod thread_reads;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_case_ledger;
 mod m20261125_000002_identity;
+mod m20261125_000003_messages;
 mod support;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_case_ledger::Migration),
             Box::new(m20261125_000002_identity::Migration),
+            Box::new(m20261125_000003_messages::Migration),
         ]
     }
 }

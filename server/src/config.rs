@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use app::config::{Agency, LedgerPolicy, SecurityPolicy};
+use app::config::{Agency, LedgerPolicy, MessagePolicy, SecurityPolicy};
 use app::ledger::Money;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -21,6 +21,7 @@ pub struct Config {
     pub agency: Agency,
     pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,
+    pub messages: MessagePolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -172,6 +173,12 @@ impl Config {
                 })?;
             }
         }
+        if let Some(value) = lookup("PORTAL_REPLY_BUSINESS_DAYS") {
+            self.messages.reply_business_days = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_REPLY_BUSINESS_DAYS",
+                message: format!("`{value}` is not a whole number of days"),
+            })?;
+        }
         if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
             self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_LICENSE_DAYS_BEHIND",
@@ -245,6 +252,12 @@ impl Config {
                     "`{}` is not an IANA time zone like America/Chicago",
                     self.agency.time_zone
                 ),
+            ));
+        }
+        if !(1..=30).contains(&self.messages.reply_business_days) {
+            return Err((
+                "messages.reply_business_days",
+                "must be 1 to 30 business days".into(),
             ));
         }
         if self.ledger.grace_days > 31 {
@@ -327,6 +340,7 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.passport_threshold" => "PORTAL_PASSPORT_THRESHOLD",
         "ledger.tax_intercept_threshold" => "PORTAL_TAX_INTERCEPT_THRESHOLD",
         "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
+        "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
         "security.secure_cookies" => "PORTAL_SECURE_COOKIES",

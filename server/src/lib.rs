@@ -53,6 +53,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         agency: config.agency.clone(),
         ledger: config.ledger,
         security: config.security,
+        messages: config.messages,
     }
 }
 

@@ -17,10 +17,9 @@ use chrono_tz::Tz;
 use entity::cases;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde::de::DeserializeOwned;
 use server::ledger::case_entries;
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{call, error_of, get_as, router, sign_in_as, TestDb};
+use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
 
 on_both_databases!(
     the_history_reconciles_with_a_replay,
@@ -42,17 +41,6 @@ async fn seeded(test: &TestDb) -> axum::Router {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     router(test.db.clone())
-}
-
-async fn answer<T: DeserializeOwned>(
-    router: &axum::Router,
-    function: &str,
-    args: &[(&str, &str)],
-    cookie: &str,
-) -> T {
-    let page = call(router, function, args, Some(cookie)).await;
-    assert_eq!(error_of(&page), None, "{function} {args:?}: {}", page.body);
-    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{function}: {e}"))
 }
 
 async fn balance_today(test: &TestDb, case_number: &str) -> Money {

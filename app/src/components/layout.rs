@@ -56,6 +56,7 @@ fn AccountLinks() -> impl IntoView {
                 match user.await {
                     Ok(Some(_)) => view! {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
+                        <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
                         <li><SignOutButton /></li>
                     }.into_any(),
                     _ => view! {

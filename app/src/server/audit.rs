@@ -32,6 +32,8 @@ pub enum AuditAction {
     SecondFactorEnabled,
     SecondFactorDisabled,
     RecoveryCodeUsed,
+    MessageSent,
+    ThreadClosed,
 }
 
 impl AuditAction {
@@ -51,6 +53,8 @@ impl AuditAction {
             AuditAction::SecondFactorEnabled => "second_factor_enabled",
             AuditAction::SecondFactorDisabled => "second_factor_disabled",
             AuditAction::RecoveryCodeUsed => "recovery_code_used",
+            AuditAction::MessageSent => "message_sent",
+            AuditAction::ThreadClosed => "thread_closed",
         }
     }
 }

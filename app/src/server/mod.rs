@@ -11,7 +11,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
-use crate::config::{Agency, LedgerPolicy, SecurityPolicy};
+use crate::config::{Agency, LedgerPolicy, MessagePolicy, SecurityPolicy};
 use crate::error::AppError;
 
 /// Shared by the axum handlers and the server functions (through context).
@@ -22,6 +22,7 @@ pub struct AppState {
     pub agency: Agency,
     pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,
+    pub messages: MessagePolicy,
 }
 
 impl AppState {

@@ -306,3 +306,15 @@ pub async fn get_as(router: &Router, uri: &str, cookie: &str) -> Page {
     )
     .await
 }
+
+/// A server function's answer, which must be a success.
+pub async fn answer<T: serde::de::DeserializeOwned>(
+    router: &Router,
+    function: &str,
+    args: &[(&str, &str)],
+    cookie: &str,
+) -> T {
+    let page = call(router, function, args, Some(cookie)).await;
+    assert_eq!(error_of(&page), None, "{function} {args:?}: {}", page.body);
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{function}: {e}"))
+}

@@ -1,0 +1,95 @@
+//! Server functions of secure messages. Each asks who is signed in and
+//! whether that person may see the conversation or the case.
+
+use leptos::prelude::*;
+
+use super::model::{Conversation, Inbox};
+use crate::error::AppError;
+
+/// The signed-in person's conversations.
+#[server(endpoint = "my_messages")]
+pub async fn my_messages() -> Result<Inbox, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::inbox(
+        &state.db,
+        &reader,
+        clock(&state),
+        state.messages.reply_business_days,
+    )
+    .await
+}
+
+/// One conversation; opening it marks it read.
+#[server(endpoint = "conversation")]
+pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::open(
+        &state.db,
+        &reader,
+        thread,
+        clock(&state),
+        state.messages.reply_business_days,
+    )
+    .await
+}
+
+/// A parent writes to the agency about one of their cases, then sees the
+/// conversation.
+#[server(endpoint = "start_conversation")]
+pub async fn start_conversation(
+    case_number: String,
+    topic: String,
+    body: String,
+    key: String,
+) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let thread = super::service::start(
+        &state.db,
+        &reader,
+        &case_number,
+        &topic,
+        &body,
+        &key,
+        chrono::Utc::now(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/messages/{thread}"));
+    Ok(())
+}
+
+/// Adds a message to a conversation.
+#[server(endpoint = "send_message")]
+pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::reply(&state.db, &reader, thread, &body, &key, chrono::Utc::now()).await?;
+    leptos_axum::redirect(&format!("/messages/{thread}"));
+    Ok(())
+}
+
+/// Closes a conversation.
+#[server(endpoint = "close_conversation")]
+pub async fn close_conversation(thread: i32) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::close(&state.db, &reader, thread, chrono::Utc::now()).await?;
+    leptos_axum::redirect(&format!("/messages/{thread}"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn clock(state: &crate::server::AppState) -> super::service::Clock {
+    let now = state.agency_now();
+    super::service::Clock {
+        now: now.with_timezone(&chrono::Utc),
+        zone: now.timezone(),
+    }
+}

@@ -1,0 +1,8 @@
+//! Secure messages between a parent and the agency about a case.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;

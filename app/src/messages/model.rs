@@ -1,0 +1,60 @@
+//! Conversations as both sides see them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::rules::{Status, Topic};
+
+/// The signed-in person's conversations, newest activity first, and what
+/// starting a new one needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub threads: Vec<ThreadSummary>,
+    /// The cases a parent can write about (empty for staff).
+    pub cases: Vec<String>,
+    /// Makes a resent form (double click, reload) store one message.
+    pub send_key: String,
+    /// The agency answers within this many business days.
+    pub reply_business_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    pub id: i32,
+    pub case_number: String,
+    pub topic: Topic,
+    pub status: Status,
+    /// The parent the conversation is with (staff see whom; a parent, themself).
+    pub parent_name: String,
+    /// In the agency's time zone, `2026-11-25 09:31`.
+    pub last_message_at: String,
+    /// Something new since the reader last opened it.
+    pub unread: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: i32,
+    pub case_number: String,
+    pub topic: Topic,
+    pub status: Status,
+    pub parent_name: String,
+    /// Oldest first.
+    pub messages: Vec<MessageView>,
+    /// While the agency owes an answer: the business day it is due.
+    pub reply_due: Option<NaiveDate>,
+    pub reader_is_staff: bool,
+    pub send_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i32,
+    pub author: String,
+    pub from_agency: bool,
+    /// Plain text: pages show it as text, never as HTML.
+    pub body: String,
+    pub sent_at: String,
+    /// The other side has opened the conversation since (a read receipt).
+    pub seen: bool,
+}

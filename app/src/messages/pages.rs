@@ -1,0 +1,280 @@
+//! `/messages`: a person's conversations and, for a parent, writing a new
+//! one; `/messages/{id}`: one conversation with its replies. Every form
+//! posts without JavaScript too.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{
+    my_messages, open_conversation, CloseConversation, SendMessage, StartConversation,
+};
+use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
+use super::rules::{Status, Topic, MAX_BODY_CHARS};
+use crate::balance::pages::refusal;
+use crate::balance::text;
+use crate::components::form::{field_problem, problem_message, FormAlert};
+use crate::error::{AppError, Field, Problem};
+use crate::i18n::*;
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let start = ServerAction::<StartConversation>::new();
+    let inbox = Resource::new(move || start.version().get(), |_| my_messages());
+    let result = Signal::derive(move || start.value().get());
+    view! {
+        <Title text=move || t_string!(i18n, messages.title).to_string() />
+        <section class="page wide">
+            <h1>{t!(i18n, messages.title)}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match inbox.await {
+                        Ok(inbox) => view! { <InboxView inbox start result /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn InboxView(
+    inbox: Inbox,
+    start: ServerAction<StartConversation>,
+    result: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let days = inbox.reply_business_days;
+    let writes = !inbox.cases.is_empty();
+    view! {
+        {if inbox.threads.is_empty() {
+            view! { <p>{t!(i18n, messages.none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="threads">
+                    {inbox.threads.into_iter().map(|thread| view! { <ThreadRow thread /> }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+        {writes.then(|| view! {
+            <h2 id="new-message">{t!(i18n, messages.new_heading)}</h2>
+            <p>{t!(i18n, messages.reply_time, days = move || days)}</p>
+            <FormAlert result />
+            <ActionForm action=start attr:novalidate=true attr:aria-labelledby="new-message">
+                <input type="hidden" name="key" value=inbox.send_key.clone() />
+                <CaseChoice cases=inbox.cases.clone() />
+                <TopicChoice problem=field_problem(result, Field::Topic) />
+                <BodyField problem=field_problem(result, Field::Body) />
+                <button type="submit" class="button primary">{t!(i18n, messages.send)}</button>
+            </ActionForm>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li class="thread" class:unread=thread.unread>
+            <A href=format!("/messages/{}", thread.id)>
+                {move || topic_text(i18n, thread.topic)}
+            </A>
+            {thread.unread.then(|| view! { <span class="tag">{t!(i18n, messages.new_tag)}</span> })}
+            <span class="note thread-facts">
+                {thread.case_number} " · " {thread.parent_name} " · "
+                {move || status_text(i18n, thread.status)} " · " {thread.last_message_at}
+            </span>
+        </li>
+    }
+}
+
+/// Which case: a choice when the parent has several.
+#[component]
+fn CaseChoice(cases: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    if let [only] = cases.as_slice() {
+        return view! { <input type="hidden" name="case_number" value=only.clone() /> }.into_any();
+    }
+    view! {
+        <div class="field">
+            <label for="case_number">{t!(i18n, messages.case_label)}</label>
+            <select id="case_number" name="case_number">
+                {cases.into_iter().map(|case| view! { <option value=case.clone()>{case.clone()}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TopicChoice(problem: Signal<Option<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for="topic">{t!(i18n, messages.topic_label)}</label>
+            {move || problem.get().map(|p| view! {
+                <p class="field-error" id="topic-error">{problem_message(i18n, p)}</p>
+            })}
+            <select
+                id="topic"
+                name="topic"
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=move || problem.get().is_some().then_some("topic-error")
+            >
+                <option value="">{t!(i18n, messages.topic_choose)}</option>
+                {Topic::ALL.into_iter().map(|topic| view! {
+                    <option value=topic.as_str()>{move || topic_text(i18n, topic)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn BodyField(problem: Signal<Option<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for="body">{t!(i18n, messages.body_label)}</label>
+            <p class="field-hint" id="body-hint">
+                {t!(i18n, messages.body_hint, max = move || MAX_BODY_CHARS)}
+            </p>
+            {move || problem.get().map(|p| view! {
+                <p class="field-error" id="body-error">{problem_message(i18n, p)}</p>
+            })}
+            <textarea
+                id="body"
+                name="body"
+                rows="6"
+                maxlength=MAX_BODY_CHARS
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=move || {
+                    if problem.get().is_some() { "body-hint body-error" } else { "body-hint" }
+                }
+            ></textarea>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConversationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i32>().ok())
+                .unwrap_or(0)
+        })
+    });
+    let send = ServerAction::<SendMessage>::new();
+    let close = ServerAction::<CloseConversation>::new();
+    let thread = Resource::new(
+        move || (id.get(), send.version().get(), close.version().get()),
+        |(id, _, _)| open_conversation(id),
+    );
+    let result = Signal::derive(move || send.value().get());
+    view! {
+        <Title text=move || t_string!(i18n, messages.title).to_string() />
+        <section class="page wide">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match thread.await {
+                        Ok(thread) => view! { <ConversationView thread send close result /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ConversationView(
+    thread: Conversation,
+    send: ServerAction<SendMessage>,
+    close: ServerAction<CloseConversation>,
+    result: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let (topic, status) = (thread.topic, thread.status);
+    let id = thread.id.to_string();
+    let close_id = id.clone();
+    view! {
+        <p class="crumbs"><A href="/messages">{t!(i18n, messages.all_link)}</A></p>
+        <h1>{move || topic_text(i18n, topic)}</h1>
+        <p class="note">
+            {t!(i18n, cases.case_title)} " " {thread.case_number.clone()} " · "
+            {thread.parent_name.clone()} " · "
+            <strong>{move || status_text(i18n, status)}</strong>
+            {thread.reply_due.map(|due| view! {
+                " · " {t!(i18n, messages.answer_by)} " " {move || text::date(locale(), due)}
+            })}
+        </p>
+        <ol class="messages">
+            {thread.messages.into_iter().map(|message| view! { <Message message /> }).collect_view()}
+        </ol>
+        <h2 id="reply-heading">{t!(i18n, messages.reply_heading)}</h2>
+        <FormAlert result />
+        <ActionForm action=send attr:novalidate=true attr:aria-labelledby="reply-heading">
+            <input type="hidden" name="thread" value=id.clone() />
+            <input type="hidden" name="key" value=thread.send_key.clone() />
+            <BodyField problem=field_problem(result, Field::Body) />
+            <button type="submit" class="button primary">{t!(i18n, messages.send)}</button>
+        </ActionForm>
+        {(status != Status::Closed).then(|| view! {
+            <ActionForm action=close attr:class="close-form">
+                <input type="hidden" name="thread" value=close_id.clone() />
+                <button type="submit" class="button">{t!(i18n, messages.close)}</button>
+            </ActionForm>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn Message(message: MessageView) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li class="message" class:from-agency=message.from_agency id=format!("message-{}", message.id)>
+            <p class="message-head">
+                <strong>{message.author}</strong>
+                {message.from_agency.then(|| view! {
+                    " · " <span class="tag">{t!(i18n, messages.agency_tag)}</span>
+                })}
+                <span class="note">" · " {message.sent_at}</span>
+            </p>
+            // Text, never HTML: Leptos escapes it, and line breaks are kept by CSS.
+            <p class="message-body">{message.body}</p>
+            {message.seen.then(|| view! { <p class="note seen">{t!(i18n, messages.seen)}</p> })}
+        </li>
+    }
+}
+
+pub fn topic_text(i18n: I18nContext<Locale>, topic: Topic) -> &'static str {
+    match topic {
+        Topic::PaymentQuestion => t_string!(i18n, messages.topic_payment_question),
+        Topic::MissingPayment => t_string!(i18n, messages.topic_missing_payment),
+        Topic::AddressOrJob => t_string!(i18n, messages.topic_address_or_job),
+        Topic::MedicalInsurance => t_string!(i18n, messages.topic_medical_insurance),
+        Topic::PaymentPlan => t_string!(i18n, messages.topic_payment_plan),
+        Topic::ChangeOfSupport => t_string!(i18n, messages.topic_change_of_support),
+        Topic::Other => t_string!(i18n, messages.topic_other),
+    }
+}
+
+pub fn status_text(i18n: I18nContext<Locale>, status: Status) -> &'static str {
+    match status {
+        Status::Waiting => t_string!(i18n, messages.status_waiting),
+        Status::Answered => t_string!(i18n, messages.status_answered),
+        Status::Closed => t_string!(i18n, messages.status_closed),
+    }
+}

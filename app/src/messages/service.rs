@@ -1,0 +1,435 @@
+//! Conversations in the database. Who may see one: the parent it is with,
+//! the case's caseworker (or the colleague it was given to) and supervisors
+//! — never the other parent of the case.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::{cases, message_threads, messages, people, thread_reads};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
+use super::rules::{self, add_business_days, Status, Topic};
+use crate::account::model::{AccountRole, CaseRole, User};
+use crate::account::secret::random_code;
+use crate::error::{AppError, Field, Problem};
+use crate::server::access::{authorize, parent_cases, CaseAction};
+use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::internal;
+
+/// What a page needs to know about "now": when, and in which time zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+impl Clock {
+    fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+/// A fresh key for a form that sends a message.
+pub fn send_key() -> String {
+    random_code(4, 5)
+}
+
+/// The reader's conversations, newest activity first.
+pub async fn inbox(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    clock: Clock,
+    reply_business_days: u32,
+) -> Result<Inbox, AppError> {
+    let mut query = message_threads::Entity::find();
+    let mut case_numbers = Vec::new();
+    match reader.role {
+        AccountRole::Parent => {
+            query = query.filter(message_threads::Column::ParentId.eq(reader.person_id));
+            case_numbers = parent_cases(db, reader.person_id)
+                .await?
+                .into_iter()
+                .map(|(case, _)| case.case_number)
+                .collect();
+        }
+        AccountRole::Caseworker => {
+            let mine = cases::Entity::find()
+                .filter(cases::Column::CaseworkerId.eq(reader.person_id))
+                .all(db)
+                .await?;
+            query = query.filter(
+                Condition::any()
+                    .add(message_threads::Column::CaseId.is_in(mine.iter().map(|c| c.id)))
+                    .add(message_threads::Column::AssignedTo.eq(reader.person_id)),
+            );
+        }
+        AccountRole::Supervisor => {}
+    }
+    let threads = query
+        .order_by_desc(message_threads::Column::LastMessageAt)
+        .all(db)
+        .await?;
+    let numbers: HashMap<i32, String> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(threads.iter().map(|t| t.case_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.case_number))
+        .collect();
+    let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
+    let read: HashMap<i32, DateTime<Utc>> = thread_reads::Entity::find()
+        .filter(thread_reads::Column::PersonId.eq(reader.person_id))
+        .filter(thread_reads::Column::ThreadId.is_in(threads.iter().map(|t| t.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.thread_id, r.read_at))
+        .collect();
+    let threads = threads
+        .into_iter()
+        .map(|thread| {
+            Ok(ThreadSummary {
+                id: thread.id,
+                case_number: numbers.get(&thread.case_id).cloned().unwrap_or_default(),
+                topic: topic_of(&thread)?,
+                status: status_of(&thread)?,
+                parent_name: names.get(&thread.parent_id).cloned().unwrap_or_default(),
+                last_message_at: clock.local(thread.last_message_at),
+                unread: read
+                    .get(&thread.id)
+                    .is_none_or(|seen| *seen < thread.last_message_at),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Inbox {
+        threads,
+        cases: case_numbers,
+        send_key: send_key(),
+        reply_business_days,
+    })
+}
+
+/// One conversation, marked as read by the reader.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    thread_id: i32,
+    clock: Clock,
+    reply_business_days: u32,
+) -> Result<Conversation, AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let rows = messages::Entity::find()
+        .filter(messages::Column::ThreadId.eq(thread.id))
+        .order_by_asc(messages::Column::Id)
+        .all(db)
+        .await?;
+    let names = names_of(
+        db,
+        rows.iter().map(|m| m.author_id).chain([thread.parent_id]),
+    )
+    .await?;
+    let reads = thread_reads::Entity::find()
+        .filter(thread_reads::Column::ThreadId.eq(thread.id))
+        .all(db)
+        .await?;
+    // The agency's side has seen up to what any of its people has read.
+    let parent_read = reads
+        .iter()
+        .filter(|r| r.person_id == thread.parent_id)
+        .map(|r| r.read_up_to)
+        .max()
+        .unwrap_or(0);
+    let agency_read = reads
+        .iter()
+        .filter(|r| r.person_id != thread.parent_id)
+        .map(|r| r.read_up_to)
+        .max()
+        .unwrap_or(0);
+    if let Some(newest) = rows.last() {
+        mark_read(db, thread.id, reader.person_id, newest.id, clock.now).await?;
+    }
+    let status = status_of(&thread)?;
+    let waiting_since = thread.waiting_since.with_timezone(&clock.zone).date_naive();
+    Ok(Conversation {
+        id: thread.id,
+        case_number: case.case_number,
+        topic: topic_of(&thread)?,
+        status,
+        parent_name: names.get(&thread.parent_id).cloned().unwrap_or_default(),
+        messages: rows
+            .iter()
+            .map(|m| {
+                let from_agency = m.author_id != thread.parent_id;
+                MessageView {
+                    id: m.id,
+                    author: names.get(&m.author_id).cloned().unwrap_or_default(),
+                    from_agency,
+                    body: m.body.clone(),
+                    sent_at: clock.local(m.sent_at),
+                    seen: if from_agency {
+                        parent_read >= m.id
+                    } else {
+                        agency_read >= m.id
+                    },
+                }
+            })
+            .collect(),
+        reply_due: (status == Status::Waiting)
+            .then(|| add_business_days(waiting_since, reply_business_days)),
+        reader_is_staff: reader.role.is_staff(),
+        send_key: send_key(),
+    })
+}
+
+/// A parent starts a conversation about one of their cases; the id of the
+/// conversation (the same one again if this form was already sent).
+pub async fn start(
+    db: &DatabaseConnection,
+    reader: &User,
+    case_number: &str,
+    topic: &str,
+    body: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
+    if !matches!(
+        authorized.role,
+        CaseRole::PayingParent | CaseRole::ReceivingParent
+    ) {
+        // Staff write from the case; this form is a parent's.
+        return Err(AppError::Forbidden);
+    }
+    let topic = Topic::parse(topic.trim());
+    let body = rules::body(body);
+    let mut problems = Vec::new();
+    if topic.is_none() {
+        problems.push(crate::error::FieldError {
+            field: Field::Topic,
+            problem: Problem::Required,
+        });
+    }
+    if let Err(AppError::Invalid(mut body_problems)) = body.clone() {
+        problems.append(&mut body_problems);
+    }
+    let (Some(topic), Ok(body), true) = (topic, body, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    if let Some(existing) = already_sent(db, reader, key).await? {
+        return Ok(existing.thread_id);
+    }
+    let txn = db.begin().await?;
+    let thread = message_threads::ActiveModel {
+        case_id: Set(authorized.case.id),
+        parent_id: Set(reader.person_id),
+        topic: Set(topic.as_str().to_owned()),
+        status: Set(Status::Waiting.as_str().to_owned()),
+        assigned_to: Set(None),
+        created_at: Set(now),
+        waiting_since: Set(now),
+        last_message_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let message = insert_message(&txn, thread.id, reader.person_id, body, key, now).await?;
+    mark_read(&txn, thread.id, reader.person_id, message.id, now).await?;
+    let event = AuditEvent::new(AuditAction::MessageSent)
+        .by(reader.person_id)
+        .on_case(authorized.case.id)
+        .detail(format!("thread {}", thread.id));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(thread.id)
+}
+
+/// Adds a message to a conversation the reader may see.
+pub async fn reply(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    body: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let body = rules::body(body)?;
+    if already_sent(db, reader, key).await?.is_some() {
+        return Ok(());
+    }
+    let from_parent = reader.person_id == thread.parent_id;
+    let status = status_of(&thread)?;
+    let txn = db.begin().await?;
+    let message = insert_message(&txn, thread.id, reader.person_id, body, key, now).await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    if from_parent && status != Status::Waiting {
+        changed.waiting_since = Set(now);
+    }
+    changed.status = Set(status.after_message(from_parent).as_str().to_owned());
+    changed.last_message_at = Set(now);
+    changed.update(&txn).await?;
+    mark_read(&txn, thread_id, reader.person_id, message.id, now).await?;
+    let event = AuditEvent::new(AuditAction::MessageSent)
+        .by(reader.person_id)
+        .on_case(case.id)
+        .detail(format!("thread {thread_id}"));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes a conversation (either side may; a new message opens it again).
+pub async fn close(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let txn = db.begin().await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.status = Set(Status::Closed.as_str().to_owned());
+    changed.update(&txn).await?;
+    let event = AuditEvent::new(AuditAction::ThreadClosed)
+        .by(reader.person_id)
+        .on_case(case.id)
+        .detail(format!("thread {thread_id}"));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The thread and its case, if `reader` may see it. Someone else's thread
+/// and one that does not exist are refused alike.
+async fn authorize_thread(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    thread_id: i32,
+) -> Result<(message_threads::Model, cases::Model), AppError> {
+    let refused = match reader.role {
+        AccountRole::Supervisor => AppError::NotFound,
+        _ => AppError::Forbidden,
+    };
+    let Some((thread, Some(case))) = message_threads::Entity::find_by_id(thread_id)
+        .find_also_related(cases::Entity)
+        .one(db)
+        .await?
+    else {
+        return Err(refused);
+    };
+    let allowed = match reader.role {
+        AccountRole::Parent => thread.parent_id == reader.person_id,
+        AccountRole::Caseworker => {
+            case.caseworker_id == Some(reader.person_id)
+                || thread.assigned_to == Some(reader.person_id)
+        }
+        AccountRole::Supervisor => true,
+    };
+    if allowed {
+        Ok((thread, case))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The message this form already stored, if it was sent before. A key
+/// is its sender's: someone else's key is refused, never answered with
+/// their message.
+async fn already_sent(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    key: &str,
+) -> Result<Option<messages::Model>, AppError> {
+    if key.trim().is_empty() || key.len() > 64 {
+        return Err(AppError::invalid(Field::Body, Problem::Required));
+    }
+    let existing = messages::Entity::find()
+        .filter(messages::Column::IdempotencyKey.eq(key.trim()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(message) if message.author_id != reader.person_id => Err(AppError::Forbidden),
+        found => Ok(found),
+    }
+}
+
+async fn insert_message(
+    db: &impl ConnectionTrait,
+    thread_id: i32,
+    author: i32,
+    body: String,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<messages::Model, AppError> {
+    Ok(messages::ActiveModel {
+        thread_id: Set(thread_id),
+        author_id: Set(author),
+        body: Set(body),
+        sent_at: Set(now),
+        idempotency_key: Set(key.trim().to_owned()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Records that `person` has read `thread` up to message `up_to`.
+async fn mark_read(
+    db: &impl ConnectionTrait,
+    thread: i32,
+    person: i32,
+    up_to: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = thread_reads::ActiveModel {
+        thread_id: Set(thread),
+        person_id: Set(person),
+        read_up_to: Set(up_to),
+        read_at: Set(now),
+        ..Default::default()
+    };
+    thread_reads::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                thread_reads::Column::ThreadId,
+                thread_reads::Column::PersonId,
+            ])
+            .update_columns([thread_reads::Column::ReadUpTo, thread_reads::Column::ReadAt])
+            .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    Ok(people::Entity::find()
+        .filter(people::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|person| (person.id, person.full_name))
+        .collect())
+}
+
+fn topic_of(thread: &message_threads::Model) -> Result<Topic, AppError> {
+    Topic::parse(&thread.topic)
+        .ok_or_else(|| internal(format!("thread {} has topic {}", thread.id, thread.topic)))
+}
+
+fn status_of(thread: &message_threads::Model) -> Result<Status, AppError> {
+    Status::parse(&thread.status)
+        .ok_or_else(|| internal(format!("thread {} has status {}", thread.id, thread.status)))
+}

@@ -1,0 +1,224 @@
+//! Secure messages on the demo data: a parent writes, the caseworker
+//! answers, each sees what the other read; nobody else on or off the case
+//! reads a word; bad input stores nothing — on SQLite and on PostgreSQL.
+
+mod support;
+
+use app::error::{AppError, Field, Problem};
+use app::messages::model::{Conversation, Inbox};
+use app::messages::rules::Status;
+use chrono::Utc;
+use entity::{message_threads, messages};
+use http::StatusCode;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use server::seed::demo::{self, DEMO_PASSWORD};
+use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
+
+on_both_databases!(a_parent_and_the_caseworker_talk_and_no_one_else_listens);
+
+async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) {
+    demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    let case = [("case_number", "CS-2020-004172")];
+
+    // Mistakes are named at their fields, and nothing is stored.
+    let bad = call(
+        &router,
+        "start_conversation",
+        &[
+            case[0],
+            ("topic", "gossip"),
+            ("body", "   "),
+            ("key", "k-bad"),
+        ],
+        Some(&dana),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let error = error_of(&bad);
+    for field in [Field::Topic, Field::Body] {
+        assert_eq!(
+            error.as_ref().and_then(|e| e.problem_with(field)),
+            Some(Problem::Required)
+        );
+    }
+    let too_long = "x".repeat(4_001);
+    let long = call(
+        &router,
+        "start_conversation",
+        &[
+            case[0],
+            ("topic", "other"),
+            ("body", &too_long),
+            ("key", "k-long"),
+        ],
+        Some(&dana),
+    )
+    .await;
+    assert_eq!(
+        error_of(&long).and_then(|e| e.problem_with(Field::Body)),
+        Some(Problem::TooLong)
+    );
+    let stored = message_threads::Entity::find().count(&test.db).await;
+    assert_eq!(stored.unwrap_or(u64::MAX), 0);
+
+    // Dana reports a missing payment; sending the form twice stores it once.
+    let text = "The payment of <b>Nov 1</b> never came.\n<script>alert(1)</script>";
+    for _ in 0..2 {
+        let sent = call(
+            &router,
+            "start_conversation",
+            &[
+                case[0],
+                ("topic", "missing_payment"),
+                ("body", text),
+                ("key", "k-dana-1"),
+            ],
+            Some(&dana),
+        )
+        .await;
+        assert_eq!(error_of(&sent), None, "{}", sent.body);
+    }
+    assert_eq!(
+        messages::Entity::find().count(&test.db).await.unwrap_or(0),
+        1
+    );
+    let inbox: Inbox = answer(&router, "my_messages", &[], &dana).await;
+    assert_eq!(inbox.threads.len(), 1);
+    let thread = inbox.threads[0].id.to_string();
+    let thread_arg = [("thread", thread.as_str())];
+
+    // Who may read it: Dana, the case's caseworker, a supervisor. Not Marcus
+    // (the other parent), not another case's parent, not another caseworker.
+    let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
+    let jordan = sign_in_as(&router, "two.cases@example.com", DEMO_PASSWORD).await;
+    let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    let jamie = sign_in_as(&router, "jamie.chen@example.com", DEMO_PASSWORD).await;
+    let morgan = sign_in_as(&router, "supervisor@example.com", DEMO_PASSWORD).await;
+    for (who, cookie) in [("Marcus", &marcus), ("Jordan", &jordan), ("Jamie", &jamie)] {
+        for function in ["conversation", "close_conversation"] {
+            let page = call(&router, function, &thread_arg, Some(cookie)).await;
+            assert_eq!(
+                error_of(&page),
+                Some(AppError::Forbidden),
+                "{who} {function}"
+            );
+        }
+        let reply = call(
+            &router,
+            "send_message",
+            &[
+                thread_arg[0],
+                ("body", "hello"),
+                ("key", &format!("k-{who}")),
+            ],
+            Some(cookie),
+        )
+        .await;
+        assert_eq!(error_of(&reply), Some(AppError::Forbidden), "{who} replies");
+        let theirs: Inbox = answer(&router, "my_messages", &[], cookie).await;
+        assert!(theirs.threads.is_empty(), "{who} sees no thread");
+    }
+    let anonymous = call(&router, "conversation", &thread_arg, None).await;
+    assert_eq!(error_of(&anonymous), Some(AppError::SignInRequired));
+    // Staff write from the case, not with the parents' form.
+    let staff_start = call(
+        &router,
+        "start_conversation",
+        &[
+            case[0],
+            ("topic", "other"),
+            ("body", "hi"),
+            ("key", "k-alex-0"),
+        ],
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(error_of(&staff_start), Some(AppError::Forbidden));
+    // Someone else's key is not a way into their conversation.
+    let stolen = call(
+        &router,
+        "start_conversation",
+        &[
+            case[0],
+            ("topic", "other"),
+            ("body", "hi"),
+            ("key", "k-dana-1"),
+        ],
+        Some(&marcus),
+    )
+    .await;
+    assert_eq!(error_of(&stolen), Some(AppError::Forbidden));
+
+    // The caseworker reads it (a receipt for Dana) and answers.
+    let seen_by_alex: Conversation = answer(&router, "conversation", &thread_arg, &alex).await;
+    assert_eq!(seen_by_alex.status, Status::Waiting);
+    assert!(seen_by_alex.reply_due.is_some());
+    assert_eq!(
+        seen_by_alex.messages[0].body, text,
+        "stored as typed, shown as text"
+    );
+    let answered = call(
+        &router,
+        "send_message",
+        &[
+            thread_arg[0],
+            ("body", "Found it: it was sent on Nov 3."),
+            ("key", "k-alex-1"),
+        ],
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(error_of(&answered), None, "{}", answered.body);
+
+    let dana_view: Conversation = answer(&router, "conversation", &thread_arg, &dana).await;
+    assert_eq!(dana_view.status, Status::Answered);
+    assert_eq!(dana_view.messages.len(), 2);
+    assert!(
+        dana_view.messages[0].seen,
+        "the caseworker read Dana's message"
+    );
+    assert!(dana_view.messages[1].from_agency);
+    assert_eq!(dana_view.reply_due, None);
+    let alex_view: Conversation = answer(&router, "conversation", &thread_arg, &alex).await;
+    assert!(alex_view.messages[1].seen, "Dana read the answer");
+
+    // The page shows the message as text: the tags are escaped.
+    let page = get_as(&router, &format!("/messages/{thread}"), &dana).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.body.contains("<script>alert(1)"));
+
+    // The supervisor can read and close it; Dana writing again reopens it.
+    let _: Conversation = answer(&router, "conversation", &thread_arg, &morgan).await;
+    let closed = call(&router, "close_conversation", &thread_arg, Some(&morgan)).await;
+    assert_eq!(error_of(&closed), None);
+    let again = call(
+        &router,
+        "send_message",
+        &[
+            thread_arg[0],
+            ("body", "One more question."),
+            ("key", "k-dana-2"),
+        ],
+        Some(&dana),
+    )
+    .await;
+    assert_eq!(error_of(&again), None);
+    let reopened: Conversation = answer(&router, "conversation", &thread_arg, &dana).await;
+    assert_eq!(reopened.status, Status::Waiting);
+
+    // Messages are history: the database refuses to change them.
+    for statement in [
+        "UPDATE messages SET body = 'changed'",
+        "DELETE FROM messages",
+    ] {
+        assert!(
+            test.db.execute_unprepared(statement).await.is_err(),
+            "{statement}"
+        );
+    }
+}
