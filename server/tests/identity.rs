@@ -654,6 +654,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ("my_cases", vec![], EVERYONE[1..].to_vec()),
         ("my_security", vec![], EVERYONE[1..].to_vec()),
         ("overview", vec![], EVERYONE[1..].to_vec()),
+        ("my_messages", vec![], EVERYONE[1..].to_vec()),
         ("start_second_factor", vec![], EVERYONE[1..].to_vec()),
         (
             "issue_pin",

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::case_overview;
@@ -96,6 +97,7 @@ fn CaseworkerCard(name: Option<String>) -> impl IntoView {
                 <dt>{t!(i18n, layout.hours)}</dt>
                 <dd>{move || hours.get(i18n.get_locale()).to_owned()}</dd>
             </dl>
+            <p><A href="/messages#new-message">{t!(i18n, case.write_link)}</A></p>
         </aside>
     }
     .into_any()

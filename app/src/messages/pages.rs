@@ -208,6 +208,13 @@ fn ConversationView(
     let (topic, status) = (thread.topic, thread.status);
     let id = thread.id.to_string();
     let close_id = id.clone();
+    // A sent reply leaves an empty box for the next one.
+    let reply_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(form)) = (send.value().get(), reply_form.get()) {
+            form.reset();
+        }
+    });
     view! {
         <p class="crumbs"><A href="/messages">{t!(i18n, messages.all_link)}</A></p>
         <h1>{move || topic_text(i18n, topic)}</h1>
@@ -224,7 +231,12 @@ fn ConversationView(
         </ol>
         <h2 id="reply-heading">{t!(i18n, messages.reply_heading)}</h2>
         <FormAlert result />
-        <ActionForm action=send attr:novalidate=true attr:aria-labelledby="reply-heading">
+        <ActionForm
+            action=send
+            node_ref=reply_form
+            attr:novalidate=true
+            attr:aria-labelledby="reply-heading"
+        >
             <input type="hidden" name="thread" value=id.clone() />
             <input type="hidden" name="key" value=thread.send_key.clone() />
             <BodyField problem=field_problem(result, Field::Body) />

@@ -1,0 +1,73 @@
+import { test, expect, waitForHydration } from '../harness/fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+// A parent reports a missing payment; the agency answers; the parent reads
+// the answer and sees that their message was read. Each project has its own
+// parent, and the supervisor answers (the caseworkers enrol a second factor
+// in another journey at the same time).
+const PASSWORD = 'portal-demo-2026';
+const parents = {
+  hydrated: { email: 'receiving.parent@example.com', name: 'Dana Bell', case: 'CS-2020-004172' },
+  'no-js': { email: 'two.cases@example.com', name: 'Jordan Ellis', case: 'CS-2022-006013' },
+};
+
+async function signIn(page: Page, email: string, hydrated: boolean) {
+  await page.goto('/login');
+  if (hydrated) await waitForHydration(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function staffPage(browser: Browser, hydrated: boolean): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
+  return context.newPage();
+}
+
+test('a parent reports a missing payment and reads the agency\'s answer', async ({ page, visit, hydrated, browser }, info) => {
+  const me = parents[info.project.name as keyof typeof parents];
+  await signIn(page, me.email, hydrated);
+  await visit('/messages');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Messages');
+  await expect(page.getByText('We answer within 2 business days.')).toBeVisible();
+
+  // Nothing chosen, nothing written: each field says so, nothing is sent.
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByLabel('What it is about')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Your message')).toHaveAttribute('aria-invalid', 'true');
+
+  if (await page.getByLabel('About case').count()) await page.getByLabel('About case').selectOption(me.case);
+  await page.getByLabel('What it is about').selectOption('missing_payment');
+  const words = `The payment of this month has not reached my bank yet (${info.project.name}). <b>Please check.</b>`;
+  await page.getByLabel('Your message').fill(words);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page).toHaveURL(/\/messages\/\d+$/);
+  const conversation = page.url();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A payment seems missing');
+  await expect(page.locator('.message-body').first()).toHaveText(words);
+  await expect(page.getByText('waiting for the agency')).toBeVisible();
+  await expect(page.getByText('answer due by')).toBeVisible();
+
+  // The agency sees it, unread, and answers.
+  const staff = await staffPage(browser, hydrated);
+  await signIn(staff, 'supervisor@example.com', hydrated);
+  await staff.goto('/messages');
+  const row = staff.locator('.thread').filter({ hasText: me.name }).filter({ hasText: me.case });
+  await expect(row.getByText('New')).toBeVisible();
+  await row.getByRole('link', { name: 'A payment seems missing' }).click();
+  await expect(staff).toHaveURL(conversation);
+  if (hydrated) await waitForHydration(staff);
+  const reply = `We found it: it was sent on the 3rd (${info.project.name}).`;
+  await staff.getByLabel('Your message').fill(reply);
+  await staff.getByRole('button', { name: 'Send' }).click();
+  await expect(staff.locator('.message-body').last()).toHaveText(reply);
+  await staff.context().close();
+
+  // The parent reads the answer; their own message shows as seen.
+  await visit(new URL(conversation).pathname);
+  await expect(page.locator('.message.from-agency .message-body')).toHaveText(reply);
+  await expect(page.locator('.message').first().getByText('Seen')).toBeVisible();
+  await expect(page.getByText('answered', { exact: true })).toBeVisible();
+  await page.screenshot({ path: `test-results/conversation-${info.project.name}.png`, fullPage: true });
+});
