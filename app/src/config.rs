@@ -127,12 +127,21 @@ pub struct MessagePolicy {
     /// The agency answers a message within this many business days; after
     /// that the work list marks it overdue.
     pub reply_business_days: u32,
+    /// The largest attachment, in megabytes.
+    pub attachment_max_mb: u32,
+}
+
+impl MessagePolicy {
+    pub fn attachment_max_bytes(&self) -> usize {
+        self.attachment_max_mb as usize * 1024 * 1024
+    }
 }
 
 impl Default for MessagePolicy {
     fn default() -> Self {
         Self {
             reply_business_days: 2,
+            attachment_max_mb: 10,
         }
     }
 }

@@ -66,6 +66,8 @@ pub enum Field {
     Topic,
     /// The text of a message.
     Body,
+    /// A file sent with a message.
+    Attachment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +92,10 @@ pub enum Problem {
     NotADate,
     /// The range ends before it starts.
     EndsBeforeStart,
+    /// A file larger than the agency accepts.
+    FileTooLarge,
+    /// Not a PDF, JPEG or PNG (read from the content, not the name).
+    FileType,
 }
 
 impl AppError {

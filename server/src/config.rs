@@ -179,6 +179,12 @@ impl Config {
                 message: format!("`{value}` is not a whole number of days"),
             })?;
         }
+        if let Some(value) = lookup("PORTAL_ATTACHMENT_MAX_MB") {
+            self.messages.attachment_max_mb = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_ATTACHMENT_MAX_MB",
+                message: format!("`{value}` is not a whole number of megabytes"),
+            })?;
+        }
         if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
             self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_LICENSE_DAYS_BEHIND",
@@ -258,6 +264,12 @@ impl Config {
             return Err((
                 "messages.reply_business_days",
                 "must be 1 to 30 business days".into(),
+            ));
+        }
+        if !(1..=50).contains(&self.messages.attachment_max_mb) {
+            return Err((
+                "messages.attachment_max_mb",
+                "must be 1 to 50 megabytes".into(),
             ));
         }
         if self.ledger.grace_days > 31 {
@@ -341,6 +353,7 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.tax_intercept_threshold" => "PORTAL_TAX_INTERCEPT_THRESHOLD",
         "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
+        "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
         "security.secure_cookies" => "PORTAL_SECURE_COOKIES",

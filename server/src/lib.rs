@@ -2,6 +2,7 @@
 //! here so the integration tests can build the same router in-process.
 
 pub mod api_status;
+pub mod attachments;
 pub mod config;
 pub mod db;
 pub mod export;
@@ -16,7 +17,12 @@ pub mod sessions;
 use std::sync::Arc;
 
 use app::{server::AppState, shell, App};
-use axum::{middleware, routing::get, Router};
+use axum::extract::DefaultBodyLimit;
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use http::{HeaderName, Request};
 use leptos::config::{Env, LeptosOptions};
 use leptos::nonce::Nonce;
@@ -68,6 +74,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/language/{code}", get(language::switch_language))
         .route("/cases/{number}/history.csv", get(export::history_csv))
+        .route(
+            "/messages/{id}/attach",
+            post(attachments::attach).layer(DefaultBodyLimit::max(
+                // The form's other fields and the multipart framing on top.
+                state.messages.attachment_max_bytes() + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(attachments::download))
         .leptos_routes_with_context(
             &state,
             routes,

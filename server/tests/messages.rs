@@ -12,9 +12,12 @@ use entity::{message_threads, messages};
 use http::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
+use support::{answer, call, error_of, get_as, router, router_with, send, sign_in_as, TestDb};
 
-on_both_databases!(a_parent_and_the_caseworker_talk_and_no_one_else_listens);
+on_both_databases!(
+    a_parent_and_the_caseworker_talk_and_no_one_else_listens,
+    files_are_checked_by_content_and_read_only_in_their_conversation
+);
 
 async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) {
     demo::seed(&test.db, Utc::now().date_naive())
@@ -221,4 +224,144 @@ async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) 
             "{statement}"
         );
     }
+}
+
+/// A multipart form as a browser sends it: `key`, `note`, then `file`.
+fn file_form(
+    cookie: &str,
+    thread: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> http::Request<axum::body::Body> {
+    let boundary = "----portal-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("key", format!("k-file-{file_name}-{}", bytes.len())),
+        ("note", "Pay stub for November".into()),
+    ] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    http::Request::post(format!("/messages/{thread}/attach"))
+        .header(
+            http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(http::header::HOST, "portal.test")
+        .header("sec-fetch-site", "same-origin")
+        .header(http::header::COOKIE, cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn location(page: &support::Page) -> String {
+    page.headers
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: TestDb) {
+    demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut config = support::config();
+    config.messages.attachment_max_mb = 1;
+    let router = router_with(&config, test.db.clone());
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    let started = call(
+        &router,
+        "start_conversation",
+        &[
+            ("case_number", "CS-2020-004172"),
+            ("topic", "missing_payment"),
+            ("body", "Here is my pay stub."),
+            ("key", "k-start"),
+        ],
+        Some(&dana),
+    )
+    .await;
+    assert_eq!(error_of(&started), None, "{}", started.body);
+    let inbox: Inbox = answer(&router, "my_messages", &[], &dana).await;
+    let thread = inbox.threads[0].id.to_string();
+    let back = format!("/messages/{thread}");
+
+    // A PNG, whatever its name says.
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat();
+    let sent = send(&router, file_form(&dana, &thread, "stub.pdf", &png)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(location(&sent), back);
+
+    // A text file called .pdf, and a PDF over the limit: refused at the field.
+    let text = send(
+        &router,
+        file_form(&dana, &thread, "notes.pdf", b"just words"),
+    )
+    .await;
+    assert!(
+        location(&text).ends_with("?attach=type#attach-heading"),
+        "{}",
+        location(&text)
+    );
+    let big: Vec<u8> = [&b"%PDF-1.7\n"[..], &vec![b'x'; 1024 * 1024 + 1]].concat();
+    let large = send(&router, file_form(&dana, &thread, "big.pdf", &big)).await;
+    assert!(
+        location(&large).contains("?attach=too_large"),
+        "{} {}",
+        large.status,
+        location(&large)
+    );
+    let stored = entity::attachments::Entity::find().count(&test.db).await;
+    assert_eq!(stored.unwrap_or(0), 1, "only the PNG");
+
+    // It shows in the conversation, under its name, as a PNG.
+    let view: Conversation = answer(&router, "conversation", &[("thread", &thread)], &dana).await;
+    let file = view
+        .messages
+        .iter()
+        .flat_map(|m| m.attachments.clone())
+        .next()
+        .unwrap_or_else(|| panic!("no attachment"));
+    assert_eq!(
+        (file.file_name.as_str(), file.content_type.as_str()),
+        ("stub.pdf", "image/png")
+    );
+
+    // Dana and the caseworker download it; the other parent cannot.
+    let url = format!("/attachments/{}", file.id);
+    let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    for cookie in [&dana, &alex] {
+        let got = get_as(&router, &url, cookie).await;
+        assert_eq!(got.status, StatusCode::OK);
+        let header = |name| {
+            got.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+        };
+        assert_eq!(header(http::header::CONTENT_TYPE), "image/png");
+        assert!(header(http::header::CONTENT_DISPOSITION).starts_with("attachment;"));
+        assert_eq!(got.body.len(), String::from_utf8_lossy(&png).len());
+    }
+    let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
+    assert_eq!(
+        get_as(&router, &url, &marcus).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let other = send(&router, file_form(&marcus, &thread, "x.png", &png)).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let anonymous = support::get(&router, &url).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 }

@@ -82,6 +82,8 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::WrongPassword => t_string!(i18n, account.problem_wrong_password),
         Problem::NotADate => t_string!(i18n, history.problem_not_a_date),
         Problem::EndsBeforeStart => t_string!(i18n, history.problem_ends_before_start),
+        Problem::FileTooLarge => t_string!(i18n, messages.problem_file_too_large),
+        Problem::FileType => t_string!(i18n, messages.problem_file_type),
     }
 }
 

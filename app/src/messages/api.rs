@@ -27,14 +27,7 @@ pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::open(
-        &state.db,
-        &reader,
-        thread,
-        clock(&state),
-        state.messages.reply_business_days,
-    )
-    .await
+    super::service::open(&state.db, &reader, thread, clock(&state), state.messages).await
 }
 
 /// A parent writes to the agency about one of their cases, then sees the
@@ -86,7 +79,7 @@ pub async fn close_conversation(thread: i32) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn clock(state: &crate::server::AppState) -> super::service::Clock {
+pub fn clock(state: &crate::server::AppState) -> super::service::Clock {
     let now = state.agency_now();
     super::service::Clock {
         now: now.with_timezone(&chrono::Utc),

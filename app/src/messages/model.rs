@@ -45,6 +45,10 @@ pub struct Conversation {
     pub reply_due: Option<NaiveDate>,
     pub reader_is_staff: bool,
     pub send_key: String,
+    /// The file form's own key (a page has two forms that send).
+    pub attach_key: String,
+    /// The largest file a message may carry.
+    pub attachment_max_mb: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +58,17 @@ pub struct MessageView {
     pub from_agency: bool,
     /// Plain text: pages show it as text, never as HTML.
     pub body: String,
+    pub attachments: Vec<AttachmentLink>,
     pub sent_at: String,
     /// The other side has opened the conversation since (a read receipt).
     pub seen: bool,
+}
+
+/// A file sent with a message, to download from `/attachments/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub id: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
 }

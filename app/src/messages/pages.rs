@@ -242,6 +242,7 @@ fn ConversationView(
             <BodyField problem=field_problem(result, Field::Body) />
             <button type="submit" class="button primary">{t!(i18n, messages.send)}</button>
         </ActionForm>
+        <AttachForm thread=thread.id key=thread.attach_key.clone() max_mb=thread.attachment_max_mb />
         {(status != Status::Closed).then(|| view! {
             <ActionForm action=close attr:class="close-form">
                 <input type="hidden" name="thread" value=close_id.clone() />
@@ -265,7 +266,22 @@ fn Message(message: MessageView) -> impl IntoView {
                 <span class="note">" · " {message.sent_at}</span>
             </p>
             // Text, never HTML: Leptos escapes it, and line breaks are kept by CSS.
-            <p class="message-body">{message.body}</p>
+            {(!message.body.is_empty()).then(|| view! { <p class="message-body">{message.body}</p> })}
+            {(!message.attachments.is_empty()).then(|| view! {
+                <ul class="attachments">
+                    {message.attachments.into_iter().map(|file| view! {
+                        <li>
+                            // A plain link: the file comes as a download, not a page.
+                            <a href=format!("/attachments/{}", file.id) rel="external" download=file.file_name.clone()>
+                                {file.file_name.clone()}
+                            </a>
+                            <span class="note">
+                                " · " {t!(i18n, messages.file_size, kb = move || (file.size_bytes + 1023) / 1024)}
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
             {message.seen.then(|| view! { <p class="note seen">{t!(i18n, messages.seen)}</p> })}
         </li>
     }
@@ -289,4 +305,57 @@ pub fn status_text(i18n: I18nContext<Locale>, status: Status) -> &'static str {
         Status::Answered => t_string!(i18n, messages.status_answered),
         Status::Closed => t_string!(i18n, messages.status_closed),
     }
+}
+
+/// Sending a file: a multipart form the browser sends itself, with or
+/// without JavaScript; a problem comes back in the address (`?attach=`).
+#[component]
+fn AttachForm(thread: i32, key: String, max_mb: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let problem = Signal::derive(move || {
+        query.with(|q| match q.get("attach").as_deref() {
+            Some("too_large") => Some(Problem::FileTooLarge),
+            Some("type") => Some(Problem::FileType),
+            Some("note_too_long") => Some(Problem::TooLong),
+            Some(_) => Some(Problem::Required),
+            None => None,
+        })
+    });
+    view! {
+        <h2 id="attach-heading">{t!(i18n, messages.attach_heading)}</h2>
+        <form
+            method="post"
+            enctype="multipart/form-data"
+            action=format!("/messages/{thread}/attach")
+            aria-labelledby="attach-heading"
+        >
+            <input type="hidden" name="key" value=key />
+            <div class="field" class:field-invalid=move || problem.get().is_some()>
+                <label for="file">{t!(i18n, messages.file_label)}</label>
+                <p class="field-hint" id="file-hint">
+                    {t!(i18n, messages.attach_hint, mb = move || max_mb)}
+                </p>
+                {move || problem.get().map(|p| view! {
+                    <p class="field-error" id="file-error">{problem_message(i18n, p)}</p>
+                })}
+                <input
+                    id="file"
+                    name="file"
+                    type="file"
+                    accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    aria-describedby=move || {
+                        if problem.get().is_some() { "file-hint file-error" } else { "file-hint" }
+                    }
+                />
+            </div>
+            <div class="field">
+                <label for="note">{t!(i18n, messages.note_label)}</label>
+                <input id="note" name="note" type="text" maxlength=MAX_BODY_CHARS />
+            </div>
+            <button type="submit" class="button">{t!(i18n, messages.attach_button)}</button>
+        </form>
+    }
+    .into_any()
 }

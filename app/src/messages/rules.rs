@@ -105,6 +105,28 @@ pub fn body(text: &str) -> Result<String, AppError> {
         .collect())
 }
 
+/// The text sent with a file: may be empty, otherwise as [`body`].
+pub fn note(text: &str) -> Result<String, AppError> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
+    body(text)
+}
+
+/// The file types a message may carry, as read from the file's content.
+pub const ACCEPTED_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
+
+/// A file's name as sent, made safe to show: no folders, no control
+/// characters, not too long. It is only ever shown, never used as a path.
+pub fn file_name(sent: &str) -> String {
+    let base = sent.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    match clean.trim() {
+        "" | "." | ".." => "attachment".to_owned(),
+        name => name.to_owned(),
+    }
+}
+
 fn is_business_day(day: NaiveDate) -> bool {
     !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -168,6 +190,16 @@ mod tests {
             Some("<script>alert(1)</script>\nline two"),
             "kept as text (the page escapes it), control characters dropped"
         );
+    }
+
+    #[test]
+    fn file_names_are_only_names() {
+        assert_eq!(file_name("C:\\Users\\dana\\pay stub.pdf"), "pay stub.pdf");
+        assert_eq!(file_name("../../etc/passwd"), "passwd");
+        assert_eq!(file_name("a\u{0}b\u{7}.png"), "ab.png");
+        assert_eq!(file_name(".."), "attachment");
+        assert_eq!(file_name(&"x".repeat(500)).chars().count(), 120);
+        assert_eq!(note("  "), Ok(String::new()));
     }
 
     #[test]

@@ -6,17 +6,18 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{cases, message_threads, messages, people, thread_reads};
+use entity::{attachments, cases, message_threads, messages, people, thread_reads};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
+use super::model::{AttachmentLink, Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{self, add_business_days, Status, Topic};
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
+use crate::config::MessagePolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::server::access::{authorize, parent_cases, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
@@ -123,7 +124,7 @@ pub async fn open(
     reader: &User,
     thread_id: i32,
     clock: Clock,
-    reply_business_days: u32,
+    policy: MessagePolicy,
 ) -> Result<Conversation, AppError> {
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
     let rows = messages::Entity::find()
@@ -140,6 +141,30 @@ pub async fn open(
         .filter(thread_reads::Column::ThreadId.eq(thread.id))
         .all(db)
         .await?;
+    // What was attached, without the files themselves.
+    let mut files: HashMap<i32, Vec<AttachmentLink>> = HashMap::new();
+    let listed: Vec<(i32, i32, String, String, i64)> = attachments::Entity::find()
+        .select_only()
+        .columns([
+            attachments::Column::Id,
+            attachments::Column::MessageId,
+            attachments::Column::FileName,
+            attachments::Column::ContentType,
+            attachments::Column::SizeBytes,
+        ])
+        .filter(attachments::Column::MessageId.is_in(rows.iter().map(|m| m.id)))
+        .order_by_asc(attachments::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, message, file_name, content_type, size_bytes) in listed {
+        files.entry(message).or_default().push(AttachmentLink {
+            id,
+            file_name,
+            content_type,
+            size_bytes,
+        });
+    }
     // The agency's side has seen up to what any of its people has read.
     let parent_read = reads
         .iter()
@@ -173,6 +198,7 @@ pub async fn open(
                     author: names.get(&m.author_id).cloned().unwrap_or_default(),
                     from_agency,
                     body: m.body.clone(),
+                    attachments: files.remove(&m.id).unwrap_or_default(),
                     sent_at: clock.local(m.sent_at),
                     seen: if from_agency {
                         parent_read >= m.id
@@ -183,9 +209,11 @@ pub async fn open(
             })
             .collect(),
         reply_due: (status == Status::Waiting)
-            .then(|| add_business_days(waiting_since, reply_business_days)),
+            .then(|| add_business_days(waiting_since, policy.reply_business_days)),
         reader_is_staff: reader.role.is_staff(),
         send_key: send_key(),
+        attach_key: send_key(),
+        attachment_max_mb: policy.attachment_max_mb,
     })
 }
 
@@ -265,25 +293,117 @@ pub async fn reply(
     if already_sent(db, reader, key).await?.is_some() {
         return Ok(());
     }
+    let txn = db.begin().await?;
+    append(&txn, reader, thread, case.id, body, key, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A file as it arrived: the name the sender's device gave it, and its bytes.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Sends a file (PDF, JPEG or PNG, by its content) with an optional note.
+pub async fn attach(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    note: &str,
+    upload: Upload,
+    key: &str,
+    now: DateTime<Utc>,
+    max_bytes: usize,
+) -> Result<(), AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let note = rules::note(note)?;
+    let at_attachment = |problem| AppError::invalid(Field::Attachment, problem);
+    if upload.bytes.is_empty() {
+        return Err(at_attachment(Problem::Required));
+    }
+    if upload.bytes.len() > max_bytes {
+        return Err(at_attachment(Problem::FileTooLarge));
+    }
+    let content_type = infer::get(&upload.bytes)
+        .map(|kind| kind.mime_type())
+        .filter(|mime| rules::ACCEPTED_TYPES.contains(mime))
+        .ok_or_else(|| at_attachment(Problem::FileType))?;
+    if already_sent(db, reader, key).await?.is_some() {
+        return Ok(());
+    }
+    let size = i64::try_from(upload.bytes.len()).map_err(internal)?;
+    let txn = db.begin().await?;
+    let message = append(&txn, reader, thread, case.id, note, key, now).await?;
+    attachments::ActiveModel {
+        message_id: Set(message.id),
+        file_name: Set(rules::file_name(&upload.file_name)),
+        content_type: Set(content_type.to_owned()),
+        size_bytes: Set(size),
+        content: Set(upload.bytes),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A file of a conversation the reader may see: its name, type and bytes.
+pub async fn download(
+    db: &DatabaseConnection,
+    reader: &User,
+    attachment_id: i32,
+) -> Result<(String, String, Vec<u8>), AppError> {
+    let refused = match reader.role {
+        AccountRole::Supervisor => AppError::NotFound,
+        _ => AppError::Forbidden,
+    };
+    let Some(file) = attachments::Entity::find_by_id(attachment_id)
+        .one(db)
+        .await?
+    else {
+        return Err(refused);
+    };
+    let Some(message) = messages::Entity::find_by_id(file.message_id)
+        .one(db)
+        .await?
+    else {
+        return Err(refused);
+    };
+    authorize_thread(db, reader, message.thread_id).await?;
+    Ok((file.file_name, file.content_type, file.content))
+}
+
+/// Appends a message to `thread` and moves its status: a parent's message
+/// waits for the agency, the agency's answers it.
+async fn append(
+    txn: &impl ConnectionTrait,
+    reader: &User,
+    thread: message_threads::Model,
+    case_id: i32,
+    body: String,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<messages::Model, AppError> {
+    let thread_id = thread.id;
     let from_parent = reader.person_id == thread.parent_id;
     let status = status_of(&thread)?;
-    let txn = db.begin().await?;
-    let message = insert_message(&txn, thread.id, reader.person_id, body, key, now).await?;
+    let message = insert_message(txn, thread_id, reader.person_id, body, key, now).await?;
     let mut changed: message_threads::ActiveModel = thread.into();
     if from_parent && status != Status::Waiting {
         changed.waiting_since = Set(now);
     }
     changed.status = Set(status.after_message(from_parent).as_str().to_owned());
     changed.last_message_at = Set(now);
-    changed.update(&txn).await?;
-    mark_read(&txn, thread_id, reader.person_id, message.id, now).await?;
+    changed.update(txn).await?;
+    mark_read(txn, thread_id, reader.person_id, message.id, now).await?;
     let event = AuditEvent::new(AuditAction::MessageSent)
         .by(reader.person_id)
-        .on_case(case.id)
+        .on_case(case_id)
         .detail(format!("thread {thread_id}"));
-    audit::record(&txn, event, &Source::of_request(), now).await?;
-    txn.commit().await?;
-    Ok(())
+    audit::record(txn, event, &Source::of_request(), now).await?;
+    Ok(message)
 }
 
 /// Closes a conversation (either side may; a new message opens it again).
