@@ -33,7 +33,7 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await expect(page.getByText('We answer within 2 business days.')).toBeVisible();
 
   // Nothing chosen, nothing written: each field says so, nothing is sent.
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByLabel('What it is about')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Your message')).toHaveAttribute('aria-invalid', 'true');
 
@@ -41,13 +41,25 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await page.getByLabel('What it is about').selectOption('missing_payment');
   const words = `The payment of this month has not reached my bank yet (${info.project.name}). <b>Please check.</b>`;
   await page.getByLabel('Your message').fill(words);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page).toHaveURL(/\/messages\/\d+$/);
   const conversation = page.url();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('A payment seems missing');
   await expect(page.locator('.message-body').first()).toHaveText(words);
   await expect(page.getByText('waiting for the agency')).toBeVisible();
   await expect(page.getByText('answer due by')).toBeVisible();
+
+  // A photo of the bank statement goes with it; a text file does not.
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200)]);
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('only words') });
+  await page.getByRole('button', { name: 'Send the file' }).click();
+  await expect(page.getByText('Send a PDF, JPEG or PNG file.')).toBeVisible();
+  await expect(page.getByLabel('File', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'bank statement.png', mimeType: 'image/png', buffer: png });
+  await page.getByLabel('A few words about it (optional)').fill('My bank statement');
+  await page.getByRole('button', { name: 'Send the file' }).click();
+  await expect(page.getByRole('link', { name: 'bank statement.png' })).toBeVisible();
+  await expect(page.getByText('Send a PDF, JPEG or PNG file.')).toHaveCount(0);
 
   // The agency sees it, unread, and answers.
   const staff = await staffPage(browser, hydrated);
@@ -58,9 +70,13 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await row.getByRole('link', { name: 'A payment seems missing' }).click();
   await expect(staff).toHaveURL(conversation);
   if (hydrated) await waitForHydration(staff);
+  const file = staff.getByRole('link', { name: 'bank statement.png' });
+  const download = await staff.request.get((await file.getAttribute('href')) ?? '');
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-type']).toBe('image/png');
   const reply = `We found it: it was sent on the 3rd (${info.project.name}).`;
   await staff.getByLabel('Your message').fill(reply);
-  await staff.getByRole('button', { name: 'Send' }).click();
+  await staff.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(staff.locator('.message-body').last()).toHaveText(reply);
   await staff.context().close();
 
