@@ -52,26 +52,20 @@ async fn send(
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
                 let bytes = field.bytes().await.map_err(|_| too_large())?;
-                upload = Some(Upload {
-                    file_name,
-                    bytes: bytes.to_vec(),
-                });
+                upload = Some((file_name, bytes.to_vec()));
             }
             _ => {}
         }
     }
-    let upload = upload.ok_or(AppError::invalid(Field::Attachment, Problem::Required))?;
-    service::attach(
-        &state.db,
-        &reader,
-        thread,
-        &note,
-        upload,
-        &key,
-        chrono::Utc::now(),
-        max,
-    )
-    .await
+    let (file_name, bytes) =
+        upload.ok_or(AppError::invalid(Field::Attachment, Problem::Required))?;
+    let upload = Upload {
+        file_name,
+        bytes,
+        note,
+        key,
+    };
+    service::attach(&state.db, &reader, thread, upload, chrono::Utc::now(), max).await
 }
 
 pub async fn download(
@@ -167,7 +161,7 @@ mod tests {
     fn a_file_name_cannot_break_its_header() {
         assert_eq!(
             disposition("pay \"stub\".pdf"),
-            "attachment; filename=\"pay stub.pdf\"; filename*=UTF-8''pay%20%22stub%22.pdf"
+            "attachment; filename=\"pay stub.pdf\"; filename*=UTF-8''pay%20%22stub%22%2Epdf"
         );
         assert!(!disposition("a\r\nSet-Cookie: x=y.pdf").contains('\n'));
         assert!(disposition("niño.png").starts_with("attachment; filename=\"ni_o.png\""));

@@ -167,3 +167,27 @@ pub fn QueryForm(
         </form>
     }
 }
+
+/// The message under a field's label when the last answer found a problem
+/// with it. Its id is `{name}-error`, for the field's `aria-describedby`.
+#[component]
+pub fn FieldProblem(name: &'static str, problem: Signal<Option<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        problem.get().map(|p| {
+            view! { <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, p)}</p> }
+        })
+    }
+}
+
+/// `aria-describedby` of a field with a hint (`{name}-hint`): the hint, and
+/// the error while there is one.
+pub fn hint_and_problem(
+    name: &'static str,
+    problem: Signal<Option<Problem>>,
+) -> impl Fn() -> String {
+    move || match problem.get() {
+        Some(_) => format!("{name}-hint {name}-error"),
+        None => format!("{name}-hint"),
+    }
+}

@@ -16,7 +16,7 @@ use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{Status, Topic, MAX_BODY_CHARS};
 use crate::balance::pages::refusal;
 use crate::balance::text;
-use crate::components::form::{field_problem, problem_message, FormAlert};
+use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 
@@ -119,9 +119,7 @@ fn TopicChoice(problem: Signal<Option<Problem>>) -> impl IntoView {
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
             <label for="topic">{t!(i18n, messages.topic_label)}</label>
-            {move || problem.get().map(|p| view! {
-                <p class="field-error" id="topic-error">{problem_message(i18n, p)}</p>
-            })}
+            <FieldProblem name="topic" problem />
             <select
                 id="topic"
                 name="topic"
@@ -146,18 +144,14 @@ fn BodyField(problem: Signal<Option<Problem>>) -> impl IntoView {
             <p class="field-hint" id="body-hint">
                 {t!(i18n, messages.body_hint, max = move || MAX_BODY_CHARS)}
             </p>
-            {move || problem.get().map(|p| view! {
-                <p class="field-error" id="body-error">{problem_message(i18n, p)}</p>
-            })}
+            <FieldProblem name="body" problem />
             <textarea
                 id="body"
                 name="body"
                 rows="6"
                 maxlength=MAX_BODY_CHARS
                 aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=move || {
-                    if problem.get().is_some() { "body-hint body-error" } else { "body-hint" }
-                }
+                aria-describedby=hint_and_problem("body", problem)
             ></textarea>
         </div>
     }
@@ -336,18 +330,14 @@ fn AttachForm(thread: i32, key: String, max_mb: u32) -> impl IntoView {
                 <p class="field-hint" id="file-hint">
                     {t!(i18n, messages.attach_hint, mb = move || max_mb)}
                 </p>
-                {move || problem.get().map(|p| view! {
-                    <p class="field-error" id="file-error">{problem_message(i18n, p)}</p>
-                })}
+                <FieldProblem name="file" problem />
                 <input
                     id="file"
                     name="file"
                     type="file"
                     accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
                     aria-invalid=move || problem.get().is_some().then_some("true")
-                    aria-describedby=move || {
-                        if problem.get().is_some() { "file-hint file-error" } else { "file-hint" }
-                    }
+                    aria-describedby=hint_and_problem("file", problem)
                 />
             </div>
             <div class="field">

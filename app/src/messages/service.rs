@@ -299,10 +299,15 @@ pub async fn reply(
     Ok(())
 }
 
-/// A file as it arrived: the name the sender's device gave it, and its bytes.
+/// A file as it arrived, with the form it came in.
 pub struct Upload {
+    /// The name the sender's device gave it.
     pub file_name: String,
     pub bytes: Vec<u8>,
+    /// A few words sent with it (may be empty).
+    pub note: String,
+    /// The form's idempotency key.
+    pub key: String,
 }
 
 /// Sends a file (PDF, JPEG or PNG, by its content) with an optional note.
@@ -310,37 +315,42 @@ pub async fn attach(
     db: &DatabaseConnection,
     reader: &User,
     thread_id: i32,
-    note: &str,
     upload: Upload,
-    key: &str,
     now: DateTime<Utc>,
     max_bytes: usize,
 ) -> Result<(), AppError> {
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
-    let note = rules::note(note)?;
+    let Upload {
+        file_name,
+        bytes,
+        note,
+        key,
+    } = upload;
+    let note = rules::note(&note)?;
+    let key = key.as_str();
     let at_attachment = |problem| AppError::invalid(Field::Attachment, problem);
-    if upload.bytes.is_empty() {
+    if bytes.is_empty() {
         return Err(at_attachment(Problem::Required));
     }
-    if upload.bytes.len() > max_bytes {
+    if bytes.len() > max_bytes {
         return Err(at_attachment(Problem::FileTooLarge));
     }
-    let content_type = infer::get(&upload.bytes)
+    let content_type = infer::get(&bytes)
         .map(|kind| kind.mime_type())
         .filter(|mime| rules::ACCEPTED_TYPES.contains(mime))
         .ok_or_else(|| at_attachment(Problem::FileType))?;
     if already_sent(db, reader, key).await?.is_some() {
         return Ok(());
     }
-    let size = i64::try_from(upload.bytes.len()).map_err(internal)?;
+    let size = i64::try_from(bytes.len()).map_err(internal)?;
     let txn = db.begin().await?;
     let message = append(&txn, reader, thread, case.id, note, key, now).await?;
     attachments::ActiveModel {
         message_id: Set(message.id),
-        file_name: Set(rules::file_name(&upload.file_name)),
+        file_name: Set(rules::file_name(&file_name)),
         content_type: Set(content_type.to_owned()),
         size_bytes: Set(size),
-        content: Set(upload.bytes),
+        content: Set(bytes),
         ..Default::default()
     }
     .insert(&txn)
