@@ -19,6 +19,7 @@ use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
+use crate::messages::work_page::WorkPage;
 use crate::site::{HomePage, NotFound};
 
 /// The document around the app. Only the server renders it.
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                             />
                             <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
                             <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                            <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
                             <Route
                                 path=path!("/messages/:id")
                                 view=ConversationPage

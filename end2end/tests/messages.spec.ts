@@ -67,7 +67,11 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await staff.goto('/messages');
   const row = staff.locator('.thread').filter({ hasText: me.name }).filter({ hasText: me.case });
   await expect(row.getByText('New')).toBeVisible();
-  await row.getByRole('link', { name: 'A payment seems missing' }).click();
+  // It waits on the work list, counted in business days.
+  await staff.goto('/work');
+  const waiting = staff.locator('table.work tbody tr').filter({ hasText: me.name }).filter({ hasText: me.case });
+  await expect(waiting).toContainText('0 business days');
+  await waiting.getByRole('link', { name: 'A payment seems missing' }).click();
   await expect(staff).toHaveURL(conversation);
   if (hydrated) await waitForHydration(staff);
   const file = staff.getByRole('link', { name: 'bank statement.png' });

@@ -655,6 +655,11 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ("my_security", vec![], EVERYONE[1..].to_vec()),
         ("overview", vec![], EVERYONE[1..].to_vec()),
         ("my_messages", vec![], EVERYONE[1..].to_vec()),
+        (
+            "work_list",
+            vec![],
+            vec![AssignedCaseworker, UnassignedCaseworker, Supervisor],
+        ),
         ("start_second_factor", vec![], EVERYONE[1..].to_vec()),
         (
             "issue_pin",

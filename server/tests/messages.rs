@@ -5,7 +5,7 @@
 mod support;
 
 use app::error::{AppError, Field, Problem};
-use app::messages::model::{Conversation, Inbox};
+use app::messages::model::{Conversation, Inbox, WorkList};
 use app::messages::rules::Status;
 use chrono::Utc;
 use entity::{message_threads, messages};
@@ -156,6 +156,36 @@ async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) 
     .await;
     assert_eq!(error_of(&stolen), Some(AppError::Forbidden));
 
+    // It waits on the work list of the case's caseworker, not on another's;
+    // a parent has no work list.
+    let alex_list: WorkList = answer(&router, "work_list", &[], &alex).await;
+    let waiting: Vec<i32> = alex_list.items.iter().map(|i| i.thread).collect();
+    assert_eq!(waiting, [inbox.threads[0].id]);
+    assert!(!alex_list.items[0].overdue);
+    let jamie_list: WorkList = answer(&router, "work_list", &[], &jamie).await;
+    assert!(jamie_list.items.is_empty());
+    let parent_list = call(&router, "work_list", &[], Some(&dana)).await;
+    assert_eq!(error_of(&parent_list), Some(AppError::Forbidden));
+    // Ten days later it is overdue, counted in business days.
+    let ten_days_ago = Utc::now() - chrono::Duration::days(10);
+    let thread_row = message_threads::Entity::find_by_id(inbox.threads[0].id)
+        .one(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no thread"));
+    let mut older: message_threads::ActiveModel = thread_row.into();
+    older.waiting_since = sea_orm::Set(ten_days_ago);
+    sea_orm::ActiveModelTrait::update(older, &test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let later: WorkList = answer(&router, "work_list", &[], &alex).await;
+    assert!(later.items[0].overdue);
+    assert!(
+        (6..=8).contains(&later.items[0].business_days),
+        "{}",
+        later.items[0].business_days
+    );
+
     // The caseworker reads it (a receipt for Dana) and answers.
     let seen_by_alex: Conversation = answer(&router, "conversation", &thread_arg, &alex).await;
     assert_eq!(seen_by_alex.status, Status::Waiting);
@@ -177,6 +207,11 @@ async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) 
     .await;
     assert_eq!(error_of(&answered), None, "{}", answered.body);
 
+    let answered_list: WorkList = answer(&router, "work_list", &[], &alex).await;
+    assert!(
+        answered_list.items.is_empty(),
+        "answered: off the work list"
+    );
     let dana_view: Conversation = answer(&router, "conversation", &thread_arg, &dana).await;
     assert_eq!(dana_view.status, Status::Answered);
     assert_eq!(dana_view.messages.len(), 2);

@@ -54,8 +54,11 @@ fn AccountLinks() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(_)) => view! {
+                    Ok(Some(user)) => view! {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
+                        {user.role.is_staff().then(|| view! {
+                            <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
+                        })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
                         <li><SignOutButton /></li>
                     }.into_any(),

@@ -21,6 +21,15 @@ pub async fn my_messages() -> Result<Inbox, AppError> {
     .await
 }
 
+/// Staff: every conversation waiting for the agency, oldest first.
+#[server(endpoint = "work_list")]
+pub async fn work_list() -> Result<super::model::WorkList, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::work_list(&state.db, &reader, clock(&state), state.messages).await
+}
+
 /// One conversation; opening it marks it read.
 #[server(endpoint = "conversation")]
 pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {

@@ -6,3 +6,4 @@ pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod work_page;

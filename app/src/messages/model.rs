@@ -72,3 +72,24 @@ pub struct AttachmentLink {
     pub content_type: String,
     pub size_bytes: i64,
 }
+
+/// What waits for the agency: conversations where the parent wrote last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkList {
+    /// Oldest wait first.
+    pub items: Vec<WorkItem>,
+    pub reply_business_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub thread: i32,
+    pub case_number: String,
+    pub topic: Topic,
+    pub parent_name: String,
+    pub waiting_since: String,
+    /// Business days waited so far.
+    pub business_days: u32,
+    /// Waited longer than the agency promises.
+    pub overdue: bool,
+}

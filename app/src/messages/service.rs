@@ -10,11 +10,13 @@ use entity::{attachments, cases, message_threads, messages, people, thread_reads
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 
-use super::model::{AttachmentLink, Conversation, Inbox, MessageView, ThreadSummary};
-use super::rules::{self, add_business_days, Status, Topic};
+use super::model::{
+    AttachmentLink, Conversation, Inbox, MessageView, ThreadSummary, WorkItem, WorkList,
+};
+use super::rules::{self, add_business_days, business_days_between, Status, Topic};
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
 use crate::config::MessagePolicy;
@@ -50,30 +52,15 @@ pub async fn inbox(
     clock: Clock,
     reply_business_days: u32,
 ) -> Result<Inbox, AppError> {
-    let mut query = message_threads::Entity::find();
-    let mut case_numbers = Vec::new();
-    match reader.role {
-        AccountRole::Parent => {
-            query = query.filter(message_threads::Column::ParentId.eq(reader.person_id));
-            case_numbers = parent_cases(db, reader.person_id)
-                .await?
-                .into_iter()
-                .map(|(case, _)| case.case_number)
-                .collect();
-        }
-        AccountRole::Caseworker => {
-            let mine = cases::Entity::find()
-                .filter(cases::Column::CaseworkerId.eq(reader.person_id))
-                .all(db)
-                .await?;
-            query = query.filter(
-                Condition::any()
-                    .add(message_threads::Column::CaseId.is_in(mine.iter().map(|c| c.id)))
-                    .add(message_threads::Column::AssignedTo.eq(reader.person_id)),
-            );
-        }
-        AccountRole::Supervisor => {}
-    }
+    let query = visible_threads(db, reader).await?;
+    let case_numbers = match reader.role {
+        AccountRole::Parent => parent_cases(db, reader.person_id)
+            .await?
+            .into_iter()
+            .map(|(case, _)| case.case_number)
+            .collect(),
+        _ => Vec::new(),
+    };
     let threads = query
         .order_by_desc(message_threads::Column::LastMessageAt)
         .all(db)
@@ -115,6 +102,78 @@ pub async fn inbox(
         cases: case_numbers,
         send_key: send_key(),
         reply_business_days,
+    })
+}
+
+/// The conversations `reader` may see: a parent's own; a caseworker's
+/// cases' and those given to them; every one for a supervisor.
+async fn visible_threads(
+    db: &impl ConnectionTrait,
+    reader: &User,
+) -> Result<Select<message_threads::Entity>, AppError> {
+    let query = message_threads::Entity::find();
+    Ok(match reader.role {
+        AccountRole::Parent => query.filter(message_threads::Column::ParentId.eq(reader.person_id)),
+        AccountRole::Caseworker => {
+            let mine = cases::Entity::find()
+                .filter(cases::Column::CaseworkerId.eq(reader.person_id))
+                .all(db)
+                .await?;
+            query.filter(
+                Condition::any()
+                    .add(message_threads::Column::CaseId.is_in(mine.iter().map(|c| c.id)))
+                    .add(message_threads::Column::AssignedTo.eq(reader.person_id)),
+            )
+        }
+        AccountRole::Supervisor => query,
+    })
+}
+
+/// What waits for the agency, oldest first, with the business days it has
+/// waited; staff only.
+pub async fn work_list(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    clock: Clock,
+    policy: MessagePolicy,
+) -> Result<WorkList, AppError> {
+    if !reader.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let threads = visible_threads(db, reader)
+        .await?
+        .filter(message_threads::Column::Status.eq(Status::Waiting.as_str()))
+        .order_by_asc(message_threads::Column::WaitingSince)
+        .all(db)
+        .await?;
+    let numbers: HashMap<i32, String> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(threads.iter().map(|t| t.case_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.case_number))
+        .collect();
+    let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
+    let today = clock.now.with_timezone(&clock.zone).date_naive();
+    let items = threads
+        .iter()
+        .map(|thread| {
+            let since = thread.waiting_since.with_timezone(&clock.zone).date_naive();
+            let waited = business_days_between(since, today);
+            Ok(WorkItem {
+                thread: thread.id,
+                case_number: numbers.get(&thread.case_id).cloned().unwrap_or_default(),
+                topic: topic_of(thread)?,
+                parent_name: names.get(&thread.parent_id).cloned().unwrap_or_default(),
+                waiting_since: clock.local(thread.waiting_since),
+                business_days: waited,
+                overdue: waited > policy.reply_business_days,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(WorkList {
+        items,
+        reply_business_days: policy.reply_business_days,
     })
 }
 
