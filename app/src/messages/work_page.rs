@@ -10,6 +10,7 @@ use super::model::{WorkItem, WorkList};
 use super::pages::topic_text;
 use crate::balance::pages::refusal;
 use crate::i18n::*;
+use leptos_i18n::I18nContext;
 
 #[component]
 pub fn WorkPage() -> impl IntoView {
@@ -63,18 +64,20 @@ fn WorkView(list: WorkList) -> impl IntoView {
 fn WorkRow(item: WorkItem) -> impl IntoView {
     let i18n = use_i18n();
     let (days, topic) = (item.business_days, item.topic);
+    // Labels for the phone layout, where each row stacks into a card.
+    let label = move |column: fn(I18nContext<Locale>) -> &'static str| move || column(i18n);
     view! {
         <tr class:overdue=item.overdue>
-            <td>
+            <td data-label=label(|i18n| t_string!(i18n, work.col_waiting))>
                 {t!(i18n, work.business_days, n = move || days)}
                 {item.overdue.then(|| view! { " " <span class="tag tag-overdue">{t!(i18n, work.overdue)}</span> })}
             </td>
-            <td>
+            <td data-label=label(|i18n| t_string!(i18n, work.col_topic))>
                 <A href=format!("/messages/{}", item.thread)>{move || topic_text(i18n, topic)}</A>
             </td>
-            <td>{item.case_number}</td>
-            <td>{item.parent_name}</td>
-            <td>{item.waiting_since}</td>
+            <td data-label=label(|i18n| t_string!(i18n, work.col_case))>{item.case_number}</td>
+            <td data-label=label(|i18n| t_string!(i18n, work.col_parent))>{item.parent_name}</td>
+            <td data-label=label(|i18n| t_string!(i18n, work.col_since))>{item.waiting_since}</td>
         </tr>
     }
 }
