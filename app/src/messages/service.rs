@@ -65,14 +65,7 @@ pub async fn inbox(
         .order_by_desc(message_threads::Column::LastMessageAt)
         .all(db)
         .await?;
-    let numbers: HashMap<i32, String> = cases::Entity::find()
-        .filter(cases::Column::Id.is_in(threads.iter().map(|t| t.case_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|case| (case.id, case.case_number))
-        .collect();
-    let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
+    let (numbers, names) = labels_of(db, &threads).await?;
     let read: HashMap<i32, DateTime<Utc>> = thread_reads::Entity::find()
         .filter(thread_reads::Column::PersonId.eq(reader.person_id))
         .filter(thread_reads::Column::ThreadId.is_in(threads.iter().map(|t| t.id)))
@@ -146,14 +139,7 @@ pub async fn work_list(
         .order_by_asc(message_threads::Column::WaitingSince)
         .all(db)
         .await?;
-    let numbers: HashMap<i32, String> = cases::Entity::find()
-        .filter(cases::Column::Id.is_in(threads.iter().map(|t| t.case_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|case| (case.id, case.case_number))
-        .collect();
-    let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
+    let (numbers, names) = labels_of(db, &threads).await?;
     let today = clock.now.with_timezone(&clock.zone).date_naive();
     let items = threads
         .iter()
@@ -597,6 +583,22 @@ async fn mark_read(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The case numbers and the parents' names of `threads`, by id.
+async fn labels_of(
+    db: &impl ConnectionTrait,
+    threads: &[message_threads::Model],
+) -> Result<(HashMap<i32, String>, HashMap<i32, String>), AppError> {
+    let numbers = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(threads.iter().map(|t| t.case_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.case_number))
+        .collect();
+    let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
+    Ok((numbers, names))
 }
 
 async fn names_of(
