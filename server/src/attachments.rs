@@ -5,10 +5,12 @@
 
 use app::error::{AppError, Field, Problem};
 use app::messages::service::{self, Upload};
-use app::server::{user, AppState};
+use app::server::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::browser::{refusal, signed_in};
 use tower_sessions::Session;
 
 pub async fn attach(
@@ -96,32 +98,6 @@ pub async fn download(
             response
         }
         Err(error) => refusal(error, "/messages"),
-    }
-}
-
-async fn signed_in(
-    state: &AppState,
-    session: &Session,
-) -> Result<app::account::model::User, AppError> {
-    let reader = user::of_session(session, state)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
-    user::may_proceed(reader, state)
-}
-
-/// What a browser gets when the answer is no.
-fn refusal(error: AppError, back: &str) -> Response {
-    match error {
-        AppError::SignInRequired => Redirect::to(&format!(
-            "/login?next={}",
-            leptos_router::location::Url::escape(back)
-        ))
-        .into_response(),
-        AppError::SecondFactorSetupRequired => Redirect::to("/account/security").into_response(),
-        error => {
-            let status = crate::api_status::status_of(&error);
-            (status, status.canonical_reason().unwrap_or("refused")).into_response()
-        }
     }
 }
 

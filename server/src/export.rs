@@ -12,13 +12,14 @@ use app::balance::model::PrintStatement;
 use app::error::AppError;
 use app::ledger::{EntryKind, Money};
 use app::server::access::{authorize, CaseAction};
-use app::server::{user, AppState};
+use app::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use crate::browser::{refusal, signed_in};
 use crate::language::LOCALE_COOKIE;
 
 #[derive(Debug, Deserialize)]
@@ -56,17 +57,7 @@ pub async fn history_csv(
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         },
-        Err(AppError::SignInRequired) => {
-            let next = format!("/cases/{number}/history");
-            Redirect::to(&format!("/login?next={}", urlencoding(&next))).into_response()
-        }
-        Err(AppError::SecondFactorSetupRequired) => {
-            Redirect::to("/account/security").into_response()
-        }
-        Err(error) => {
-            let status = crate::api_status::status_of(&error);
-            (status, status.canonical_reason().unwrap_or("refused")).into_response()
-        }
+        Err(error) => refusal(error, &format!("/cases/{number}/history")),
     }
 }
 
@@ -76,10 +67,7 @@ async fn statement(
     number: &str,
     range: Range,
 ) -> Result<PrintStatement, AppError> {
-    let reader = user::of_session(session, state)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
-    let reader = user::may_proceed(reader, state)?;
+    let reader = signed_in(state, session).await?;
     let authorized = authorize(&state.db, &reader, number, CaseAction::View).await?;
     let now = state.agency_now();
     let filter = Filter::read(
@@ -207,10 +195,6 @@ fn inert(text: &str) -> String {
 /// `1234.56`, `-20.00`.
 fn plain(money: Money) -> String {
     money.amount().to_string()
-}
-
-fn urlencoding(path: &str) -> String {
-    leptos_router::location::Url::escape(path)
 }
 
 #[cfg(test)]

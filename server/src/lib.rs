@@ -3,6 +3,7 @@
 
 pub mod api_status;
 pub mod attachments;
+pub mod browser;
 pub mod config;
 pub mod db;
 pub mod export;

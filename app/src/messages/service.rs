@@ -21,7 +21,7 @@ use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
 use crate::config::MessagePolicy;
 use crate::error::{AppError, Field, Problem};
-use crate::server::access::{authorize, parent_cases, CaseAction};
+use crate::server::access::{authorize, missing, parent_cases, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
 
@@ -410,10 +410,7 @@ pub async fn download(
     reader: &User,
     attachment_id: i32,
 ) -> Result<(String, String, Vec<u8>), AppError> {
-    let refused = match reader.role {
-        AccountRole::Supervisor => AppError::NotFound,
-        _ => AppError::Forbidden,
-    };
+    let refused = missing(reader);
     let Some(file) = attachments::Entity::find_by_id(attachment_id)
         .one(db)
         .await?
@@ -489,10 +486,7 @@ async fn authorize_thread(
     reader: &User,
     thread_id: i32,
 ) -> Result<(message_threads::Model, cases::Model), AppError> {
-    let refused = match reader.role {
-        AccountRole::Supervisor => AppError::NotFound,
-        _ => AppError::Forbidden,
-    };
+    let refused = missing(reader);
     let Some((thread, Some(case))) = message_threads::Entity::find_by_id(thread_id)
         .find_also_related(cases::Entity)
         .one(db)

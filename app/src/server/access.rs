@@ -54,14 +54,21 @@ pub async fn authorize(
         .one(db)
         .await?;
     let Some(case) = case else {
-        return Err(match user.role {
-            AccountRole::Supervisor => AppError::NotFound,
-            _ => AppError::Forbidden,
-        });
+        return Err(missing(user));
     };
     match role_on_case(db, user, &case).await? {
         Some(role) if role.may(action) => Ok(Authorized { case, role }),
         _ => Err(AppError::Forbidden),
+    }
+}
+
+/// What `user` hears about a record that does not exist: only supervisors,
+/// who may see everything, hear "not found"; to anyone else it looks like
+/// someone else's, so numbers and ids cannot be probed.
+pub fn missing(user: &User) -> AppError {
+    match user.role {
+        AccountRole::Supervisor => AppError::NotFound,
+        _ => AppError::Forbidden,
     }
 }
 
