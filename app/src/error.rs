@@ -38,6 +38,10 @@ pub enum AppError {
     /// A request from another site (cross-site request forgery).
     #[error("request from another site")]
     CrossSite,
+    /// A form's one-time key was already used for something else: the form
+    /// is stale (reviewed again, then changed). Nothing was stored.
+    #[error("this form was already used")]
+    FormUsed,
 }
 
 /// What is wrong with one field of a form.
@@ -68,6 +72,26 @@ pub enum Field {
     Body,
     /// A file sent with a message.
     Attachment,
+    /// A sum of money.
+    Amount,
+    /// The day money was received, or an entry or order counts from.
+    Date,
+    /// How a payment reached the agency.
+    Source,
+    /// A check number, a transaction id, a court's docket number.
+    Reference,
+    /// Why a caseworker made a correction, hold or change.
+    Reason,
+    /// The ledger entry a reversal cancels.
+    Entry,
+    /// How often an order's support falls due.
+    Frequency,
+    /// Child support in a new order.
+    ChildSupport,
+    /// Medical support in a new order.
+    MedicalSupport,
+    /// The pace at which past-due support is paid down.
+    ArrearsPayment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +120,22 @@ pub enum Problem {
     FileTooLarge,
     /// Not a PDF, JPEG or PNG (read from the content, not the name).
     FileType,
+    /// Not a sum of money (digits, at most two decimals).
+    NotAnAmount,
+    /// Must be more than zero.
+    NotPositive,
+    /// An adjustment of zero changes nothing.
+    Zero,
+    /// A day that has not come yet.
+    InTheFuture,
+    /// Before the case was opened.
+    BeforeCaseOpened,
+    /// The entry was already reversed (or is itself a reversal).
+    NotReversible,
+    /// More than the agency holds for this case.
+    MoreThanHeld,
+    /// Not one of the choices offered.
+    NotAChoice,
 }
 
 impl AppError {

@@ -15,6 +15,9 @@ use crate::balance::history_page::HistoryPage;
 use crate::balance::months_page::MonthsPage;
 use crate::balance::pages::MyCasesPage;
 use crate::balance::statement_page::StatementPage;
+use crate::caseworker::case_file_page::CaseFilePage;
+use crate::caseworker::caseload_page::CaseloadPage;
+use crate::caseworker::posting_page::{OrderPage, PostingPage};
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::config::Agency;
 use crate::i18n::*;
@@ -85,6 +88,22 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
                             <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                             <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
+                            <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/caseload/:number")
+                                view=CaseFilePage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/caseload/:number/post")
+                                view=PostingPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/caseload/:number/order")
+                                view=OrderPage
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=path!("/messages/:id")
                                 view=ConversationPage

@@ -22,11 +22,23 @@ pub enum Relation {
         to = "super::cases::Column::Id"
     )]
     Case,
+    #[sea_orm(
+        belongs_to = "super::people::Entity",
+        from = "Column::PersonId",
+        to = "super::people::Column::Id"
+    )]
+    Person,
 }
 
 impl Related<super::cases::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Case.def()
+    }
+}
+
+impl Related<super::people::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Person.def()
     }
 }
 

@@ -16,6 +16,8 @@ pub struct Model {
     pub effective_on: Date,
     /// Set when the order itself says when it ends.
     pub ends_on: Option<Date>,
+    /// The form's one-time key, for orders a caseworker entered.
+    pub idempotency_key: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,6 +8,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub full_name: String,
+    /// How the agency reaches them (staff only; never shown to the other parent).
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub mailing_address: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_case_ledger;
 mod m20261125_000002_identity;
 mod m20261125_000003_messages;
+mod m20261127_000004_caseworker;
 mod support;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_case_ledger::Migration),
             Box::new(m20261125_000002_identity::Migration),
             Box::new(m20261125_000003_messages::Migration),
+            Box::new(m20261127_000004_caseworker::Migration),
         ]
     }
 }

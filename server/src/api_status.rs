@@ -19,6 +19,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
             StatusCode::FORBIDDEN
         }
         AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::FormUsed => StatusCode::CONFLICT,
         AppError::Invalid(_) | AppError::ActivationRefused => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -646,6 +646,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     }
     let paying = world.paying_a.to_string();
     let receiving = world.receiving_a.to_string();
+    let day = support::config().today().to_string();
     let denied_anonymous = Some(AppError::SignInRequired);
     let forbidden = Some(AppError::Forbidden);
     // Each server function, its arguments on case A, and who may call it.
@@ -674,9 +675,54 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         (
             "case_audit",
             vec![("case_number", world.case_a)],
-            vec![Supervisor],
+            vec![AssignedCaseworker, Supervisor],
+        ),
+        (
+            "caseload",
+            vec![],
+            vec![AssignedCaseworker, UnassignedCaseworker, Supervisor],
+        ),
+        (
+            "case_file",
+            vec![("case_number", world.case_a)],
+            vec![AssignedCaseworker, Supervisor],
         ),
     ];
+    // What moves money, reviewed and then posted: the case's caseworker and
+    // supervisors only. `{who}` gives each caller a form key of their own.
+    let payment = [
+        ("case_number", world.case_a),
+        ("kind", "payment"),
+        ("amount", "10.00"),
+        ("date", day.as_str()),
+        ("source", "direct"),
+        ("reference", ""),
+        ("reason", ""),
+        ("entry", ""),
+    ];
+    let order = [
+        ("case_number", world.case_a),
+        ("date", day.as_str()),
+        ("frequency", "monthly"),
+        ("child_support", "300"),
+        ("medical_support", ""),
+        ("arrears_payment", ""),
+        ("reference", "ORDER-1"),
+        ("reason", "New order"),
+    ];
+    let staff_on_case = vec![AssignedCaseworker, Supervisor];
+    table.push(("review_posting", payment.to_vec(), staff_on_case.clone()));
+    table.push((
+        "post_entry",
+        [&payment[..], &[("key", "pay-{who}")]].concat(),
+        staff_on_case.clone(),
+    ));
+    table.push(("review_order", order.to_vec(), staff_on_case.clone()));
+    table.push((
+        "change_order",
+        [&order[..], &[("key", "order-{who}")]].concat(),
+        staff_on_case,
+    ));
     // Every view of a case: its parents, its caseworker and supervisors.
     for view in [
         "case_overview",
@@ -697,7 +743,13 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     }
     for (function, args, allowed) in &table {
         for (who, cookie) in &cookies {
-            let page = call(&world.router, function, args, cookie.as_deref()).await;
+            let named = format!("{who:?}");
+            let args: Vec<(&str, String)> = args
+                .iter()
+                .map(|(name, value)| (*name, value.replace("{who}", &named)))
+                .collect();
+            let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let page = call(&world.router, function, &args, cookie.as_deref()).await;
             let error = error_of(&page);
             if let Some(error) = &error {
                 assert_eq!(

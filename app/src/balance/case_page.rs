@@ -105,7 +105,7 @@ fn CaseworkerCard(name: Option<String>) -> impl IntoView {
 
 /// Every order of the case, the one in force first and marked.
 #[component]
-fn Orders(orders: Vec<OrderView>) -> impl IntoView {
+pub fn Orders(orders: Vec<OrderView>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     if orders.is_empty() {
@@ -144,7 +144,7 @@ fn Orders(orders: Vec<OrderView>) -> impl IntoView {
 }
 
 #[component]
-fn Children(children: Vec<Child>) -> impl IntoView {
+pub fn Children(children: Vec<Child>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ul class="children">

@@ -1,54 +1,246 @@
-//! Caseworkers' server functions.
+//! Caseworkers' server functions. Each asks who is signed in and what they
+//! may do on the case before it reads or changes anything; the service
+//! checks again inside (one rule, `server::access`).
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+pub use super::model::AuditLine;
+use super::model::{CaseFile, Caseload, OrderReview, PostingReview};
 pub use crate::account::model::IssuedPin;
 use crate::error::AppError;
 
-/// One line of a case's audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditLine {
-    pub at: DateTime<Utc>,
-    pub action: String,
-    pub actor: Option<i32>,
-    pub subject: Option<i32>,
-    pub source: Option<String>,
-    pub detail: Option<String>,
+/// Where a PIN just issued waits, in the caseworker's session, to be shown once.
+#[cfg(feature = "ssr")]
+const FRESH_PIN_KEY: &str = "fresh_pin";
+
+/// The reader's caseload, narrowed and sorted, a page at a time.
+#[server(endpoint = "caseload")]
+pub async fn my_caseload(
+    search: Option<String>,
+    sort: Option<String>,
+    page: Option<u32>,
+) -> Result<Caseload, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::caseload(
+        &state.db,
+        &reader,
+        search.as_deref().unwrap_or_default(),
+        super::model::CaseloadSort::read(sort.as_deref().unwrap_or_default()),
+        page.unwrap_or(1),
+        crate::messages::api::clock(&state),
+    )
+    .await
 }
 
-/// Issues a PIN to `person` on the case (voiding their earlier one).
+/// The agency's file on a case (its caseworker and supervisors). Opening it
+/// is on the case's audit log; a PIN issued a moment ago is shown this once.
+#[server(endpoint = "case_file")]
+pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
+    use crate::server::{internal, session, state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let clock = crate::messages::api::clock(&state);
+    let mut file = super::service::case_file(
+        &state.db,
+        &reader,
+        &case_number,
+        &state.ledger,
+        clock,
+        crate::balance::api::as_of(state.agency_now()),
+    )
+    .await?;
+    let session = session::current().await?;
+    let fresh: Option<super::model::FreshPin> =
+        session.get(FRESH_PIN_KEY).await.map_err(internal)?;
+    if let Some(fresh) = fresh.filter(|pin| pin.case_number == file.view.card.case_number) {
+        session
+            .remove_value(FRESH_PIN_KEY)
+            .await
+            .map_err(internal)?;
+        file.fresh_pin = Some(fresh);
+    }
+    Ok(file)
+}
+
+/// What a posting will do: checked, nothing stored.
+#[server(endpoint = "review_posting")]
+#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
+pub async fn review_posting(
+    case_number: String,
+    kind: String,
+    amount: String,
+    date: String,
+    source: String,
+    reference: String,
+    reason: String,
+    entry: String,
+) -> Result<PostingReview, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let form = super::model::PostingForm {
+        kind,
+        amount,
+        date,
+        source,
+        reference,
+        reason,
+        entry,
+    };
+    let today = state.agency_now().date_naive();
+    super::service::review_posting(&state.db, &reader, &case_number, &form, today).await
+}
+
+/// Posts a reviewed payment, adjustment, hold, release or reversal, then
+/// goes back to the case.
+#[server(endpoint = "post_entry")]
+#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
+pub async fn post_entry(
+    case_number: String,
+    kind: String,
+    amount: String,
+    date: String,
+    source: String,
+    reference: String,
+    reason: String,
+    entry: String,
+    key: String,
+) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let form = super::model::PostingForm {
+        kind,
+        amount,
+        date,
+        source,
+        reference,
+        reason,
+        entry,
+    };
+    let today = state.agency_now().date_naive();
+    let id = super::service::post(&state.db, &reader, &case_number, &form, &key, today).await?;
+    leptos_axum::redirect(&format!(
+        "/caseload/{}?posted={id}",
+        case_number.trim().to_ascii_uppercase()
+    ));
+    Ok(())
+}
+
+/// What new order terms will do: checked, nothing stored.
+#[server(endpoint = "review_order")]
+#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
+pub async fn review_order(
+    case_number: String,
+    date: String,
+    frequency: String,
+    child_support: String,
+    medical_support: String,
+    arrears_payment: String,
+    reference: String,
+    reason: String,
+) -> Result<OrderReview, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let form = super::model::OrderForm {
+        date,
+        frequency,
+        child_support,
+        medical_support,
+        arrears_payment,
+        reference,
+        reason,
+    };
+    let today = state.agency_now().date_naive();
+    super::service::review_order(&state.db, &reader, &case_number, &form, today).await
+}
+
+/// Stores reviewed order terms, then goes back to the case.
+#[server(endpoint = "change_order")]
+#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
+pub async fn change_order(
+    case_number: String,
+    date: String,
+    frequency: String,
+    child_support: String,
+    medical_support: String,
+    arrears_payment: String,
+    reference: String,
+    reason: String,
+    key: String,
+) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let form = super::model::OrderForm {
+        date,
+        frequency,
+        child_support,
+        medical_support,
+        arrears_payment,
+        reference,
+        reason,
+    };
+    let today = state.agency_now().date_naive();
+    super::service::change_order(&state.db, &reader, &case_number, &form, &key, today).await?;
+    leptos_axum::redirect(&format!(
+        "/caseload/{}?changed=order",
+        case_number.trim().to_ascii_uppercase()
+    ));
+    Ok(())
+}
+
+/// Issues a PIN to `person` on the case (voiding their earlier one). The
+/// PIN is returned, and kept in the caseworker's session until the case
+/// file shows it once (so it shows without JavaScript too).
 #[server(endpoint = "issue_pin")]
 pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, AppError> {
     use crate::account::service::{self, Attempt};
-    use crate::server::{state, user};
+    use crate::server::{internal, session, state, user};
     let actor = user::require().await?;
     let state = state()?;
     let attempt = Attempt::of_request(state.security);
-    service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await
+    let pin = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
+    let case = crate::server::access::authorize(
+        &state.db,
+        &actor,
+        &case_number,
+        crate::server::access::CaseAction::IssuePin,
+    )
+    .await?
+    .case;
+    use sea_orm::EntityTrait;
+    let name = entity::people::Entity::find_by_id(person)
+        .one(&state.db)
+        .await?
+        .map(|p| p.full_name)
+        .unwrap_or_default();
+    let fresh = super::model::FreshPin {
+        case_number: case.case_number,
+        person,
+        name,
+        pin: pin.clone(),
+    };
+    session::current()
+        .await?
+        .insert(FRESH_PIN_KEY, fresh)
+        .await
+        .map_err(internal)?;
+    Ok(pin)
 }
 
-/// Who did what on the case, newest first (supervisors).
+/// Who did what on the case, newest first (its caseworker and supervisors).
 #[server(endpoint = "case_audit")]
 pub async fn case_audit(case_number: String) -> Result<Vec<AuditLine>, AppError> {
     use crate::server::access::{authorize, CaseAction};
-    use crate::server::{audit, state, user};
+    use crate::server::{state, user};
     let reader = user::require().await?;
     let db = state()?.db;
     let case = authorize(&db, &reader, &case_number, CaseAction::ReadAudit)
         .await?
         .case;
-    Ok(audit::of_case(&db, case.id)
-        .await?
-        .into_iter()
-        .map(|event| AuditLine {
-            at: event.at,
-            action: event.action,
-            actor: event.actor_id,
-            subject: event.subject_id,
-            source: event.source,
-            detail: event.detail,
-        })
-        .collect())
+    super::service::audit_lines(&db, case.id).await
 }

@@ -84,6 +84,14 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::EndsBeforeStart => t_string!(i18n, history.problem_ends_before_start),
         Problem::FileTooLarge => t_string!(i18n, messages.problem_file_too_large),
         Problem::FileType => t_string!(i18n, messages.problem_file_type),
+        Problem::NotAnAmount => t_string!(i18n, posting.problem_not_an_amount),
+        Problem::NotPositive => t_string!(i18n, posting.problem_not_positive),
+        Problem::Zero => t_string!(i18n, posting.problem_zero),
+        Problem::InTheFuture => t_string!(i18n, posting.problem_in_the_future),
+        Problem::BeforeCaseOpened => t_string!(i18n, posting.problem_before_case_opened),
+        Problem::NotReversible => t_string!(i18n, posting.problem_not_reversible),
+        Problem::MoreThanHeld => t_string!(i18n, posting.problem_more_than_held),
+        Problem::NotAChoice => t_string!(i18n, posting.problem_not_a_choice),
     }
 }
 
@@ -97,6 +105,7 @@ pub fn form_message(i18n: I18nContext<Locale>, error: &AppError) -> Option<&'sta
         AppError::Transport(_) => t_string!(i18n, account.transport),
         AppError::Forbidden | AppError::CrossSite => t_string!(i18n, cases.forbidden_body),
         AppError::SecondFactorSetupRequired => t_string!(i18n, security.setup_required),
+        AppError::FormUsed => t_string!(i18n, posting.form_used),
         AppError::Internal | AppError::SignInRequired | AppError::NotFound => {
             t_string!(i18n, account.internal)
         }

@@ -58,6 +58,7 @@ fn AccountLinks() -> impl IntoView {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
                         {user.role.is_staff().then(|| view! {
                             <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
+                            <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
                         })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
                         <li><SignOutButton /></li>

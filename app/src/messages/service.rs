@@ -65,6 +65,39 @@ pub async fn inbox(
         .order_by_desc(message_threads::Column::LastMessageAt)
         .all(db)
         .await?;
+    let threads = summaries(db, reader, threads, clock).await?;
+    Ok(Inbox {
+        threads,
+        cases: case_numbers,
+        send_key: send_key(),
+        reply_business_days,
+    })
+}
+
+/// The conversations of one case that `reader` may see, newest first.
+pub async fn case_threads(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    case_id: i32,
+    clock: Clock,
+) -> Result<Vec<ThreadSummary>, AppError> {
+    let threads = visible_threads(db, reader)
+        .await?
+        .filter(message_threads::Column::CaseId.eq(case_id))
+        .order_by_desc(message_threads::Column::LastMessageAt)
+        .all(db)
+        .await?;
+    summaries(db, reader, threads, clock).await
+}
+
+/// `threads` as lists show them, each marked unread if the reader has not
+/// seen its latest message.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    threads: Vec<message_threads::Model>,
+    clock: Clock,
+) -> Result<Vec<ThreadSummary>, AppError> {
     let (numbers, names) = labels_of(db, &threads).await?;
     let read: HashMap<i32, DateTime<Utc>> = thread_reads::Entity::find()
         .filter(thread_reads::Column::PersonId.eq(reader.person_id))
@@ -74,7 +107,7 @@ pub async fn inbox(
         .into_iter()
         .map(|r| (r.thread_id, r.read_at))
         .collect();
-    let threads = threads
+    threads
         .into_iter()
         .map(|thread| {
             Ok(ThreadSummary {
@@ -89,13 +122,7 @@ pub async fn inbox(
                     .is_none_or(|seen| *seen < thread.last_message_at),
             })
         })
-        .collect::<Result<_, AppError>>()?;
-    Ok(Inbox {
-        threads,
-        cases: case_numbers,
-        send_key: send_key(),
-        reply_business_days,
-    })
+        .collect()
 }
 
 /// The conversations `reader` may see: a parent's own; a caseworker's

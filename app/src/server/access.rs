@@ -18,6 +18,12 @@ pub enum CaseAction {
     IssuePin,
     /// Read who did what on the case.
     ReadAudit,
+    /// The agency's file: the parents' contact details, every entry's note.
+    ReadFile,
+    /// Post a payment, an adjustment, a reversal, a hold or a release.
+    Post,
+    /// Enter new order terms (a modification).
+    ChangeOrder,
 }
 
 impl CaseRole {
@@ -27,8 +33,9 @@ impl CaseRole {
         use CaseRole::*;
         match action {
             View => true,
-            IssuePin => matches!(self, AssignedCaseworker | Supervisor),
-            ReadAudit => self == Supervisor,
+            IssuePin | ReadAudit | ReadFile | Post | ChangeOrder => {
+                matches!(self, AssignedCaseworker | Supervisor)
+            }
         }
     }
 }
@@ -122,18 +129,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parents_and_staff_see_a_case_only_staff_issue_pins_only_supervisors_read_the_audit() {
+    fn parents_see_their_case_and_only_its_staff_act_on_it() {
         use CaseAction::*;
         use CaseRole::*;
         let table = [
-            (PayingParent, [true, false, false]),
-            (ReceivingParent, [true, false, false]),
-            (AssignedCaseworker, [true, true, false]),
-            (Supervisor, [true, true, true]),
+            (PayingParent, [true, false, false, false, false, false]),
+            (ReceivingParent, [true, false, false, false, false, false]),
+            (AssignedCaseworker, [true; 6]),
+            (Supervisor, [true; 6]),
         ];
         for (role, allowed) in table {
             assert_eq!(
-                [View, IssuePin, ReadAudit].map(|action| role.may(action)),
+                [View, IssuePin, ReadAudit, ReadFile, Post, ChangeOrder]
+                    .map(|action| role.may(action)),
                 allowed,
                 "{role:?}"
             );

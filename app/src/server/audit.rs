@@ -34,6 +34,8 @@ pub enum AuditAction {
     RecoveryCodeUsed,
     MessageSent,
     ThreadClosed,
+    EntryPosted,
+    OrderChanged,
 }
 
 impl AuditAction {
@@ -55,6 +57,8 @@ impl AuditAction {
             AuditAction::RecoveryCodeUsed => "recovery_code_used",
             AuditAction::MessageSent => "message_sent",
             AuditAction::ThreadClosed => "thread_closed",
+            AuditAction::EntryPosted => "entry_posted",
+            AuditAction::OrderChanged => "order_changed",
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod ledger_store;
+pub mod posting;
 pub mod session;
 pub mod user;
 

@@ -4,9 +4,9 @@
 //! The rules live in `app::ledger`; this module only stores and loads.
 
 pub mod accrual;
-pub mod posting;
-/// Reading the ledger lives with the app, whose server functions need it too.
+/// Reading and posting live with the app, whose server functions need them too.
 pub use app::server::ledger_store as store;
+pub use app::server::posting;
 
 pub use accrual::{accrue, AccrualReport};
 pub use posting::{post, NewEntry, PostingError};

@@ -278,6 +278,11 @@ fn generate_case(
         batch.people.push(people::ActiveModel {
             id: Set(id),
             full_name: Set(name(&mut rng)),
+            // 555-0100…0199 are the numbers kept for fiction. Taken from the
+            // id, not the generator, so the rest of the case stays the same.
+            phone: Set(Some(format!("(312) 555-01{:02}", id % 100))),
+            email: Set(None),
+            mailing_address: Set(None),
             created_at: Set(now),
         });
     }
@@ -359,6 +364,7 @@ fn generate_case(
             reference: Set(format!("GEN-ORD-{order_id}")),
             effective_on: Set(*starts),
             ends_on: Set(None),
+            idempotency_key: Set(None),
             created_at: Set(now),
         });
         let change = if n == 0 {

@@ -212,6 +212,102 @@ impl Demo<'_> {
         self.one_parent_two_roles(alex).await?;
         self.not_yet_activated(jamie).await?;
         self.accounts(alex, jamie).await?;
+        self.contacts().await?;
+        Ok(())
+    }
+
+    /// Phones (555-01xx, kept for fiction), e-mails and mailing addresses of
+    /// the demo parents, for the agency's file.
+    async fn contacts(&mut self) -> Result<(), SeedError> {
+        const CONTACTS: [(&str, &str, &str, &str); 13] = [
+            (
+                "Marcus Bell",
+                "(312) 555-0101",
+                "paying.parent@example.com",
+                "118 Elm Street, Riverside, IL 60546",
+            ),
+            (
+                "Dana Bell",
+                "(312) 555-0102",
+                "receiving.parent@example.com",
+                "42 Birch Lane, Apt 3, Riverside, IL 60546",
+            ),
+            (
+                "Ray Torres",
+                "(312) 555-0103",
+                "behind.parent@example.com",
+                "907 Walnut Avenue, Berwyn, IL 60402",
+            ),
+            (
+                "Maria Lopez",
+                "(312) 555-0104",
+                "maria.lopez@example.com",
+                "15 Cedar Court, Riverside, IL 60546",
+            ),
+            (
+                "Kevin Walsh",
+                "(312) 555-0105",
+                "kevin.walsh@example.com",
+                "3301 Oak Park Avenue, Berwyn, IL 60402",
+            ),
+            (
+                "Erin Walsh",
+                "(312) 555-0106",
+                "erin.walsh@example.com",
+                "88 Maple Drive, Lyons, IL 60534",
+            ),
+            (
+                "Daniel Price",
+                "(312) 555-0107",
+                "daniel.price@example.com",
+                "240 Pine Street, Brookfield, IL 60513",
+            ),
+            (
+                "Olivia Price",
+                "(312) 555-0108",
+                "olivia.price@example.com",
+                "12 Spruce Road, Brookfield, IL 60513",
+            ),
+            (
+                "Jordan Ellis",
+                "(312) 555-0109",
+                "two.cases@example.com",
+                "501 Harlem Avenue, Forest Park, IL 60130",
+            ),
+            (
+                "Priya Nair",
+                "(312) 555-0110",
+                "priya.nair@example.com",
+                "77 Linden Street, Oak Park, IL 60302",
+            ),
+            (
+                "Sam Ortiz",
+                "(312) 555-0113",
+                "sam.ortiz@example.com",
+                "410 Des Plaines Avenue, Forest Park, IL 60130",
+            ),
+            (
+                "Chris Young",
+                "(312) 555-0111",
+                "chris.young@example.com",
+                "9 Poplar Place, Riverside, IL 60546",
+            ),
+            (
+                "Taylor Brooks",
+                "(312) 555-0112",
+                "taylor.brooks@example.com",
+                "63 Aspen Way, North Riverside, IL 60546",
+            ),
+        ];
+        for (name, phone, email, address) in CONTACTS {
+            let person = people::Entity::find()
+                .filter(people::Column::FullName.eq(name))
+                .one(self.txn)
+                .await?;
+            if let Some(person) = person {
+                records::contact(self.txn, person.id, phone, email, address).await?;
+            }
+        }
         Ok(())
     }
 

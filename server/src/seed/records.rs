@@ -35,6 +35,26 @@ pub async fn person(db: &impl ConnectionTrait, full_name: &str) -> Result<i32, D
     Ok(row.id)
 }
 
+/// How the agency reaches `person`.
+pub async fn contact(
+    db: &impl ConnectionTrait,
+    person: i32,
+    phone: &str,
+    email: &str,
+    mailing_address: &str,
+) -> Result<(), DbErr> {
+    people::ActiveModel {
+        id: Set(person),
+        phone: Set(Some(phone.into())),
+        email: Set(Some(email.into())),
+        mailing_address: Set(Some(mailing_address.into())),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 pub struct NewCase<'a> {
     pub case_number: &'a str,
     pub office: &'a str,

@@ -4,8 +4,10 @@
 //! Every entry carries an idempotency key. Posting the same entry twice (a
 //! retried request, a re-sent import file) returns the first result; the same
 //! key on a different entry is refused.
+//!
+//! An entry a person posted is on the case's audit log, written in the same
+//! transaction as the entry itself.
 
-use app::ledger::{EntryKind, Money, Posted};
 use chrono::{NaiveDate, Utc};
 use entity::{cases, ledger_entries};
 use sea_orm::{
@@ -14,7 +16,10 @@ use sea_orm::{
 };
 use thiserror::Error;
 
-use super::store::{entry_from_row, kind_name, StoreError};
+use super::audit::{self, AuditEvent, Source};
+use super::ledger_store::{entry_from_row, kind_name, StoreError};
+use crate::error::AppError;
+use crate::ledger::{EntryKind, Money, Posted};
 
 /// Longest reference and note a caseworker can type.
 pub const MAX_REFERENCE: usize = 100;
@@ -48,6 +53,9 @@ pub enum PostingError {
     KeyConflict(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The audit line could not be written (its cause is logged).
+    #[error("the audit log refused the entry")]
+    Audit(AppError),
 }
 
 impl From<DbErr> for PostingError {
@@ -66,6 +74,17 @@ pub async fn post<C: TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
     entry: NewEntry,
     today: NaiveDate,
+) -> Result<Posted, PostingError> {
+    post_audited(db, entry, today, None).await
+}
+
+/// [`post`], and when the entry is new, `audit` (completed with the entry's
+/// id) in the same transaction: neither is ever stored without the other.
+pub async fn post_audited<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+    db: &C,
+    entry: NewEntry,
+    today: NaiveDate,
+    audit: Option<(AuditEvent, Source)>,
 ) -> Result<Posted, PostingError> {
     check_fields(&entry, today)?;
     let txn = db.begin().await?;
@@ -107,8 +126,15 @@ pub async fn post<C: TransactionTrait<Transaction = DatabaseTransaction>>(
     };
     match ledger_entries::Entity::insert(row).exec(&txn).await {
         Ok(inserted) => {
+            let id = inserted.last_insert_id;
+            if let Some((event, source)) = audit {
+                let event = event.on_case(entry.case_id).detail(format!("entry {id}"));
+                audit::record(&txn, event, &source, Utc::now())
+                    .await
+                    .map_err(PostingError::Audit)?;
+            }
             txn.commit().await?;
-            Ok(Posted::New(inserted.last_insert_id))
+            Ok(Posted::New(id))
         }
         // Someone posted the same key between our check and our insert.
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {

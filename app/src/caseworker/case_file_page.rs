@@ -1,0 +1,317 @@
+//! `/caseload/{number}`: the agency's file on a case. What the parents see
+//! (the card, the orders, the children), and what only the agency does: how
+//! to reach each parent, PINs, the latest entries with their notes and a way
+//! to reverse each, the conversations, the audit log, and the actions.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{open_case_file, IssuePin};
+use super::model::{AuditLine, CaseFile, EntryLine, FreshPin, Participant};
+use crate::balance::case_page::{case_number_param, Children, Orders};
+use crate::balance::pages::{refusal, role_text, AsOf, CaseCardView};
+use crate::balance::text;
+use crate::components::form::FormAlert;
+use crate::i18n::*;
+use crate::ledger::EntryKind;
+use crate::messages::pages::{status_text, topic_text};
+
+#[component]
+pub fn CaseFilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param();
+    let issue = ServerAction::<IssuePin>::new();
+    let file = Resource::new(
+        move || (number.get(), issue.version().get()),
+        |(number, _)| open_case_file(number),
+    );
+    view! {
+        <Title text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
+        <section class="page wide">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match file.await {
+                        Ok(file) => view! { <FileView file issue /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn FileView(file: CaseFile, issue: ServerAction<IssuePin>) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = file.view.card.case_number.clone();
+    let base = format!("/caseload/{number}");
+    let holds = file.on_hold.is_positive();
+    let on_hold = file.on_hold;
+    view! {
+        <p class="crumbs"><A href="/caseload">{t!(i18n, caseload.title)}</A></p>
+        <h1>{t!(i18n, file.title)} " " {number.clone()}</h1>
+        <Done />
+        {file.fresh_pin.map(|pin| view! { <FreshPinPanel pin /> })}
+        <div class="case-grid">
+            <CaseCardView card=file.view.card.clone() heading=false />
+            <nav class="file-actions" aria-labelledby="actions-heading">
+                <h2 id="actions-heading">{t!(i18n, file.actions_heading)}</h2>
+                <ul>
+                    <li><A href=format!("{base}/post?kind=payment")>{t!(i18n, file.action_payment)}</A></li>
+                    <li><A href=format!("{base}/post?kind=adjustment")>{t!(i18n, file.action_adjustment)}</A></li>
+                    <li><A href=format!("{base}/post?kind=hold")>{t!(i18n, file.action_hold)}</A></li>
+                    {holds.then(|| view! {
+                        <li>
+                            <A href=format!("{base}/post?kind=release&amount={}", on_hold.amount())>
+                                {t!(i18n, file.action_release)}
+                            </A>
+                        </li>
+                    })}
+                    <li><A href=format!("{base}/order")>{t!(i18n, file.action_order)}</A></li>
+                    <li><A href=format!("/cases/{number}/history")>{t!(i18n, file.action_history)}</A></li>
+                </ul>
+            </nav>
+        </div>
+        <h2>{t!(i18n, file.people_heading)}</h2>
+        <FormAlert result=issue.value() />
+        <div class="cards">
+            {file.participants.into_iter().map(|person| view! {
+                <ParticipantCard person case_number=number.clone() issue />
+            }).collect_view()}
+        </div>
+        <h2 id="entries-heading">{t!(i18n, file.entries_heading)}</h2>
+        <EntryTable entries=file.entries base=base.clone() />
+        <h2>{t!(i18n, case.order_heading)}</h2>
+        <Orders orders=file.view.orders.clone() />
+        <h2>{t!(i18n, cases.children)}</h2>
+        <Children children=file.view.children.clone() />
+        <h2>{t!(i18n, file.messages_heading)}</h2>
+        {if file.threads.is_empty() {
+            view! { <p>{t!(i18n, file.no_messages)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="threads">
+                    {file.threads.into_iter().map(|thread| {
+                        let (topic, status) = (thread.topic, thread.status);
+                        view! {
+                            <li class="thread" class:unread=thread.unread>
+                                <A href=format!("/messages/{}", thread.id)>{move || topic_text(i18n, topic)}</A>
+                                <span class="note thread-facts">
+                                    {thread.parent_name} " · " {move || status_text(i18n, status)}
+                                    " · " {thread.last_message_at}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h2>{t!(i18n, file.audit_heading)}</h2>
+        <AuditTable lines=file.audit />
+        <AsOf as_of=file.view.as_of.clone() />
+    }
+    .into_any()
+}
+
+/// "Posted", "order changed": what the last action did, from the address
+/// the action came back to.
+#[component]
+fn Done() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    move || {
+        query.with(|q| {
+            let message = if q.get("posted").is_some() {
+                t_string!(i18n, file.done_posted)
+            } else if q.get("changed").is_some() {
+                t_string!(i18n, file.done_order)
+            } else {
+                return None;
+            };
+            Some(view! { <p class="notice" role="status">{message}</p> })
+        })
+    }
+}
+
+#[component]
+fn FreshPinPanel(pin: FreshPin) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let expires = pin.pin.expires_at.date_naive();
+    view! {
+        <section class="notice pin" aria-labelledby="pin-heading">
+            <h2 id="pin-heading">{t!(i18n, file.pin_heading, name = move || pin.name.clone())}</h2>
+            <p class="pin-value"><code>{pin.pin.pin.clone()}</code></p>
+            <p>
+                {t!(i18n, file.pin_read_out)} " "
+                {t!(i18n, file.pin_expires)} " " {move || text::date(locale(), expires)}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ParticipantCard(
+    person: Participant,
+    case_number: String,
+    issue: ServerAction<IssuePin>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = person.role;
+    let missing = move || t_string!(i18n, file.not_on_file);
+    let activated = person.account_email.is_some();
+    view! {
+        <article class="card participant">
+            <h3>{person.name.clone()}</h3>
+            <p class="card-role">{move || role_text(i18n, role)}</p>
+            <dl class="facts">
+                <dt>{t!(i18n, file.phone)}</dt>
+                <dd>{person.phone.clone().map(|phone| view! {
+                    <a href=format!("tel:{phone}")>{phone.clone()}</a>
+                }.into_any()).unwrap_or_else(|| missing().into_any())}</dd>
+                <dt>{t!(i18n, file.email)}</dt>
+                <dd>{person.email.clone().unwrap_or_else(|| missing().to_owned())}</dd>
+                <dt>{t!(i18n, file.address)}</dt>
+                <dd class="address">{person.mailing_address.clone().unwrap_or_else(|| missing().to_owned())}</dd>
+                <dt>{t!(i18n, file.account)}</dt>
+                <dd>{person.account_email.clone().unwrap_or_else(|| t_string!(i18n, file.no_account).to_owned())}</dd>
+            </dl>
+            <ActionForm action=issue>
+                <input type="hidden" name="case_number" value=case_number />
+                <input type="hidden" name="person" value=person.person />
+                <button type="submit" class="button">
+                    {move || if activated {
+                        t_string!(i18n, file.reset_pin)
+                    } else {
+                        t_string!(i18n, file.issue_pin)
+                    }}
+                    <span class="visually-hidden">" — " {person.name.clone()}</span>
+                </button>
+            </ActionForm>
+        </article>
+    }
+}
+
+#[component]
+fn EntryTable(entries: Vec<EntryLine>, base: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if entries.is_empty() {
+        return view! { <p>{t!(i18n, history.no_lines)}</p> }.into_any();
+    }
+    view! {
+        <table class="ledger entries" aria-labelledby="entries-heading">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, history.col_date)}</th>
+                    <th scope="col">{t!(i18n, file.col_entry)}</th>
+                    <th scope="col" class="amount">{t!(i18n, file.col_amount)}</th>
+                    <th scope="col">{t!(i18n, file.col_note)}</th>
+                    <th scope="col">{t!(i18n, file.col_by)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, file.col_actions)}</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {entries.into_iter().map(|entry| view! { <EntryRow entry base=base.clone() /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn EntryRow(entry: EntryLine, base: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let label = move |column: fn(I18nContext<Locale>) -> &'static str| move || column(i18n);
+    let (effective, kind, id) = (entry.effective, entry.kind, entry.id);
+    let reversible = entry.reversible();
+    let details: Vec<String> = [entry.reference.clone(), entry.note.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    view! {
+        <tr class:reversed=entry.reversed id=format!("entry-{id}")>
+            <td data-label=label(|i18n| t_string!(i18n, history.col_date))>
+                {move || text::date(locale(), effective)}
+            </td>
+            <td data-label=label(|i18n| t_string!(i18n, file.col_entry))>
+                {move || entry_text(i18n, kind)} " #" {id}
+                {entry.reversed.then(|| view! { " " <span class="tag">{t!(i18n, history.reversed_tag)}</span> })}
+            </td>
+            <td class="amount" data-label=label(|i18n| t_string!(i18n, file.col_amount))>
+                {(!matches!(kind, EntryKind::Reversal { .. })).then(|| entry.amount.to_string())}
+            </td>
+            <td data-label=label(|i18n| t_string!(i18n, file.col_note))>{details.join(" · ")}</td>
+            <td data-label=label(|i18n| t_string!(i18n, file.col_by))>
+                {entry.posted_by.clone().unwrap_or_else(|| t_string!(i18n, file.by_system).to_owned())}
+            </td>
+            <td>
+                {reversible.then(|| view! {
+                    <A href=format!("{base}/post?kind=reversal&entry={id}")>
+                        {t!(i18n, file.reverse)}
+                        <span class="visually-hidden">" #" {id}</span>
+                    </A>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// What an entry is, in a word or two.
+pub fn entry_text(i18n: I18nContext<Locale>, kind: EntryKind) -> String {
+    match kind {
+        EntryKind::Charge { obligation } => text::capitalized(&format!(
+            "{} {}",
+            text::obligation(i18n, obligation),
+            t_string!(i18n, history.due_suffix)
+        )),
+        EntryKind::Payment { source } => format!(
+            "{} · {}",
+            t_string!(i18n, history.payment),
+            text::source(i18n, source)
+        ),
+        EntryKind::Adjustment => t_string!(i18n, file.entry_adjustment).to_owned(),
+        EntryKind::Reversal { reverses } => {
+            format!("{} #{reverses}", t_string!(i18n, history.reversal_of))
+        }
+        EntryKind::Disbursement => t_string!(i18n, history.disbursement).to_owned(),
+        EntryKind::Hold => t_string!(i18n, history.hold).to_owned(),
+        EntryKind::Release => t_string!(i18n, history.release).to_owned(),
+    }
+}
+
+#[component]
+fn AuditTable(lines: Vec<AuditLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    if lines.is_empty() {
+        return view! { <p>{t!(i18n, file.no_audit)}</p> }.into_any();
+    }
+    view! {
+        <table class="ledger audit">
+            <caption class="visually-hidden">{t!(i18n, file.audit_heading)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, file.col_when)}</th>
+                    <th scope="col">{t!(i18n, file.col_what)}</th>
+                    <th scope="col">{t!(i18n, file.col_by)}</th>
+                    <th scope="col">{t!(i18n, file.col_detail)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {lines.into_iter().map(|line| view! {
+                    <tr>
+                        <td>{line.at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                        <td><code>{line.action}</code></td>
+                        <td>{line.actor_name.unwrap_or_default()}</td>
+                        <td>{line.detail.unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

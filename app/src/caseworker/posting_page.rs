@@ -1,0 +1,553 @@
+//! `/caseload/{number}/post` and `/caseload/{number}/order`: actions that
+//! move money, in two steps. The form is a GET, so its review is a page of
+//! its own (the same with or without JavaScript) and changes nothing; only
+//! the confirmation posts, once, with the review's one-time key.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
+use super::model::{OrderReview, Posting, PostingReview};
+use crate::balance::case_page::case_number_param;
+use crate::balance::pages::refusal;
+use crate::balance::text;
+use crate::components::form::{problem_message, QueryForm};
+use crate::error::{AppError, Field};
+use crate::i18n::*;
+use crate::ledger::{Frequency, Money, PaymentSource};
+
+/// The fields of the posting form, as the address carries them.
+const POSTING_FIELDS: [&str; 7] = [
+    "kind",
+    "amount",
+    "date",
+    "source",
+    "reference",
+    "reason",
+    "entry",
+];
+const ORDER_FIELDS: [&str; 7] = [
+    "date",
+    "frequency",
+    "child_support",
+    "medical_support",
+    "arrears_payment",
+    "reference",
+    "reason",
+];
+
+fn field(query: &ParamsMap, name: &str) -> String {
+    query.get(name).unwrap_or_default()
+}
+
+/// A review was asked for: the form was sent.
+fn reviewing(query: &ParamsMap) -> bool {
+    query.get("review").is_some()
+}
+
+#[component]
+pub fn PostingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param();
+    let query = use_query_map();
+    let review = Resource::new(
+        move || (number.get(), query.get()),
+        |(number, query)| async move {
+            if !reviewing(&query) {
+                return None;
+            }
+            let [kind, amount, date, source, reference, reason, entry] =
+                POSTING_FIELDS.map(|name| field(&query, name));
+            Some(review_posting(number, kind, amount, date, source, reference, reason, entry).await)
+        },
+    );
+    let posting = Memo::new(move |_| query.with(|q| Posting::parse(&field(q, "kind"))));
+    view! {
+        <Title text=move || posting_title(i18n, posting.get()).to_string() />
+        <section class="page narrow">
+            <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
+            <h1>{move || posting_title(i18n, posting.get())} " · " {move || number.get()}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let query = query.get_untracked();
+                    match review.await {
+                        Some(Ok(review)) => view! { <ConfirmPosting review query /> }.into_any(),
+                        Some(Err(AppError::Invalid(problems))) => {
+                            view! { <PostingFormView query problems=AppError::Invalid(problems) /> }.into_any()
+                        }
+                        Some(Err(error)) => refusal(error).into_any(),
+                        None => view! { <PostingFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn posting_title(i18n: I18nContext<Locale>, posting: Option<Posting>) -> &'static str {
+    match posting {
+        Some(Posting::Payment) | None => t_string!(i18n, file.action_payment),
+        Some(Posting::Adjustment) => t_string!(i18n, file.action_adjustment),
+        Some(Posting::Hold) => t_string!(i18n, file.action_hold),
+        Some(Posting::Release) => t_string!(i18n, file.action_release),
+        Some(Posting::Reversal) => t_string!(i18n, file.action_reversal),
+    }
+}
+
+/// A labelled input that keeps what was typed and shows its problem.
+#[component]
+fn Input(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    value: String,
+    problems: AppError,
+    field: Field,
+    #[prop(optional)] textarea: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = problems.problem_with(field);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        problem.map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    view! {
+        <div class="field" class:field-invalid=problem.is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
+            {problem.map(|problem| view! {
+                <p class="field-error" id=error_id.clone()>{problem_message(i18n, problem)}</p>
+            })}
+            {if textarea {
+                view! {
+                    <textarea
+                        id=name
+                        name=name
+                        rows="3"
+                        aria-invalid=problem.is_some().then_some("true")
+                        aria-describedby=described.clone()
+                    >{value.clone()}</textarea>
+                }.into_any()
+            } else {
+                view! {
+                    <input
+                        id=name
+                        name=name
+                        type=kind
+                        value=value.clone()
+                        aria-invalid=problem.is_some().then_some("true")
+                        aria-describedby=described.clone()
+                    />
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// A labelled choice that keeps what was chosen and shows its problem.
+#[component]
+fn Choice(
+    name: &'static str,
+    label: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+    value: String,
+    problems: AppError,
+    field: Field,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = problems.problem_with(field);
+    view! {
+        <div class="field" class:field-invalid=problem.is_some()>
+            <label for=name>{label}</label>
+            {problem.map(|problem| view! {
+                <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, problem)}</p>
+            })}
+            <select
+                id=name
+                name=name
+                aria-invalid=problem.is_some().then_some("true")
+                aria-describedby=problem.map(|_| format!("{name}-error"))
+            >
+                <option value="">{t!(i18n, file.choose)}</option>
+                {choices.into_iter().map(|(choice, text)| view! {
+                    <option value=choice selected=value == choice>{text}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param().get_untracked();
+    let posting = Posting::parse(&field(&query, "kind")).unwrap_or(Posting::Payment);
+    let value = move |name: &str| field(&query, name);
+    let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
+    let sources: Vec<(&'static str, &'static str)> = PaymentSource::ALL
+        .into_iter()
+        .map(|source| (source.as_str(), text::source(i18n, source)))
+        .collect();
+    view! {
+        {has_problems.then(|| view! {
+            <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p>
+        })}
+        <QueryForm action=format!("/caseload/{number}/post")>
+            <input type="hidden" name="kind" value=posting.as_str() />
+            <input type="hidden" name="review" value="1" />
+            {(posting == Posting::Reversal).then(|| view! {
+                <input type="hidden" name="entry" value=value("entry") />
+                <p>{t!(i18n, file.reversal_of_entry)} " #" {value("entry")}</p>
+                {problems.problem_with(Field::Entry).map(|problem| view! {
+                    <p class="field-error">{problem_message(i18n, problem)}</p>
+                })}
+            })}
+            {(posting != Posting::Reversal).then(|| view! {
+                <Input
+                    name="amount"
+                    label=t_string!(i18n, file.amount)
+                    hint=if posting == Posting::Adjustment {
+                        t_string!(i18n, file.amount_signed_hint)
+                    } else {
+                        t_string!(i18n, file.amount_hint)
+                    }
+                    value=value("amount")
+                    problems=problems.clone()
+                    field=Field::Amount
+                />
+            })}
+            <Input
+                name="date"
+                label=if posting == Posting::Payment {
+                    t_string!(i18n, file.date_received)
+                } else {
+                    t_string!(i18n, file.date_effective)
+                }
+                hint=t_string!(i18n, file.date_hint)
+                kind="date"
+                value=value("date")
+                problems=problems.clone()
+                field=Field::Date
+            />
+            {(posting == Posting::Payment).then(|| view! {
+                <Choice
+                    name="source"
+                    label=t_string!(i18n, file.source)
+                    choices=sources.clone()
+                    value=value("source")
+                    problems=problems.clone()
+                    field=Field::Source
+                />
+            })}
+            {matches!(posting, Posting::Payment | Posting::Adjustment).then(|| view! {
+                <Input
+                    name="reference"
+                    label=t_string!(i18n, file.reference)
+                    hint=t_string!(i18n, file.reference_hint)
+                    value=value("reference")
+                    problems=problems.clone()
+                    field=Field::Reference
+                />
+            })}
+            {posting.needs_reason().then(|| view! {
+                <Input
+                    name="reason"
+                    label=t_string!(i18n, file.reason)
+                    hint=t_string!(i18n, file.reason_hint)
+                    value=value("reason")
+                    problems=problems.clone()
+                    field=Field::Reason
+                    textarea=true
+                />
+            })}
+            <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
+        </QueryForm>
+    }
+    .into_any()
+}
+
+/// The address of the form again, with what was typed (to change it).
+fn change_link(path: String, query: &ParamsMap, fields: &[&str]) -> String {
+    let pairs: Vec<String> = fields
+        .iter()
+        .map(|name| {
+            format!(
+                "{name}={}",
+                leptos_router::location::Url::escape(&field(query, name))
+            )
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+#[component]
+fn ConfirmPosting(review: PostingReview, query: ParamsMap) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let post = ServerAction::<PostEntry>::new();
+    let number = review.case_number.clone();
+    let date = review.date;
+    let posting = review.posting;
+    let change = change_link(format!("/caseload/{number}/post"), &query, &POSTING_FIELDS);
+    let hidden = POSTING_FIELDS.map(|name| (name, field(&query, name)));
+    view! {
+        <h2>{t!(i18n, file.review_heading)}</h2>
+        <dl class="facts review">
+            <dt>{t!(i18n, file.what)}</dt>
+            <dd>{move || posting_title(i18n, Some(posting))}</dd>
+            {review.reverses.clone().map(|entry| {
+                let kind = entry.kind;
+                view! {
+                    <dt>{t!(i18n, file.reversal_of_entry)}</dt>
+                    <dd>
+                        "#" {entry.id} " · " {move || super::case_file_page::entry_text(i18n, kind)}
+                        " · " {move || text::date(locale(), entry.effective)}
+                    </dd>
+                }
+            })}
+            <dt>{t!(i18n, file.amount)}</dt>
+            <dd class="amount" data-figure="review-amount">{review.amount.to_string()}</dd>
+            <dt>{if posting == Posting::Payment { t!(i18n, file.date_received).into_any() } else { t!(i18n, file.date_effective).into_any() }}</dt>
+            <dd>{move || text::date(locale(), date)}</dd>
+            {review.source.map(|source| view! {
+                <dt>{t!(i18n, file.source)}</dt>
+                <dd>{move || text::source(i18n, source)}</dd>
+            })}
+            {review.reference.clone().map(|reference| view! {
+                <dt>{t!(i18n, file.reference)}</dt>
+                <dd>{reference}</dd>
+            })}
+            {review.reason.clone().map(|reason| view! {
+                <dt>{t!(i18n, file.reason)}</dt>
+                <dd class="message-body">{reason}</dd>
+            })}
+        </dl>
+        <BalanceChange before=review.balance_before after=review.balance_after />
+        <ConfirmAlert result=post.value() />
+        <ActionForm action=post>
+            <input type="hidden" name="case_number" value=number.clone() />
+            {hidden.into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
+            <input type="hidden" name="key" value=review.key.clone() />
+            <button type="submit" class="button primary">{t!(i18n, file.confirm)}</button>
+        </ActionForm>
+        <p><A href=change>{t!(i18n, file.change)}</A></p>
+    }
+    .into_any()
+}
+
+/// The paying parent's balance before and after: what the action does.
+#[component]
+fn BalanceChange(before: Money, after: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="balance-change">
+            {t!(i18n, file.balance_before)} " " <strong data-figure="balance-before">{before.to_string()}</strong>
+            " → " {t!(i18n, file.balance_after)} " " <strong data-figure="balance-after">{after.to_string()}</strong>
+        </p>
+    }
+}
+
+/// A confirmation that failed: the form had been used, or the case changed
+/// since the review (field problems then mean "review again").
+#[component]
+fn ConfirmAlert(#[prop(into)] result: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        result
+            .with(|result| match result {
+                Some(Err(AppError::Invalid(_))) => Some(t_string!(i18n, file.changed_since_review)),
+                Some(Err(error)) => crate::components::form::form_message(i18n, error),
+                _ => None,
+            })
+            .map(|message| view! { <p class="form-alert" role="alert">{message}</p> })
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param();
+    let query = use_query_map();
+    let review = Resource::new(
+        move || (number.get(), query.get()),
+        |(number, query)| async move {
+            if !reviewing(&query) {
+                return None;
+            }
+            let [date, frequency, child, medical, arrears, reference, reason] =
+                ORDER_FIELDS.map(|name| field(&query, name));
+            Some(
+                review_order(
+                    number, date, frequency, child, medical, arrears, reference, reason,
+                )
+                .await,
+            )
+        },
+    );
+    view! {
+        <Title text=move || t_string!(i18n, file.action_order).to_string() />
+        <section class="page narrow">
+            <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
+            <h1>{t!(i18n, file.action_order)} " · " {move || number.get()}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let query = query.get_untracked();
+                    match review.await {
+                        Some(Ok(review)) => view! { <ConfirmOrder review query /> }.into_any(),
+                        Some(Err(AppError::Invalid(problems))) => {
+                            view! { <OrderFormView query problems=AppError::Invalid(problems) /> }.into_any()
+                        }
+                        Some(Err(error)) => refusal(error).into_any(),
+                        None => view! { <OrderFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = case_number_param().get_untracked();
+    let value = move |name: &str| field(&query, name);
+    let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
+    let frequencies: Vec<(&'static str, &'static str)> = Frequency::ALL
+        .into_iter()
+        .map(|frequency| (frequency.as_str(), text::frequency(i18n, frequency)))
+        .collect();
+    view! {
+        <p>{t!(i18n, file.order_intro)}</p>
+        {has_problems.then(|| view! {
+            <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p>
+        })}
+        <QueryForm action=format!("/caseload/{number}/order")>
+            <input type="hidden" name="review" value="1" />
+            <Input
+                name="date"
+                label=t_string!(i18n, file.order_date)
+                hint=t_string!(i18n, file.order_date_hint)
+                kind="date"
+                value=value("date")
+                problems=problems.clone()
+                field=Field::Date
+            />
+            <Choice
+                name="frequency"
+                label=t_string!(i18n, file.frequency)
+                choices=frequencies
+                value=value("frequency")
+                problems=problems.clone()
+                field=Field::Frequency
+            />
+            <Input
+                name="child_support"
+                label=t_string!(i18n, file.child_support)
+                hint=t_string!(i18n, file.amount_hint)
+                value=value("child_support")
+                problems=problems.clone()
+                field=Field::ChildSupport
+            />
+            <Input
+                name="medical_support"
+                label=t_string!(i18n, file.medical_support)
+                hint=t_string!(i18n, file.optional_amount_hint)
+                value=value("medical_support")
+                problems=problems.clone()
+                field=Field::MedicalSupport
+            />
+            <Input
+                name="arrears_payment"
+                label=t_string!(i18n, file.arrears_payment)
+                hint=t_string!(i18n, file.arrears_payment_hint)
+                value=value("arrears_payment")
+                problems=problems.clone()
+                field=Field::ArrearsPayment
+            />
+            <Input
+                name="reference"
+                label=t_string!(i18n, file.order_reference)
+                hint=t_string!(i18n, file.order_reference_hint)
+                value=value("reference")
+                problems=problems.clone()
+                field=Field::Reference
+            />
+            <Input
+                name="reason"
+                label=t_string!(i18n, file.reason)
+                hint=t_string!(i18n, file.order_reason_hint)
+                value=value("reason")
+                problems=problems.clone()
+                field=Field::Reason
+                textarea=true
+            />
+            <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
+        </QueryForm>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    let change = ServerAction::<ChangeOrder>::new();
+    let number = review.case_number.clone();
+    let effective = review.effective_on;
+    let frequency = review.frequency;
+    let recharged = review.recharged;
+    let back = change_link(format!("/caseload/{number}/order"), &query, &ORDER_FIELDS);
+    let hidden = ORDER_FIELDS.map(|name| (name, field(&query, name)));
+    let optional = |amount: Option<Money>| {
+        amount.map_or_else(|| t_string!(i18n, file.none).to_owned(), |a| a.to_string())
+    };
+    view! {
+        <h2>{t!(i18n, file.review_heading)}</h2>
+        <dl class="facts review">
+            <dt>{t!(i18n, file.order_date)}</dt>
+            <dd>{move || text::date(locale(), effective)}</dd>
+            <dt>{t!(i18n, file.frequency)}</dt>
+            <dd>{move || text::frequency(i18n, frequency)}</dd>
+            <dt>{t!(i18n, file.child_support)}</dt>
+            <dd class="amount">{review.child_support.to_string()}</dd>
+            <dt>{t!(i18n, file.medical_support)}</dt>
+            <dd class="amount">{optional(review.medical_support)}</dd>
+            <dt>{t!(i18n, file.arrears_payment)}</dt>
+            <dd class="amount">{optional(review.arrears_payment)}</dd>
+            <dt>{t!(i18n, file.order_reference)}</dt>
+            <dd>{review.reference.clone()}</dd>
+            <dt>{t!(i18n, file.reason)}</dt>
+            <dd class="message-body">{review.reason.clone()}</dd>
+        </dl>
+        {(recharged > 0).then(|| view! {
+            <p class="notice">{t!(i18n, file.recharged, n = move || recharged)}</p>
+        })}
+        <BalanceChange before=review.balance_before after=review.balance_after />
+        <ConfirmAlert result=change.value() />
+        <ActionForm action=change>
+            <input type="hidden" name="case_number" value=number.clone() />
+            {hidden.into_iter().map(|(name, value)| view! {
+                <input type="hidden" name=name value=value />
+            }).collect_view()}
+            <input type="hidden" name="key" value=review.key.clone() />
+            <button type="submit" class="button primary">{t!(i18n, file.confirm_order)}</button>
+        </ActionForm>
+        <p><A href=back>{t!(i18n, file.change)}</A></p>
+    }
+    .into_any()
+}
