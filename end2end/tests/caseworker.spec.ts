@@ -82,7 +82,7 @@ test('the agency posts a payment after reviewing it, then reverses it', async ({
   if (hydrated) await waitForHydration(page);
   await page.getByLabel('Effective date').fill(today);
   await page.getByRole('button', { name: 'Review' }).click();
-  await expect(page.getByText('Required', { exact: false }).or(page.locator('.field-error'))).toBeVisible();
+  await expect(page.getByLabel('Reason')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Reason').fill('Money order returned unpaid');
   await page.getByRole('button', { name: 'Review' }).click();
   await expect(page.getByRole('heading', { name: 'Check before you confirm' })).toBeVisible();

@@ -2,6 +2,9 @@
 //! may do on the case before it reads or changes anything; the service
 //! checks again inside (one rule, `server::access`).
 
+// Server functions take a form's fields one by one, as forms send them.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 pub use super::model::AuditLine;
@@ -66,7 +69,6 @@ pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
 
 /// What a posting will do: checked, nothing stored.
 #[server(endpoint = "review_posting")]
-#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
 pub async fn review_posting(
     case_number: String,
     kind: String,
@@ -96,7 +98,6 @@ pub async fn review_posting(
 /// Posts a reviewed payment, adjustment, hold, release or reversal, then
 /// goes back to the case.
 #[server(endpoint = "post_entry")]
-#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
 pub async fn post_entry(
     case_number: String,
     kind: String,
@@ -131,7 +132,6 @@ pub async fn post_entry(
 
 /// What new order terms will do: checked, nothing stored.
 #[server(endpoint = "review_order")]
-#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
 pub async fn review_order(
     case_number: String,
     date: String,
@@ -160,7 +160,6 @@ pub async fn review_order(
 
 /// Stores reviewed order terms, then goes back to the case.
 #[server(endpoint = "change_order")]
-#[allow(clippy::too_many_arguments)] // a form's fields, as forms send them
 pub async fn change_order(
     case_number: String,
     date: String,
