@@ -145,3 +145,25 @@ impl Default for MessagePolicy {
         }
     }
 }
+
+/// Payment plans and changes of support, set by agency policy (and by the
+/// state's guidelines for reviewing an order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestPolicy {
+    /// An income change of at least this share (percent) is a reason to
+    /// review the order.
+    pub income_change_percent: u32,
+    /// An order this old (months since it was set or last reviewed) may be
+    /// reviewed without any other reason.
+    pub review_after_months: u32,
+}
+
+impl Default for RequestPolicy {
+    fn default() -> Self {
+        Self {
+            income_change_percent: 15,
+            review_after_months: 36,
+        }
+    }
+}

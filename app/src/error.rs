@@ -92,6 +92,14 @@ pub enum Field {
     MedicalSupport,
     /// The pace at which past-due support is paid down.
     ArrearsPayment,
+    /// Why a parent asks for a change of support.
+    Reasons,
+    /// When a hearing is (a local date and time).
+    HearingAt,
+    /// Where a hearing is.
+    Place,
+    /// The request a form answers.
+    Request,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +144,15 @@ pub enum Problem {
     MoreThanHeld,
     /// Not one of the choices offered.
     NotAChoice,
+    /// A day that has already gone.
+    InThePast,
+    /// Too far ahead to plan for.
+    TooFarAhead,
+    /// The request has moved on (answered, decided) and this step no longer
+    /// applies to it.
+    RequestMovedOn,
+    /// The parent already has a request of this kind open on the case.
+    AlreadyAsked,
 }
 
 impl AppError {

@@ -14,6 +14,8 @@ pub mod config;
 pub mod error;
 pub mod ledger;
 pub mod messages;
+pub mod reading;
+pub mod requests;
 pub mod shell;
 pub mod site;
 

@@ -23,6 +23,7 @@ use crate::config::Agency;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
+use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
 
 /// The document around the app. Only the server renders it.
@@ -125,6 +126,17 @@ pub fn App() -> impl IntoView {
                                 view=StatementPage
                                 ssr=SsrMode::Async
                             />
+                            <Route
+                                path=path!("/cases/:number/plan")
+                                view=PlanRequestPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/change")
+                                view=ChangeRequestPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async />
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -19,5 +19,7 @@ pub mod obligations;
 pub mod orders;
 pub mod people;
 pub mod recovery_codes;
+pub mod request_events;
 pub mod sessions;
+pub mod support_requests;
 pub mod thread_reads;

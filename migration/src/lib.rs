@@ -10,6 +10,7 @@ mod m20261125_000001_case_ledger;
 mod m20261125_000002_identity;
 mod m20261125_000003_messages;
 mod m20261127_000004_caseworker;
+mod m20261127_000005_requests;
 mod support;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_identity::Migration),
             Box::new(m20261125_000003_messages::Migration),
             Box::new(m20261127_000004_caseworker::Migration),
+            Box::new(m20261127_000005_requests::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use app::config::{Agency, LedgerPolicy, MessagePolicy, SecurityPolicy};
+use app::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
 use app::ledger::Money;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -22,6 +22,7 @@ pub struct Config {
     pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,
     pub messages: MessagePolicy,
+    pub requests: RequestPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -185,6 +186,23 @@ impl Config {
                 message: format!("`{value}` is not a whole number of megabytes"),
             })?;
         }
+        for (name, field) in [
+            (
+                "PORTAL_INCOME_CHANGE_PERCENT",
+                &mut self.requests.income_change_percent,
+            ),
+            (
+                "PORTAL_REVIEW_AFTER_MONTHS",
+                &mut self.requests.review_after_months,
+            ),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value.parse().map_err(|_| ConfigError::Env {
+                    name,
+                    message: format!("`{value}` is not a whole number"),
+                })?;
+            }
+        }
         if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
             self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_LICENSE_DAYS_BEHIND",
@@ -272,6 +290,18 @@ impl Config {
                 "must be 1 to 50 megabytes".into(),
             ));
         }
+        if !(1..=100).contains(&self.requests.income_change_percent) {
+            return Err((
+                "requests.income_change_percent",
+                "must be 1 to 100 percent".into(),
+            ));
+        }
+        if !(1..=120).contains(&self.requests.review_after_months) {
+            return Err((
+                "requests.review_after_months",
+                "must be 1 to 120 months".into(),
+            ));
+        }
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
@@ -354,6 +384,8 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
+        "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",
+        "requests.review_after_months" => "PORTAL_REVIEW_AFTER_MONTHS",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
         "security.secure_cookies" => "PORTAL_SECURE_COOKIES",

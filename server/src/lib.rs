@@ -61,6 +61,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         ledger: config.ledger,
         security: config.security,
         messages: config.messages,
+        requests: config.requests,
     }
 }
 

@@ -647,7 +647,6 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     let paying = world.paying_a.to_string();
     let receiving = world.receiving_a.to_string();
     let day = support::config().today().to_string();
-    let denied_anonymous = Some(AppError::SignInRequired);
     let forbidden = Some(AppError::Forbidden);
     // Each server function, its arguments on case A, and who may call it.
     let mut table: Vec<Row> = vec![
@@ -723,6 +722,47 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         [&order[..], &[("key", "order-{who}")]].concat(),
         staff_on_case,
     ));
+    // Parents ask: a plan is the paying parent's; a change of support
+    // either parent's. (Case A has no order in force, so there is no plan to
+    // start for anyone; the plan itself is checked in tests/requests.rs.)
+    let next_week = (support::config().today() + chrono::Days::new(7)).to_string();
+    table.push(("plan_start", vec![("case_number", world.case_a)], vec![]));
+    table.push((
+        "ask_plan",
+        vec![
+            ("case_number", world.case_a),
+            ("extra", "25"),
+            ("starts_on", next_week.as_str()),
+            ("note", ""),
+            ("key", "plan-{who}"),
+        ],
+        vec![PayingParent],
+    ));
+    table.push((
+        "change_start",
+        vec![("case_number", world.case_a)],
+        vec![PayingParent, ReceivingParent],
+    ));
+    table.push((
+        "ask_change",
+        vec![
+            ("case_number", world.case_a),
+            ("job_loss", "on"),
+            ("note", "Laid off"),
+            ("key", "change-{who}"),
+        ],
+        vec![PayingParent, ReceivingParent],
+    ));
+    table.push((
+        "case_requests",
+        vec![("case_number", world.case_a)],
+        vec![
+            PayingParent,
+            ReceivingParent,
+            AssignedCaseworker,
+            Supervisor,
+        ],
+    ));
     // Every view of a case: its parents, its caseworker and supervisors.
     for view in [
         "case_overview",
@@ -741,41 +781,48 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
             ],
         ));
     }
-    for (function, args, allowed) in &table {
-        for (who, cookie) in &cookies {
-            let named = format!("{who:?}");
-            let args: Vec<(&str, String)> = args
-                .iter()
-                .map(|(name, value)| (*name, value.replace("{who}", &named)))
-                .collect();
-            let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let page = call(&world.router, function, &args, cookie.as_deref()).await;
-            let error = error_of(&page);
-            if let Some(error) = &error {
-                assert_eq!(
-                    page.status,
-                    server::api_status::status_of(error),
-                    "{function} as {who:?}"
-                );
-                assert_ne!(
-                    page.status,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "{function} as {who:?}"
-                );
-            }
-            if allowed.contains(who) {
-                assert_eq!(
-                    error, None,
-                    "{function} as {who:?} should be allowed: {}",
-                    page.body
-                );
-            } else if *who == Anonymous {
-                assert_eq!(error, denied_anonymous, "{function} as {who:?}");
-            } else {
-                assert_eq!(error, forbidden, "{function} as {who:?}");
-            }
-        }
-    }
+    check_rows(&world.router, &cookies, &table).await;
+    // Requests: a plan (Pat's, request 1) and two changes of support (Pat's
+    // 2, Robin's 3), asked above; each parent sees only their own, the
+    // other parent of the case none. The agency sets a hearing on Robin's
+    // (repeatable, so every allowed caller can) once a supervisor started
+    // its review.
+    let started = call(
+        &world.router,
+        "request_step",
+        &[("id", "3"), ("step", "start_review"), ("key", "start-3")],
+        cookies.last().and_then(|(_, cookie)| cookie.as_deref()),
+    )
+    .await;
+    assert_eq!(error_of(&started), None, "{}", started.body);
+    let hearing_at = format!(
+        "{}T10:00",
+        support::config().today() + chrono::Days::new(20)
+    );
+    let requests: Vec<Row> = vec![
+        (
+            "request",
+            vec![("id", "1")],
+            vec![PayingParent, AssignedCaseworker, Supervisor],
+        ),
+        (
+            "request",
+            vec![("id", "3")],
+            vec![ReceivingParent, AssignedCaseworker, Supervisor],
+        ),
+        (
+            "request_step",
+            vec![
+                ("id", "3"),
+                ("step", "schedule_hearing"),
+                ("hearing_at", hearing_at.as_str()),
+                ("place", "Room 2"),
+                ("key", "hearing-{who}"),
+            ],
+            vec![AssignedCaseworker, Supervisor],
+        ),
+    ];
+    check_rows(&world.router, &cookies, &requests).await;
     // Case B is no one's but its own people's: a case number from a URL
     // opens nothing else, and one that does not exist looks the same.
     for (who, cookie) in &cookies[1..] {
@@ -802,6 +849,48 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     // Staff opening a case is on its audit log.
     let actions = audit_actions(&world.db).await;
     assert!(actions.contains(&"case_opened".into()), "{actions:?}");
+}
+
+/// Calls every row's function as every caller: the allowed ones get an
+/// answer, anonymous callers "sign in", everyone else "forbidden".
+async fn check_rows(router: &Router, cookies: &[(Who, Option<String>)], table: &[Row<'_>]) {
+    let denied_anonymous = Some(AppError::SignInRequired);
+    let forbidden = Some(AppError::Forbidden);
+    for (function, args, allowed) in table {
+        for (who, cookie) in cookies {
+            let named = format!("{who:?}");
+            let args: Vec<(&str, String)> = args
+                .iter()
+                .map(|(name, value)| (*name, value.replace("{who}", &named)))
+                .collect();
+            let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let page = call(router, function, &args, cookie.as_deref()).await;
+            let error = error_of(&page);
+            if let Some(error) = &error {
+                assert_eq!(
+                    page.status,
+                    server::api_status::status_of(error),
+                    "{function} as {who:?}"
+                );
+                assert_ne!(
+                    page.status,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "{function} as {who:?}"
+                );
+            }
+            if allowed.contains(who) {
+                assert_eq!(
+                    error, None,
+                    "{function} as {who:?} should be allowed: {}",
+                    page.body
+                );
+            } else if *who == Who::Anonymous {
+                assert_eq!(error, denied_anonymous, "{function} as {who:?}");
+            } else {
+                assert_eq!(error, forbidden, "{function} as {who:?}");
+            }
+        }
+    }
 }
 
 async fn the_audit_log_cannot_be_changed(test: TestDb) {

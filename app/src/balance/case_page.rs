@@ -15,6 +15,7 @@ use super::text;
 use crate::account::model::CaseRole;
 use crate::config::Agency;
 use crate::i18n::*;
+use crate::requests::pages::CaseRequests;
 
 /// The case number in the URL.
 pub fn case_number_param() -> Memo<String> {
@@ -56,9 +57,17 @@ fn CaseOverview(case: CaseView) -> impl IntoView {
             <CaseCardView card=case.card.clone() heading=false />
             <CaseworkerCard name=case.caseworker.clone() />
         </div>
-        {case.past_due.clone().map(|panel| view! { <PastDue panel role /> })}
+        {case.past_due.clone().map(|panel| {
+            let case_number = number.clone();
+            view! { <PastDue panel role case_number /> }
+        })}
         <h2>{t!(i18n, case.order_heading)}</h2>
         <Orders orders=case.orders.clone() />
+        <CaseRequests
+            case_number=number.clone()
+            offer=matches!(role, CaseRole::PayingParent | CaseRole::ReceivingParent)
+            paying=role == CaseRole::PayingParent
+        />
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=case.children.clone() />
         <h2>{t!(i18n, case.about_heading)}</h2>
@@ -162,7 +171,7 @@ pub fn Children(children: Vec<Child>) -> impl IntoView {
 /// What past-due support can lead to, with the case's own numbers, and the
 /// payoff planner for whoever can act on it.
 #[component]
-fn PastDue(panel: PastDuePanel, role: CaseRole) -> impl IntoView {
+fn PastDue(panel: PastDuePanel, role: CaseRole, case_number: String) -> impl IntoView {
     let i18n = use_i18n();
     // The planner and "what can happen to you" are for the paying parent.
     let paying = role == CaseRole::PayingParent;
@@ -222,7 +231,7 @@ fn PastDue(panel: PastDuePanel, role: CaseRole) -> impl IntoView {
                 </li>
                 <li>{t!(i18n, enforcement.court)}</li>
             </ul>
-            {planner.map(|basis| view! { <PayoffPlanner past_due=past_due_amount basis /> })}
+            {planner.map(|basis| view! { <PayoffPlanner past_due=past_due_amount basis case_number /> })}
         </section>
     }
     .into_any()

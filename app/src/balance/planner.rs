@@ -4,7 +4,9 @@
 //! the server for the same form sent without JavaScript (`?extra=`).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+use leptos_router::location::Url;
 
 use super::model::PlannerBasis;
 use super::text;
@@ -34,7 +36,7 @@ fn suggested_extra(basis: PlannerBasis) -> Money {
 }
 
 #[component]
-pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis) -> impl IntoView {
+pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis, case_number: String) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let initial = query
@@ -86,6 +88,16 @@ pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis) -> impl IntoView {
                 )}
             </div>
             <p class="note">{t!(i18n, planner.make_it_official)}</p>
+            // The plan as typed goes to the request form (a plain link: it
+            // works without JavaScript, from the last "Show" too).
+            <p>
+                <A
+                    href=move || format!("/cases/{case_number}/plan?extra={}", Url::escape(extra.get().trim()))
+                    attr:class="button primary"
+                >
+                    {t!(i18n, planner.ask_for_plan)}
+                </A>
+            </p>
         </section>
     }
     .into_any()

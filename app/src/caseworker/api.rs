@@ -141,6 +141,7 @@ pub async fn review_order(
     arrears_payment: String,
     reference: String,
     reason: String,
+    #[server(default)] request: String,
 ) -> Result<OrderReview, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
@@ -153,6 +154,7 @@ pub async fn review_order(
         arrears_payment,
         reference,
         reason,
+        request,
     };
     let today = state.agency_now().date_naive();
     super::service::review_order(&state.db, &reader, &case_number, &form, today).await
@@ -169,6 +171,7 @@ pub async fn change_order(
     arrears_payment: String,
     reference: String,
     reason: String,
+    #[server(default)] request: String,
     key: String,
 ) -> Result<(), AppError> {
     use crate::server::{state, user};
@@ -182,13 +185,18 @@ pub async fn change_order(
         arrears_payment,
         reference,
         reason,
+        request,
     };
     let today = state.agency_now().date_naive();
+    let answered: Option<i32> = form.request.trim().parse().ok();
     super::service::change_order(&state.db, &reader, &case_number, &form, &key, today).await?;
-    leptos_axum::redirect(&format!(
-        "/caseload/{}?changed=order",
-        case_number.trim().to_ascii_uppercase()
-    ));
+    match answered {
+        Some(request) => leptos_axum::redirect(&format!("/requests/{request}")),
+        None => leptos_axum::redirect(&format!(
+            "/caseload/{}?changed=order",
+            case_number.trim().to_ascii_uppercase()
+        )),
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use crate::components::form::FormAlert;
 use crate::i18n::*;
 use crate::ledger::EntryKind;
 use crate::messages::pages::{status_text, topic_text};
+use crate::requests::pages::CaseRequests;
 
 #[component]
 pub fn CaseFilePage() -> impl IntoView {
@@ -87,6 +88,7 @@ fn FileView(file: CaseFile, issue: ServerAction<IssuePin>) -> impl IntoView {
         <EntryTable entries=file.entries base=base.clone() />
         <h2>{t!(i18n, case.order_heading)}</h2>
         <Orders orders=file.view.orders.clone() />
+        <CaseRequests case_number=number.clone() />
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=file.view.children.clone() />
         <h2>{t!(i18n, file.messages_heading)}</h2>

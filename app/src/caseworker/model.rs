@@ -231,6 +231,9 @@ pub struct OrderForm {
     /// The court's docket or the agency's order number.
     pub reference: String,
     pub reason: String,
+    /// The payment plan or change-of-support request these terms answer
+    /// (its id), or empty.
+    pub request: String,
 }
 
 /// New order terms, checked, with what they change.
@@ -249,5 +252,7 @@ pub struct OrderReview {
     pub recharged: u32,
     pub balance_before: Money,
     pub balance_after: Money,
+    /// The request these terms approve or decide.
+    pub request: Option<(i32, crate::requests::rules::RequestKind)>,
     pub key: String,
 }

@@ -20,6 +20,7 @@ use crate::components::form::{problem_message, QueryForm};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::ledger::{Frequency, Money, PaymentSource};
+use crate::requests::rules::RequestKind;
 
 /// The fields of the posting form, as the address carries them.
 const POSTING_FIELDS: [&str; 7] = [
@@ -31,7 +32,7 @@ const POSTING_FIELDS: [&str; 7] = [
     "reason",
     "entry",
 ];
-const ORDER_FIELDS: [&str; 7] = [
+const ORDER_FIELDS: [&str; 8] = [
     "date",
     "frequency",
     "child_support",
@@ -39,6 +40,7 @@ const ORDER_FIELDS: [&str; 7] = [
     "arrears_payment",
     "reference",
     "reason",
+    "request",
 ];
 
 fn field(query: &ParamsMap, name: &str) -> String {
@@ -389,11 +391,11 @@ pub fn OrderPage() -> impl IntoView {
             if !reviewing(&query) {
                 return None;
             }
-            let [date, frequency, child, medical, arrears, reference, reason] =
+            let [date, frequency, child, medical, arrears, reference, reason, request] =
                 ORDER_FIELDS.map(|name| field(&query, name));
             Some(
                 review_order(
-                    number, date, frequency, child, medical, arrears, reference, reason,
+                    number, date, frequency, child, medical, arrears, reference, reason, request,
                 )
                 .await,
             )
@@ -436,8 +438,10 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
         {has_problems.then(|| view! {
             <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p>
         })}
+        <AnswersRequest request=value("request") problems=problems.clone() />
         <QueryForm action=format!("/caseload/{number}/order")>
             <input type="hidden" name="review" value="1" />
+            <input type="hidden" name="request" value=value("request") />
             <Input
                 name="date"
                 label=t_string!(i18n, file.order_date)
@@ -502,6 +506,24 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     .into_any()
 }
 
+/// Says which request the order form answers, and why it no longer can.
+#[component]
+fn AnswersRequest(request: String, problems: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let id: Option<i32> = request.trim().parse().ok();
+    id.map(|id| {
+        view! {
+            <p class="notice" id="request-notice">
+                {t!(i18n, requests.order_answers)} " "
+                <A href=format!("/requests/{id}")>{t!(i18n, requests.request_number, id = move || id)}</A>
+            </p>
+            {problems.problem_with(Field::Request).map(|problem| view! {
+                <p class="field-error" id="request-error">{problem_message(i18n, problem)}</p>
+            })}
+        }
+    })
+}
+
 #[component]
 fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
     let i18n = use_i18n();
@@ -518,6 +540,15 @@ fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, file.review_heading)}</h2>
+        {review.request.map(|(id, kind)| view! {
+            <p class="notice">
+                {move || match kind {
+                    RequestKind::PaymentPlan => t_string!(i18n, requests.order_approves_plan),
+                    RequestKind::Modification => t_string!(i18n, requests.order_decides_change),
+                }}
+                " " <A href=format!("/requests/{id}")>{t!(i18n, requests.request_number, id = move || id)}</A>
+            </p>
+        })}
         <dl class="facts review">
             <dt>{t!(i18n, file.order_date)}</dt>
             <dd>{move || text::date(locale(), effective)}</dd>

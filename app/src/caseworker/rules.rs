@@ -5,8 +5,11 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::model::{OrderForm, Posting, PostingForm};
-use crate::error::{AppError, Field, FieldError, Problem};
+use crate::error::{AppError, Field, Problem};
 use crate::ledger::{Frequency, Money, PaymentSource, Schedule};
+use crate::reading::{
+    optional_amount, optional_text, past_date, positive_amount, signed_amount, Problems,
+};
 
 /// Longest reference and reason (the ledger's own limits).
 pub const MAX_REFERENCE: usize = 100;
@@ -35,28 +38,6 @@ pub struct ProposedOrder {
     pub arrears_payment: Option<Money>,
     pub reference: String,
     pub reason: String,
-}
-
-/// Collects the problems of one form.
-#[derive(Default)]
-struct Problems(Vec<FieldError>);
-
-impl Problems {
-    fn add(&mut self, field: Field, problem: Problem) {
-        self.0.push(FieldError { field, problem });
-    }
-
-    /// `Some(value)` when it read, else notes the problem at `field`.
-    fn take<T>(&mut self, field: Field, read: Result<T, Problem>) -> Option<T> {
-        read.map_err(|problem| self.add(field, problem)).ok()
-    }
-
-    fn finish<T>(self, value: Option<T>) -> Result<T, AppError> {
-        match value {
-            Some(value) if self.0.is_empty() => Ok(value),
-            _ => Err(AppError::Invalid(self.0)),
-        }
-    }
 }
 
 pub fn read_posting(
@@ -197,65 +178,6 @@ pub fn anchor_day(frequency: Frequency, first: NaiveDate) -> u8 {
         Frequency::Weekly | Frequency::BiWeekly => first.weekday().num_days_from_monday() as u8,
         Frequency::SemiMonthly if day > 15 => (day - 14).min(15),
         Frequency::SemiMonthly | Frequency::Monthly => day,
-    }
-}
-
-fn positive_amount(text: &str) -> Result<Money, Problem> {
-    let amount = signed_amount(text)?;
-    if amount.is_positive() {
-        Ok(amount)
-    } else {
-        Err(Problem::NotPositive)
-    }
-}
-
-fn signed_amount(text: &str) -> Result<Money, Problem> {
-    if text.trim().is_empty() {
-        return Err(Problem::Required);
-    }
-    let amount = Money::parse(text).map_err(|_| Problem::NotAnAmount)?;
-    if amount.is_zero() {
-        return Err(Problem::Zero);
-    }
-    Ok(amount)
-}
-
-fn optional_amount(text: &str) -> Result<Option<Money>, Problem> {
-    match text.trim() {
-        "" => Ok(None),
-        _ => positive_amount(text).map(Some),
-    }
-}
-
-/// A day no later than `latest` and not before the case was opened.
-fn past_date(text: &str, latest: NaiveDate, opened_on: NaiveDate) -> Result<NaiveDate, Problem> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Problem::Required);
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Problem::NotADate)?;
-    if date > latest {
-        Err(Problem::InTheFuture)
-    } else if date < opened_on {
-        Err(Problem::BeforeCaseOpened)
-    } else {
-        Ok(date)
-    }
-}
-
-/// Trimmed text without control characters (line breaks kept), `None` when empty.
-fn optional_text(text: &str, max: usize) -> Result<Option<String>, Problem> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect();
-    if cleaned.chars().count() > max {
-        Err(Problem::TooLong)
-    } else if cleaned.is_empty() {
-        Ok(None)
-    } else {
-        Ok(Some(cleaned))
     }
 }
 
@@ -412,6 +334,7 @@ mod tests {
             arrears_payment: "12.50".into(),
             reference: "FC-2026-118".into(),
             reason: "Modified after review".into(),
+            request: String::new(),
         };
         let today = day(TODAY.0, TODAY.1, TODAY.2);
         let order = read_order(&form, today, day(2020, 1, 1)).unwrap_or_else(|e| panic!("{e:?}"));

@@ -31,6 +31,7 @@ use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
 use crate::server::ledger_store::{case_orders, charge_row, entry_from_row};
+use crate::server::people::names_of;
 use crate::server::posting::{self, NewEntry, PostingError};
 
 /// Cases on one page of the caseload.
@@ -263,23 +264,6 @@ async fn parents_of(
         }
     }
     Ok(parents)
-}
-
-async fn names_of(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, String>, AppError> {
-    let ids: BTreeSet<i32> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(people::Entity::find()
-        .filter(people::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|person| (person.id, person.full_name))
-        .collect())
 }
 
 /// The agency's file on a case, for its caseworker or a supervisor.
@@ -619,6 +603,8 @@ fn ledger_key(key: &str) -> Result<String, AppError> {
 /// change in the ledger.
 struct OrderPlan {
     case: cases::Model,
+    /// The request the terms answer, open to them.
+    request: Option<entity::support_requests::Model>,
     proposed: ProposedOrder,
     entries: Vec<Entry>,
     orders: Vec<Order>,
@@ -645,12 +631,14 @@ impl OrderPlan {
             .await?
             .case;
         let proposed = read_order(form, today, case.opened_on)?;
+        let request = crate::requests::service::settling(db, case.id, &form.request).await?;
         let entries = crate::server::ledger_store::case_entries(db, case.id)
             .await
             .map_err(internal)?;
         let (orders, emancipations) = case_orders(db, case.id).await.map_err(internal)?;
         Ok(Self {
             case,
+            request,
             proposed,
             entries,
             orders,
@@ -777,6 +765,14 @@ pub async fn review_order(
         recharged: u32::try_from(recharge.reverse.len()).unwrap_or(u32::MAX),
         balance_before,
         balance_after,
+        request: match &plan.request {
+            Some(request) => Some((
+                request.id,
+                crate::requests::rules::RequestKind::parse(&request.kind)
+                    .ok_or_else(|| internal(format!("request {} kind", request.id)))?,
+            )),
+            None => None,
+        },
         key: form_key(),
     })
 }
@@ -814,7 +810,7 @@ pub async fn change_order(
         reference: Set(proposed.reference.clone()),
         effective_on: Set(proposed.effective_on),
         ends_on: Set(None),
-        idempotency_key: Set(Some(key)),
+        idempotency_key: Set(Some(key.clone())),
         created_at: Set(now),
         ..Default::default()
     }
@@ -863,6 +859,9 @@ pub async fn change_order(
             recharge.charge.len()
         ));
     audit::record(&txn, event, &Source::of_request(), now).await?;
+    if let Some(request) = plan.request {
+        crate::requests::service::settle(&txn, request, order.id, reader, &key, now).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

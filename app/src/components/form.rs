@@ -92,6 +92,10 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::NotReversible => t_string!(i18n, posting.problem_not_reversible),
         Problem::MoreThanHeld => t_string!(i18n, posting.problem_more_than_held),
         Problem::NotAChoice => t_string!(i18n, posting.problem_not_a_choice),
+        Problem::InThePast => t_string!(i18n, requests.problem_in_the_past),
+        Problem::TooFarAhead => t_string!(i18n, requests.problem_too_far_ahead),
+        Problem::RequestMovedOn => t_string!(i18n, requests.problem_moved_on),
+        Problem::AlreadyAsked => t_string!(i18n, requests.problem_already_asked),
     }
 }
 

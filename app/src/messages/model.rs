@@ -49,6 +49,8 @@ pub struct Conversation {
     pub attach_key: String,
     /// The largest file a message may carry.
     pub attachment_max_mb: u32,
+    /// The payment plan or change-of-support request it carries, if any.
+    pub request: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,4 +94,6 @@ pub struct WorkItem {
     pub business_days: u32,
     /// Waited longer than the agency promises.
     pub overdue: bool,
+    /// The request it carries (a plan or a change of support), if any.
+    pub request: Option<i32>,
 }

@@ -220,6 +220,12 @@ fn ConversationView(
                 " · " {t!(i18n, messages.answer_by)} " " {move || text::date(locale(), due)}
             })}
         </p>
+        {thread.request.map(|id| view! {
+            <p class="notice">
+                {t!(i18n, messages.carries_request)} " "
+                <A href=format!("/requests/{id}")>{t!(i18n, requests.request_number, id = move || id)}</A>
+            </p>
+        })}
         <ol class="messages">
             {thread.messages.into_iter().map(|message| view! { <Message message /> }).collect_view()}
         </ol>

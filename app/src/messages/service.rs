@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{attachments, cases, message_threads, messages, people, thread_reads};
+use entity::{attachments, cases, message_threads, messages, support_requests, thread_reads};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -24,6 +24,7 @@ use crate::error::{AppError, Field, Problem};
 use crate::server::access::{authorize, missing, parent_cases, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
+use crate::server::people::names_of;
 
 /// What a page needs to know about "now": when, and in which time zone.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +34,7 @@ pub struct Clock {
 }
 
 impl Clock {
-    fn local(&self, at: DateTime<Utc>) -> String {
+    pub(crate) fn local(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.zone)
             .format("%Y-%m-%d %H:%M")
             .to_string()
@@ -167,6 +168,7 @@ pub async fn work_list(
         .all(db)
         .await?;
     let (numbers, names) = labels_of(db, &threads).await?;
+    let requests = requests_of(db, threads.iter().map(|t| t.id)).await?;
     let today = clock.now.with_timezone(&clock.zone).date_naive();
     let items = threads
         .iter()
@@ -181,6 +183,7 @@ pub async fn work_list(
                 waiting_since: clock.local(thread.waiting_since),
                 business_days: waited,
                 overdue: waited > policy.reply_business_days,
+                request: requests.get(&thread.id).copied(),
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -213,29 +216,9 @@ pub async fn open(
         .filter(thread_reads::Column::ThreadId.eq(thread.id))
         .all(db)
         .await?;
-    // What was attached, without the files themselves.
     let mut files: HashMap<i32, Vec<AttachmentLink>> = HashMap::new();
-    let listed: Vec<(i32, i32, String, String, i64)> = attachments::Entity::find()
-        .select_only()
-        .columns([
-            attachments::Column::Id,
-            attachments::Column::MessageId,
-            attachments::Column::FileName,
-            attachments::Column::ContentType,
-            attachments::Column::SizeBytes,
-        ])
-        .filter(attachments::Column::MessageId.is_in(rows.iter().map(|m| m.id)))
-        .order_by_asc(attachments::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (id, message, file_name, content_type, size_bytes) in listed {
-        files.entry(message).or_default().push(AttachmentLink {
-            id,
-            file_name,
-            content_type,
-            size_bytes,
-        });
+    for (message, link) in files_of(db, rows.iter().map(|m| m.id)).await? {
+        files.entry(message).or_default().push(link);
     }
     // The agency's side has seen up to what any of its people has read.
     let parent_read = reads
@@ -286,6 +269,7 @@ pub async fn open(
         send_key: send_key(),
         attach_key: send_key(),
         attachment_max_mb: policy.attachment_max_mb,
+        request: requests_of(db, [thread.id]).await?.get(&thread.id).copied(),
     })
 }
 
@@ -327,9 +311,25 @@ pub async fn start(
         return Ok(existing.thread_id);
     }
     let txn = db.begin().await?;
-    let thread = message_threads::ActiveModel {
-        case_id: Set(authorized.case.id),
-        parent_id: Set(reader.person_id),
+    let thread = new_thread(&txn, authorized.case.id, reader.person_id, topic, now).await?;
+    let id = thread.id;
+    append(&txn, reader, thread, authorized.case.id, body, key, now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A new conversation of `parent` with the agency about `case`, waiting for
+/// the agency from `now`, with no message yet.
+pub(crate) async fn new_thread(
+    txn: &impl ConnectionTrait,
+    case: i32,
+    parent: i32,
+    topic: Topic,
+    now: DateTime<Utc>,
+) -> Result<message_threads::Model, AppError> {
+    Ok(message_threads::ActiveModel {
+        case_id: Set(case),
+        parent_id: Set(parent),
         topic: Set(topic.as_str().to_owned()),
         status: Set(Status::Waiting.as_str().to_owned()),
         assigned_to: Set(None),
@@ -338,17 +338,80 @@ pub async fn start(
         last_message_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    let message = insert_message(&txn, thread.id, reader.person_id, body, key, now).await?;
-    mark_read(&txn, thread.id, reader.person_id, message.id, now).await?;
-    let event = AuditEvent::new(AuditAction::MessageSent)
-        .by(reader.person_id)
-        .on_case(authorized.case.id)
-        .detail(format!("thread {}", thread.id));
-    audit::record(&txn, event, &Source::of_request(), now).await?;
-    txn.commit().await?;
-    Ok(thread.id)
+    .insert(txn)
+    .await?)
+}
+
+/// The agency acted on what the conversation asked (a request moved): it
+/// no longer waits on the work list, and the parent sees something new.
+pub(crate) async fn mark_answered(
+    txn: &impl ConnectionTrait,
+    thread_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(thread) = message_threads::Entity::find_by_id(thread_id)
+        .one(txn)
+        .await?
+    else {
+        return Err(internal(format!("thread {thread_id} is gone")));
+    };
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.status = Set(Status::Answered.as_str().to_owned());
+    changed.last_message_at = Set(now);
+    changed.update(txn).await?;
+    Ok(())
+}
+
+/// The files sent in a conversation, oldest first.
+pub(crate) async fn thread_files(
+    db: &impl ConnectionTrait,
+    thread_id: i32,
+) -> Result<Vec<AttachmentLink>, AppError> {
+    let sent = messages::Entity::find()
+        .filter(messages::Column::ThreadId.eq(thread_id))
+        .select_only()
+        .column(messages::Column::Id)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    Ok(files_of(db, sent)
+        .await?
+        .into_iter()
+        .map(|(_, link)| link)
+        .collect())
+}
+
+/// What was attached to `messages` (their ids), without the files
+/// themselves: each with the message it came with, oldest first.
+async fn files_of(
+    db: &impl ConnectionTrait,
+    messages: impl IntoIterator<Item = i32>,
+) -> Result<Vec<(i32, AttachmentLink)>, AppError> {
+    Ok(attachments::Entity::find()
+        .select_only()
+        .columns([
+            attachments::Column::Id,
+            attachments::Column::MessageId,
+            attachments::Column::FileName,
+            attachments::Column::ContentType,
+            attachments::Column::SizeBytes,
+        ])
+        .filter(attachments::Column::MessageId.is_in(messages))
+        .order_by_asc(attachments::Column::Id)
+        .into_tuple::<(i32, i32, String, String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, message, file_name, content_type, size_bytes)| {
+            let link = AttachmentLink {
+                id,
+                file_name,
+                content_type,
+                size_bytes,
+            };
+            (message, link)
+        })
+        .collect())
 }
 
 /// Adds a message to a conversation the reader may see.
@@ -456,7 +519,7 @@ pub async fn download(
 
 /// Appends a message to `thread` and moves its status: a parent's message
 /// waits for the agency, the agency's answers it.
-async fn append(
+pub(crate) async fn append(
     txn: &impl ConnectionTrait,
     reader: &User,
     thread: message_threads::Model,
@@ -606,6 +669,25 @@ async fn mark_read(
     Ok(())
 }
 
+/// The requests `threads` carry: request id by thread id.
+async fn requests_of(
+    db: &impl ConnectionTrait,
+    threads: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, i32>, AppError> {
+    Ok(support_requests::Entity::find()
+        .filter(support_requests::Column::ThreadId.is_in(threads))
+        .select_only()
+        .columns([
+            support_requests::Column::ThreadId,
+            support_requests::Column::Id,
+        ])
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// The case numbers and the parents' names of `threads`, by id.
 async fn labels_of(
     db: &impl ConnectionTrait,
@@ -620,20 +702,6 @@ async fn labels_of(
         .collect();
     let names = names_of(db, threads.iter().map(|t| t.parent_id)).await?;
     Ok((numbers, names))
-}
-
-async fn names_of(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, String>, AppError> {
-    let ids: Vec<i32> = ids.into_iter().collect();
-    Ok(people::Entity::find()
-        .filter(people::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|person| (person.id, person.full_name))
-        .collect())
 }
 
 fn topic_of(thread: &message_threads::Model) -> Result<Topic, AppError> {

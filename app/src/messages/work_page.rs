@@ -74,6 +74,9 @@ fn WorkRow(item: WorkItem) -> impl IntoView {
             </td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_topic))>
                 <A href=format!("/messages/{}", item.thread)>{move || topic_text(i18n, topic)}</A>
+                {item.request.map(|id| view! {
+                    " · " <A href=format!("/requests/{id}")>{t!(i18n, requests.request_number, id = move || id)}</A>
+                })}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_case))>{item.case_number}</td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_parent))>{item.parent_name}</td>

@@ -36,6 +36,8 @@ pub enum AuditAction {
     ThreadClosed,
     EntryPosted,
     OrderChanged,
+    RequestMade,
+    RequestMoved,
 }
 
 impl AuditAction {
@@ -59,6 +61,8 @@ impl AuditAction {
             AuditAction::ThreadClosed => "thread_closed",
             AuditAction::EntryPosted => "entry_posted",
             AuditAction::OrderChanged => "order_changed",
+            AuditAction::RequestMade => "request_made",
+            AuditAction::RequestMoved => "request_moved",
         }
     }
 }

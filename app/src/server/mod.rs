@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod ledger_store;
+pub mod people;
 pub mod posting;
 pub mod session;
 pub mod user;
@@ -12,7 +13,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
-use crate::config::{Agency, LedgerPolicy, MessagePolicy, SecurityPolicy};
+use crate::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
 use crate::error::AppError;
 
 /// Shared by the axum handlers and the server functions (through context).
@@ -24,6 +25,7 @@ pub struct AppState {
     pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,
     pub messages: MessagePolicy,
+    pub requests: RequestPolicy,
 }
 
 impl AppState {
