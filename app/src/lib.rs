@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod ledger;
 pub mod messages;
+pub mod notifications;
 pub mod reading;
 pub mod requests;
 pub mod shell;

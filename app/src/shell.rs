@@ -23,6 +23,7 @@ use crate::config::Agency;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
+use crate::notifications::pages::NotificationsPage;
 use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
 
@@ -88,6 +89,11 @@ pub fn App() -> impl IntoView {
                             />
                             <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
                             <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/notifications")
+                                view=NotificationsPage
+                                ssr=SsrMode::Async
+                            />
                             <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
                             <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
                             <Route

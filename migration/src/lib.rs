@@ -11,6 +11,7 @@ mod m20261125_000002_identity;
 mod m20261125_000003_messages;
 mod m20261127_000004_caseworker;
 mod m20261127_000005_requests;
+mod m20261127_000006_notifications;
 mod support;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_messages::Migration),
             Box::new(m20261127_000004_caseworker::Migration),
             Box::new(m20261127_000005_requests::Migration),
+            Box::new(m20261127_000006_notifications::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ pub struct Config {
     pub security: SecurityPolicy,
     pub messages: MessagePolicy,
     pub requests: RequestPolicy,
+    pub email: Email,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -48,6 +49,43 @@ pub struct Database {
     /// `sqlite://path?mode=rwc` (the default) or `postgres://…`.
     pub url: String,
     pub max_connections: u32,
+}
+
+/// E-mail for notifications, sent from the outbox over SMTP. Off unless
+/// an agency turns it on with its mail server.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    pub enabled: bool,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub security: SmtpSecurity,
+    /// Empty: the server takes mail without signing in.
+    pub username: String,
+    pub password: String,
+    /// `Name <address>`.
+    pub from: String,
+    /// Where links in e-mails point: the portal as parents reach it.
+    pub portal_url: String,
+    /// How often the outbox is looked at.
+    pub poll_seconds: u32,
+    /// A message not sent after this many tries is given up (and logged).
+    pub max_attempts: u32,
+    /// News older than this is not sent at all (after an outage, or when
+    /// e-mail is first turned on).
+    pub max_age_hours: u32,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain SMTP: only for a relay on the same host or network.
+    None,
+    /// SMTP upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
 }
 
 #[derive(Debug, Error)]
@@ -203,6 +241,7 @@ impl Config {
                 })?;
             }
         }
+        self.apply_email_env(&lookup)?;
         if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
             self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_LICENSE_DAYS_BEHIND",
@@ -302,6 +341,26 @@ impl Config {
                 "must be 1 to 120 months".into(),
             ));
         }
+        if self.email.enabled {
+            if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err((
+                    "email.from",
+                    format!(
+                        "`{}` is not an address like Agency <no-reply@agency.gov>",
+                        self.email.from
+                    ),
+                ));
+            }
+            if self.email.smtp_host.trim().is_empty() {
+                return Err(("email.smtp_host", "is empty".into()));
+            }
+        }
+        if !(1..=3600).contains(&self.email.poll_seconds) {
+            return Err(("email.poll_seconds", "must be 1 to 3600 seconds".into()));
+        }
+        if !(1..=50).contains(&self.email.max_attempts) {
+            return Err(("email.max_attempts", "must be 1 to 50".into()));
+        }
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
@@ -362,6 +421,50 @@ impl Config {
         self.agency.time_zone.parse().unwrap_or(Tz::UTC)
     }
 
+    fn apply_email_env(
+        &mut self,
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let email = &mut self.email;
+        if let Some(value) = lookup("PORTAL_EMAIL_ENABLED") {
+            email.enabled = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_EMAIL_ENABLED",
+                message: format!("`{value}` is neither `true` nor `false`"),
+            })?;
+        }
+        for (name, field) in [
+            ("PORTAL_SMTP_HOST", &mut email.smtp_host),
+            ("PORTAL_SMTP_USERNAME", &mut email.username),
+            ("PORTAL_SMTP_PASSWORD", &mut email.password),
+            ("PORTAL_EMAIL_FROM", &mut email.from),
+            ("PORTAL_URL", &mut email.portal_url),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value;
+            }
+        }
+        if let Some(value) = lookup("PORTAL_SMTP_PORT") {
+            email.smtp_port = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_SMTP_PORT",
+                message: format!("`{value}` is not a port number"),
+            })?;
+        }
+        if let Some(value) = lookup("PORTAL_SMTP_SECURITY") {
+            email.security = match value.as_str() {
+                "none" => SmtpSecurity::None,
+                "starttls" => SmtpSecurity::Starttls,
+                "tls" => SmtpSecurity::Tls,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "PORTAL_SMTP_SECURITY",
+                        message: format!("`{value}` is not none, starttls or tls"),
+                    })
+                }
+            };
+        }
+        Ok(())
+    }
+
     /// Today's date where the agency is: due dates are calendar dates there.
     pub fn today(&self) -> NaiveDate {
         chrono::Utc::now()
@@ -385,6 +488,8 @@ fn env_name_of(key: &str) -> &'static str {
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
         "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",
+        "email.from" => "PORTAL_EMAIL_FROM",
+        "email.smtp_host" => "PORTAL_SMTP_HOST",
         "requests.review_after_months" => "PORTAL_REVIEW_AFTER_MONTHS",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",

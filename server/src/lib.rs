@@ -11,6 +11,7 @@ pub mod headers;
 pub mod health;
 pub mod language;
 pub mod ledger;
+pub mod outbox;
 pub mod seed;
 pub mod serve;
 pub mod sessions;

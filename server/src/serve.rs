@@ -15,6 +15,8 @@ pub enum ServeError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Email(crate::outbox::OutboxError),
     #[error("the server stopped with an error: {0}")]
     Io(std::io::Error),
 }
@@ -39,6 +41,13 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         crate::sessions::DatabaseStore::new(db.clone(), &config.security),
         std::time::Duration::from_secs(15 * 60),
     );
+    if config.email.enabled {
+        let outbox = crate::outbox::Outbox::new(&config.email, config.agency.clone(), db.clone())
+            .map_err(ServeError::Email)?;
+        let every = std::time::Duration::from_secs(u64::from(config.email.poll_seconds));
+        outbox.spawn(every);
+        tracing::info!(host = %config.email.smtp_host, "e-mail notifications on");
+    }
     let mut state = crate::app_state(&config, db);
     state.leptos_options.site_addr = addr;
     let router = crate::router(state);

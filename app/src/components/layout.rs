@@ -9,6 +9,7 @@ use crate::account::api::current_user;
 use crate::account::pages::SignOutButton;
 use crate::config::Agency;
 use crate::i18n::*;
+use crate::notifications::api::unseen_notifications;
 
 /// First focusable element: lets keyboard users jump past the navigation.
 #[component]
@@ -61,6 +62,7 @@ fn AccountLinks() -> impl IntoView {
                             <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
                         })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
+                        <li><NotificationsLink /></li>
                         <li><SignOutButton /></li>
                     }.into_any(),
                     _ => view! {
@@ -69,6 +71,27 @@ fn AccountLinks() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "Notifications", with how many are new. Asked again after each
+/// navigation (opening the page marks them seen).
+#[component]
+fn NotificationsLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let unseen = Resource::new(move || location.pathname.get(), |_| unseen_notifications());
+    view! {
+        <A href="/notifications">
+            <Suspense fallback=move || t!(i18n, notices.nav)>
+                {move || Suspend::new(async move {
+                    match unseen.await {
+                        Ok(n) if n > 0 => t!(i18n, notices.nav_unseen, n = move || n).into_any(),
+                        _ => t!(i18n, notices.nav).into_any(),
+                    }
+                })}
+            </Suspense>
+        </A>
     }
 }
 

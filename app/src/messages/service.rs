@@ -530,6 +530,7 @@ pub(crate) async fn append(
 ) -> Result<messages::Model, AppError> {
     let thread_id = thread.id;
     let from_parent = reader.person_id == thread.parent_id;
+    let (parent, assigned) = (thread.parent_id, thread.assigned_to);
     let status = status_of(&thread)?;
     let message = insert_message(txn, thread_id, reader.person_id, body, key, now).await?;
     let mut changed: message_threads::ActiveModel = thread.into();
@@ -540,12 +541,66 @@ pub(crate) async fn append(
     changed.last_message_at = Set(now);
     changed.update(txn).await?;
     mark_read(txn, thread_id, reader.person_id, message.id, now).await?;
+    tell_other_side(
+        txn,
+        thread_id,
+        case_id,
+        from_parent,
+        parent,
+        assigned,
+        message.id,
+        now,
+    )
+    .await?;
     let event = AuditEvent::new(AuditAction::MessageSent)
         .by(reader.person_id)
         .on_case(case_id)
         .detail(format!("thread {thread_id}"));
     audit::record(txn, event, &Source::of_request(), now).await?;
     Ok(message)
+}
+
+/// A new message is news for the other side: the parent when the agency
+/// answered; the colleague it was given to, or else the case's caseworker,
+/// when the parent wrote.
+#[allow(clippy::too_many_arguments)]
+async fn tell_other_side(
+    txn: &impl ConnectionTrait,
+    thread: i32,
+    case: i32,
+    from_parent: bool,
+    parent: i32,
+    assigned: Option<i32>,
+    message: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::notifications::model::Kind;
+    use crate::notifications::service::{notify, Notice};
+    let (person, kind) = if from_parent {
+        let caseworker = match assigned {
+            Some(colleague) => Some(colleague),
+            None => cases::Entity::find_by_id(case)
+                .one(txn)
+                .await?
+                .and_then(|case| case.caseworker_id),
+        };
+        let Some(caseworker) = caseworker else {
+            return Ok(());
+        };
+        (caseworker, Kind::MessageReceived)
+    } else {
+        (parent, Kind::ReplyReceived)
+    };
+    let notice = Notice {
+        person,
+        kind,
+        case: Some(case),
+        amount: None,
+        status: None,
+        link: format!("/messages/{thread}"),
+        dedupe: format!("message:{message}:{person}"),
+    };
+    notify(txn, notice, now).await
 }
 
 /// Closes a conversation (either side may; a new message opens it again).

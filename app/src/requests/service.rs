@@ -26,6 +26,8 @@ use crate::ledger::accrual::in_force;
 use crate::ledger::ObligationKind;
 use crate::messages::rules::Topic;
 use crate::messages::service::{append, mark_answered, new_thread, thread_files, Clock};
+use crate::notifications::model::Kind;
+use crate::notifications::service::{notify, parents, Notice};
 use crate::server::access::{authorize, missing, role_on_case, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
@@ -261,6 +263,7 @@ impl Asked {
             .on_case(self.case)
             .detail(format!("request {} ({})", request.id, self.kind.as_str()));
         audit::record(&txn, event, &Source::of_request(), now).await?;
+        tell_of_request(&txn, &request, reader.person_id, now).await?;
         txn.commit().await?;
         Ok(request.id)
     }
@@ -606,7 +609,8 @@ async fn move_to(
     let id = request.id;
     let thread = request.thread_id;
     event.idempotency_key = Set(Some(key.to_owned()));
-    event.insert(txn).await?;
+    let event = event.insert(txn).await?;
+    tell_of_step(txn, &request, status, event.id, now).await?;
     let mut changed: support_requests::ActiveModel = request.into();
     changed.status = Set(status.as_str().to_owned());
     changed.updated_at = Set(now);
@@ -673,6 +677,106 @@ pub async fn settle(
     let case = request.case_id;
     let key = format!("settle:{order_key}");
     move_to(txn, request, status, event, &key, reader, case, now).await
+}
+
+/// A new request is news for the case's caseworker, and a change of
+/// support for the other parent (that a review was asked, nothing more).
+async fn tell_of_request(
+    txn: &impl ConnectionTrait,
+    request: &support_requests::Model,
+    requester: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let case = entity::cases::Entity::find_by_id(request.case_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| internal(format!("request {} has no case", request.id)))?;
+    if let Some(caseworker) = case.caseworker_id {
+        let notice = Notice {
+            person: caseworker,
+            kind: Kind::RequestReceived,
+            case: Some(case.id),
+            amount: None,
+            status: None,
+            link: format!("/requests/{}", request.id),
+            dedupe: format!("request:{}:{caseworker}", request.id),
+        };
+        notify(txn, notice, now).await?;
+    }
+    if request.kind == RequestKind::Modification.as_str() {
+        tell_other_parent(
+            txn,
+            request,
+            requester,
+            RequestStatus::Received,
+            "asked",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The requester hears of every step; the other parent of a change of
+/// support hears of its hearing and its outcome.
+async fn tell_of_step(
+    txn: &impl ConnectionTrait,
+    request: &support_requests::Model,
+    status: RequestStatus,
+    event: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let requester = request.requester_id;
+    let notice = Notice {
+        person: requester,
+        kind: Kind::RequestChanged,
+        case: Some(request.case_id),
+        amount: None,
+        status: Some(status),
+        link: format!("/requests/{}", request.id),
+        dedupe: format!("request_event:{event}:{requester}"),
+    };
+    notify(txn, notice, now).await?;
+    let told = matches!(
+        status,
+        RequestStatus::HearingScheduled | RequestStatus::Decided | RequestStatus::Denied
+    );
+    if request.kind == RequestKind::Modification.as_str() && told {
+        let tag = format!("event:{event}");
+        tell_other_parent(txn, request, requester, status, &tag, now).await?;
+    }
+    Ok(())
+}
+
+async fn tell_other_parent(
+    txn: &impl ConnectionTrait,
+    request: &support_requests::Model,
+    requester: i32,
+    status: RequestStatus,
+    tag: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let number = entity::cases::Entity::find_by_id(request.case_id)
+        .one(txn)
+        .await?
+        .map(|case| case.case_number)
+        .unwrap_or_default();
+    for (person, _) in parents(txn, request.case_id).await? {
+        if person == requester {
+            continue;
+        }
+        let notice = Notice {
+            person,
+            kind: Kind::ReviewRequested,
+            case: Some(request.case_id),
+            amount: None,
+            status: Some(status),
+            link: format!("/cases/{number}"),
+            dedupe: format!("review:{}:{tag}:{person}", request.id),
+        };
+        notify(txn, notice, now).await?;
+    }
+    Ok(())
 }
 
 fn hearing_of(event: &request_events::Model, clock: Clock) -> Option<Hearing> {

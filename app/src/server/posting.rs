@@ -53,8 +53,9 @@ pub enum PostingError {
     KeyConflict(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The audit line could not be written (its cause is logged).
-    #[error("the audit log refused the entry")]
+    /// The audit line or the parents' notification could not be written
+    /// (its cause is logged).
+    #[error("the audit log or a notification refused the entry")]
     Audit(AppError),
 }
 
@@ -133,6 +134,16 @@ pub async fn post_audited<C: TransactionTrait<Transaction = DatabaseTransaction>
                     .await
                     .map_err(PostingError::Audit)?;
             }
+            let told = crate::notifications::service::entry_posted(
+                &txn,
+                entry.case_id,
+                id,
+                &entry.kind,
+                entry.amount,
+                entry.effective,
+                Utc::now(),
+            );
+            told.await.map_err(PostingError::Audit)?;
             txn.commit().await?;
             Ok(Posted::New(id))
         }

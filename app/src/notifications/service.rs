@@ -1,0 +1,251 @@
+//! Notifications in the database: written inside the transaction of the
+//! event they tell of, read by their person only.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use entity::{accounts, case_participants, cases, email_outbox, notifications};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::model::{Kind, Notification};
+use crate::account::model::{CaseRole, User};
+use crate::error::AppError;
+use crate::ledger::{EntryKind, Money};
+use crate::messages::service::Clock;
+use crate::requests::rules::RequestStatus;
+use crate::server::access::parent_role;
+
+/// How many a page lists (the newest).
+const LISTED: u64 = 50;
+
+/// Something to tell one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub person: i32,
+    pub kind: Kind,
+    pub case: Option<i32>,
+    pub amount: Option<Money>,
+    pub status: Option<RequestStatus>,
+    pub link: String,
+    /// The event it is about: the same event never shows twice.
+    pub dedupe: String,
+}
+
+/// Writes `notice` (once: a second with the same dedupe key is dropped) and,
+/// when the person has an account, its e-mail into the outbox.
+pub async fn notify(
+    txn: &impl ConnectionTrait,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = notifications::ActiveModel {
+        id: NotSet,
+        person_id: Set(notice.person),
+        kind: Set(notice.kind.as_str().to_owned()),
+        case_id: Set(notice.case),
+        amount_cents: Set(notice.amount.map(|a| a.cents())),
+        status: Set(notice.status.map(|s| s.as_str().to_owned())),
+        link: Set(notice.link),
+        dedupe_key: Set(notice.dedupe.clone()),
+        created_at: Set(now),
+        read_at: Set(None),
+    };
+    // A conflict must not abort the transaction (PostgreSQL would): skip it.
+    let inserted = notifications::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(notifications::Column::DedupeKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    if inserted == 0 {
+        return Ok(());
+    }
+    let address = accounts::Entity::find()
+        .filter(accounts::Column::PersonId.eq(notice.person))
+        .select_only()
+        .column(accounts::Column::Email)
+        .into_tuple::<String>()
+        .one(txn)
+        .await?;
+    let Some(address) = address else {
+        return Ok(());
+    };
+    let id = notifications::Entity::find()
+        .filter(notifications::Column::DedupeKey.eq(notice.dedupe))
+        .select_only()
+        .column(notifications::Column::Id)
+        .into_tuple::<i32>()
+        .one(txn)
+        .await?;
+    if let Some(id) = id {
+        let email = email_outbox::ActiveModel {
+            id: NotSet,
+            notification_id: Set(id),
+            to_address: Set(address),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            sent_at: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+        };
+        email_outbox::Entity::insert(email)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Tells the parents of a case what a new ledger entry means for them: a
+/// payment to the paying parent, money sent to the receiving parent. Only
+/// news: an entry dated more than a month back (an import of old history)
+/// tells no one.
+pub async fn entry_posted(
+    txn: &impl ConnectionTrait,
+    case: i32,
+    entry: i64,
+    kind: &EntryKind,
+    amount: Money,
+    effective: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (told, notice_kind) = match kind {
+        EntryKind::Payment { .. } => (CaseRole::PayingParent, Kind::PaymentReceived),
+        EntryKind::Disbursement => (CaseRole::ReceivingParent, Kind::MoneySent),
+        _ => return Ok(()),
+    };
+    let month_ago = now
+        .date_naive()
+        .checked_sub_days(Days::new(31))
+        .unwrap_or(NaiveDate::MIN);
+    if effective < month_ago {
+        return Ok(());
+    }
+    let Some(number) = case_number(txn, case).await? else {
+        return Ok(());
+    };
+    for (person, role) in parents(txn, case).await? {
+        if role != told {
+            continue;
+        }
+        let notice = Notice {
+            person,
+            kind: notice_kind,
+            case: Some(case),
+            amount: Some(amount),
+            status: None,
+            link: format!("/cases/{number}/history"),
+            dedupe: format!("entry:{entry}:{person}"),
+        };
+        notify(txn, notice, now).await?;
+    }
+    Ok(())
+}
+
+/// The parents of `case` (person, role).
+pub async fn parents(
+    db: &impl ConnectionTrait,
+    case: i32,
+) -> Result<Vec<(i32, CaseRole)>, AppError> {
+    Ok(case_participants::Entity::find()
+        .filter(case_participants::Column::CaseId.eq(case))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.person_id, parent_role(&p.role)?)))
+        .collect())
+}
+
+async fn case_number(db: &impl ConnectionTrait, case: i32) -> Result<Option<String>, AppError> {
+    Ok(cases::Entity::find_by_id(case)
+        .one(db)
+        .await?
+        .map(|case| case.case_number))
+}
+
+/// The reader's newest notifications; those not seen before are marked new,
+/// and seen from now on.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    clock: Clock,
+) -> Result<Vec<Notification>, AppError> {
+    let rows = notifications::Entity::find()
+        .filter(notifications::Column::PersonId.eq(reader.person_id))
+        .order_by_desc(notifications::Column::Id)
+        .limit(LISTED)
+        .all(db)
+        .await?;
+    let numbers: std::collections::HashMap<i32, String> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(rows.iter().filter_map(|r| r.case_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|case| (case.id, case.case_number))
+        .collect();
+    notifications::Entity::update_many()
+        .col_expr(
+            notifications::Column::ReadAt,
+            sea_orm::sea_query::Expr::value(clock.now),
+        )
+        .filter(notifications::Column::PersonId.eq(reader.person_id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Notification {
+                id: row.id,
+                kind: Kind::parse(&row.kind)?,
+                case_number: row.case_id.and_then(|id| numbers.get(&id).cloned()),
+                amount: row.amount_cents.map(Money::from_cents),
+                status: row.status.as_deref().and_then(RequestStatus::parse),
+                link: row.link,
+                at: clock.local(row.created_at),
+                new: row.read_at.is_none(),
+            })
+        })
+        .collect())
+}
+
+/// How many of the reader's notifications they have not seen.
+pub async fn unseen(db: &impl ConnectionTrait, reader: &User) -> Result<u64, AppError> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::PersonId.eq(reader.person_id))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// An e-mail for a notification: in English and Spanish, with no detail of
+/// the case (an inbox is not always private), and the link to sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+pub fn email(kind: Kind, link: &str, portal_url: &str, agency: &crate::config::Agency) -> Email {
+    use crate::i18n::Locale;
+    let url = format!("{}{link}", portal_url.trim_end_matches('/'));
+    let part = |locale: Locale| {
+        let (headline, sign_in, privacy) = super::text::email_parts(locale, kind);
+        format!("{headline}\n\n{sign_in} {url}\n\n{privacy}\n")
+    };
+    let (headline_en, ..) = super::text::email_parts(Locale::en, kind);
+    Email {
+        subject: format!("{}: {headline_en}", agency.name),
+        body: format!(
+            "{}\n----\n\n{}\n----\n{} · {}\n",
+            part(Locale::en),
+            part(Locale::es),
+            agency.name,
+            agency.phone
+        ),
+    }
+}
