@@ -655,6 +655,8 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ("my_security", vec![], EVERYONE[1..].to_vec()),
         ("overview", vec![], EVERYONE[1..].to_vec()),
         ("my_messages", vec![], EVERYONE[1..].to_vec()),
+        ("my_notifications", vec![], EVERYONE[1..].to_vec()),
+        ("unseen_notifications", vec![], EVERYONE[1..].to_vec()),
         (
             "work_list",
             vec![],
@@ -723,10 +725,13 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         staff_on_case,
     ));
     // Parents ask: a plan is the paying parent's; a change of support
-    // either parent's. (Case A has no order in force, so there is no plan to
-    // start for anyone; the plan itself is checked in tests/requests.rs.)
+    // either parent's.
     let next_week = (support::config().today() + chrono::Days::new(7)).to_string();
-    table.push(("plan_start", vec![("case_number", world.case_a)], vec![]));
+    table.push((
+        "plan_start",
+        vec![("case_number", world.case_a)],
+        vec![PayingParent],
+    ));
     table.push((
         "ask_plan",
         vec![

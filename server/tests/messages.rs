@@ -19,6 +19,18 @@ on_both_databases!(
     files_are_checked_by_content_and_read_only_in_their_conversation
 );
 
+/// The person behind an account, as a form sends it.
+async fn person_of(db: &sea_orm::DatabaseConnection, email: &str) -> String {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    entity::accounts::Entity::find()
+        .filter(entity::accounts::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|account| account.person_id.to_string())
+        .unwrap_or_default()
+}
+
 async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) {
     demo::seed(&test.db, Utc::now().date_naive())
         .await
@@ -185,6 +197,59 @@ async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) 
         "{}",
         later.items[0].business_days
     );
+
+    // Narrowed to a topic and a case (typed in any case); a topic not on
+    // the list is named at its field.
+    let narrowed: WorkList = answer(
+        &router,
+        "work_list",
+        &[
+            ("topic", "missing_payment"),
+            ("case_number", "cs-2020-004172"),
+        ],
+        &alex,
+    )
+    .await;
+    assert_eq!(narrowed.items.len(), 1);
+    for filter in [("topic", "payment_plan"), ("case_number", "CS-2019-002931")] {
+        let other: WorkList = answer(&router, "work_list", &[filter], &alex).await;
+        assert!(other.items.is_empty(), "{filter:?}");
+    }
+    let gossip = call(&router, "work_list", &[("topic", "gossip")], Some(&alex)).await;
+    assert_eq!(
+        error_of(&gossip),
+        Some(AppError::invalid(Field::Topic, Problem::NotAChoice))
+    );
+
+    // Given to a colleague: it waits on Jamie's list, Jamie may read it; a
+    // parent cannot give it, and only staff can be given it.
+    let before: Conversation = answer(&router, "conversation", &thread_arg, &alex).await;
+    assert_eq!(before.assigned_to, None);
+    let jamie_id = before
+        .colleagues
+        .iter()
+        .find(|c| c.name == "Jamie Chen")
+        .map(|c| c.person.to_string())
+        .unwrap_or_else(|| panic!("Jamie is not a colleague"));
+    let to_jamie = [("thread", thread.as_str()), ("to", jamie_id.as_str())];
+    let refused = call(&router, "assign_conversation", &to_jamie, Some(&dana)).await;
+    assert_eq!(error_of(&refused), Some(AppError::Forbidden));
+    let dana_id = person_of(&test.db, "receiving.parent@example.com").await;
+    let to_parent = [("thread", thread.as_str()), ("to", dana_id.as_str())];
+    let refused = call(&router, "assign_conversation", &to_parent, Some(&alex)).await;
+    assert_eq!(
+        error_of(&refused),
+        Some(AppError::invalid(Field::Person, Problem::NotAChoice))
+    );
+    let given = call(&router, "assign_conversation", &to_jamie, Some(&alex)).await;
+    assert_eq!(error_of(&given), None, "{}", given.body);
+    let jamie_list: WorkList = answer(&router, "work_list", &[], &jamie).await;
+    assert_eq!(jamie_list.items.len(), 1);
+    assert_eq!(
+        jamie_list.items[0].assigned_to.as_deref(),
+        Some("Jamie Chen")
+    );
+    let _: Conversation = answer(&router, "conversation", &thread_arg, &jamie).await;
 
     // The caseworker reads it (a receipt for Dana) and answers.
     let seen_by_alex: Conversation = answer(&router, "conversation", &thread_arg, &alex).await;

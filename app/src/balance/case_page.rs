@@ -15,6 +15,8 @@ use super::text;
 use crate::account::model::CaseRole;
 use crate::config::Agency;
 use crate::i18n::*;
+use crate::requests::api::case_requests;
+use crate::requests::model::RequestSummary;
 use crate::requests::pages::CaseRequests;
 
 /// The case number in the URL.
@@ -27,14 +29,26 @@ pub fn case_number_param() -> Memo<String> {
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param();
-    let case = Resource::new(move || number.get(), case_overview);
+    // The case and its requests in one resource: one resource per page
+    // hydrates exactly as the server rendered it.
+    let case = Resource::new(
+        move || number.get(),
+        |number| async move {
+            let case = case_overview(number.clone()).await;
+            let requests = match case {
+                Ok(_) => case_requests(number).await.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            case.map(|case| (case, requests))
+        },
+    );
     view! {
         <Title text=move || format!("{} {}", t_string!(i18n, cases.case_title), number.get()) />
         <section class="page wide">
             <Suspense>
                 {move || Suspend::new(async move {
                     match case.await {
-                        Ok(case) => view! { <CaseOverview case /> }.into_any(),
+                        Ok((case, requests)) => view! { <CaseOverview case requests /> }.into_any(),
                         Err(error) => refusal(error).into_any(),
                     }
                 })}
@@ -44,7 +58,7 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseOverview(case: CaseView) -> impl IntoView {
+fn CaseOverview(case: CaseView, requests: Vec<RequestSummary>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let role = case.card.role;
@@ -65,6 +79,7 @@ fn CaseOverview(case: CaseView) -> impl IntoView {
         <Orders orders=case.orders.clone() />
         <CaseRequests
             case_number=number.clone()
+            requests
             offer=matches!(role, CaseRole::PayingParent | CaseRole::ReceivingParent)
             paying=role == CaseRole::PayingParent
         />

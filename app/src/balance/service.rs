@@ -393,23 +393,7 @@ fn past_due_panel(
         .min()
         .unwrap_or(today);
     let orders = file.domain_orders()?;
-    let planner = in_force(&orders, today).and_then(|order| {
-        let support = order.obligations.iter().filter(|o| o.kind.accrues());
-        // The plan follows the main obligation's schedule.
-        let main = support.clone().min_by_key(|o| o.kind)?;
-        let ordered_extra = order
-            .obligations
-            .iter()
-            .filter(|o| o.kind == ObligationKind::ArrearsPayment)
-            .map(|o| o.amount)
-            .sum();
-        Some(PlannerBasis {
-            current: support.map(|o| o.amount).sum(),
-            schedule: main.schedule,
-            from: today,
-            ordered_extra,
-        })
-    });
+    let planner = planner_basis(&orders, today);
     Ok(Some(PastDuePanel {
         past_due,
         days_behind: (today - oldest_unpaid).num_days(),
@@ -418,6 +402,28 @@ fn past_due_panel(
         license_days_behind: policy.license_days_behind,
         planner,
     }))
+}
+
+/// What the payoff planner starts from: the support due each period under
+/// the order in force, its main schedule and any arrears pace it already
+/// sets. `None` when no order is in force.
+pub fn planner_basis(orders: &[Order], today: NaiveDate) -> Option<PlannerBasis> {
+    let order = in_force(orders, today)?;
+    let support = order.obligations.iter().filter(|o| o.kind.accrues());
+    // The plan follows the main obligation's schedule.
+    let main = support.clone().min_by_key(|o| o.kind)?;
+    let ordered_extra = order
+        .obligations
+        .iter()
+        .filter(|o| o.kind == ObligationKind::ArrearsPayment)
+        .map(|o| o.amount)
+        .sum();
+    Some(PlannerBasis {
+        current: support.map(|o| o.amount).sum(),
+        schedule: main.schedule,
+        from: today,
+        ordered_extra,
+    })
 }
 
 /// Whole years from `born` to `day`.

@@ -19,6 +19,8 @@ use crate::components::form::FormAlert;
 use crate::i18n::*;
 use crate::ledger::EntryKind;
 use crate::messages::pages::{status_text, topic_text};
+use crate::requests::api::case_requests;
+use crate::requests::model::RequestSummary;
 use crate::requests::pages::CaseRequests;
 
 #[component]
@@ -28,7 +30,16 @@ pub fn CaseFilePage() -> impl IntoView {
     let issue = ServerAction::<IssuePin>::new();
     let file = Resource::new(
         move || (number.get(), issue.version().get()),
-        |(number, _)| open_case_file(number),
+        |(number, _)| async move {
+            let file = open_case_file(number.clone()).await;
+            // The file's requests in the same resource: one resource per
+            // page hydrates exactly as the server rendered it.
+            let requests = match file {
+                Ok(_) => case_requests(number).await.unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            file.map(|file| (file, requests))
+        },
     );
     view! {
         <Title text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
@@ -36,7 +47,7 @@ pub fn CaseFilePage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     match file.await {
-                        Ok(file) => view! { <FileView file issue /> }.into_any(),
+                        Ok((file, requests)) => view! { <FileView file requests issue /> }.into_any(),
                         Err(error) => refusal(error).into_any(),
                     }
                 })}
@@ -46,7 +57,11 @@ pub fn CaseFilePage() -> impl IntoView {
 }
 
 #[component]
-fn FileView(file: CaseFile, issue: ServerAction<IssuePin>) -> impl IntoView {
+fn FileView(
+    file: CaseFile,
+    requests: Vec<RequestSummary>,
+    issue: ServerAction<IssuePin>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let number = file.view.card.case_number.clone();
     let base = format!("/caseload/{number}");
@@ -88,7 +103,7 @@ fn FileView(file: CaseFile, issue: ServerAction<IssuePin>) -> impl IntoView {
         <EntryTable entries=file.entries base=base.clone() />
         <h2>{t!(i18n, case.order_heading)}</h2>
         <Orders orders=file.view.orders.clone() />
-        <CaseRequests case_number=number.clone() />
+        <CaseRequests case_number=number.clone() requests />
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=file.view.children.clone() />
         <h2>{t!(i18n, file.messages_heading)}</h2>

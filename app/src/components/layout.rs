@@ -50,19 +50,31 @@ pub fn SiteHeader() -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    // Who is signed in, and how many notifications they have not seen: one
+    // resource, so the header hydrates as the server rendered it.
+    let user = Resource::new(
+        move || location.pathname.get(),
+        |_| async {
+            let user = current_user().await;
+            let unseen = match &user {
+                Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
+                _ => 0,
+            };
+            (user, unseen)
+        },
+    );
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) => view! {
+                    (Ok(Some(user)), unseen) => view! {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
                         {user.role.is_staff().then(|| view! {
                             <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
                             <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
                         })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
-                        <li><NotificationsLink /></li>
+                        <li><NotificationsLink unseen /></li>
                         <li><SignOutButton /></li>
                     }.into_any(),
                     _ => view! {
@@ -74,23 +86,18 @@ fn AccountLinks() -> impl IntoView {
     }
 }
 
-/// "Notifications", with how many are new. Asked again after each
-/// navigation (opening the page marks them seen).
+/// "Notifications", with how many are new (opening the page marks them
+/// seen; the header asks again after each navigation).
 #[component]
-fn NotificationsLink() -> impl IntoView {
+fn NotificationsLink(unseen: u64) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let unseen = Resource::new(move || location.pathname.get(), |_| unseen_notifications());
     view! {
         <A href="/notifications">
-            <Suspense fallback=move || t!(i18n, notices.nav)>
-                {move || Suspend::new(async move {
-                    match unseen.await {
-                        Ok(n) if n > 0 => t!(i18n, notices.nav_unseen, n = move || n).into_any(),
-                        _ => t!(i18n, notices.nav).into_any(),
-                    }
-                })}
-            </Suspense>
+            {if unseen > 0 {
+                t!(i18n, notices.nav_unseen, n = move || unseen).into_any()
+            } else {
+                t!(i18n, notices.nav).into_any()
+            }}
         </A>
     }
 }

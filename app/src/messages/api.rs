@@ -21,13 +21,37 @@ pub async fn my_messages() -> Result<Inbox, AppError> {
     .await
 }
 
-/// Staff: every conversation waiting for the agency, oldest first.
+/// Staff: every conversation waiting for the agency, oldest first;
+/// narrowed to a topic and a case when they are given.
 #[server(endpoint = "work_list")]
-pub async fn work_list() -> Result<super::model::WorkList, AppError> {
+pub async fn work_list(
+    #[server(default)] topic: String,
+    #[server(default)] case_number: String,
+) -> Result<super::model::WorkList, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::work_list(&state.db, &reader, clock(&state), state.messages).await
+    let clock = clock(&state);
+    super::service::work_list(
+        &state.db,
+        &reader,
+        clock,
+        state.messages,
+        &topic,
+        &case_number,
+    )
+    .await
+}
+
+/// Staff give a conversation to a colleague (or take it themselves).
+#[server(endpoint = "assign_conversation")]
+pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    super::service::assign(&state.db, &reader, thread, to, chrono::Utc::now()).await?;
+    leptos_axum::redirect(&format!("/messages/{thread}"));
+    Ok(())
 }
 
 /// One conversation; opening it marks it read.

@@ -51,6 +51,17 @@ pub struct Conversation {
     pub attachment_max_mb: u32,
     /// The payment plan or change-of-support request it carries, if any.
     pub request: Option<i32>,
+    /// Staff: the colleague it was given to (`None`: the case's caseworker).
+    pub assigned_to: Option<String>,
+    /// Staff: who it can be given to (empty for parents).
+    pub colleagues: Vec<Colleague>,
+}
+
+/// A member of staff a conversation can be given to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub person: i32,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +92,9 @@ pub struct WorkList {
     /// Oldest wait first.
     pub items: Vec<WorkItem>,
     pub reply_business_days: u32,
+    /// The filter it was read with.
+    pub topic: Option<Topic>,
+    pub case_number: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,4 +110,6 @@ pub struct WorkItem {
     pub overdue: bool,
     /// The request it carries (a plan or a change of support), if any.
     pub request: Option<i32>,
+    /// The colleague it was given to, if not the case's caseworker.
+    pub assigned_to: Option<String>,
 }

@@ -10,9 +10,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
-    my_messages, open_conversation, CloseConversation, SendMessage, StartConversation,
+    my_messages, open_conversation, AssignConversation, CloseConversation, SendMessage,
+    StartConversation,
 };
-use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
+use super::model::{Colleague, Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{Status, Topic, MAX_BODY_CHARS};
 use crate::balance::pages::refusal;
 use crate::balance::text;
@@ -243,6 +244,9 @@ fn ConversationView(
             <button type="submit" class="button primary">{t!(i18n, messages.send)}</button>
         </ActionForm>
         <AttachForm thread=thread.id key=thread.attach_key.clone() max_mb=thread.attachment_max_mb />
+        {(!thread.colleagues.is_empty()).then(|| view! {
+            <GiveForm thread=thread.id assigned_to=thread.assigned_to.clone() colleagues=thread.colleagues.clone() />
+        })}
         {(status != Status::Closed).then(|| view! {
             <ActionForm action=close attr:class="close-form">
                 <input type="hidden" name="thread" value=close_id.clone() />
@@ -354,4 +358,33 @@ fn AttachForm(thread: i32, key: String, max_mb: u32) -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// Staff: who has the conversation, and giving it to a colleague.
+#[component]
+fn GiveForm(thread: i32, assigned_to: Option<String>, colleagues: Vec<Colleague>) -> impl IntoView {
+    let i18n = use_i18n();
+    let give = ServerAction::<AssignConversation>::new();
+    view! {
+        <h2 id="give-heading">{t!(i18n, messages.give_heading)}</h2>
+        <p>
+            {match assigned_to {
+                Some(name) => view! { {t!(i18n, work.given_to)} " " <strong>{name}</strong> }.into_any(),
+                None => t!(i18n, messages.with_caseworker).into_any(),
+            }}
+        </p>
+        <FormAlert result=give.value() />
+        <ActionForm action=give attr:aria-labelledby="give-heading" attr:class="inline-form">
+            <input type="hidden" name="thread" value=thread />
+            <div class="field">
+                <label for="to">{t!(i18n, messages.give_to)}</label>
+                <select id="to" name="to">
+                    {colleagues.into_iter().map(|colleague| view! {
+                        <option value=colleague.person>{colleague.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{t!(i18n, messages.give)}</button>
+        </ActionForm>
+    }
 }

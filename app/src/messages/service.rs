@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{attachments, cases, message_threads, messages, support_requests, thread_reads};
+use entity::{
+    accounts, attachments, cases, message_threads, messages, support_requests, thread_reads,
+};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -14,7 +16,7 @@ use sea_orm::{
 };
 
 use super::model::{
-    AttachmentLink, Conversation, Inbox, MessageView, ThreadSummary, WorkItem, WorkList,
+    AttachmentLink, Colleague, Conversation, Inbox, MessageView, ThreadSummary, WorkItem, WorkList,
 };
 use super::rules::{self, add_business_days, business_days_between, Status, Topic};
 use crate::account::model::{AccountRole, CaseRole, User};
@@ -157,17 +159,40 @@ pub async fn work_list(
     reader: &User,
     clock: Clock,
     policy: MessagePolicy,
+    topic: &str,
+    case_number: &str,
 ) -> Result<WorkList, AppError> {
     if !reader.role.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let threads = visible_threads(db, reader)
+    let topic = match topic.trim() {
+        "" => None,
+        name => Some(
+            Topic::parse(name)
+                .ok_or_else(|| AppError::invalid(Field::Topic, Problem::NotAChoice))?,
+        ),
+    };
+    let case_number = case_number.trim().to_ascii_uppercase();
+    let mut query = visible_threads(db, reader)
         .await?
-        .filter(message_threads::Column::Status.eq(Status::Waiting.as_str()))
+        .filter(message_threads::Column::Status.eq(Status::Waiting.as_str()));
+    if let Some(topic) = topic {
+        query = query.filter(message_threads::Column::Topic.eq(topic.as_str()));
+    }
+    if !case_number.is_empty() {
+        let case = cases::Entity::find()
+            .filter(cases::Column::CaseNumber.eq(case_number.as_str()))
+            .one(db)
+            .await?;
+        // No such case: nothing of it waits.
+        query = query.filter(message_threads::Column::CaseId.eq(case.map_or(0, |c| c.id)));
+    }
+    let threads = query
         .order_by_asc(message_threads::Column::WaitingSince)
         .all(db)
         .await?;
     let (numbers, names) = labels_of(db, &threads).await?;
+    let assignees = names_of(db, threads.iter().filter_map(|t| t.assigned_to)).await?;
     let requests = requests_of(db, threads.iter().map(|t| t.id)).await?;
     let today = clock.now.with_timezone(&clock.zone).date_naive();
     let items = threads
@@ -184,12 +209,17 @@ pub async fn work_list(
                 business_days: waited,
                 overdue: waited > policy.reply_business_days,
                 request: requests.get(&thread.id).copied(),
+                assigned_to: thread
+                    .assigned_to
+                    .and_then(|id| assignees.get(&id).cloned()),
             })
         })
         .collect::<Result<_, AppError>>()?;
     Ok(WorkList {
         items,
         reply_business_days: policy.reply_business_days,
+        topic,
+        case_number,
     })
 }
 
@@ -270,6 +300,14 @@ pub async fn open(
         attach_key: send_key(),
         attachment_max_mb: policy.attachment_max_mb,
         request: requests_of(db, [thread.id]).await?.get(&thread.id).copied(),
+        assigned_to: match thread.assigned_to {
+            Some(id) => names_of(db, [id]).await?.remove(&id),
+            None => None,
+        },
+        colleagues: match reader.role.is_staff() {
+            true => colleagues(db).await?,
+            false => Vec::new(),
+        },
     })
 }
 
@@ -601,6 +639,60 @@ async fn tell_other_side(
         dedupe: format!("message:{message}:{person}"),
     };
     notify(txn, notice, now).await
+}
+
+/// Every member of staff, by name: whom a conversation can be given to.
+async fn colleagues(db: &impl ConnectionTrait) -> Result<Vec<Colleague>, AppError> {
+    let staff = accounts::Entity::find()
+        .filter(accounts::Column::Role.is_in([
+            AccountRole::Caseworker.as_str(),
+            AccountRole::Supervisor.as_str(),
+        ]))
+        .all(db)
+        .await?;
+    let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
+    let mut colleagues: Vec<Colleague> = staff
+        .iter()
+        .filter_map(|account| {
+            Some(Colleague {
+                person: account.person_id,
+                name: names.get(&account.person_id)?.clone(),
+            })
+        })
+        .collect();
+    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(colleagues)
+}
+
+/// Staff give a conversation to a colleague (themself: "take it"); it then
+/// waits on that colleague's work list, and they may answer it.
+pub async fn assign(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    to: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !reader.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let is_staff = colleagues(db).await?.iter().any(|c| c.person == to);
+    if !is_staff {
+        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
+    }
+    let txn = db.begin().await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.assigned_to = Set(Some(to));
+    changed.update(&txn).await?;
+    let event = AuditEvent::new(AuditAction::ThreadAssigned)
+        .by(reader.person_id)
+        .on_case(case.id)
+        .about(to)
+        .detail(format!("thread {thread_id}"));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Closes a conversation (either side may; a new message opens it again).

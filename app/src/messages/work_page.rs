@@ -8,14 +8,24 @@ use leptos_router::components::A;
 use super::api::work_list;
 use super::model::{WorkItem, WorkList};
 use super::pages::topic_text;
+use super::rules::Topic;
 use crate::balance::pages::refusal;
+use crate::components::form::QueryForm;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WorkPage() -> impl IntoView {
     let i18n = use_i18n();
-    let list = Resource::new(|| (), |_| work_list());
+    let query = use_query_map();
+    let list = Resource::new(
+        move || query.get(),
+        |query| {
+            let field = |name: &str| query.get(name).unwrap_or_default();
+            work_list(field("topic"), field("case_number"))
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, work.title).to_string() />
         <section class="page wide">
@@ -36,10 +46,12 @@ pub fn WorkPage() -> impl IntoView {
 fn WorkView(list: WorkList) -> impl IntoView {
     let i18n = use_i18n();
     let days = list.reply_business_days;
+    let filter = view! { <WorkFilter topic=list.topic case_number=list.case_number.clone() /> };
     if list.items.is_empty() {
-        return view! { <p>{t!(i18n, work.empty)}</p> }.into_any();
+        return view! { {filter} <p>{t!(i18n, work.empty)}</p> }.into_any();
     }
     view! {
+        {filter}
         <p>{t!(i18n, work.intro, days = move || days)}</p>
         <table class="ledger work">
             <caption class="visually-hidden">{t!(i18n, work.caption)}</caption>
@@ -74,6 +86,9 @@ fn WorkRow(item: WorkItem) -> impl IntoView {
             </td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_topic))>
                 <A href=format!("/messages/{}", item.thread)>{move || topic_text(i18n, topic)}</A>
+                {item.assigned_to.clone().map(|name| view! {
+                    <span class="note">" · " {t!(i18n, work.given_to)} " " {name}</span>
+                })}
                 {item.request.map(|id| view! {
                     " · " <A href=format!("/requests/{id}")>{t!(i18n, requests.request_number, id = move || id)}</A>
                 })}
@@ -82,5 +97,34 @@ fn WorkRow(item: WorkItem) -> impl IntoView {
             <td data-label=label(|i18n| t_string!(i18n, work.col_parent))>{item.parent_name}</td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_since))>{item.waiting_since}</td>
         </tr>
+    }
+}
+
+/// Narrow the list to a topic and a case (a GET form: the same without JS).
+#[component]
+fn WorkFilter(topic: Option<Topic>, case_number: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = topic.map(|t| t.as_str()).unwrap_or_default();
+    view! {
+        <QueryForm action="/work">
+            <div class="filters">
+                <div class="field">
+                    <label for="topic">{t!(i18n, work.filter_topic)}</label>
+                    <select id="topic" name="topic">
+                        <option value="">{t!(i18n, work.filter_all)}</option>
+                        {Topic::ALL.into_iter().map(|topic| view! {
+                            <option value=topic.as_str() selected=topic.as_str() == chosen>
+                                {move || topic_text(i18n, topic)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="case_number">{t!(i18n, work.filter_case)}</label>
+                    <input id="case_number" name="case_number" type="text" value=case_number autocomplete="off" />
+                </div>
+                <button type="submit" class="button">{t!(i18n, work.filter_show)}</button>
+            </div>
+        </QueryForm>
     }
 }

@@ -9,9 +9,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{
-    case_requests, open_change_form, open_plan_form, open_request, AskChange, AskPlan, RequestStep,
-};
+use super::api::{open_change_form, open_plan_form, open_request, AskChange, AskPlan, RequestStep};
 use super::model::{ChangeStart, Hearing, PlanStart, RequestEvent, RequestSummary, RequestView};
 use super::rules::{Document, Reason, RequestKind, RequestStatus, Step};
 use crate::balance::case_page::case_number_param;
@@ -80,7 +78,7 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
         <ActionForm action=ask attr:novalidate=true>
             <input type="hidden" name="case_number" value=start.case_number.clone() />
             <input type="hidden" name="key" value=start.key.clone() />
-            <Field
+            <TextInput
                 name="extra"
                 label=t_string!(i18n, requests.extra_label)
                 hint=t_string!(i18n, requests.extra_hint)
@@ -88,7 +86,7 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
                 inputmode="decimal"
                 problem=field_problem(result, Field::Amount)
             />
-            <Field
+            <TextInput
                 name="starts_on"
                 label=t_string!(i18n, requests.starts_label)
                 hint=t_string!(i18n, requests.starts_hint)
@@ -201,7 +199,7 @@ fn RequestProblem(result: Answer) -> impl IntoView {
 
 /// A labelled one-line field showing its own problem.
 #[component]
-fn Field(
+fn TextInput(
     name: &'static str,
     label: &'static str,
     hint: &'static str,
@@ -443,14 +441,14 @@ fn StaffSteps(
             Step::ScheduleHearing => view! {
                 <ActionForm action=step attr:novalidate=true attr:class="step-form">
                     {hidden}
-                    <Field
+                    <TextInput
                         name="hearing_at"
                         label=t_string!(i18n, requests.hearing_at_label)
                         hint=t_string!(i18n, requests.hearing_at_hint)
                         kind="datetime-local"
                         problem=field_problem(result, Field::HearingAt)
                     />
-                    <Field
+                    <TextInput
                         name="place"
                         label=t_string!(i18n, requests.place_label)
                         hint=t_string!(i18n, requests.place_hint)
@@ -510,31 +508,25 @@ fn ReasonField(name: &'static str, problem: Signal<Option<Problem>>) -> impl Int
 #[component]
 pub fn CaseRequests(
     case_number: String,
+    requests: Vec<RequestSummary>,
     /// Offer the forms (a parent's case page).
     #[prop(optional)]
-    offer: Option<bool>,
+    offer: bool,
     #[prop(optional)] paying: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let number = case_number.clone();
-    let requests = Resource::new(move || number.clone(), case_requests);
-    let offer = offer.unwrap_or(false);
     view! {
         <section class="case-requests" aria-labelledby="requests-heading">
             <h2 id="requests-heading">{t!(i18n, requests.on_case_heading)}</h2>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match requests.await {
-                        Ok(list) if list.is_empty() => view! { <p class="note">{t!(i18n, requests.none_yet)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="requests">
-                                {list.into_iter().map(|summary| view! { <SummaryLine summary /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(_) => view! { <crate::components::layout::ErrorText /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {if requests.is_empty() {
+                view! { <p class="note">{t!(i18n, requests.none_yet)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="requests">
+                        {requests.into_iter().map(|summary| view! { <SummaryLine summary /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
             {offer.then(|| view! {
                 <p class="actions">
                     <A href=format!("/cases/{case_number}/change") attr:class="button">{t!(i18n, requests.ask_change)}</A>

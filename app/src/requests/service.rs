@@ -53,6 +53,12 @@ pub async fn plan_start(
         return Err(AppError::Forbidden);
     }
     let case_number = authorized.case.case_number.clone();
+    let (orders, _) = case_orders(db, authorized.case.id)
+        .await
+        .map_err(internal)?;
+    // No order in force: nothing to pay extra on.
+    let basis =
+        crate::balance::service::planner_basis(&orders, today).ok_or(AppError::Forbidden)?;
     let view = crate::balance::service::case_view(
         db,
         authorized.case,
@@ -62,12 +68,7 @@ pub async fn plan_start(
         String::new(),
     )
     .await?;
-    let past_due = view.past_due.as_ref().map(|panel| panel.past_due);
-    let basis = view.past_due.and_then(|panel| panel.planner);
-    // No order in force: nothing to pay extra on.
-    let Some(basis) = basis else {
-        return Err(AppError::Forbidden);
-    };
+    let past_due = view.past_due.map(|panel| panel.past_due);
     let next_due = basis
         .schedule
         .due_dates(
