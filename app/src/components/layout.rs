@@ -9,7 +9,6 @@ use crate::account::api::current_user;
 use crate::account::pages::SignOutButton;
 use crate::config::Agency;
 use crate::i18n::*;
-use crate::notifications::api::unseen_notifications;
 
 /// First focusable element: lets keyboard users jump past the navigation.
 #[component]
@@ -50,31 +49,19 @@ pub fn SiteHeader() -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    // Who is signed in, and how many notifications they have not seen: one
-    // resource, so the header hydrates as the server rendered it.
-    let user = Resource::new(
-        move || location.pathname.get(),
-        |_| async {
-            let user = current_user().await;
-            let unseen = match &user {
-                Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
-                _ => 0,
-            };
-            (user, unseen)
-        },
-    );
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 match user.await {
-                    (Ok(Some(user)), unseen) => view! {
+                    Ok(Some(user)) => view! {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
                         {user.role.is_staff().then(|| view! {
                             <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
                             <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
                         })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
-                        <li><NotificationsLink unseen /></li>
+                        <li><A href="/notifications">{t!(i18n, notices.nav)}</A></li>
                         <li><SignOutButton /></li>
                     }.into_any(),
                     _ => view! {
@@ -83,22 +70,6 @@ fn AccountLinks() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// "Notifications", with how many are new (opening the page marks them
-/// seen; the header asks again after each navigation).
-#[component]
-fn NotificationsLink(unseen: u64) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <A href="/notifications">
-            {if unseen > 0 {
-                t!(i18n, notices.nav_unseen, n = move || unseen).into_any()
-            } else {
-                t!(i18n, notices.nav).into_any()
-            }}
-        </A>
     }
 }
 

@@ -1,6 +1,9 @@
 //! Server functions of requests. Each asks who is signed in and whether that
 //! person may ask on the case, or see or move the request.
 
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::model::{ChangeStart, PlanStart, RequestSummary, RequestView};
