@@ -16,7 +16,7 @@ pub mod seed;
 pub mod serve;
 pub mod sessions;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::{server::AppState, shell, App};
 use axum::extract::DefaultBodyLimit;
@@ -29,7 +29,7 @@ use http::{HeaderName, Request};
 use leptos::config::{Env, LeptosOptions};
 use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -68,7 +68,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
 
 /// Every route of the portal, with its layers.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list().to_vec();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
@@ -121,6 +121,16 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The app's routes, found once per process. Finding them runs the app with
+/// resource loading suppressed by a flag that is global to the process
+/// (leptos-rs/leptos#4773): a page rendering on another thread meanwhile would
+/// wait forever, so a second router (as each integration test builds) must
+/// not look again.
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
 }
 
 /// What the app's components and server functions can ask for during a request.

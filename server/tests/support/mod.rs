@@ -257,6 +257,17 @@ pub fn session_cookie(page: &Page) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// How long one test may take. The slowest take seconds; a test that waits
+/// longer is stuck, and should fail with its name rather than hold CI.
+pub const TEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
+/// Runs `test`, failing it when it outlives [`TEST_TIME_LIMIT`].
+pub async fn within_time_limit(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(TEST_TIME_LIMIT, test).await.is_err() {
+        panic!("still running after {TEST_TIME_LIMIT:?}: stuck");
+    }
+}
+
 /// Runs each named `async fn(TestDb)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
@@ -265,7 +276,10 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::support::sqlite().await).await
+                    $crate::support::within_time_limit(async {
+                        super::$name($crate::support::sqlite().await).await
+                    })
+                    .await
                 }
             )*
         }
@@ -273,9 +287,12 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(db) = $crate::support::postgres().await {
-                        super::$name(db).await
-                    }
+                    $crate::support::within_time_limit(async {
+                        if let Some(db) = $crate::support::postgres().await {
+                            super::$name(db).await
+                        }
+                    })
+                    .await
                 }
             )*
         }
