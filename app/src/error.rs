@@ -100,6 +100,8 @@ pub enum Field {
     Place,
     /// The request a form answers.
     Request,
+    /// A staff account's role.
+    Role,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +155,10 @@ pub enum Problem {
     RequestMovedOn,
     /// The parent already has a request of this kind open on the case.
     AlreadyAsked,
+    /// A supervisor cannot change their own account from the desk.
+    OwnAccount,
+    /// A caseworker who still has cases cannot be switched off.
+    StillHasCases,
 }
 
 impl AppError {

@@ -19,6 +19,7 @@ pub mod reading;
 pub mod requests;
 pub mod shell;
 pub mod site;
+pub mod staff;
 
 #[cfg(test)]
 mod locales_check;

@@ -26,6 +26,7 @@ use crate::messages::work_page::WorkPage;
 use crate::notifications::pages::NotificationsPage;
 use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
+use crate::staff::pages::StaffPage;
 
 /// The document around the app. Only the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                             />
                             <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
                             <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
+                            <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                             <Route
                                 path=path!("/caseload/:number")
                                 view=CaseFilePage

@@ -1,21 +1,33 @@
 import { test, expect, waitForHydration } from '../harness/fixtures';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 
-// The agency's side of a case: find it on the caseload, read the parents'
-// contact details, post a payment (a mistake first, then a review, then the
-// confirmation), see it on the card, and reverse it with a reason. The
+// A receiving parent says a payment is missing and sends proof. The agency
+// finds the message on its work list, looks the case up on the caseload,
+// posts the payment (a mistake first, then a review, then the confirmation)
+// and answers. The parent reads the answer from the notification and sees
+// the new balance. Then the agency reverses the payment with a reason. The
 // supervisor acts (the caseworkers enrol a second factor in another journey
 // at the same time); each project works on a case no other journey counts.
 const PASSWORD = 'portal-demo-2026';
 const cases = {
-  hydrated: { search: 'Walsh', number: 'CS-2018-001205', phone: '(312) 555-0105' },
-  'no-js': { search: 'Price', number: 'CS-2016-000388', phone: '(312) 555-0107' },
+  hydrated: {
+    search: 'Walsh',
+    number: 'CS-2018-001205',
+    phone: '(312) 555-0105',
+    parent: { email: 'erin.walsh@example.com', name: 'Erin Walsh' },
+  },
+  'no-js': {
+    search: 'Price',
+    number: 'CS-2016-000388',
+    phone: '(312) 555-0107',
+    parent: { email: 'olivia.price@example.com', name: 'Olivia Price' },
+  },
 };
 
-async function signIn(page: Page, hydrated: boolean) {
+async function signIn(page: Page, hydrated: boolean, email = 'supervisor@example.com') {
   await page.goto('/login');
   if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill('supervisor@example.com');
+  await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -25,9 +37,44 @@ function money(text: string | null): number {
   return Number((text ?? '').replace(/[$,]/g, ''));
 }
 
-test('the agency posts a payment after reviewing it, then reverses it', async ({ page, visit, hydrated }, info) => {
+function dollars(amount: number): string {
+  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+}
+
+async function parentPage(browser: Browser, hydrated: boolean): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
+  return context.newPage();
+}
+
+test('a parent reports a missing payment; the agency posts it, answers, then reverses it', async ({ page, visit, hydrated, browser }, info) => {
+  test.setTimeout(90_000); // two people, a dozen pages
   const mine = cases[info.project.name as keyof typeof cases];
+
+  // The parent writes, with a photo of the bank statement.
+  const parent = await parentPage(browser, hydrated);
+  await signIn(parent, hydrated, mine.parent.email);
+  await parent.goto(`/cases/${mine.number}`);
+  const owedBefore = money(await parent.locator('[data-figure="owed"]').textContent());
+  await parent.goto('/messages');
+  if (hydrated) await waitForHydration(parent);
+  await parent.getByLabel('What it is about').selectOption('missing_payment');
+  await parent.getByLabel('Your message').fill('I paid $75.00 by money order on the 1st and it is not on my case.');
+  await parent.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(parent).toHaveURL(/\/messages\/\d+$/);
+  const conversation = new URL(parent.url()).pathname;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200)]);
+  await parent.getByLabel('File', { exact: true }).setInputFiles({ name: 'money order.png', mimeType: 'image/png', buffer: png });
+  await parent.getByRole('button', { name: 'Send the file' }).click();
+  await expect(parent.getByRole('link', { name: 'money order.png' })).toBeVisible();
+
+  // The agency finds it waiting on the work list, with the proof.
   await signIn(page, hydrated);
+  await visit('/work');
+  const waiting = page.locator('table.work tbody tr').filter({ hasText: mine.parent.name }).filter({ hasText: mine.number });
+  await expect(waiting).toContainText('0 business days');
+  await waiting.getByRole('link', { name: 'A payment seems missing' }).click();
+  await expect(page).toHaveURL(new RegExp(`${conversation}$`));
+  await expect(page.getByRole('link', { name: 'money order.png' })).toBeVisible();
 
   await visit('/caseload');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Caseload');
@@ -71,11 +118,27 @@ test('the agency posts a payment after reviewing it, then reverses it', async ({
   await page.getByRole('button', { name: 'Confirm and post' }).click();
   await expect(page).toHaveURL(new RegExp(`/caseload/${mine.number}\\?posted=\\d+$`));
   await expect(page.getByText('Posted. The balance below includes it.')).toBeVisible();
-  await expect(page.locator('[data-figure="owed"]')).toHaveText(
-    `$${Math.max(owed - 75, 0).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
-  );
+  await expect(page.locator('[data-figure="owed"]')).toHaveText(dollars(Math.max(owed - 75, 0)));
   const row = page.locator('table.entries tbody tr').filter({ hasText: `money order ${info.project.name}` });
   await expect(row).toContainText('$75.00');
+
+  // The agency answers the parent.
+  await visit(conversation);
+  const reply = `We found your money order and posted it today (${info.project.name}).`;
+  await page.getByLabel('Your message').fill(reply);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.locator('.message-body').last()).toHaveText(reply);
+
+  // The parent is told, reads the answer and sees the new balance.
+  await parent.goto('/notifications');
+  await parent.getByRole('link', { name: 'Your caseworker answered your message.' }).first().click();
+  await expect(parent).toHaveURL(new RegExp(`${conversation}$`));
+  await expect(parent.locator('.message.from-agency .message-body')).toHaveText(reply);
+  await parent.goto(`/cases/${mine.number}`);
+  await expect(parent.locator('[data-figure="owed"]')).toHaveText(dollars(Math.max(owedBefore - 75, 0)));
+  await parent.screenshot({ path: `test-results/parent-after-posting-${info.project.name}.png`, fullPage: true });
+  await parent.context().close();
+  await visit(`/caseload/${mine.number}`);
 
   // Reversed with a reason: the entry is marked, the balance is back.
   await row.getByRole('link', { name: /Reverse/ }).click();
@@ -88,9 +151,7 @@ test('the agency posts a payment after reviewing it, then reverses it', async ({
   await expect(page.getByRole('heading', { name: 'Check before you confirm' })).toBeVisible();
   await page.getByRole('button', { name: 'Confirm and post' }).click();
   await expect(page.getByText('Posted. The balance below includes it.')).toBeVisible();
-  await expect(page.locator('[data-figure="owed"]')).toHaveText(
-    `$${owed.toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
-  );
+  await expect(page.locator('[data-figure="owed"]')).toHaveText(dollars(owed));
   await expect(row).toContainText('reversed later');
   await visit(new URL(page.url()).pathname);
   await page.screenshot({ path: `test-results/case-file-${info.project.name}.png`, fullPage: true });

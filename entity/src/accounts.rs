@@ -27,6 +27,9 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// A staff account a supervisor switched off: it cannot sign in, and its
+    /// sessions end.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

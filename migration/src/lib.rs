@@ -12,6 +12,7 @@ mod m20261125_000003_messages;
 mod m20261127_000004_caseworker;
 mod m20261127_000005_requests;
 mod m20261127_000006_notifications;
+mod m20261128_000007_staff;
 mod support;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_caseworker::Migration),
             Box::new(m20261127_000005_requests::Migration),
             Box::new(m20261127_000006_notifications::Migration),
+            Box::new(m20261128_000007_staff::Migration),
         ]
     }
 }

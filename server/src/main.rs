@@ -179,8 +179,16 @@ async fn caseworker(
     };
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
-    match app::account::service::add_staff(&db, &name, &email, password, role, chrono::Utc::now())
-        .await
+    match app::account::service::add_staff(
+        &db,
+        None,
+        &name,
+        &email,
+        password,
+        role,
+        chrono::Utc::now(),
+    )
+    .await
     {
         Ok(user) => {
             println!(

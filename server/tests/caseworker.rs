@@ -14,7 +14,9 @@ use entity::{audit_events, ledger_entries, orders};
 use http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, get_as, router, send, sign_in_as, urlencode, TestDb};
+use support::{
+    answer, call, error_of, get_as, problems, router, send, sign_in_as, urlencode, TestDb,
+};
 
 on_both_databases!(
     a_payment_is_reviewed_then_posted_once_and_the_parent_sees_it,
@@ -80,13 +82,6 @@ fn args<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> 
 fn with_key<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str) -> Vec<(&'a str, &'a str)> {
     form.push(("key", key));
     form
-}
-
-fn problems(error: Option<AppError>) -> Vec<(Field, Problem)> {
-    match error {
-        Some(AppError::Invalid(list)) => list.iter().map(|e| (e.field, e.problem)).collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
 }
 
 async fn file(router: &axum::Router, case: &str, cookie: &str) -> CaseFile {

@@ -50,6 +50,9 @@ struct World {
     paying_a: i32,
     receiving_a: i32,
     paying_b: i32,
+    /// Case A's caseworker (a person) and case B's (an account).
+    worker_a: i32,
+    worker_b_account: i32,
 }
 
 async fn world(db: DatabaseConnection) -> World {
@@ -57,7 +60,7 @@ async fn world(db: DatabaseConnection) -> World {
     let staff = |name: &'static str, email: &'static str, role| {
         let db = db.clone();
         async move {
-            service::add_staff(&db, name, email, PASSWORD, role, now)
+            service::add_staff(&db, None, name, email, PASSWORD, role, now)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
         }
@@ -127,6 +130,8 @@ async fn world(db: DatabaseConnection) -> World {
         paying_a,
         receiving_a,
         paying_b,
+        worker_a: worker_a.person_id,
+        worker_b_account: worker_b.account_id,
     }
 }
 
@@ -828,6 +833,33 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ),
     ];
     check_rows(&world.router, &cookies, &requests).await;
+    // The supervisors' desk: theirs alone. (Case A goes to the caseworker
+    // it has; Blair gets a new password, which leaves Blair signed in.)
+    let worker_a = world.worker_a.to_string();
+    let blair = world.worker_b_account.to_string();
+    let desk: Vec<Row> = vec![
+        ("staff_desk", vec![], vec![Supervisor]),
+        (
+            "reassign_case",
+            vec![("case_number", world.case_a), ("to", &worker_a)],
+            vec![Supervisor],
+        ),
+        (
+            "add_staff_member",
+            vec![
+                ("name", "New {who}"),
+                ("email", "new.{who}@agency.example"),
+                ("role", "caseworker"),
+            ],
+            vec![Supervisor],
+        ),
+        (
+            "change_staff",
+            vec![("account", &blair), ("change", "new_password")],
+            vec![Supervisor],
+        ),
+    ];
+    check_rows(&world.router, &cookies, &desk).await;
     // Case B is no one's but its own people's: a case number from a URL
     // opens nothing else, and one that does not exist looks the same.
     for (who, cookie) in &cookies[1..] {
@@ -1063,6 +1095,8 @@ async fn the_demo_accounts_sign_in_and_the_demo_pins_activate(test: TestDb) {
             vec!["CS-2021-005560", "CS-2022-006013"],
         ),
         ("behind.parent@example.com", vec!["CS-2019-002931"]),
+        ("erin.walsh@example.com", vec!["CS-2018-001205"]),
+        ("olivia.price@example.com", vec!["CS-2016-000388"]),
         ("supervisor@example.com", demo::CASE_NUMBERS.to_vec()),
     ];
     for (email, cases) in expected {

@@ -21,14 +21,7 @@ on_both_databases!(
 
 /// The person behind an account, as a form sends it.
 async fn person_of(db: &sea_orm::DatabaseConnection, email: &str) -> String {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    entity::accounts::Entity::find()
-        .filter(entity::accounts::Column::Email.eq(email))
-        .one(db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .map(|account| account.person_id.to_string())
-        .unwrap_or_default()
+    support::account_of(db, email).await.person_id.to_string()
 }
 
 async fn a_parent_and_the_caseworker_talk_and_no_one_else_listens(test: TestDb) {

@@ -17,7 +17,7 @@ use entity::{ledger_entries, obligations, request_events, support_requests};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, router, sign_in_as, TestDb};
+use support::{answer, call, error_of, problems, router, sign_in_as, TestDb};
 
 on_both_databases!(
     a_payment_plan_is_proposed_approved_and_accrues,
@@ -49,13 +49,6 @@ async fn events_of(db: &DatabaseConnection, request: i32) -> Vec<request_events:
         .all(db)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn problems(error: Option<AppError>) -> Vec<(Field, Problem)> {
-    match error {
-        Some(AppError::Invalid(list)) => list.iter().map(|e| (e.field, e.problem)).collect(),
-        other => panic!("expected field problems, got {other:?}"),
-    }
 }
 
 /// The query of a link the page offers, decoded, as a form sends it.

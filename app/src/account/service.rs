@@ -12,6 +12,7 @@ use sea_orm::{
 use super::model::{AccountRole, CaseLink, IssuedPin, User};
 use super::second_factor;
 use super::secret::{self, at};
+use crate::caseworker::model::FreshPin;
 use crate::config::SecurityPolicy;
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::server::access::{self, authorize, CaseAction};
@@ -102,6 +103,11 @@ pub async fn sign_in(
         refuse("account locked", Some(&account)).await?;
         return Err(AppError::SignInRefused);
     }
+    if account.deactivated_at.is_some() {
+        secret::verify_nothing(password);
+        refuse("account deactivated", Some(&account)).await?;
+        return Err(AppError::SignInRefused);
+    }
     if !secret::verify(password, &account.password_hash) {
         count_failure(db, attempt, &account, "wrong password").await?;
         return Err(AppError::SignInRefused);
@@ -131,10 +137,10 @@ pub async fn second_step(
         .one(db)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    if account
+    let locked = account
         .locked_until
-        .is_some_and(|until| until > attempt.now)
-    {
+        .is_some_and(|until| until > attempt.now);
+    if locked || account.deactivated_at.is_some() {
         return Err(AppError::SignInRefused);
     }
     let Some(key) = account.totp_secret.as_deref() else {
@@ -397,25 +403,27 @@ async fn count_wrong_pin(
 }
 
 /// Issues a new PIN to `person` on the case, voiding any earlier one of
-/// theirs there. The PIN is returned once and stored only as a hash.
+/// theirs there. The PIN is returned once (with whom it is for) and stored
+/// only as a hash.
 pub async fn issue_pin(
     db: &DatabaseConnection,
     attempt: &Attempt,
     actor: &User,
     case_number: &str,
     person: i32,
-) -> Result<IssuedPin, AppError> {
+) -> Result<FreshPin, AppError> {
     let case = authorize(db, actor, case_number, CaseAction::IssuePin)
         .await?
         .case;
     let participant = case_participants::Entity::find()
         .filter(case_participants::Column::CaseId.eq(case.id))
         .filter(case_participants::Column::PersonId.eq(person))
+        .find_also_related(people::Entity)
         .one(db)
         .await?;
-    if participant.is_none() {
+    let Some((_, Some(named))) = participant else {
         return Err(AppError::invalid(Field::Person, Problem::NotOnCase));
-    }
+    };
     let pin = secret::new_pin();
     let expires_at = attempt.now + Duration::days(i64::from(attempt.policy.pin_valid_days));
     let txn = db.begin().await?;
@@ -450,7 +458,12 @@ pub async fn issue_pin(
         .about(person);
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     txn.commit().await?;
-    Ok(IssuedPin { pin, expires_at })
+    Ok(FreshPin {
+        case_number: case.case_number,
+        person,
+        name: named.full_name,
+        pin: IssuedPin { pin, expires_at },
+    })
 }
 
 /// The cases `user` may open, with their role on each: a parent's own, a
@@ -488,9 +501,11 @@ pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLi
     Ok(links)
 }
 
-/// Creates a caseworker's or supervisor's account (`server caseworker add`).
+/// Creates a caseworker's or supervisor's account, by a supervisor (`actor`)
+/// or from the command line (`server caseworker add`).
 pub async fn add_staff(
     db: &DatabaseConnection,
+    actor: Option<i32>,
     name: &str,
     email: &str,
     password: &str,
@@ -522,9 +537,12 @@ pub async fn add_staff(
     let account = new_account(person.id, email, secret::hash(password)?, role, now)
         .insert(&txn)
         .await?;
-    let event = AuditEvent::new(AuditAction::StaffAccountCreated)
+    let mut event = AuditEvent::new(AuditAction::StaffAccountCreated)
         .about(person.id)
         .detail(role.as_str());
+    if let Some(actor) = actor {
+        event = event.by(actor);
+    }
     audit::record(&txn, event, &Source::default(), now).await?;
     txn.commit().await?;
     user::load(db, account.id)
@@ -552,6 +570,7 @@ pub fn new_account(
         totp_last_step: Set(None),
         created_at: Set(now),
         password_changed_at: Set(now),
+        deactivated_at: Set(None),
         ..Default::default()
     }
 }

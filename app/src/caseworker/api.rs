@@ -210,27 +210,8 @@ pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, Ap
     let actor = user::require().await?;
     let state = state()?;
     let attempt = Attempt::of_request(state.security);
-    let pin = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
-    let case = crate::server::access::authorize(
-        &state.db,
-        &actor,
-        &case_number,
-        crate::server::access::CaseAction::IssuePin,
-    )
-    .await?
-    .case;
-    use sea_orm::EntityTrait;
-    let name = entity::people::Entity::find_by_id(person)
-        .one(&state.db)
-        .await?
-        .map(|p| p.full_name)
-        .unwrap_or_default();
-    let fresh = super::model::FreshPin {
-        case_number: case.case_number,
-        person,
-        name,
-        pin: pin.clone(),
-    };
+    let fresh = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
+    let pin = fresh.pin.clone();
     session::current()
         .await?
         .insert(FRESH_PIN_KEY, fresh)

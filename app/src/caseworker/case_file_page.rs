@@ -15,22 +15,32 @@ use super::model::{AuditLine, CaseFile, EntryLine, FreshPin, Participant};
 use crate::balance::case_page::{case_number_param, Children, Orders};
 use crate::balance::pages::{refusal, role_text, AsOf, CaseCardView};
 use crate::balance::text;
-use crate::components::form::FormAlert;
+use crate::components::form::{field_problem, FieldProblem, FormAlert};
+use crate::error::Field;
 use crate::i18n::*;
 use crate::ledger::EntryKind;
+use crate::messages::model::Colleague;
 use crate::messages::pages::{status_text, topic_text};
 use crate::requests::api::case_requests;
 use crate::requests::model::RequestSummary;
 use crate::requests::pages::CaseRequests;
+use crate::staff::api::ReassignCase;
 
 #[component]
 pub fn CaseFilePage() -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param();
     let issue = ServerAction::<IssuePin>::new();
+    let reassign = ServerAction::<ReassignCase>::new();
     let file = Resource::new(
-        move || (number.get(), issue.version().get()),
-        |(number, _)| async move {
+        move || {
+            (
+                number.get(),
+                issue.version().get(),
+                reassign.version().get(),
+            )
+        },
+        |(number, _, _)| async move {
             let file = open_case_file(number.clone()).await;
             // The file's requests in the same resource: one resource per
             // page hydrates exactly as the server rendered it.
@@ -47,7 +57,7 @@ pub fn CaseFilePage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     match file.await {
-                        Ok((file, requests)) => view! { <FileView file requests issue /> }.into_any(),
+                        Ok((file, requests)) => view! { <FileView file requests issue reassign /> }.into_any(),
                         Err(error) => refusal(error).into_any(),
                     }
                 })}
@@ -61,6 +71,7 @@ fn FileView(
     file: CaseFile,
     requests: Vec<RequestSummary>,
     issue: ServerAction<IssuePin>,
+    reassign: ServerAction<ReassignCase>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let number = file.view.card.case_number.clone();
@@ -92,6 +103,14 @@ fn FileView(
                 </ul>
             </nav>
         </div>
+        {(!file.colleagues.is_empty()).then(|| view! {
+            <ReassignForm
+                case_number=number.clone()
+                caseworker=file.caseworker
+                colleagues=file.colleagues.clone()
+                reassign
+            />
+        })}
         <h2>{t!(i18n, file.people_heading)}</h2>
         <FormAlert result=issue.value() />
         <div class="cards">
@@ -132,6 +151,45 @@ fn FileView(
         <AsOf as_of=file.view.as_of.clone() />
     }
     .into_any()
+}
+
+/// Supervisors give the case to another caseworker.
+#[component]
+fn ReassignForm(
+    case_number: String,
+    caseworker: Option<i32>,
+    colleagues: Vec<Colleague>,
+    reassign: ServerAction<ReassignCase>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = field_problem(
+        Signal::derive(move || reassign.value().get()),
+        Field::Person,
+    );
+    view! {
+        <h2 id="reassign-heading">{t!(i18n, staff.reassign_heading)}</h2>
+        <FormAlert result=reassign.value() />
+        <ActionForm action=reassign attr:aria-labelledby="reassign-heading" attr:class="inline-form">
+            <input type="hidden" name="case_number" value=case_number />
+            <div class="field" class:field-invalid=move || problem.get().is_some()>
+                <label for="to">{t!(i18n, staff.reassign_to)}</label>
+                <FieldProblem name="to" problem />
+                <select
+                    id="to"
+                    name="to"
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    aria-describedby=move || problem.get().is_some().then_some("to-error")
+                >
+                    {colleagues.into_iter().map(|colleague| view! {
+                        <option value=colleague.person selected=caseworker == Some(colleague.person)>
+                            {colleague.name}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{t!(i18n, staff.reassign)}</button>
+        </ActionForm>
+    }
 }
 
 /// "Posted", "order changed": what the last action did, from the address

@@ -82,6 +82,10 @@ pub struct CaseFile {
     pub audit: Vec<AuditLine>,
     /// A PIN issued a moment ago, shown this once.
     pub fresh_pin: Option<FreshPin>,
+    /// Who works the case.
+    pub caseworker: Option<i32>,
+    /// Supervisors: whom the case can be given to (empty for caseworkers).
+    pub colleagues: Vec<crate::messages::model::Colleague>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

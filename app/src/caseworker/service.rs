@@ -278,7 +278,11 @@ pub async fn case_file(
     let Authorized { case, role } =
         authorize(db, reader, case_number, CaseAction::ReadFile).await?;
     let today = clock.now.with_timezone(&clock.zone).date_naive();
-    let case_id = case.id;
+    let (case_id, caseworker) = (case.id, case.caseworker_id);
+    let colleagues = match role.may(CaseAction::Reassign) {
+        true => crate::staff::service::colleagues(db).await?,
+        false => Vec::new(),
+    };
     let view = crate::balance::service::case_view(db, case, role, today, policy, as_of).await?;
     let on_hold = view
         .card
@@ -298,6 +302,8 @@ pub async fn case_file(
         threads: case_threads(db, reader, case_id, clock).await?,
         audit: audit_lines(db, case_id).await?,
         fresh_pin: None,
+        caseworker,
+        colleagues,
     })
 }
 

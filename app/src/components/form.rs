@@ -96,6 +96,8 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::TooFarAhead => t_string!(i18n, requests.problem_too_far_ahead),
         Problem::RequestMovedOn => t_string!(i18n, requests.problem_moved_on),
         Problem::AlreadyAsked => t_string!(i18n, requests.problem_already_asked),
+        Problem::OwnAccount => t_string!(i18n, staff.problem_own_account),
+        Problem::StillHasCases => t_string!(i18n, staff.problem_still_has_cases),
     }
 }
 

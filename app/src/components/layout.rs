@@ -6,9 +6,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::account::api::current_user;
+use crate::account::model::AccountRole;
 use crate::account::pages::SignOutButton;
 use crate::config::Agency;
 use crate::i18n::*;
+use crate::notifications::api::unseen_notifications;
 
 /// First focusable element: lets keyboard users jump past the navigation.
 #[component]
@@ -49,19 +51,41 @@ pub fn SiteHeader() -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    // Who is signed in and how many notifications they have not seen, in
+    // one resource: one read, one Suspense.
+    let account = Resource::new(
+        move || location.pathname.get(),
+        |_| async move {
+            let user = current_user().await;
+            let unseen = match user {
+                Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
+                _ => 0,
+            };
+            user.map(|user| user.map(|user| (user, unseen)))
+        },
+    );
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! {
+                match account.await {
+                    Ok(Some((user, unseen))) => view! {
                         <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
                         {user.role.is_staff().then(|| view! {
                             <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
                             <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
                         })}
+                        {(user.role == AccountRole::Supervisor).then(|| view! {
+                            <li><A href="/staff">{t!(i18n, staff.nav)}</A></li>
+                        })}
                         <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
-                        <li><A href="/notifications">{t!(i18n, notices.nav)}</A></li>
+                        <li>
+                            <A href="/notifications">
+                                {match unseen {
+                                    0 => t!(i18n, notices.nav).into_any(),
+                                    n => t!(i18n, notices.nav_unseen, n = move || n).into_any(),
+                                }}
+                            </A>
+                        </li>
                         <li><SignOutButton /></li>
                     }.into_any(),
                     _ => view! {

@@ -6,9 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{
-    accounts, attachments, cases, message_threads, messages, support_requests, thread_reads,
-};
+use entity::{attachments, cases, message_threads, messages, support_requests, thread_reads};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -16,7 +14,7 @@ use sea_orm::{
 };
 
 use super::model::{
-    AttachmentLink, Colleague, Conversation, Inbox, MessageView, ThreadSummary, WorkItem, WorkList,
+    AttachmentLink, Conversation, Inbox, MessageView, ThreadSummary, WorkItem, WorkList,
 };
 use super::rules::{self, add_business_days, business_days_between, Status, Topic};
 use crate::account::model::{AccountRole, CaseRole, User};
@@ -305,7 +303,7 @@ pub async fn open(
             None => None,
         },
         colleagues: match reader.role.is_staff() {
-            true => colleagues(db).await?,
+            true => crate::staff::service::colleagues(db).await?,
             false => Vec::new(),
         },
     })
@@ -641,29 +639,6 @@ async fn tell_other_side(
     notify(txn, notice, now).await
 }
 
-/// Every member of staff, by name: whom a conversation can be given to.
-async fn colleagues(db: &impl ConnectionTrait) -> Result<Vec<Colleague>, AppError> {
-    let staff = accounts::Entity::find()
-        .filter(accounts::Column::Role.is_in([
-            AccountRole::Caseworker.as_str(),
-            AccountRole::Supervisor.as_str(),
-        ]))
-        .all(db)
-        .await?;
-    let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
-    let mut colleagues: Vec<Colleague> = staff
-        .iter()
-        .filter_map(|account| {
-            Some(Colleague {
-                person: account.person_id,
-                name: names.get(&account.person_id)?.clone(),
-            })
-        })
-        .collect();
-    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(colleagues)
-}
-
 /// Staff give a conversation to a colleague (themself: "take it"); it then
 /// waits on that colleague's work list, and they may answer it.
 pub async fn assign(
@@ -677,7 +652,10 @@ pub async fn assign(
         return Err(AppError::Forbidden);
     }
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
-    let is_staff = colleagues(db).await?.iter().any(|c| c.person == to);
+    let is_staff = crate::staff::service::colleagues(db)
+        .await?
+        .iter()
+        .any(|c| c.person == to);
     if !is_staff {
         return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
     }

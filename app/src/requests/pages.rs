@@ -353,6 +353,8 @@ fn Checklist(
     request: RequestView,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let decided = request.status.is_final();
+    let thread = request.thread;
     view! {
         <h2>{t!(i18n, requests.reasons_heading)}</h2>
         <ul>
@@ -360,13 +362,16 @@ fn Checklist(
                 <li>{move || reason_short(i18n, reason)}</li>
             }).collect_view()}
         </ul>
-        <h2 id="documents">{t!(i18n, requests.documents_heading)}</h2>
-        <p>{t!(i18n, requests.documents_intro)}</p>
-        <ul class="checklist">
-            {documents.into_iter().map(|document| view! {
-                <li>{move || document_text(i18n, document)}</li>
-            }).collect_view()}
-        </ul>
+        // Once decided, nothing more is sent: only what was.
+        {(!decided).then(|| view! {
+            <h2 id="documents">{t!(i18n, requests.documents_heading)}</h2>
+            <p>{t!(i18n, requests.documents_intro)}</p>
+            <ul class="checklist">
+                {documents.into_iter().map(|document| view! {
+                    <li>{move || document_text(i18n, document)}</li>
+                }).collect_view()}
+            </ul>
+        })}
         <h3>{t!(i18n, requests.files_heading)}</h3>
         {if request.files.is_empty() {
             view! { <p class="note">{t!(i18n, requests.no_files)}</p> }.into_any()
@@ -383,9 +388,11 @@ fn Checklist(
                 </ul>
             }.into_any()
         }}
-        <p>
-            <A href=format!("/messages/{}#attach-heading", request.thread)>{t!(i18n, requests.send_documents)}</A>
-        </p>
+        {(!decided).then(|| view! {
+            <p>
+                <A href=format!("/messages/{}#attach-heading", thread)>{t!(i18n, requests.send_documents)}</A>
+            </p>
+        })}
     }
 }
 

@@ -1,6 +1,6 @@
 //! The one answer to "may this person do this with this case, and as whom?".
 //! Every server function that touches a case asks [`authorize`]; the access
-//! matrix test (`server/tests/access.rs`) calls each of them as every kind
+//! matrix test (`server/tests/identity.rs`) calls each of them as every kind
 //! of person.
 
 use entity::{case_participants, cases};
@@ -24,6 +24,8 @@ pub enum CaseAction {
     Post,
     /// Enter new order terms (a modification).
     ChangeOrder,
+    /// Give the case to another caseworker.
+    Reassign,
 }
 
 impl CaseRole {
@@ -36,6 +38,7 @@ impl CaseRole {
             IssuePin | ReadAudit | ReadFile | Post | ChangeOrder => {
                 matches!(self, AssignedCaseworker | Supervisor)
             }
+            Reassign => self == Supervisor,
         }
     }
 }
@@ -133,15 +136,32 @@ mod tests {
         use CaseAction::*;
         use CaseRole::*;
         let table = [
-            (PayingParent, [true, false, false, false, false, false]),
-            (ReceivingParent, [true, false, false, false, false, false]),
-            (AssignedCaseworker, [true; 6]),
-            (Supervisor, [true; 6]),
+            (
+                PayingParent,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                ReceivingParent,
+                [true, false, false, false, false, false, false],
+            ),
+            (
+                AssignedCaseworker,
+                [true, true, true, true, true, true, false],
+            ),
+            (Supervisor, [true; 7]),
         ];
         for (role, allowed) in table {
             assert_eq!(
-                [View, IssuePin, ReadAudit, ReadFile, Post, ChangeOrder]
-                    .map(|action| role.may(action)),
+                [
+                    View,
+                    IssuePin,
+                    ReadAudit,
+                    ReadFile,
+                    Post,
+                    ChangeOrder,
+                    Reassign
+                ]
+                .map(|action| role.may(action)),
                 allowed,
                 "{role:?}"
             );

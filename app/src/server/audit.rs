@@ -39,6 +39,8 @@ pub enum AuditAction {
     OrderChanged,
     RequestMade,
     RequestMoved,
+    CaseReassigned,
+    StaffChanged,
 }
 
 impl AuditAction {
@@ -61,6 +63,8 @@ impl AuditAction {
             AuditAction::MessageSent => "message_sent",
             AuditAction::ThreadClosed => "thread_closed",
             AuditAction::ThreadAssigned => "thread_assigned",
+            AuditAction::CaseReassigned => "case_reassigned",
+            AuditAction::StaffChanged => "staff_changed",
             AuditAction::EntryPosted => "entry_posted",
             AuditAction::OrderChanged => "order_changed",
             AuditAction::RequestMade => "request_made",

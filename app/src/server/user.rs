@@ -51,6 +51,10 @@ pub async fn load(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<U
     else {
         return Ok(None);
     };
+    // A switched-off account's sessions end with it.
+    if account.deactivated_at.is_some() {
+        return Ok(None);
+    }
     let role = AccountRole::parse(&account.role).ok_or_else(|| {
         internal(format!(
             "account {} has unknown role {}",

@@ -14,7 +14,8 @@
 //! Demo accounts, all with the password `portal-demo-2026`:
 //! `paying.parent@example.com` (Marcus Bell), `receiving.parent@example.com`
 //! (Dana Bell), `two.cases@example.com` (Jordan Ellis), `behind.parent@example.com`
-//! (Ray Torres, in arrears), `caseworker@example.com`
+//! (Ray Torres, in arrears), `erin.walsh@example.com` and `olivia.price@example.com`
+//! (receiving in CS-2018-001205 and CS-2016-000388), `caseworker@example.com`
 //! (Alex Morgan), `jamie.chen@example.com` (Jamie Chen, caseworker) and
 //! `supervisor@example.com` (Morgan Reyes); PINs for CS-2025-007741 in [`DEMO_PINS`].
 //!
@@ -331,6 +332,12 @@ impl Demo<'_> {
             (
                 "Ray Torres",
                 "behind.parent@example.com",
+                AccountRole::Parent,
+            ),
+            ("Erin Walsh", "erin.walsh@example.com", AccountRole::Parent),
+            (
+                "Olivia Price",
+                "olivia.price@example.com",
                 AccountRole::Parent,
             ),
         ];

@@ -234,6 +234,25 @@ pub fn urlencode(value: &str) -> String {
         .collect()
 }
 
+/// The field problems of a server function's refusal (panics on anything else).
+pub fn problems(error: Option<AppError>) -> Vec<(app::error::Field, app::error::Problem)> {
+    match error {
+        Some(AppError::Invalid(list)) => list.iter().map(|e| (e.field, e.problem)).collect(),
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
+
+/// The account signed in with `email`.
+pub async fn account_of(db: &DatabaseConnection, email: &str) -> entity::accounts::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::accounts::Entity::find()
+        .filter(entity::accounts::Column::Email.eq(email))
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no account {email}"))
+}
+
 /// The server function's error, or `None` when it succeeded.
 pub fn error_of(page: &Page) -> Option<AppError> {
     if page.status.is_success() {

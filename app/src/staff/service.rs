@@ -1,0 +1,271 @@
+//! The supervisors' desk on the server. Only supervisors reach any of it;
+//! a supervisor's own account is changed by another supervisor (so nobody
+//! removes the last way in by mistake).
+
+use chrono::{DateTime, Utc};
+use entity::{accounts, cases, message_threads};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use super::model::{FreshPassword, StaffChange, StaffList, StaffMember};
+use crate::account::model::{AccountRole, User};
+use crate::account::{secret, service::add_staff};
+use crate::error::{AppError, Field, Problem};
+use crate::messages::model::Colleague;
+use crate::reading::Problems;
+use crate::server::access::{authorize, missing, CaseAction};
+use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::people::names_of;
+
+/// A first password: 20 characters of 31 (about 99 bits), in groups of five
+/// so it can be read out and typed.
+fn first_password() -> String {
+    secret::random_code(4, 5)
+}
+
+fn require_supervisor(reader: &User) -> Result<(), AppError> {
+    match reader.role {
+        AccountRole::Supervisor => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn staff_roles() -> [&'static str; 2] {
+    [
+        AccountRole::Caseworker.as_str(),
+        AccountRole::Supervisor.as_str(),
+    ]
+}
+
+/// Staff who can be given a case or a conversation (switched-off accounts
+/// cannot), by name.
+pub async fn colleagues(db: &impl ConnectionTrait) -> Result<Vec<Colleague>, AppError> {
+    let staff = accounts::Entity::find()
+        .filter(accounts::Column::Role.is_in(staff_roles()))
+        .filter(accounts::Column::DeactivatedAt.is_null())
+        .all(db)
+        .await?;
+    let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
+    let mut colleagues: Vec<Colleague> = staff
+        .iter()
+        .filter_map(|account| {
+            Some(Colleague {
+                person: account.person_id,
+                name: names.get(&account.person_id)?.clone(),
+            })
+        })
+        .collect();
+    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(colleagues)
+}
+
+/// Every staff account, with how many cases each works.
+pub async fn staff_list(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    now: DateTime<Utc>,
+) -> Result<StaffList, AppError> {
+    require_supervisor(reader)?;
+    let staff = accounts::Entity::find()
+        .filter(accounts::Column::Role.is_in(staff_roles()))
+        .all(db)
+        .await?;
+    let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
+    let mut members = Vec::with_capacity(staff.len());
+    for account in staff {
+        members.push(StaffMember {
+            cases: assigned_cases(db, account.person_id).await?,
+            name: names.get(&account.person_id).cloned().unwrap_or_default(),
+            role: AccountRole::parse(&account.role).unwrap_or(AccountRole::Caseworker),
+            account: account.id,
+            person: account.person_id,
+            email: account.email,
+            second_factor: account.totp_enabled_at.is_some(),
+            locked: account.locked_until.is_some_and(|until| until > now),
+            deactivated: account.deactivated_at.is_some(),
+        });
+    }
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(StaffList {
+        members,
+        me: reader.account_id,
+    })
+}
+
+async fn assigned_cases(db: &impl ConnectionTrait, person: i32) -> Result<u64, AppError> {
+    Ok(cases::Entity::find()
+        .filter(cases::Column::CaseworkerId.eq(person))
+        .count(db)
+        .await?)
+}
+
+/// Adds a caseworker or supervisor with a first password made here.
+pub async fn add_member(
+    db: &DatabaseConnection,
+    reader: &User,
+    name: &str,
+    email: &str,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<FreshPassword, AppError> {
+    require_supervisor(reader)?;
+    // Every field is read first, so all the form's problems come back at once.
+    let mut problems = Problems::default();
+    let name = problems.take(
+        Field::Person,
+        Some(name.trim())
+            .filter(|name| !name.is_empty())
+            .ok_or(Problem::Required),
+    );
+    let email = problems.take(Field::Email, secret::normalize_email(email));
+    let role = problems.take(
+        Field::Role,
+        AccountRole::parse(role)
+            .filter(|role| role.is_staff())
+            .ok_or(Problem::NotAChoice),
+    );
+    let (name, email, role) = problems.finish(
+        name.zip(email)
+            .zip(role)
+            .map(|((name, email), role)| (name, email, role)),
+    )?;
+    let password = first_password();
+    let user = add_staff(
+        db,
+        Some(reader.person_id),
+        name,
+        &email,
+        &password,
+        role,
+        now,
+    )
+    .await?;
+    Ok(FreshPassword {
+        account: user.account_id,
+        name: user.name,
+        email,
+        password,
+    })
+}
+
+/// Makes `change` to the staff account `account_id`; a new password comes
+/// back to be shown once.
+pub async fn change(
+    db: &DatabaseConnection,
+    reader: &User,
+    account_id: i32,
+    change: StaffChange,
+    now: DateTime<Utc>,
+) -> Result<Option<FreshPassword>, AppError> {
+    require_supervisor(reader)?;
+    let account = accounts::Entity::find_by_id(account_id)
+        .filter(accounts::Column::Role.is_in(staff_roles()))
+        .one(db)
+        .await?
+        .ok_or_else(|| missing(reader))?;
+    if account.id == reader.account_id {
+        return Err(AppError::invalid(Field::Person, Problem::OwnAccount));
+    }
+    let member = staff_list(db, reader, now)
+        .await?
+        .members
+        .into_iter()
+        .find(|member| member.account == account.id)
+        .ok_or_else(|| missing(reader))?;
+    if !StaffChange::offered(&member).contains(&change) {
+        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
+    }
+    if change == StaffChange::Deactivate && member.cases > 0 {
+        return Err(AppError::invalid(Field::Person, Problem::StillHasCases));
+    }
+
+    let txn = db.begin().await?;
+    let mut fresh = None;
+    let person = account.person_id;
+    let mut changed: accounts::ActiveModel = account.into();
+    match change {
+        StaffChange::MakeCaseworker => {
+            changed.role = Set(AccountRole::Caseworker.as_str().to_owned());
+        }
+        StaffChange::MakeSupervisor => {
+            changed.role = Set(AccountRole::Supervisor.as_str().to_owned());
+        }
+        StaffChange::Unlock => {
+            changed.failed_sign_ins = Set(0);
+            changed.locked_until = Set(None);
+        }
+        StaffChange::NewPassword => {
+            let password = first_password();
+            changed.password_hash = Set(secret::hash(&password)?);
+            changed.password_changed_at = Set(now);
+            fresh = Some(FreshPassword {
+                account: account_id,
+                name: member.name.clone(),
+                email: member.email.clone(),
+                password,
+            });
+        }
+        StaffChange::Deactivate => {
+            changed.deactivated_at = Set(Some(now));
+            // Conversations given to them go back to their cases' caseworkers.
+            message_threads::Entity::update_many()
+                .col_expr(
+                    message_threads::Column::AssignedTo,
+                    Expr::value(Option::<i32>::None),
+                )
+                .filter(message_threads::Column::AssignedTo.eq(person))
+                .exec(&txn)
+                .await?;
+        }
+        StaffChange::Reactivate => {
+            changed.deactivated_at = Set(None);
+        }
+    }
+    changed.update(&txn).await?;
+    let event = AuditEvent::new(AuditAction::StaffChanged)
+        .by(reader.person_id)
+        .about(person)
+        .detail(change.as_str());
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(fresh)
+}
+
+/// Gives the case numbered `case_number` to the colleague `to`.
+pub async fn reassign_case(
+    db: &DatabaseConnection,
+    reader: &User,
+    case_number: &str,
+    to: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let case = authorize(db, reader, case_number, CaseAction::Reassign)
+        .await?
+        .case;
+    if !colleagues(db).await?.iter().any(|c| c.person == to) {
+        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
+    }
+    if case.caseworker_id == Some(to) {
+        return Ok(());
+    }
+    let from = case.caseworker_id;
+    let case_id = case.id;
+    let txn = db.begin().await?;
+    let mut changed: cases::ActiveModel = case.into();
+    changed.caseworker_id = Set(Some(to));
+    changed.update(&txn).await?;
+    let mut event = AuditEvent::new(AuditAction::CaseReassigned)
+        .by(reader.person_id)
+        .on_case(case_id)
+        .about(to);
+    if let Some(from) = from {
+        let name = names_of(&txn, [from]).await?.remove(&from);
+        event = event.detail(format!("from {}", name.unwrap_or_default()));
+    }
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
