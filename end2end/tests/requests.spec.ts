@@ -35,6 +35,7 @@ function requestId(page: Page): string {
 }
 
 test('a parent proposes a plan and asks for a change; the agency answers both', async ({ page, visit, hydrated, browser }, info) => {
+  test.setTimeout(90_000); // two people, a dozen pages
   const me = parents[info.project.name as keyof typeof parents];
   await signIn(page, me.email, hydrated);
 
