@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod advice;
 pub mod balance;
 pub mod caseworker;
 pub mod components;

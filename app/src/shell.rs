@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::account::pages::{
     ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
 };
+use crate::advice::pages::{AdvicePage, ArticlePage, GlossaryPage};
 use crate::balance::case_page::CasePage;
 use crate::balance::history_page::HistoryPage;
 use crate::balance::months_page::MonthsPage;
@@ -71,6 +72,13 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                            <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/advice/glossary")
+                                view=GlossaryPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/advice/:slug") view=ArticlePage ssr=SsrMode::Async />
                             <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
                             <Route path=path!("/logout") view=SignOutPage ssr=SsrMode::Async />
                             <Route

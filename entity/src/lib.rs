@@ -7,12 +7,16 @@
 
 pub mod accounts;
 pub mod activation_pins;
+pub mod advice_articles;
+pub mod advice_drafts;
+pub mod advice_versions;
 pub mod attachments;
 pub mod audit_events;
 pub mod case_participants;
 pub mod cases;
 pub mod children;
 pub mod email_outbox;
+pub mod glossary_terms;
 pub mod ledger_entries;
 pub mod message_threads;
 pub mod messages;

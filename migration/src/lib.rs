@@ -13,6 +13,7 @@ mod m20261127_000004_caseworker;
 mod m20261127_000005_requests;
 mod m20261127_000006_notifications;
 mod m20261128_000007_staff;
+mod m20261128_000008_advice;
 mod support;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_requests::Migration),
             Box::new(m20261127_000006_notifications::Migration),
             Box::new(m20261128_000007_staff::Migration),
+            Box::new(m20261128_000008_advice::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub enum DbError {
     },
     #[error("cannot migrate the database: {0}")]
     Migrate(DbErr),
+    #[error("cannot load the advice articles into the database (details in the log above)")]
+    Advice(app::error::AppError),
 }
 
 /// Connects, creating the SQLite file (and its folder) when it does not exist.
@@ -37,8 +39,14 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         })
 }
 
+/// Brings the schema up to date, then loads the advice the repository ships
+/// (new articles and newer files; a supervisor's edits are kept).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
-    Migrator::up(db, None).await.map_err(DbError::Migrate)
+    Migrator::up(db, None).await.map_err(DbError::Migrate)?;
+    app::advice::service::load_repository(db, chrono::Utc::now())
+        .await
+        .map_err(DbError::Advice)?;
+    Ok(())
 }
 
 fn prepare_sqlite_folder(url: &str) -> Result<(), DbError> {

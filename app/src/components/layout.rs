@@ -37,6 +37,9 @@ pub fn SiteHeader() -> impl IntoView {
                     <li>
                         <A href="/">{t!(i18n, layout.nav_home)}</A>
                     </li>
+                    <li>
+                        <A href="/advice">{t!(i18n, layout.nav_advice)}</A>
+                    </li>
                     <AccountLinks />
                 </ul>
             </nav>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use crate::config::Agency;
 use crate::i18n::*;
@@ -22,6 +23,14 @@ pub fn HomePage() -> impl IntoView {
                 <li>{t!(i18n, home.message_caseworker)}</li>
                 <li>{t!(i18n, home.request_change)}</li>
             </ul>
+            <h2 id="answers-heading">{t!(i18n, home.advice_heading)}</h2>
+            <ul class="questions" aria-labelledby="answers-heading">
+                <li><A href="/advice/change-of-support">{t!(i18n, home.q_change)}</A></li>
+                <li><A href="/advice/documents">{t!(i18n, home.q_documents)}</A></li>
+                <li><A href="/advice/missing-payments">{t!(i18n, home.q_missing)}</A></li>
+                <li><A href="/advice/unpaid-support">{t!(i18n, home.q_unpaid)}</A></li>
+            </ul>
+            <p><A href="/advice">{t!(i18n, home.all_advice)}</A></p>
             <h2>{t!(i18n, home.getting_started)}</h2>
             <p>{t!(i18n, home.pin_explained)}</p>
             <p>

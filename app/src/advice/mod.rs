@@ -1,0 +1,17 @@
+//! Advice: plain-language articles on what to do in common situations, a
+//! glossary of the words the portal uses, and one search box over both.
+//! Articles come from `app/content/` (Markdown with TOML front matter) and
+//! live in the database, where supervisors edit and publish them.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod content;
+pub mod eligibility;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
+pub mod service;

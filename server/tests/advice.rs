@@ -1,0 +1,189 @@
+//! Advice on both databases: the repository's articles and glossary load
+//! once (a supervisor's edit survives a newer file), published versions
+//! cannot be changed, pages are public and filled with the agency's values,
+//! and search finds answers in English and Spanish, accents or not.
+
+mod support;
+
+use app::advice::model::{Article, ArticleLink, HitKind, SearchResults, Term};
+use app::advice::service::{self, Loaded};
+use app::error::AppError;
+use chrono::Utc;
+use entity::{advice_articles, advice_versions};
+use http::{header, Request, StatusCode};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use support::{call, error_of, get, router, send, TestDb};
+
+on_both_databases!(
+    the_repository_advice_loads_once_and_versions_are_kept,
+    articles_are_public_and_say_the_agency_s_values,
+    search_finds_answers_in_both_languages_accents_or_not,
+);
+
+async fn loaded(test: &TestDb) -> Loaded {
+    service::load_repository(&test.db, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+async fn answer<T: serde::de::DeserializeOwned>(
+    router: &axum::Router,
+    function: &str,
+    args: &[(&str, &str)],
+) -> T {
+    let page = call(router, function, args, None).await;
+    assert_eq!(error_of(&page), None, "{function} {args:?}: {}", page.body);
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{function}: {e}"))
+}
+
+async fn the_repository_advice_loads_once_and_versions_are_kept(test: TestDb) {
+    // Migrating loaded it; loading again with the same files adds nothing.
+    let again = loaded(&test).await;
+    assert_eq!((again.published, again.kept_edits), (0, 0), "{again:?}");
+    assert!(again.terms >= 60, "{again:?}");
+    let versions = advice_versions::Entity::find()
+        .count(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(versions >= 24, "{versions}");
+    let articles = advice_articles::Entity::find()
+        .count(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(articles, versions);
+    assert_eq!(
+        advice_versions::Entity::find()
+            .count(&test.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        versions
+    );
+    // A published version is history: the database refuses to rewrite it.
+    for statement in [
+        "UPDATE advice_versions SET body = 'changed'",
+        "DELETE FROM advice_versions",
+    ] {
+        assert!(
+            test.db.execute_unprepared(statement).await.is_err(),
+            "{statement} was allowed"
+        );
+    }
+}
+
+async fn articles_are_public_and_say_the_agency_s_values(test: TestDb) {
+    let router = router(test.db.clone());
+    let config = support::config();
+
+    // Nobody signed in: the list, an article, the glossary.
+    let list: Vec<ArticleLink> = answer(&router, "advice_index", &[("locale", "en")]).await;
+    assert!(list.len() >= 12);
+    assert_eq!(list[0].slug, "change-of-support");
+    let article: Article = answer(
+        &router,
+        "advice_article",
+        &[("slug", "change-of-support"), ("locale", "en")],
+    )
+    .await;
+    assert!(article.html.contains("<h2>"), "{}", article.html);
+    assert!(!article.html.contains("{{"), "a value was not filled in");
+    let percent = format!("{}%", config.requests.income_change_percent);
+    assert!(article.html.contains(&percent), "{}", article.html);
+    let spanish: Article = answer(
+        &router,
+        "advice_article",
+        &[("slug", "change-of-support"), ("locale", "es")],
+    )
+    .await;
+    assert_ne!(spanish.title, article.title);
+    let terms: Vec<Term> = answer(&router, "advice_glossary", &[("locale", "es")]).await;
+    assert!(terms.len() >= 30);
+    assert!(terms
+        .iter()
+        .any(|t| t.slug == "arrears" && t.term != "Arrears"));
+
+    // The page: its own title and description, rendered on the server.
+    let page = get(&router, "/advice/change-of-support").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("<title>{}", article.title)),
+        "no title"
+    );
+    assert!(page.body.contains("name=\"description\""));
+    assert!(page.body.contains(&config.agency.phone) || page.body.contains(&percent));
+    let glossary = get(&router, "/advice/glossary").await;
+    assert_eq!(glossary.status, StatusCode::OK);
+    assert!(glossary.body.contains("id=\"arrears\""));
+    // In Spanish when the reader chose Spanish.
+    let request = Request::get("/advice/change-of-support")
+        .header(header::COOKIE, "i18n_pref_locale=es")
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = send(&router, request).await;
+    assert!(page.body.contains(&spanish.title), "not in Spanish");
+
+    // An article that does not exist.
+    let missing = call(
+        &router,
+        "advice_article",
+        &[("slug", "no-such-thing"), ("locale", "en")],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&missing), Some(AppError::NotFound));
+    assert_eq!(
+        get(&router, "/advice/no-such-thing").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn search_finds_answers_in_both_languages_accents_or_not(test: TestDb) {
+    let router = router(test.db.clone());
+    let top = |results: &SearchResults, n: usize| -> Vec<String> {
+        results
+            .hits
+            .iter()
+            .take(n)
+            .map(|hit| hit.slug.clone())
+            .collect()
+    };
+    for (query, locale) in [
+        ("how do I ask to change my support", "en"),
+        ("Change my support order", "en"),
+        ("¿Cómo pido un cambio de manutención?", "es"),
+        ("CAMBIO MANUTENCION", "es"),
+    ] {
+        let results: SearchResults = answer(
+            &router,
+            "search_advice",
+            &[("query", query), ("locale", locale)],
+        )
+        .await;
+        assert!(
+            top(&results, 3).contains(&"change-of-support".to_owned()),
+            "{query}: {:?}",
+            top(&results, 5)
+        );
+    }
+    // Words of the glossary are found too.
+    let results: SearchResults = answer(
+        &router,
+        "search_advice",
+        &[("query", "arrears"), ("locale", "en")],
+    )
+    .await;
+    assert!(results
+        .hits
+        .iter()
+        .any(|hit| hit.kind == HitKind::Term && hit.slug == "arrears"));
+    // Nothing found: suggestions instead. Operators are only words.
+    for query in ["zzqqxx", "\" * :* !& || ()"] {
+        let results: SearchResults = answer(
+            &router,
+            "search_advice",
+            &[("query", query), ("locale", "en")],
+        )
+        .await;
+        assert!(results.hits.is_empty(), "{query}");
+        assert!(!results.suggestions.is_empty(), "{query}");
+    }
+}
