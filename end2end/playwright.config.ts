@@ -13,7 +13,9 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  // Each visit runs axe (without JavaScript: in a second context); two
+  // workers share two cores with the server.
+  timeout: 60_000,
   reporter: [['list']],
   use: {
     screenshot: 'only-on-failure',
