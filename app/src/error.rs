@@ -102,6 +102,12 @@ pub enum Field {
     Request,
     /// A staff account's role.
     Role,
+    /// Monthly income when the order was set (the eligibility check).
+    IncomeThen,
+    /// Monthly income now.
+    IncomeNow,
+    MonthsOutOfWork,
+    MonthsSinceOrder,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::account::pages::{
     ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
 };
+use crate::advice::check_page::EligibilityPage;
 use crate::advice::pages::{AdvicePage, ArticlePage, GlossaryPage};
 use crate::balance::case_page::CasePage;
 use crate::balance::history_page::HistoryPage;
@@ -73,6 +74,11 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                             <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/advice/check")
+                                view=EligibilityPage
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=path!("/advice/glossary")
                                 view=GlossaryPage

@@ -12,12 +12,13 @@ use chrono::Utc;
 use entity::{advice_articles, advice_versions};
 use http::{header, Request, StatusCode};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
-use support::{call, error_of, get, router, send, TestDb};
+use support::{call, error_of, get, get_as, router, send, sign_in_as, TestDb};
 
 on_both_databases!(
     the_repository_advice_loads_once_and_versions_are_kept,
     articles_are_public_and_say_the_agency_s_values,
     search_finds_answers_in_both_languages_accents_or_not,
+    the_eligibility_check_answers_with_reasons_and_documents,
 );
 
 async fn loaded(test: &TestDb) -> Loaded {
@@ -186,4 +187,81 @@ async fn search_finds_answers_in_both_languages_accents_or_not(test: TestDb) {
         assert!(results.hits.is_empty(), "{query}");
         assert!(!results.suggestions.is_empty(), "{query}");
     }
+}
+
+async fn the_eligibility_check_answers_with_reasons_and_documents(test: TestDb) {
+    use app::advice::eligibility::{CheckPage, Verdict};
+    use app::error::{Field, Problem};
+    use app::requests::rules::{Document, Reason};
+    use server::seed::demo::{self, DEMO_PASSWORD};
+    demo::seed(&test.db, support::config().today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+
+    // A visitor: no case to fill in from; an income down by a quarter.
+    let answered: CheckPage = answer(
+        &router,
+        "eligibility_check",
+        &[
+            ("income_then", "4,000"),
+            ("income_now", "3000"),
+            ("checked", "1"),
+        ],
+    )
+    .await;
+    assert!(answered.cases.is_empty());
+    let outcome = answered.outcome.unwrap_or_else(|| panic!("no outcome"));
+    assert_eq!(outcome.verdict, Verdict::LikelyToQualify);
+    assert_eq!(outcome.reasons, [Reason::IncomeChange]);
+    assert_eq!(outcome.documents, [Document::PayStubs, Document::TaxReturn]);
+
+    // Mistakes come back at their fields, with no outcome.
+    let wrong: CheckPage = answer(
+        &router,
+        "eligibility_check",
+        &[
+            ("income_then", "lots"),
+            ("months_since_order", "-3"),
+            ("checked", "1"),
+        ],
+    )
+    .await;
+    assert!(wrong.outcome.is_none());
+    let problems: Vec<(Field, Problem)> = wrong
+        .problems
+        .iter()
+        .map(|e| (e.field, e.problem))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (Field::IncomeThen, Problem::NotAnAmount),
+            (Field::MonthsSinceOrder, Problem::NotAChoice)
+        ]
+    );
+
+    // A signed-in parent: the order's age comes from their case.
+    let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
+    let page = call(&router, "eligibility_check", &[], Some(&marcus)).await;
+    let mine: CheckPage = serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mine.cases.len(), 1);
+    assert_eq!(mine.cases[0].case_number, "CS-2020-004172");
+    assert!(mine.cases[0].months_since_order.is_some_and(|m| m > 0));
+    // The page, without JavaScript: the answer and the checklist.
+    let page = get_as(
+        &router,
+        "/advice/check?checked=1&income_then=4000&income_now=3000&months_since_order=",
+        &marcus,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("You are likely to qualify for a review."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/cases/CS-2020-004172/change"));
+    assert!(page.body.contains("pay stubs for the last three months"));
 }

@@ -656,6 +656,20 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     // Each server function, its arguments on case A, and who may call it.
     let mut table: Vec<Row> = vec![
         ("current_user", vec![], EVERYONE.to_vec()),
+        // Advice is public.
+        ("advice_index", vec![("locale", "en")], EVERYONE.to_vec()),
+        (
+            "advice_article",
+            vec![("slug", "change-of-support"), ("locale", "es")],
+            EVERYONE.to_vec(),
+        ),
+        ("advice_glossary", vec![("locale", "en")], EVERYONE.to_vec()),
+        (
+            "search_advice",
+            vec![("query", "arrears"), ("locale", "en")],
+            EVERYONE.to_vec(),
+        ),
+        ("eligibility_check", vec![("checked", "1")], EVERYONE.to_vec()),
         ("my_cases", vec![], EVERYONE[1..].to_vec()),
         ("my_security", vec![], EVERYONE[1..].to_vec()),
         ("overview", vec![], EVERYONE[1..].to_vec()),

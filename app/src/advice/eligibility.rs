@@ -75,6 +75,89 @@ pub enum Finding {
     },
 }
 
+/// The most months the form accepts (50 years).
+pub const MAX_MONTHS: u32 = 600;
+
+/// A signed-in parent's case, with what the check can fill in from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub case_number: String,
+    /// Months since the order in force took effect.
+    pub months_since_order: Option<u32>,
+}
+
+/// The check as the page shows it: the reader's cases (signed-in parents)
+/// and, once answered, the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPage {
+    pub cases: Vec<CaseFacts>,
+    pub thresholds: Thresholds,
+    pub outcome: Option<Outcome>,
+    /// What was wrong with the answers (then there is no outcome).
+    pub problems: Vec<crate::error::FieldError>,
+}
+
+/// The form as typed (a GET form: every field a text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckForm {
+    pub case_number: String,
+    pub income_then: String,
+    pub income_now: String,
+    pub job_lost: bool,
+    pub months_out_of_work: String,
+    pub insurance_changed: bool,
+    pub child_care_changed: bool,
+    pub months_since_order: String,
+}
+
+impl CheckForm {
+    /// The answers, or every problem at its field.
+    pub fn read(&self) -> Result<Answers, crate::error::AppError> {
+        use crate::error::{Field, Problem};
+        use crate::reading::Problems;
+        // An income may be nothing (a job lost), never less.
+        let income = |text: &str| -> Result<Option<Money>, Problem> {
+            match text.trim() {
+                "" => Ok(None),
+                typed => match Money::parse(typed) {
+                    Ok(amount) if amount.is_negative() => Err(Problem::NotPositive),
+                    Ok(amount) => Ok(Some(amount)),
+                    Err(_) => Err(Problem::NotAnAmount),
+                },
+            }
+        };
+        let months = |text: &str| -> Result<Option<u32>, Problem> {
+            match text.trim() {
+                "" => Ok(None),
+                typed => match typed.parse::<u32>() {
+                    Ok(months) if months <= MAX_MONTHS => Ok(Some(months)),
+                    _ => Err(Problem::NotAChoice),
+                },
+            }
+        };
+        let mut problems = Problems::default();
+        let income_then = problems.take(Field::IncomeThen, income(&self.income_then));
+        let income_now = problems.take(Field::IncomeNow, income(&self.income_now));
+        let out_of_work = problems.take(Field::MonthsOutOfWork, months(&self.months_out_of_work));
+        let since_order = problems.take(Field::MonthsSinceOrder, months(&self.months_since_order));
+        let answers = income_then
+            .zip(income_now)
+            .zip(out_of_work.zip(since_order))
+            .map(
+                |((income_then, income_now), (months_out_of_work, months_since_order))| Answers {
+                    income_then,
+                    income_now,
+                    job_lost: self.job_lost,
+                    months_out_of_work,
+                    insurance_changed: self.insurance_changed,
+                    child_care_changed: self.child_care_changed,
+                    months_since_order,
+                },
+            );
+        problems.finish(answers)
+    }
+}
+
 /// The months out of work after which a job loss counts on its own.
 pub const JOB_LOSS_MONTHS: u32 = 1;
 
@@ -257,6 +340,33 @@ mod tests {
             check(&Answers::default(), POLICY).verdict,
             Verdict::ProbablyNotYet
         );
+    }
+
+    #[test]
+    fn the_form_names_each_mistake_at_its_field() {
+        use crate::error::{AppError, Field, Problem};
+        let form = CheckForm {
+            income_then: "a lot".into(),
+            income_now: "-5".into(),
+            months_out_of_work: "601".into(),
+            months_since_order: "ten".into(),
+            ..CheckForm::default()
+        };
+        let problems: Vec<(Field, Problem)> = match form.read() {
+            Err(AppError::Invalid(list)) => list.iter().map(|e| (e.field, e.problem)).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            problems,
+            vec![
+                (Field::IncomeThen, Problem::NotAnAmount),
+                (Field::IncomeNow, Problem::NotPositive),
+                (Field::MonthsOutOfWork, Problem::NotAChoice),
+                (Field::MonthsSinceOrder, Problem::NotAChoice),
+            ]
+        );
+        let blank = CheckForm::default().read();
+        assert_eq!(blank, Ok(Answers::default()));
     }
 
     #[test]

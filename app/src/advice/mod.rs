@@ -4,6 +4,7 @@
 //! live in the database, where supervisors edit and publish them.
 
 pub mod api;
+pub mod check_page;
 #[cfg(feature = "ssr")]
 pub mod content;
 pub mod eligibility;

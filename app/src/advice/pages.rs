@@ -199,7 +199,9 @@ fn ArticleView(article: Article) -> impl IntoView {
 fn NextStep(action: AdviceAction) -> impl IntoView {
     let i18n = use_i18n();
     let (href, text): (&str, fn(leptos_i18n::I18nContext<Locale>) -> &'static str) = match action {
-        AdviceAction::ChangeRequest => ("/dashboard", |i18n| t_string!(i18n, advice.action_change)),
+        AdviceAction::ChangeRequest => ("/advice/check", |i18n| {
+            t_string!(i18n, advice.action_change)
+        }),
         AdviceAction::Message => ("/messages", |i18n| t_string!(i18n, advice.action_message)),
         AdviceAction::PaymentPlan => ("/dashboard", |i18n| t_string!(i18n, advice.action_plan)),
         AdviceAction::None => return None,

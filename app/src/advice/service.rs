@@ -311,6 +311,42 @@ pub async fn find(
     })
 }
 
+/// A parent's cases, with the months since each one's order took effect
+/// (what the eligibility check fills in). Staff and visitors have none.
+pub async fn case_facts(
+    db: &impl ConnectionTrait,
+    reader: Option<&crate::account::model::User>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<super::eligibility::CaseFacts>, AppError> {
+    use crate::account::model::AccountRole;
+    let Some(reader) = reader.filter(|user| user.role == AccountRole::Parent) else {
+        return Ok(Vec::new());
+    };
+    let mut facts = Vec::new();
+    for (case, _) in crate::server::access::parent_cases(db, reader.person_id).await? {
+        let in_force = entity::orders::Entity::find()
+            .filter(entity::orders::Column::CaseId.eq(case.id))
+            .filter(entity::orders::Column::EffectiveOn.lte(today))
+            .order_by_desc(entity::orders::Column::EffectiveOn)
+            .one(db)
+            .await?;
+        facts.push(super::eligibility::CaseFacts {
+            case_number: case.case_number,
+            months_since_order: in_force.map(|order| months_between(order.effective_on, today)),
+        });
+    }
+    Ok(facts)
+}
+
+/// Whole months from `from` to `to` (0 when `to` is earlier).
+fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> u32 {
+    use chrono::Datelike;
+    let months = (to.year() - from.year()) * 12 + to.month() as i32
+        - from.month() as i32
+        - i32::from(to.day() < from.day());
+    u32::try_from(months).unwrap_or(0)
+}
+
 /// Rebuilds the search index from what is published now.
 pub async fn reindex(db: &impl ConnectionTrait) -> Result<(), AppError> {
     let mut entries = Vec::new();
@@ -339,4 +375,23 @@ pub async fn reindex(db: &impl ConnectionTrait) -> Result<(), AppError> {
         }
     }
     search::rebuild(db, &entries).await
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::months_between;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn months_are_whole_months() {
+        assert_eq!(months_between(day(2023, 11, 27), day(2026, 11, 27)), 36);
+        assert_eq!(months_between(day(2023, 11, 28), day(2026, 11, 27)), 35);
+        assert_eq!(months_between(day(2026, 1, 31), day(2026, 2, 28)), 0);
+        assert_eq!(months_between(day(2027, 1, 1), day(2026, 1, 1)), 0);
+    }
 }

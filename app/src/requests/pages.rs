@@ -644,7 +644,7 @@ fn ReasonLabel(reason: Reason, percent: u32, months: u32) -> impl IntoView {
 }
 
 /// A reason as a request lists it (the form explains it at length).
-fn reason_short(i18n: I18nContext<Locale>, reason: Reason) -> &'static str {
+pub fn reason_short(i18n: I18nContext<Locale>, reason: Reason) -> &'static str {
     match reason {
         Reason::IncomeChange => t_string!(i18n, requests.short_income_change),
         Reason::JobLoss => t_string!(i18n, requests.short_job_loss),
@@ -655,7 +655,7 @@ fn reason_short(i18n: I18nContext<Locale>, reason: Reason) -> &'static str {
     }
 }
 
-fn document_text(i18n: I18nContext<Locale>, document: Document) -> &'static str {
+pub fn document_text(i18n: I18nContext<Locale>, document: Document) -> &'static str {
     match document {
         Document::PayStubs => t_string!(i18n, requests.doc_pay_stubs),
         Document::TaxReturn => t_string!(i18n, requests.doc_tax_return),

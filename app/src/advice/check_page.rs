@@ -1,0 +1,259 @@
+//! `/advice/check`: is a review of my order likely? A GET form, so the
+//! answer is an address that works without JavaScript; a signed-in parent
+//! gets the order's age filled in from their case.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::eligibility_check;
+use super::eligibility::{CheckPage, Finding, Outcome, Thresholds, Verdict};
+use crate::balance::pages::refusal;
+use crate::components::form::{problem_message, QueryForm};
+use crate::error::{Field, Problem};
+use crate::i18n::*;
+use crate::requests::pages::document_text;
+
+/// The form's fields as they are in the address.
+const FIELDS: [&str; 9] = [
+    "case_number",
+    "income_then",
+    "income_now",
+    "job_lost",
+    "months_out_of_work",
+    "insurance_changed",
+    "child_care_changed",
+    "months_since_order",
+    "checked",
+];
+
+#[component]
+pub fn EligibilityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let typed = move || query.with(|q| FIELDS.map(|name| q.get(name)));
+    let page = Resource::new(
+        typed,
+        |[case, then, now, lost, out, insurance, care, since, checked]| {
+            eligibility_check(
+                case.unwrap_or_default(),
+                then.unwrap_or_default(),
+                now.unwrap_or_default(),
+                lost,
+                out.unwrap_or_default(),
+                insurance,
+                care,
+                since.unwrap_or_default(),
+                checked,
+            )
+        },
+    );
+    view! {
+        <Title text=move || t_string!(i18n, check.title).to_string() />
+        <Meta name="description" content=move || t_string!(i18n, check.intro).to_string() />
+        <section class="page narrow">
+            <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>
+            <h1>{t!(i18n, check.title)}</h1>
+            <p>{t!(i18n, check.intro)}</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let typed = typed();
+                    match page.await {
+                        Ok(page) => view! { <CheckView page typed /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CheckView(page: CheckPage, typed: [Option<String>; 9]) -> impl IntoView {
+    let i18n = use_i18n();
+    let [case, then, now, lost, out, insurance, care, since, _] = typed;
+    let problems = page.problems.clone();
+    let problem = move |field: Field| {
+        problems
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.problem)
+    };
+    // The order's age: as typed, else from the chosen (or only) case.
+    let chosen = case
+        .clone()
+        .or_else(|| page.cases.first().map(|c| c.case_number.clone()));
+    let since = since.or_else(|| {
+        page.cases
+            .iter()
+            .find(|c| Some(&c.case_number) == chosen.as_ref())
+            .and_then(|c| c.months_since_order)
+            .map(|months| months.to_string())
+    });
+    let thresholds = page.thresholds;
+    let selected = chosen.clone();
+    view! {
+        <QueryForm action="/advice/check">
+            <input type="hidden" name="checked" value="1" />
+            {(!page.cases.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="case_number">{t!(i18n, check.case_label)}</label>
+                    <select id="case_number" name="case_number">
+                        {page.cases.iter().map(|c| view! {
+                            <option value=c.case_number.clone() selected=selected.as_ref() == Some(&c.case_number)>
+                                {c.case_number.clone()}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <fieldset>
+                <legend>{t!(i18n, check.income_legend)}</legend>
+                <p class="field-hint" id="income-hint">{t!(i18n, check.income_hint)}</p>
+                <NumberField name="income_then" label=Signal::derive(move || t_string!(i18n, check.income_then).to_owned()) value=then problem=problem(Field::IncomeThen) />
+                <NumberField name="income_now" label=Signal::derive(move || t_string!(i18n, check.income_now).to_owned()) value=now problem=problem(Field::IncomeNow) />
+            </fieldset>
+            <fieldset>
+                <legend>{t!(i18n, check.changes_legend)}</legend>
+                <Checkbox name="job_lost" label=Signal::derive(move || t_string!(i18n, check.job_lost).to_owned()) checked=lost.is_some() />
+                <NumberField name="months_out_of_work" label=Signal::derive(move || t_string!(i18n, check.months_out_of_work).to_owned()) value=out problem=problem(Field::MonthsOutOfWork) />
+                <Checkbox name="insurance_changed" label=Signal::derive(move || t_string!(i18n, check.insurance_changed).to_owned()) checked=insurance.is_some() />
+                <Checkbox name="child_care_changed" label=Signal::derive(move || t_string!(i18n, check.child_care_changed).to_owned()) checked=care.is_some() />
+                <NumberField name="months_since_order" label=Signal::derive(move || t_string!(i18n, check.months_since_order).to_owned()) value=since problem=problem(Field::MonthsSinceOrder) />
+            </fieldset>
+            <button type="submit" class="button">{t!(i18n, check.submit)}</button>
+        </QueryForm>
+        {page.outcome.map(|outcome| view! { <OutcomeView outcome thresholds case_number=chosen.clone() /> })}
+    }
+}
+
+#[component]
+fn NumberField(
+    name: &'static str,
+    label: Signal<String>,
+    value: Option<String>,
+    problem: Option<Problem>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:field-invalid=problem.is_some()>
+            <label for=name>{label}</label>
+            {problem.map(|p| view! { <p class="field-error" id=error_id.clone()>{move || problem_message(i18n, p)}</p> })}
+            <input
+                id=name
+                name=name
+                type="text"
+                inputmode="decimal"
+                value=value.unwrap_or_default()
+                aria-invalid=problem.is_some().then_some("true")
+                aria-describedby=problem.is_some().then(|| error_id.clone())
+            />
+        </div>
+    }
+}
+
+#[component]
+fn Checkbox(name: &'static str, label: Signal<String>, checked: bool) -> impl IntoView {
+    view! {
+        <div class="field checkbox">
+            <input id=name name=name type="checkbox" value="on" checked=checked />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+fn OutcomeView(
+    outcome: Outcome,
+    thresholds: Thresholds,
+    case_number: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let verdict = outcome.verdict;
+    let request = match &case_number {
+        Some(number) => format!("/cases/{number}/change"),
+        None => "/dashboard".to_owned(),
+    };
+    view! {
+        <section class="notice outcome" aria-labelledby="outcome-heading" data-verdict=match verdict {
+            Verdict::LikelyToQualify => "likely",
+            Verdict::TalkToCaseworker => "talk",
+            Verdict::ProbablyNotYet => "not_yet",
+        }>
+            <h2 id="outcome-heading">
+                {move || match verdict {
+                    Verdict::LikelyToQualify => t_string!(i18n, check.verdict_likely),
+                    Verdict::TalkToCaseworker => t_string!(i18n, check.verdict_talk),
+                    Verdict::ProbablyNotYet => t_string!(i18n, check.verdict_not_yet),
+                }}
+            </h2>
+            <ul class="findings">
+                {outcome.findings.into_iter().map(|finding| view! { <li><FindingText finding thresholds /></li> }).collect_view()}
+            </ul>
+            {(!outcome.documents.is_empty()).then(|| view! {
+                <h3>{t!(i18n, check.documents_heading)}</h3>
+                <ul class="checklist">
+                    {outcome.documents.into_iter().map(|document| view! {
+                        <li>{move || document_text(i18n, document)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <p>
+                {match verdict {
+                    Verdict::ProbablyNotYet => view! {
+                        <A href="/messages">{t!(i18n, advice.action_message)}</A>
+                    }.into_any(),
+                    _ => view! {
+                        <A href=request attr:class="button">{t!(i18n, advice.action_change)}</A>
+                    }.into_any(),
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn FindingText(finding: Finding, thresholds: Thresholds) -> impl IntoView {
+    let i18n = use_i18n();
+    let share = thresholds.income_change_percent;
+    let age = thresholds.review_after_months;
+    match finding {
+        Finding::IncomeChanged { percent } => t!(
+            i18n,
+            check.finding_income_changed,
+            percent = move || percent,
+            threshold = move || share
+        )
+        .into_any(),
+        Finding::IncomeChangedLittle { percent } => t!(
+            i18n,
+            check.finding_income_little,
+            percent = move || percent,
+            threshold = move || share
+        )
+        .into_any(),
+        Finding::IncomeUnmeasured => t!(i18n, check.finding_income_unmeasured).into_any(),
+        Finding::JobLost { months } => {
+            t!(i18n, check.finding_job_lost, months = move || months).into_any()
+        }
+        Finding::JobLostRecently => t!(i18n, check.finding_job_recent).into_any(),
+        Finding::InsuranceChanged => t!(i18n, check.finding_insurance).into_any(),
+        Finding::ChildCareChanged => t!(i18n, check.finding_child_care).into_any(),
+        Finding::OrderOld { months } => t!(
+            i18n,
+            check.finding_order_old,
+            months = move || months,
+            threshold = move || age
+        )
+        .into_any(),
+        Finding::OrderRecent { months } => t!(
+            i18n,
+            check.finding_order_recent,
+            months = move || months,
+            threshold = move || age
+        )
+        .into_any(),
+    }
+}
