@@ -262,6 +262,8 @@ async fn the_eligibility_check_answers_with_reasons_and_documents(test: TestDb) 
         "{}",
         page.body
     );
-    assert!(page.body.contains("/cases/CS-2020-004172/change"));
+    assert!(page
+        .body
+        .contains("/cases/CS-2020-004172/change?reasons=income_change"));
     assert!(page.body.contains("pay stubs for the last three months"));
 }

@@ -669,7 +669,11 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
             vec![("query", "arrears"), ("locale", "en")],
             EVERYONE.to_vec(),
         ),
-        ("eligibility_check", vec![("checked", "1")], EVERYONE.to_vec()),
+        (
+            "eligibility_check",
+            vec![("checked", "1")],
+            EVERYONE.to_vec(),
+        ),
         ("my_cases", vec![], EVERYONE[1..].to_vec()),
         ("my_security", vec![], EVERYONE[1..].to_vec()),
         ("overview", vec![], EVERYONE[1..].to_vec()),

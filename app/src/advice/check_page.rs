@@ -172,8 +172,14 @@ fn OutcomeView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let verdict = outcome.verdict;
+    let reasons = outcome
+        .reasons
+        .iter()
+        .map(|reason| reason.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
     let request = match &case_number {
-        Some(number) => format!("/cases/{number}/change"),
+        Some(number) => format!("/cases/{number}/change?reasons={reasons}"),
         None => "/dashboard".to_owned(),
     };
     view! {

@@ -149,6 +149,13 @@ fn ChangeForm(start: ChangeStart, ask: ServerAction<AskChange>, result: Answer) 
     let problem = field_problem(result, Field::Reasons);
     let percent = start.income_change_percent;
     let months = start.review_after_months;
+    // Reasons the eligibility check found come ticked (`?reasons=a,b`).
+    let found: Vec<String> = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("reasons"))
+        .unwrap_or_default()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     view! {
         <p>{t!(i18n, requests.change_intro)}</p>
         <FormAlert result />
@@ -165,9 +172,10 @@ fn ChangeForm(start: ChangeStart, ask: ServerAction<AskChange>, result: Answer) 
                 <FieldProblem name="reasons" problem />
                 {start.reasons.into_iter().map(|(reason, documents)| {
                     let id = reason.as_str();
+                    let ticked = found.iter().any(|name| name == id);
                     view! {
                         <div class="check">
-                            <input type="checkbox" id=id name=id value="on" />
+                            <input type="checkbox" id=id name=id value="on" checked=ticked />
                             <label for=id><ReasonLabel reason percent months /></label>
                             <p class="field-hint">
                                 {t!(i18n, requests.bring)} " "
