@@ -157,7 +157,7 @@ fn NumberField(
 #[component]
 fn Checkbox(name: &'static str, label: Signal<String>, checked: bool) -> impl IntoView {
     view! {
-        <div class="field checkbox">
+        <div class="check">
             <input id=name name=name type="checkbox" value="on" checked=checked />
             <label for=name>{label}</label>
         </div>
