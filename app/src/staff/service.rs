@@ -76,17 +76,8 @@ pub async fn staff_list(
     let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
     let mut members = Vec::with_capacity(staff.len());
     for account in staff {
-        members.push(StaffMember {
-            cases: assigned_cases(db, account.person_id).await?,
-            name: names.get(&account.person_id).cloned().unwrap_or_default(),
-            role: AccountRole::parse(&account.role).unwrap_or(AccountRole::Caseworker),
-            account: account.id,
-            person: account.person_id,
-            email: account.email,
-            second_factor: account.totp_enabled_at.is_some(),
-            locked: account.locked_until.is_some_and(|until| until > now),
-            deactivated: account.deactivated_at.is_some(),
-        });
+        let name = names.get(&account.person_id).cloned().unwrap_or_default();
+        members.push(member(db, account, name, now).await?);
     }
     members.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(StaffList {
@@ -95,11 +86,27 @@ pub async fn staff_list(
     })
 }
 
-async fn assigned_cases(db: &impl ConnectionTrait, person: i32) -> Result<u64, AppError> {
-    Ok(cases::Entity::find()
-        .filter(cases::Column::CaseworkerId.eq(person))
-        .count(db)
-        .await?)
+/// One staff account as the desk shows it, with how many cases it works.
+async fn member(
+    db: &impl ConnectionTrait,
+    account: accounts::Model,
+    name: String,
+    now: DateTime<Utc>,
+) -> Result<StaffMember, AppError> {
+    Ok(StaffMember {
+        cases: cases::Entity::find()
+            .filter(cases::Column::CaseworkerId.eq(account.person_id))
+            .count(db)
+            .await?,
+        name,
+        role: AccountRole::parse(&account.role).unwrap_or(AccountRole::Caseworker),
+        account: account.id,
+        person: account.person_id,
+        email: account.email,
+        second_factor: account.totp_enabled_at.is_some(),
+        locked: account.locked_until.is_some_and(|until| until > now),
+        deactivated: account.deactivated_at.is_some(),
+    })
 }
 
 /// Adds a caseworker or supervisor with a first password made here.
@@ -169,12 +176,11 @@ pub async fn change(
     if account.id == reader.account_id {
         return Err(AppError::invalid(Field::Person, Problem::OwnAccount));
     }
-    let member = staff_list(db, reader, now)
+    let name = names_of(db, [account.person_id])
         .await?
-        .members
-        .into_iter()
-        .find(|member| member.account == account.id)
-        .ok_or_else(|| missing(reader))?;
+        .remove(&account.person_id)
+        .unwrap_or_default();
+    let member = member(db, account.clone(), name, now).await?;
     if !StaffChange::offered(&member).contains(&change) {
         return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
     }
