@@ -108,6 +108,16 @@ pub enum Field {
     IncomeNow,
     MonthsOutOfWork,
     MonthsSinceOrder,
+    /// An advice article's title.
+    Title,
+    /// An advice article's one-line summary.
+    Summary,
+    /// The words an advice article is also found by.
+    Keywords,
+    /// What an advice article offers to do next.
+    NextStep,
+    /// The published version an edit started from.
+    Version,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +175,10 @@ pub enum Problem {
     OwnAccount,
     /// A caseworker who still has cases cannot be switched off.
     StillHasCases,
+    /// A `{{name}}` the agency has no value for.
+    UnknownPlaceholder,
+    /// Someone published a newer version after this edit began.
+    PublishedMeanwhile,
 }
 
 impl AppError {

@@ -11,6 +11,7 @@ use crate::account::pages::{
     ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
 };
 use crate::advice::check_page::EligibilityPage;
+use crate::advice::edit_pages::{AdviceDeskPage, AdviceEditorPage};
 use crate::advice::pages::{AdvicePage, ArticlePage, GlossaryPage};
 use crate::balance::case_page::CasePage;
 use crate::balance::history_page::HistoryPage;
@@ -112,6 +113,16 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
                             <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
                             <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/staff/advice")
+                                view=AdviceDeskPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/staff/advice/:locale/:slug")
+                                view=AdviceEditorPage
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=path!("/caseload/:number")
                                 view=CaseFilePage

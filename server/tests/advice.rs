@@ -19,6 +19,7 @@ on_both_databases!(
     articles_are_public_and_say_the_agency_s_values,
     search_finds_answers_in_both_languages_accents_or_not,
     the_eligibility_check_answers_with_reasons_and_documents,
+    a_supervisor_keeps_a_draft_then_publishes_a_new_version,
 );
 
 async fn loaded(test: &TestDb) -> Loaded {
@@ -204,9 +205,9 @@ async fn the_eligibility_check_answers_with_reasons_and_documents(test: TestDb) 
         &router,
         "eligibility_check",
         &[
-            ("income_then", "4,000"),
-            ("income_now", "3000"),
-            ("checked", "1"),
+            ("form[income_then]", "4,000"),
+            ("form[income_now]", "3000"),
+            ("checked", "true"),
         ],
     )
     .await;
@@ -221,9 +222,9 @@ async fn the_eligibility_check_answers_with_reasons_and_documents(test: TestDb) 
         &router,
         "eligibility_check",
         &[
-            ("income_then", "lots"),
-            ("months_since_order", "-3"),
-            ("checked", "1"),
+            ("form[income_then]", "lots"),
+            ("form[months_since_order]", "-3"),
+            ("checked", "true"),
         ],
     )
     .await;
@@ -266,4 +267,190 @@ async fn the_eligibility_check_answers_with_reasons_and_documents(test: TestDb) 
         .body
         .contains("/cases/CS-2020-004172/change?reasons=income_change"));
     assert!(page.body.contains("pay stubs for the last three months"));
+}
+
+async fn a_supervisor_keeps_a_draft_then_publishes_a_new_version(test: TestDb) {
+    use app::advice::editing::{Author, Editor, EditorRow, Saved};
+    use app::error::{Field, Problem};
+    use server::seed::demo::{self, DEMO_PASSWORD};
+    use support::problems;
+    demo::seed(&test.db, support::config().today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    let morgan = sign_in_as(&router, "supervisor@example.com", DEMO_PASSWORD).await;
+    let phone = support::config().agency.phone;
+    let edit = |title: &'static str, body: &'static str, based_on: &'static str, intent| {
+        vec![
+            ("slug", "documents"),
+            ("locale", "en"),
+            ("based_on", based_on),
+            ("fields[title]", title),
+            ("fields[summary]", "What to gather before you ask."),
+            ("fields[keywords]", "papers, proof, trampoline"),
+            ("fields[action]", "change_request"),
+            ("fields[body]", body),
+            ("intent", intent),
+        ]
+    };
+    let (router, morgan) = (&router, morgan.as_str());
+    let save = move |fields: Vec<(&'static str, &'static str)>| async move {
+        call(router, "save_advice", &fields, Some(morgan)).await
+    };
+    let reader_sees = move || async move {
+        answer::<Article>(
+            router,
+            "advice_article",
+            &[("slug", "documents"), ("locale", "en")],
+        )
+        .await
+    };
+    let before = reader_sees().await;
+    assert_eq!(before.version, 1);
+
+    // Every article in both languages, from the repository, no drafts.
+    let rows: Vec<EditorRow> = support::answer(router, "advice_editor_rows", &[], morgan).await;
+    assert!(rows.len() >= 24);
+    let row = rows
+        .iter()
+        .find(|row| row.slug == "documents" && row.locale == "en")
+        .unwrap_or_else(|| panic!("no documents row"));
+    assert_eq!(
+        (row.version, &row.author, &row.draft_by),
+        (1, &Author::Repository, &None)
+    );
+
+    // A draft: kept and previewed (sanitised, values filled in), unseen by readers.
+    let draft = save(edit(
+        "Papers for a review",
+        "## Bring\n\nCall {{agency_phone}}.\n\n<script>alert(1)</script>",
+        "1",
+        "preview",
+    ))
+    .await;
+    assert_eq!(error_of(&draft), None, "{}", draft.body);
+    let saved: Saved = serde_json::from_str(&draft.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(saved, Saved::Draft);
+    assert_eq!(reader_sees().await.title, before.title);
+    let open_editor = move || async move {
+        support::answer::<Editor>(
+            router,
+            "advice_editor",
+            &[("slug", "documents"), ("locale", "en")],
+            morgan,
+        )
+        .await
+    };
+    let editor = open_editor().await;
+    assert_eq!(editor.based_on, 1);
+    assert_eq!(editor.fields.title, "Papers for a review");
+    assert_eq!(
+        editor.draft.as_ref().map(|d| d.by.as_str()),
+        Some("Morgan Reyes")
+    );
+    assert!(
+        editor.preview.html.contains("<h2>Bring</h2>"),
+        "{}",
+        editor.preview.html
+    );
+    assert!(
+        editor.preview.html.contains(&phone),
+        "{}",
+        editor.preview.html
+    );
+    assert!(
+        !editor.preview.html.contains("<script"),
+        "{}",
+        editor.preview.html
+    );
+
+    // Publishing refuses a value the agency does not set, and an edit that
+    // started before someone else published; the words stay as the draft.
+    let typo = save(edit("Papers", "Call {{agency_fone}}.", "1", "publish")).await;
+    assert_eq!(
+        problems(error_of(&typo)),
+        [(Field::Body, Problem::UnknownPlaceholder)]
+    );
+    assert_eq!(open_editor().await.fields.body, "Call {{agency_fone}}.");
+    let stale = save(edit("Papers", "Call {{agency_phone}}.", "0", "publish")).await;
+    assert_eq!(
+        problems(error_of(&stale)),
+        [(Field::Version, Problem::PublishedMeanwhile)]
+    );
+    let empty = save(edit("", "", "1", "publish")).await;
+    assert_eq!(
+        problems(error_of(&empty)),
+        [
+            (Field::Title, Problem::Required),
+            (Field::Body, Problem::Required)
+        ]
+    );
+    assert_eq!(reader_sees().await.version, 1);
+
+    // Published: readers see it at once, search finds it, the draft goes,
+    // both versions are listed, and it is audited.
+    let published = save(edit(
+        "Papers for a review",
+        "## Bring\n\nPay stubs. Call {{agency_phone}}.",
+        "1",
+        "publish",
+    ))
+    .await;
+    assert_eq!(error_of(&published), None, "{}", published.body);
+    let saved: Saved = serde_json::from_str(&published.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(saved, Saved::Published(2));
+    let after = reader_sees().await;
+    assert_eq!(
+        (after.version, after.title.as_str()),
+        (2, "Papers for a review")
+    );
+    assert!(after.html.contains(&phone), "{}", after.html);
+    let found: SearchResults = answer(
+        router,
+        "search_advice",
+        &[("query", "trampoline"), ("locale", "en")],
+    )
+    .await;
+    assert_eq!(
+        found.hits.first().map(|hit| (hit.kind, hit.slug.as_str())),
+        Some((HitKind::Article, "documents"))
+    );
+    let editor = open_editor().await;
+    assert_eq!((editor.based_on, editor.draft), (2, None));
+    let authors: Vec<(i32, Author)> = editor
+        .versions
+        .iter()
+        .map(|v| (v.version, v.author.clone()))
+        .collect();
+    assert_eq!(
+        authors,
+        [
+            (2, Author::Supervisor("Morgan Reyes".to_owned())),
+            (1, Author::Repository)
+        ]
+    );
+    let audited = entity::audit_events::Entity::find()
+        .all(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .filter(|event| event.action == "advice_published")
+        .filter_map(|event| event.detail)
+        .collect::<Vec<_>>();
+    assert_eq!(audited, ["documents (en) version 2"]);
+
+    // The repository's files, loaded again, keep the supervisor's version.
+    let again = loaded(&test).await;
+    assert!(again.kept_edits >= 1, "{again:?}");
+    assert_eq!(reader_sees().await.version, 2);
+
+    // A draft can be dropped: back to what is published.
+    save(edit("Scratch", "Scratch.", "2", "preview")).await;
+    let dropped = save(edit("Scratch", "Scratch.", "2", "discard")).await;
+    assert_eq!(error_of(&dropped), None, "{}", dropped.body);
+    let editor = open_editor().await;
+    assert_eq!(
+        (editor.draft, editor.fields.title.as_str()),
+        (None, "Papers for a review")
+    );
 }

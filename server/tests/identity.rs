@@ -671,7 +671,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ),
         (
             "eligibility_check",
-            vec![("checked", "1")],
+            vec![("checked", "true")],
             EVERYONE.to_vec(),
         ),
         ("my_cases", vec![], EVERYONE[1..].to_vec()),
@@ -851,7 +851,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         ),
     ];
     check_rows(&world.router, &cookies, &requests).await;
-    // The supervisors' desk: theirs alone. (Case A goes to the caseworker
+    // The supervisors' desk and the advice editor: theirs alone. (Case A goes to the caseworker
     // it has; Blair gets a new password, which leaves Blair signed in.)
     let worker_a = world.worker_a.to_string();
     let blair = world.worker_b_account.to_string();
@@ -874,6 +874,23 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
         (
             "change_staff",
             vec![("account", &blair), ("change", "new_password")],
+            vec![Supervisor],
+        ),
+        ("advice_editor_rows", vec![], vec![Supervisor]),
+        (
+            "advice_editor",
+            vec![("slug", "documents"), ("locale", "en")],
+            vec![Supervisor],
+        ),
+        (
+            "save_advice",
+            vec![
+                ("slug", "documents"),
+                ("locale", "en"),
+                ("based_on", "1"),
+                ("fields[title]", "Drafted by {who}"),
+                ("intent", "preview"),
+            ],
             vec![Supervisor],
         ),
     ];

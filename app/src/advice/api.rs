@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::eligibility::CheckPage;
+use super::editing::{ArticleFields, Editor, EditorRow, Saved};
+use super::eligibility::{CheckForm, CheckPage};
 use super::model::{Article, ArticleLink, SearchResults, Term};
 use crate::error::AppError;
 
@@ -77,19 +78,11 @@ pub async fn search_advice(query: String, locale: String) -> Result<SearchResult
 /// parent's, to fill in the order's age) and, once answered (`checked`),
 /// the outcome — or what is wrong with the answers.
 #[server(endpoint = "eligibility_check")]
-#[allow(clippy::too_many_arguments)] // a form's fields, one by one
 pub async fn eligibility_check(
-    #[server(default)] case_number: String,
-    #[server(default)] income_then: String,
-    #[server(default)] income_now: String,
-    #[server(default)] job_lost: Option<String>,
-    #[server(default)] months_out_of_work: String,
-    #[server(default)] insurance_changed: Option<String>,
-    #[server(default)] child_care_changed: Option<String>,
-    #[server(default)] months_since_order: String,
-    #[server(default)] checked: Option<String>,
+    #[server(default)] form: CheckForm,
+    #[server(default)] checked: bool,
 ) -> Result<CheckPage, AppError> {
-    use super::eligibility::{check, CheckForm, Thresholds};
+    use super::eligibility::{check, Thresholds};
     let state = crate::server::state()?;
     let reader = crate::server::user::current().await?;
     let today = state.agency_now().date_naive();
@@ -98,23 +91,14 @@ pub async fn eligibility_check(
         income_change_percent: state.requests.income_change_percent,
         review_after_months: state.requests.review_after_months,
     };
-    let form = CheckForm {
-        case_number,
-        income_then,
-        income_now,
-        job_lost: job_lost.is_some(),
-        months_out_of_work,
-        insurance_changed: insurance_changed.is_some(),
-        child_care_changed: child_care_changed.is_some(),
-        months_since_order,
-    };
-    let (outcome, problems) = match checked {
-        None => (None, Vec::new()),
-        Some(_) => match form.read() {
+    let (outcome, problems) = if checked {
+        match form.read() {
             Ok(answers) => (Some(check(&answers, thresholds)), Vec::new()),
             Err(AppError::Invalid(problems)) => (None, problems),
             Err(other) => return Err(other),
-        },
+        }
+    } else {
+        (None, Vec::new())
     };
     Ok(CheckPage {
         cases,
@@ -122,4 +106,56 @@ pub async fn eligibility_check(
         outcome,
         problems,
     })
+}
+
+/// Every article in both languages, for supervisors to edit.
+#[server(endpoint = "advice_editor_rows")]
+pub async fn advice_editor_rows() -> Result<Vec<EditorRow>, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    super::editor::rows(&state()?.db, &reader).await
+}
+
+/// One article's editor (supervisors).
+#[server(endpoint = "advice_editor")]
+pub async fn advice_editor(slug: String, locale: String) -> Result<Editor, AppError> {
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let clock = crate::messages::api::clock(&state);
+    super::editor::editor(&state.db, &reader, &slug, &locale, &values(&state), &clock).await
+}
+
+/// Keeps an edit as a draft, publishes it, or drops the draft (supervisors).
+#[server(endpoint = "save_advice")]
+pub async fn save_advice(
+    slug: String,
+    locale: String,
+    based_on: i32,
+    #[server(default)] fields: ArticleFields,
+    intent: String,
+) -> Result<Saved, AppError> {
+    use super::editing::Intent;
+    use super::editor::{save, Edit};
+    use crate::error::{Field, Problem};
+    use crate::server::{state, user};
+    let reader = user::require().await?;
+    let state = state()?;
+    let intent = Intent::parse(&intent)
+        .ok_or_else(|| AppError::invalid(Field::Version, Problem::NotAChoice))?;
+    let edit = Edit {
+        slug: &slug,
+        locale: &locale,
+        based_on,
+        fields,
+        intent,
+    };
+    save(
+        &state.db,
+        &reader,
+        edit,
+        &values(&state),
+        chrono::Utc::now(),
+    )
+    .await
 }

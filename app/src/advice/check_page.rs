@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::eligibility_check;
-use super::eligibility::{CheckPage, Finding, Outcome, Thresholds, Verdict};
+use super::eligibility::{CheckForm, CheckPage, Finding, Outcome, Thresholds, Verdict};
 use crate::balance::pages::refusal;
 use crate::components::form::{problem_message, QueryForm};
 use crate::error::{Field, Problem};
@@ -36,17 +36,17 @@ pub fn EligibilityPage() -> impl IntoView {
     let page = Resource::new(
         typed,
         |[case, then, now, lost, out, insurance, care, since, checked]| {
-            eligibility_check(
-                case.unwrap_or_default(),
-                then.unwrap_or_default(),
-                now.unwrap_or_default(),
-                lost,
-                out.unwrap_or_default(),
-                insurance,
-                care,
-                since.unwrap_or_default(),
-                checked,
-            )
+            let form = CheckForm {
+                case_number: case.unwrap_or_default(),
+                income_then: then.unwrap_or_default(),
+                income_now: now.unwrap_or_default(),
+                job_lost: lost.is_some(),
+                months_out_of_work: out.unwrap_or_default(),
+                insurance_changed: insurance.is_some(),
+                child_care_changed: care.is_some(),
+                months_since_order: since.unwrap_or_default(),
+            };
+            eligibility_check(form, checked.is_some())
         },
     );
     view! {

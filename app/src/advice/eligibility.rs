@@ -97,8 +97,9 @@ pub struct CheckPage {
     pub problems: Vec<crate::error::FieldError>,
 }
 
-/// The form as typed (a GET form: every field a text).
+/// The form as typed (a GET form: a text per field, a box per tick).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CheckForm {
     pub case_number: String,
     pub income_then: String,

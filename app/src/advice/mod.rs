@@ -7,6 +7,10 @@ pub mod api;
 pub mod check_page;
 #[cfg(feature = "ssr")]
 pub mod content;
+pub mod edit_pages;
+pub mod editing;
+#[cfg(feature = "ssr")]
+pub mod editor;
 pub mod eligibility;
 pub mod model;
 pub mod pages;

@@ -196,7 +196,7 @@ fn ArticleView(article: Article) -> impl IntoView {
 
 /// The portal action an article leads to.
 #[component]
-fn NextStep(action: AdviceAction) -> impl IntoView {
+pub(super) fn NextStep(action: AdviceAction) -> impl IntoView {
     let i18n = use_i18n();
     let (href, text): (&str, fn(leptos_i18n::I18nContext<Locale>) -> &'static str) = match action {
         AdviceAction::ChangeRequest => ("/advice/check", |i18n| {

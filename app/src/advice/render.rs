@@ -13,6 +13,11 @@ impl Values {
         Self(pairs.into_iter().collect())
     }
 
+    /// The names an article may use.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(name, _)| *name)
+    }
+
     /// `text` with each known `{{name}}` replaced; an unknown one is left as
     /// written, so a typo shows in the preview instead of vanishing.
     pub fn fill(&self, text: &str) -> String {

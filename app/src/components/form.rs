@@ -22,48 +22,93 @@ pub fn TextField(
     /// The problem with this field in the last answer, if any.
     #[prop(into)]
     problem: Signal<Option<Problem>>,
+    /// What the field holds when the page opens.
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if problem.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(name, hint.is_some(), problem);
     view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=name>{label}</label>
-            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
-            {move || {
-                problem
-                    .get()
-                    .map(|problem| {
-                        view! {
-                            <p class="field-error" id=error_id.clone()>
-                                {move || problem_message(i18n, problem)}
-                            </p>
-                        }
-                    })
-            }}
+        <Labelled name label hint problem>
             <input
                 id=name
                 name=name
                 type=kind
+                value=value
+                maxlength=maxlength
                 autocomplete=autocomplete
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
+        </Labelled>
+    }
+}
+
+/// A labelled box for longer text, like [`TextField`].
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(into)] problem: Signal<Option<Problem>>,
+    #[prop(optional, into)] value: String,
+    rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let described_by = described_by(name, hint.is_some(), problem);
+    view! {
+        <Labelled name label hint problem>
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                maxlength=maxlength
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described_by
+            >{value}</textarea>
+        </Labelled>
+    }
+}
+
+/// A field's frame: its label, its hint (`{name}-hint`) and its problem
+/// (`{name}-error`) above the control.
+#[component]
+fn Labelled(
+    name: &'static str,
+    label: Signal<String>,
+    hint: Option<Signal<String>>,
+    problem: Signal<Option<Problem>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=name>{label}</label>
+            {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{hint}</p> })}
+            {move || problem.get().map(|problem| view! {
+                <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, problem)}</p>
+            })}
+            {children()}
         </div>
+    }
+}
+
+/// The ids that describe a field: its hint, if it has one, and its error
+/// while there is one.
+fn described_by(
+    name: &'static str,
+    has_hint: bool,
+    problem: Signal<Option<Problem>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<String> = [
+            has_hint.then(|| format!("{name}-hint")),
+            problem.get().map(|_| format!("{name}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }
 
@@ -98,6 +143,8 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::AlreadyAsked => t_string!(i18n, requests.problem_already_asked),
         Problem::OwnAccount => t_string!(i18n, staff.problem_own_account),
         Problem::StillHasCases => t_string!(i18n, staff.problem_still_has_cases),
+        Problem::UnknownPlaceholder => t_string!(i18n, editor.problem_unknown_placeholder),
+        Problem::PublishedMeanwhile => t_string!(i18n, editor.problem_published_meanwhile),
     }
 }
 

@@ -41,6 +41,7 @@ pub enum AuditAction {
     RequestMoved,
     CaseReassigned,
     StaffChanged,
+    AdvicePublished,
 }
 
 impl AuditAction {
@@ -65,6 +66,7 @@ impl AuditAction {
             AuditAction::ThreadAssigned => "thread_assigned",
             AuditAction::CaseReassigned => "case_reassigned",
             AuditAction::StaffChanged => "staff_changed",
+            AuditAction::AdvicePublished => "advice_published",
             AuditAction::EntryPosted => "entry_posted",
             AuditAction::OrderChanged => "order_changed",
             AuditAction::RequestMade => "request_made",

@@ -7,6 +7,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
 use super::model::{FreshPassword, StaffChange, StaffMember};
@@ -29,6 +30,7 @@ pub fn StaffPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, staff.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, staff.title)}</h1>
+            <p><A href="/staff/advice">{t!(i18n, staff.advice_link)}</A></p>
             <Suspense>
                 {move || Suspend::new(async move {
                     match desk.await {

@@ -26,7 +26,7 @@ fn first_password() -> String {
     secret::random_code(4, 5)
 }
 
-fn require_supervisor(reader: &User) -> Result<(), AppError> {
+pub(crate) fn require_supervisor(reader: &User) -> Result<(), AppError> {
     match reader.role {
         AccountRole::Supervisor => Ok(()),
         _ => Err(AppError::Forbidden),

@@ -1,0 +1,331 @@
+//! `/staff/advice` (every article, both languages) and
+//! `/staff/advice/{locale}/{slug}` (one article's editor): supervisors write
+//! Markdown, keep a draft and see it as readers will, then publish it as a
+//! new version. The form's buttons say which (`intent`), with or without
+//! JavaScript.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{advice_editor, advice_editor_rows, SaveAdvice};
+use super::editing::{
+    Author, Editor, EditorRow, Intent, Saved, VersionRow, MAX_BODY_CHARS, MAX_KEYWORDS_CHARS,
+    MAX_SUMMARY_CHARS, MAX_TITLE_CHARS,
+};
+use super::model::AdviceAction;
+use super::pages::NextStep;
+use crate::balance::pages::refusal;
+use crate::components::form::{field_problem, problem_message, FormAlert, TextArea, TextField};
+use crate::error::Field;
+use crate::i18n::*;
+
+#[component]
+pub fn AdviceDeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = Resource::new(|| (), |_| advice_editor_rows());
+    view! {
+        <Title text=move || t_string!(i18n, editor.title).to_string() />
+        <section class="page wide">
+            <p class="crumbs"><A href="/staff">{t!(i18n, staff.title)}</A></p>
+            <h1>{t!(i18n, editor.title)}</h1>
+            <p>{t!(i18n, editor.intro)}</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) => view! { <ArticleTable rows /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ArticleTable(rows: Vec<EditorRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="ledger articles-table">
+            <caption class="visually-hidden">{t!(i18n, editor.title)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, editor.article)}</th>
+                    <th scope="col">{t!(i18n, editor.language)}</th>
+                    <th scope="col" class="amount">{t!(i18n, editor.version)}</th>
+                    <th scope="col">{t!(i18n, editor.published)}</th>
+                    <th scope="col">{t!(i18n, editor.draft)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|row| {
+                    let href = format!("/staff/advice/{}/{}", row.locale, row.slug);
+                    let locale = row.locale.clone();
+                    view! {
+                        <tr>
+                            <th scope="row"><A href=href>{row.title}</A></th>
+                            <td>{move || language_name(i18n, &locale)}</td>
+                            <td class="amount">{row.version}</td>
+                            <td>{row.published_on} " · " <AuthorName author=row.author /></td>
+                            <td>
+                                {row.draft_by.map(|by| view! {
+                                    <span class="tag">{t!(i18n, editor.draft_by)} " " {by}</span>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn language_name(i18n: I18nContext<Locale>, locale: &str) -> &'static str {
+    match locale {
+        "es" => t_string!(i18n, editor.spanish),
+        _ => t_string!(i18n, editor.english),
+    }
+}
+
+#[component]
+fn AuthorName(author: Author) -> impl IntoView {
+    let i18n = use_i18n();
+    match author {
+        Author::Supervisor(name) => name.into_any(),
+        Author::Repository => t!(i18n, editor.from_repository).into_any(),
+    }
+}
+
+#[component]
+pub fn AdviceEditorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let article = move || {
+        params.with(|p| {
+            (
+                p.get("locale").unwrap_or_default(),
+                p.get("slug").unwrap_or_default(),
+            )
+        })
+    };
+    let save = ServerAction::<SaveAdvice>::new();
+    // Read again after every answer: an edit that was refused at publishing
+    // is still kept as the draft, with the newest version to start from.
+    let editor = Resource::new(
+        move || (article(), save.version().get()),
+        |((locale, slug), _)| advice_editor(slug, locale),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, editor.edit_title).to_string() />
+        <section class="page">
+            <p class="crumbs"><A href="/staff/advice">{t!(i18n, editor.title)}</A></p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match editor.await {
+                        Ok(editor) => view! { <EditorView editor save /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let result = Signal::derive(move || save.value().get());
+    let problem = move |field| field_problem(result, field);
+    let text = move |key: fn(I18nContext<Locale>) -> &'static str| {
+        Signal::derive(move || key(i18n).to_string())
+    };
+    let version_problem = problem(Field::Version);
+    let next_step = problem(Field::NextStep);
+    let locale = editor.locale.clone();
+    let reader_link = format!("/advice/{}", editor.slug);
+    let placeholders = editor
+        .placeholders
+        .iter()
+        .map(|name| format!("{{{{{name}}}}}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fields = editor.fields;
+    let action = AdviceAction::parse(&fields.action);
+    let has_draft = editor.draft.is_some();
+    let published = editor.versions.first().cloned();
+    view! {
+        <h1>
+            {t!(i18n, editor.edit_title)} ": " {editor.preview.title.clone()}
+            " (" {move || language_name(i18n, &locale)} ")"
+        </h1>
+        {published.map(|version| view! {
+            <p class="note" data-figure="published-version">
+                {t!(i18n, editor.readers_see)} " " {version.version}
+                " · " {version.published_on} " · " <AuthorName author=version.author />
+                " · " <A href=reader_link>{t!(i18n, editor.read_it)}</A>
+            </p>
+        })}
+        {editor.draft.map(|draft| view! {
+            <p class="notice" role="status">
+                {t!(i18n, editor.draft_note)} " " {draft.by} ", " {draft.saved_at}
+            </p>
+        })}
+        <SavedNote save />
+        <FormAlert result />
+        {move || version_problem.get().map(|p| view! {
+            <p class="form-alert" role="alert">{problem_message(i18n, p)}</p>
+        })}
+        <ActionForm action=save attr:class="stacked-form editor-form">
+            <input type="hidden" name="slug" value=editor.slug.clone() />
+            <input type="hidden" name="locale" value=editor.locale.clone() />
+            <input type="hidden" name="based_on" value=editor.based_on />
+            <TextField
+                name="fields[title]"
+                label=text(|i18n| t_string!(i18n, editor.field_title))
+                autocomplete="off"
+                value=fields.title
+                maxlength=MAX_TITLE_CHARS
+                problem=problem(Field::Title)
+            />
+            <TextField
+                name="fields[summary]"
+                label=text(|i18n| t_string!(i18n, editor.field_summary))
+                hint=text(|i18n| t_string!(i18n, editor.summary_hint))
+                autocomplete="off"
+                value=fields.summary
+                maxlength=MAX_SUMMARY_CHARS
+                problem=problem(Field::Summary)
+            />
+            <TextField
+                name="fields[keywords]"
+                label=text(|i18n| t_string!(i18n, editor.field_keywords))
+                hint=text(|i18n| t_string!(i18n, editor.keywords_hint))
+                autocomplete="off"
+                value=fields.keywords
+                maxlength=MAX_KEYWORDS_CHARS
+                problem=problem(Field::Keywords)
+            />
+            <div class="field" class:field-invalid=move || next_step.get().is_some()>
+                <label for="fields[action]">{t!(i18n, editor.field_action)}</label>
+                {move || next_step.get().map(|p| view! {
+                    <p class="field-error" id="fields[action]-error">{problem_message(i18n, p)}</p>
+                })}
+                <select
+                    id="fields[action]"
+                    name="fields[action]"
+                    aria-invalid=move || next_step.get().is_some().then_some("true")
+                    aria-describedby=move || next_step.get().is_some().then_some("fields[action]-error")
+                >
+                    {AdviceAction::ALL.map(|choice| view! {
+                        <option value=choice.as_str() selected=Some(choice) == action>
+                            {move || action_name(i18n, choice)}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <TextArea
+                name="fields[body]"
+                label=text(|i18n| t_string!(i18n, editor.field_body))
+                hint=Signal::derive(move || {
+                    format!("{} {}", t_string!(i18n, editor.body_hint), placeholders)
+                })
+                value=fields.body
+                rows=24
+                maxlength=MAX_BODY_CHARS
+                problem=problem(Field::Body)
+            />
+            <div class="buttons">
+                <button type="submit" name="intent" value=Intent::Preview.as_str() class="button">
+                    {t!(i18n, editor.preview_button)}
+                </button>
+                <button type="submit" name="intent" value=Intent::Publish.as_str() class="button primary">
+                    {t!(i18n, editor.publish_button)}
+                </button>
+                {has_draft.then(|| view! {
+                    <button type="submit" name="intent" value=Intent::Discard.as_str() class="link-button">
+                        {t!(i18n, editor.discard_button)}
+                    </button>
+                })}
+            </div>
+        </ActionForm>
+        <section class="preview" aria-labelledby="preview-heading">
+            <h2 id="preview-heading">{t!(i18n, editor.preview_heading)}</h2>
+            <article class="advice">
+                <h2 class="preview-title">{editor.preview.title}</h2>
+                <p class="lead">{editor.preview.summary}</p>
+                <div class="advice-body" inner_html=editor.preview.html></div>
+                {action.map(|action| view! { <NextStep action /> })}
+            </article>
+        </section>
+        <Versions versions=editor.versions />
+    }
+}
+
+/// What the last edit became (with JavaScript; without it the page shows
+/// the published version and the draft, which say the same).
+#[component]
+fn SavedNote(save: ServerAction<SaveAdvice>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        save.value().with(|result| match result {
+            Some(Ok(Saved::Published(version))) => {
+                let version = *version;
+                Some(
+                    view! {
+                        <p class="notice" role="status">
+                            {t!(i18n, editor.published_note, version = move || version)}
+                        </p>
+                    }
+                    .into_any(),
+                )
+            }
+            Some(Ok(Saved::Discarded)) => Some(
+                view! {
+                    <p class="notice" role="status">{t!(i18n, editor.discarded_note)}</p>
+                }
+                .into_any(),
+            ),
+            _ => None,
+        })
+    }
+}
+
+#[component]
+fn Versions(versions: Vec<VersionRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h2 id="versions-heading">{t!(i18n, editor.versions_heading)}</h2>
+        <table class="ledger" aria-labelledby="versions-heading">
+            <thead>
+                <tr>
+                    <th scope="col" class="amount">{t!(i18n, editor.version)}</th>
+                    <th scope="col">{t!(i18n, editor.field_title)}</th>
+                    <th scope="col">{t!(i18n, editor.published)}</th>
+                    <th scope="col">{t!(i18n, editor.by)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {versions.into_iter().map(|version| view! {
+                    <tr>
+                        <td class="amount">{version.version}</td>
+                        <td>{version.title}</td>
+                        <td>{version.published_on}</td>
+                        <td><AuthorName author=version.author /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+fn action_name(i18n: I18nContext<Locale>, action: AdviceAction) -> &'static str {
+    match action {
+        AdviceAction::ChangeRequest => t_string!(i18n, advice.action_change),
+        AdviceAction::Message => t_string!(i18n, advice.action_message),
+        AdviceAction::PaymentPlan => t_string!(i18n, advice.action_plan),
+        AdviceAction::None => t_string!(i18n, editor.action_none),
+    }
+}
