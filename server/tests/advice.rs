@@ -97,6 +97,20 @@ async fn articles_are_public_and_say_the_agency_s_values(test: TestDb) {
     )
     .await;
     assert_ne!(spanish.title, article.title);
+    // Every article names only values the agency sets.
+    for locale in ["en", "es"] {
+        let list: Vec<ArticleLink> = answer(&router, "advice_index", &[("locale", locale)]).await;
+        for link in list {
+            let article: Article = answer(
+                &router,
+                "advice_article",
+                &[("slug", &link.slug), ("locale", locale)],
+            )
+            .await;
+            let text = format!("{} {} {}", article.title, article.summary, article.html);
+            assert!(!text.contains("{{"), "{locale}/{}: {text}", link.slug);
+        }
+    }
     let terms: Vec<Term> = answer(&router, "advice_glossary", &[("locale", "es")]).await;
     assert!(terms.len() >= 30);
     assert!(terms

@@ -56,10 +56,16 @@ pub async fn advice_index(locale: String) -> Result<Vec<ArticleLink>, AppError> 
     super::service::index(&state.db, language(&locale)).await
 }
 
+/// An article; a supervisor also gets the way to its editor.
 #[server(endpoint = "advice_article")]
 pub async fn advice_article(slug: String, locale: String) -> Result<Article, AppError> {
+    use crate::account::model::AccountRole;
     let state = crate::server::state()?;
-    super::service::article(&state.db, &slug, language(&locale), &values(&state)).await
+    let mut article =
+        super::service::article(&state.db, &slug, language(&locale), &values(&state)).await?;
+    let reader = crate::server::user::current().await?;
+    article.editable = reader.is_some_and(|reader| reader.role == AccountRole::Supervisor);
+    Ok(article)
 }
 
 #[server(endpoint = "advice_glossary")]

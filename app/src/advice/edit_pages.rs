@@ -158,7 +158,7 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
     let published = editor.versions.first().cloned();
     view! {
         <h1>
-            {t!(i18n, editor.edit_title)} ": " {editor.preview.title.clone()}
+            {t!(i18n, editor.edit_title)} ": " {published.as_ref().map(|v| v.title.clone())}
             " (" {move || language_name(i18n, &locale)} ")"
         </h1>
         {published.map(|version| view! {

@@ -57,6 +57,8 @@ pub struct Article {
     pub version: i32,
     /// When this version was published, in the agency's words (a date).
     pub published_on: String,
+    /// The reader may edit it (a supervisor).
+    pub editable: bool,
 }
 
 /// A glossary term and its plain definition.

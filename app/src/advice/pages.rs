@@ -179,6 +179,10 @@ pub fn ArticlePage() -> impl IntoView {
 fn ArticleView(article: Article) -> impl IntoView {
     let i18n = use_i18n();
     let action = article.action;
+    let editor = article.editable.then(|| {
+        let locale = i18n.get_locale_untracked().as_str();
+        format!("/staff/advice/{locale}/{}", article.slug)
+    });
     view! {
         <Title text=article.title.clone() />
         <Meta name="description" content=article.summary.clone() />
@@ -189,6 +193,7 @@ fn ArticleView(article: Article) -> impl IntoView {
             <NextStep action />
             <p class="note">
                 {t!(i18n, advice.updated)} " " {article.published_on}
+                {editor.map(|href| view! { " · " <A href>{t!(i18n, editor.edit_title)}</A> })}
             </p>
         </article>
     }

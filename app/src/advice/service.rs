@@ -252,6 +252,7 @@ pub async fn article(
         action: AdviceAction::parse(&version.action).unwrap_or(AdviceAction::None),
         version: version.version,
         published_on: version.published_at.date_naive().to_string(),
+        editable: false,
     })
 }
 

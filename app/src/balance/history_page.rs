@@ -14,6 +14,7 @@ use super::history::{History, HistoryLine, LineKind, Totals};
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::term::GlossaryTerm;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::{Money, ObligationKind};
@@ -221,7 +222,7 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
     let i18n = use_i18n();
     view! {
         <dl class="facts summary">
-            <dt>{t!(i18n, history.opening)}</dt>
+            <dt><GlossaryTerm slug="running-balance">{t!(i18n, history.opening)}</GlossaryTerm></dt>
             <dd class="amount" data-figure="opening">{opening.to_string()}</dd>
             <dt>{t!(i18n, history.total_due)}</dt>
             <dd class="amount" data-figure="total-due">{totals.due.to_string()}</dd>
@@ -231,7 +232,7 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
                 <dt>{t!(i18n, history.total_reversed)}</dt>
                 <dd class="amount">{totals.reversed.to_string()}</dd>
             })}
-            <dt>{t!(i18n, history.closing)}</dt>
+            <dt><GlossaryTerm slug="running-balance">{t!(i18n, history.closing)}</GlossaryTerm></dt>
             <dd class="amount" data-figure="closing">{closing.to_string()}</dd>
         </dl>
         <p class="note">
@@ -244,6 +245,17 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
     }
     .into_any()
 }
+
+/// The glossary entries of the table's columns, in order.
+const COLUMN_TERMS: [Option<&str>; 7] = [
+    None,
+    None,
+    Some("charge"),
+    None,
+    Some("current-support"),
+    Some("past-due-support"),
+    Some("running-balance"),
+];
 
 /// The lines as a table; on a phone each row stacks into a small card,
 /// every cell labelled by its column.
@@ -277,7 +289,16 @@ pub fn LinesTable(
                 }}
             </caption>
             <thead>
-                <tr>{move || headers().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+                <tr>
+                    {move || headers().into_iter().zip(COLUMN_TERMS).map(|(h, term)| view! {
+                        <th scope="col">
+                            {match term {
+                                Some(slug) => view! { <GlossaryTerm slug>{h}</GlossaryTerm> }.into_any(),
+                                None => h.into_any(),
+                            }}
+                        </th>
+                    }).collect_view()}
+                </tr>
             </thead>
             <tbody>
                 {lines.into_iter().map(|line| {

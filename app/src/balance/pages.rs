@@ -11,6 +11,7 @@ use super::api::overview;
 use super::model::{CaseCard, Overview, ReceiverMoney, Term};
 use super::text;
 use crate::account::model::CaseRole;
+use crate::components::term::GlossaryTerm;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -109,24 +110,24 @@ pub fn CaseCardView(
                     }}
                 </dt>
                 <dd class="amount" data-figure="owed">{card.owed.to_string()}</dd>
-                <dt>{t!(i18n, balance.past_due)}</dt>
+                <dt><GlossaryTerm slug="past-due-support">{t!(i18n, balance.past_due)}</GlossaryTerm></dt>
                 <dd class="amount" data-figure="past-due">
                     {past_due.to_string()}
                     {timing.is_positive().then(|| view! {
                         <span class="note">
-                            " — " {t!(i18n, balance.timing_note)} " " {timing.to_string()}
+                            " — " <GlossaryTerm slug="timing">{t!(i18n, balance.timing_note)}</GlossaryTerm> " " {timing.to_string()}
                         </span>
                     })}
                 </dd>
                 {card.credit.is_positive().then(|| view! {
-                    <dt>{t!(i18n, balance.credit)}</dt>
+                    <dt><GlossaryTerm slug="credit">{t!(i18n, balance.credit)}</GlossaryTerm></dt>
                     <dd class="amount" data-figure="credit">{card.credit.to_string()}</dd>
                 })}
                 {(!terms.is_empty()).then(|| view! {
-                    <dt>{t!(i18n, balance.order_says)}</dt>
+                    <dt><GlossaryTerm slug="order">{t!(i18n, balance.order_says)}</GlossaryTerm></dt>
                     <dd><Terms terms=terms.clone() /></dd>
                 })}
-                <dt>{t!(i18n, balance.next_due)}</dt>
+                <dt><GlossaryTerm slug="due-date">{t!(i18n, balance.next_due)}</GlossaryTerm></dt>
                 <dd data-figure="next-due">
                     {match next_due {
                         Some(next) => view! {
@@ -135,7 +136,7 @@ pub fn CaseCardView(
                             {next.toward_past_due.is_positive().then(|| view! {
                                 <span class="note">
                                     " (+ " {next.toward_past_due.to_string()} " "
-                                    {t!(i18n, balance.toward_past_due)} ")"
+                                    <GlossaryTerm slug="arrears-payment">{t!(i18n, balance.toward_past_due)}</GlossaryTerm> ")"
                                 </span>
                             })}
                         }.into_any(),
@@ -176,11 +177,13 @@ fn ReceiverFacts(
     let locale = move || i18n.get_locale();
     view! {
         <dt>
-            {move || if receiving {
-                t_string!(i18n, balance.sent_to_you)
-            } else {
-                t_string!(i18n, balance.sent_to_receiver)
-            }}
+            <GlossaryTerm slug="disbursement">
+                {move || if receiving {
+                    t_string!(i18n, balance.sent_to_you)
+                } else {
+                    t_string!(i18n, balance.sent_to_receiver)
+                }}
+            </GlossaryTerm>
         </dt>
         <dd data-figure="sent">
             {match money.last_sent {
@@ -196,7 +199,7 @@ fn ReceiverFacts(
             }}
         </dd>
         {(!money.on_hold.is_empty()).then(|| view! {
-            <dt>{t!(i18n, balance.on_hold)}</dt>
+            <dt><GlossaryTerm slug="hold">{t!(i18n, balance.on_hold)}</GlossaryTerm></dt>
             {money.on_hold.into_iter().map(|held| view! {
                 <dd data-figure="on-hold">
                     <span class="amount">{held.amount.to_string()}</span>
