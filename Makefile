@@ -42,6 +42,7 @@ test:
 
 bench:
 	cargo bench -p app --bench statement
+	cargo bench -p server --bench advice_search
 
 fmt:
 	cargo fmt --all
