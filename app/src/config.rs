@@ -16,6 +16,8 @@ pub struct Agency {
     /// IANA time zone of the agency, e.g. "America/Chicago": due dates and
     /// "as of" times are in this zone.
     pub time_zone: String,
+    /// The neutral site "Leave this site quickly" shows (http or https).
+    pub quick_exit_url: String,
 }
 
 impl Default for Agency {
@@ -28,6 +30,7 @@ impl Default for Agency {
                 es: "De lunes a viernes, de 8 a. m. a 5 p. m.".into(),
             },
             time_zone: "America/Chicago".into(),
+            quick_exit_url: "https://www.weather.gov/".into(),
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::caseworker::case_file_page::CaseFilePage;
 use crate::caseworker::caseload_page::CaseloadPage;
 use crate::caseworker::posting_page::{OrderPage, PostingPage};
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
+use crate::components::quick_exit::QuickExit;
 use crate::config::Agency;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
             <Title formatter=|page: String| format!("{page} · Child Support Portal") />
             <Router>
                 <SkipLink />
+                <QuickExit />
                 <SiteHeader />
                 <main id="main" tabindex="-1">
                     <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>

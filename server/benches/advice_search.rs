@@ -50,7 +50,10 @@ fn advice_search(c: &mut Criterion) {
         .unwrap_or_else(|e| panic!("{e}"));
 
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     let sqlite = runtime.block_on(migrated(&url));
     search_on(c, &runtime, "SQLite", &sqlite);
 

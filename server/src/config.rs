@@ -184,6 +184,7 @@ impl Config {
             ("PORTAL_AGENCY_HOURS", &mut agency.hours.en),
             ("PORTAL_AGENCY_HOURS_ES", &mut agency.hours.es),
             ("PORTAL_AGENCY_TIME_ZONE", &mut agency.time_zone),
+            ("PORTAL_QUICK_EXIT_URL", &mut agency.quick_exit_url),
         ] {
             if let Some(value) = lookup(name) {
                 *field = value;
@@ -299,6 +300,7 @@ impl Config {
             ("agency.hours.en", &self.agency.hours.en),
             ("agency.hours.es", &self.agency.hours.es),
             ("agency.time_zone", &self.agency.time_zone),
+            ("agency.quick_exit_url", &self.agency.quick_exit_url),
         ];
         for (key, value) in required {
             if value.trim().is_empty() {
@@ -314,6 +316,15 @@ impl Config {
                 format!(
                     "`{}` is not an IANA time zone like America/Chicago",
                     self.agency.time_zone
+                ),
+            ));
+        }
+        if !is_web_address(&self.agency.quick_exit_url) {
+            return Err((
+                "agency.quick_exit_url",
+                format!(
+                    "`{}` is not a web address like https://www.weather.gov/",
+                    self.agency.quick_exit_url
                 ),
             ));
         }
@@ -473,6 +484,18 @@ impl Config {
     }
 }
 
+/// An absolute http(s) address with a host, fit for a `Location` header.
+fn is_web_address(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
 fn env_name_of(key: &str) -> &'static str {
     match key {
         "database.url" => "DATABASE_URL",
@@ -481,6 +504,7 @@ fn env_name_of(key: &str) -> &'static str {
         "agency.phone" => "PORTAL_AGENCY_PHONE",
         "agency.hours.en" => "PORTAL_AGENCY_HOURS",
         "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",
+        "agency.quick_exit_url" => "PORTAL_QUICK_EXIT_URL",
         "ledger.grace_days" => "PORTAL_LEDGER_GRACE_DAYS",
         "ledger.passport_threshold" => "PORTAL_PASSPORT_THRESHOLD",
         "ledger.tax_intercept_threshold" => "PORTAL_TAX_INTERCEPT_THRESHOLD",
@@ -578,6 +602,23 @@ mod tests {
     fn an_empty_agency_name_is_refused() {
         let text = SHIPPED.replace("name = \"", "name = \"  \" # ");
         assert_eq!(invalid_key(&text), "agency.name");
+    }
+
+    #[test]
+    fn the_quick_exit_goes_to_a_web_address() {
+        for bad in [
+            "",
+            "www.weather.gov",
+            "javascript:alert(1)",
+            "https:///x",
+            "https://a b",
+        ] {
+            let text = SHIPPED.replace(
+                "quick_exit_url = \"https://www.weather.gov/\"",
+                &format!("quick_exit_url = {bad:?}"),
+            );
+            assert_eq!(invalid_key(&text), "agency.quick_exit_url", "{bad}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod export;
 pub mod headers;
 pub mod health;
 pub mod language;
+pub mod leave;
 pub mod ledger;
 pub mod outbox;
 pub mod seed;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/language/{code}", get(language::switch_language))
+        .route("/leave", get(leave::leave))
         .route("/cases/{number}/history.csv", get(export::history_csv))
         .route(
             "/messages/{id}/attach",

@@ -16,7 +16,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use server::seed::records::{self, NewCase};
-use support::{call, error_of, router, send, session_cookie, urlencode, Page, TestDb};
+use support::{
+    call, error_of, get, get_as, router, send, session_cookie, sign_in_as, urlencode, Page, TestDb,
+};
 
 on_both_databases!(
     a_parent_signs_in_and_out_and_the_session_ends_on_the_server,
@@ -206,6 +208,34 @@ async fn a_parent_signs_in_and_out_and_the_session_ends_on_the_server(test: Test
         actions.contains(&"sign_in".into()) && actions.contains(&"sign_out".into()),
         "{actions:?}"
     );
+
+    // "Leave this site quickly" ends the session too, has the browser forget
+    // the site, and goes to the agency's neutral site.
+    let again = sign_in_as(&world.router, "pat@example.com", PASSWORD).await;
+    let left = get_as(&world.router, "/leave", &again).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        left.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some(support::config().agency.quick_exit_url.as_str())
+    );
+    let forget = left
+        .headers
+        .get("clear-site-data")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        ["cache", "cookies", "storage"]
+            .iter()
+            .all(|what| forget.contains(&format!("\"{what}\""))),
+        "{forget}"
+    );
+    let after = call(&world.router, "my_cases", &[], Some(&again)).await;
+    assert_eq!(error_of(&after), Some(AppError::SignInRequired));
+    // Nobody signed in: it still goes there.
+    let visitor = get(&world.router, "/leave").await;
+    assert_eq!(visitor.status, StatusCode::SEE_OTHER);
 }
 
 async fn five_wrong_passwords_lock_the_account_with_the_same_message(test: TestDb) {

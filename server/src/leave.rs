@@ -1,0 +1,34 @@
+//! `/leave`: the quick exit behind "Leave this site quickly". Ends the
+//! session, asks the browser to forget what the portal stored (cookies,
+//! storage, cached pages — so Back and the installed app show nothing
+//! personal), and sends it to the neutral site the agency chose (which, by
+//! the site-wide referrer policy, is not told where the visitor came from). A plain
+//! link works without JavaScript; with it, the page replaces itself here.
+
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tower_sessions::Session;
+
+use app::server::AppState;
+
+pub async fn leave(State(state): State<AppState>, session: Session) -> Response {
+    // The exit must never stop at an error page: a session that cannot be
+    // ended here is logged, and the cleared cookie ends it in the browser.
+    if let Err(error) = session.flush().await {
+        tracing::warn!(%error, "quick exit: the session could not be deleted");
+    }
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(neutral) = HeaderValue::from_str(&state.agency.quick_exit_url) {
+        headers.insert(header::LOCATION, neutral);
+    }
+    headers.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
