@@ -41,12 +41,15 @@ pub fn QuickExit() -> impl IntoView {
         leave();
     };
     view! {
-        <div class="quick-exit-bar">
+        <aside
+            class="quick-exit-bar"
+            aria-label=move || t_string!(i18n, layout.quick_exit_label).to_string()
+        >
             <a class="quick-exit" href=LEAVE_PATH rel="external nofollow" on:click=on_click>
                 {t!(i18n, layout.quick_exit)}
             </a>
             <span class="quick-exit-hint">{t!(i18n, layout.quick_exit_hint)}</span>
-        </div>
+        </aside>
     }
 }
 
