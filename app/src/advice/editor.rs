@@ -11,10 +11,10 @@ use sea_orm::{
 };
 
 use super::editing::{
-    ArticleFields, Author, DraftNote, Editor, EditorRow, Intent, Preview, Saved, VersionRow,
+    ArticleFields, Author, DraftNote, Editor, EditorRow, Intent, Saved, VersionRow,
 };
-use super::render::{self, Values};
-use super::service::{latest_version, publish, reindex, Published};
+use super::render::Values;
+use super::service::{as_readers_see, latest_version, publish, reindex, Published};
 use crate::account::model::User;
 use crate::error::{AppError, Field, Problem};
 use crate::messages::service::Clock;
@@ -144,11 +144,7 @@ pub async fn editor(
     };
     Ok(Editor {
         based_on: latest.version,
-        preview: Preview {
-            title: values.fill(&fields.title),
-            summary: values.fill(&fields.summary),
-            html: render::to_html(&values.fill(&fields.body)),
-        },
+        preview: as_readers_see(values, &fields.title, &fields.summary, &fields.body),
         fields,
         draft: draft.map(|draft| DraftNote {
             by: names.get(&draft.author_id).cloned().unwrap_or_default(),

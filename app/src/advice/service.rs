@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use super::content::{self, ArticleFile, ContentError};
+use super::editing::Preview;
 use super::model::{AdviceAction, Article, ArticleLink, HitKind, SearchResults, Term};
 use super::render::{self, Values};
 use super::search::{self, Entry};
@@ -244,16 +245,27 @@ pub async fn article(
     let version = latest_version(db, article.id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let shown = as_readers_see(values, &version.title, &version.summary, &version.body);
     Ok(Article {
         slug: article.slug,
-        title: values.fill(&version.title),
-        summary: values.fill(&version.summary),
-        html: render::to_html(&values.fill(&version.body)),
+        title: shown.title,
+        summary: shown.summary,
+        html: shown.html,
         action: AdviceAction::parse(&version.action).unwrap_or(AdviceAction::None),
         version: version.version,
         published_on: version.published_at.date_naive().to_string(),
         editable: false,
     })
+}
+
+/// An article's words as readers get them: the agency's values filled in,
+/// the Markdown rendered and sanitised (the editor's preview is the same).
+pub fn as_readers_see(values: &Values, title: &str, summary: &str, body: &str) -> Preview {
+    Preview {
+        title: values.fill(title),
+        summary: values.fill(summary),
+        html: render::to_html(&values.fill(body)),
+    }
 }
 
 /// The glossary in `locale`, alphabetical in that language.

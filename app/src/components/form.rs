@@ -248,8 +248,6 @@ pub fn hint_and_problem(
     name: &'static str,
     problem: Signal<Option<Problem>>,
 ) -> impl Fn() -> String {
-    move || match problem.get() {
-        Some(_) => format!("{name}-hint {name}-error"),
-        None => format!("{name}-hint"),
-    }
+    let ids = described_by(name, true, problem);
+    move || ids().unwrap_or_default()
 }
