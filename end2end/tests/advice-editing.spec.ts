@@ -73,6 +73,9 @@ test('a supervisor edits and publishes an article and the change shows', async (
   const versions = page.getByRole('table', { name: 'Published versions' });
   await expect(versions.getByRole('row')).toHaveCount(3);
   await expect(versions.getByRole('row').nth(1)).toContainText('Morgan Reyes');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: `test-results/advice-editor-phone-${info.project.name}.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Readers see it at once, in its language, and search finds the new word.
   if (me.language === 'Spanish') {
