@@ -16,7 +16,7 @@ help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
 	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
 	@echo "make build  release build only (server + wasm bundle + css)"
-	@echo "make bench  performance budgets (criterion): statement of a 20-year weekly case"
+	@echo "make bench  performance budgets: criterion (statement, advice search) and Lighthouse"
 
 setup:
 	@scripts/setup.sh
@@ -41,8 +41,11 @@ test:
 	@scripts/test.sh
 
 bench:
+	@scripts/setup.sh --test
 	cargo bench -p app --bench statement
 	cargo bench -p server --bench advice_search
+	@$(MAKE) --no-print-directory build-if-changed
+	cd end2end && npx playwright test --config lighthouse.config.ts
 
 fmt:
 	cargo fmt --all

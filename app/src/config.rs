@@ -10,6 +10,9 @@ use crate::ledger::Money;
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     pub name: String,
+    /// The installed app's name, and the shorter one under its icon.
+    pub app_name: String,
+    pub app_short_name: String,
     pub phone: String,
     /// Office hours as people read them, in each language of the portal.
     pub hours: Localized,
@@ -24,6 +27,8 @@ impl Default for Agency {
     fn default() -> Self {
         Self {
             name: "Child Support Services".into(),
+            app_name: "Child Support Portal".into(),
+            app_short_name: "Child Support".into(),
             phone: "1-800-555-0100".into(),
             hours: Localized {
                 en: "Monday to Friday, 8 am to 5 pm".into(),

@@ -16,6 +16,7 @@ pub mod error;
 pub mod ledger;
 pub mod messages;
 pub mod notifications;
+pub mod pwa;
 pub mod reading;
 pub mod requests;
 pub mod shell;

@@ -21,6 +21,7 @@ use crate::balance::statement_page::StatementPage;
 use crate::caseworker::case_file_page::CaseFilePage;
 use crate::caseworker::caseload_page::CaseloadPage;
 use crate::caseworker::posting_page::{OrderPage, PostingPage};
+use crate::components::focus::FocusHeadingOnNavigate;
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::components::quick_exit::QuickExit;
 use crate::config::Agency;
@@ -28,6 +29,7 @@ use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
 use crate::notifications::pages::NotificationsPage;
+use crate::pwa::{KeepPagesForOffline, OfflineNotice, OfflinePage, UpdatePrompt, THEME_COLOUR};
 use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
 use crate::staff::pages::StaffPage;
@@ -41,7 +43,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <meta name="theme-color" content=THEME_COLOUR />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="manifest" href="/manifest.webmanifest" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -69,13 +74,18 @@ pub fn App() -> impl IntoView {
                 <SkipLink />
                 <QuickExit />
                 <SiteHeader />
+                <KeepPagesForOffline />
+                <FocusHeadingOnNavigate />
                 <main id="main" tabindex="-1">
+                    <OfflineNotice />
+                    <UpdatePrompt />
                     <ErrorBoundary fallback=|errors| view! { <ErrorPage errors /> }>
                         // Async: the whole page is rendered before it is sent, so it is
                         // complete without JavaScript and can carry its HTTP status.
                         <Routes fallback=NotFound>
                             <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                            <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
                             <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
                             <Route
                                 path=path!("/advice/check")

@@ -71,7 +71,7 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
  * the HTML the no-JS page received is checked in a scratch page that has
  * scripts on but never loads the portal's own bundle.
  */
-async function expectNoAxeViolationsWithoutJs(page: Page, browser: import('@playwright/test').Browser) {
+export async function expectNoAxeViolationsWithoutJs(page: Page, browser: import('@playwright/test').Browser) {
   const html = await page.content();
   const context = await browser.newContext({ javaScriptEnabled: true, baseURL: page.url() });
   try {
@@ -90,4 +90,17 @@ async function expectNoAxeViolationsWithoutJs(page: Page, browser: import('@play
 
 function describe(violation: { id: string; help: string; nodes: { target: unknown }[] }) {
   return `${violation.id}: ${violation.help} (${violation.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`;
+}
+
+/** The demo accounts' password (README). */
+export const DEMO_PASSWORD = 'portal-demo-2026';
+
+/** Signs in a demo account from the sign-in page and waits for its overview. */
+export async function signIn(page: Page, hydrated: boolean, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  if (hydrated) await waitForHydration(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 }

@@ -30,6 +30,8 @@ pub struct Model {
     /// A staff account a supervisor switched off: it cannot sign in, and its
     /// sessions end.
     pub deactivated_at: Option<DateTimeUtc>,
+    /// The language they chose (`en`, `es`), remembered across devices.
+    pub locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261127_000005_requests;
 mod m20261127_000006_notifications;
 mod m20261128_000007_staff;
 mod m20261128_000008_advice;
+mod m20261128_000009_language;
 mod support;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_notifications::Migration),
             Box::new(m20261128_000007_staff::Migration),
             Box::new(m20261128_000008_advice::Migration),
+            Box::new(m20261128_000009_language::Migration),
         ]
     }
 }

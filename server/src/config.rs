@@ -180,6 +180,8 @@ impl Config {
         let agency = &mut self.agency;
         for (name, field) in [
             ("PORTAL_AGENCY_NAME", &mut agency.name),
+            ("PORTAL_APP_NAME", &mut agency.app_name),
+            ("PORTAL_APP_SHORT_NAME", &mut agency.app_short_name),
             ("PORTAL_AGENCY_PHONE", &mut agency.phone),
             ("PORTAL_AGENCY_HOURS", &mut agency.hours.en),
             ("PORTAL_AGENCY_HOURS_ES", &mut agency.hours.es),
@@ -296,6 +298,8 @@ impl Config {
         let required = [
             ("database.url", &self.database.url),
             ("agency.name", &self.agency.name),
+            ("agency.app_name", &self.agency.app_name),
+            ("agency.app_short_name", &self.agency.app_short_name),
             ("agency.phone", &self.agency.phone),
             ("agency.hours.en", &self.agency.hours.en),
             ("agency.hours.es", &self.agency.hours.es),
@@ -501,6 +505,8 @@ fn env_name_of(key: &str) -> &'static str {
         "database.url" => "DATABASE_URL",
         "database.max_connections" => "PORTAL_DATABASE_MAX_CONNECTIONS",
         "agency.name" => "PORTAL_AGENCY_NAME",
+        "agency.app_name" => "PORTAL_APP_NAME",
+        "agency.app_short_name" => "PORTAL_APP_SHORT_NAME",
         "agency.phone" => "PORTAL_AGENCY_PHONE",
         "agency.hours.en" => "PORTAL_AGENCY_HOURS",
         "agency.hours.es" => "PORTAL_AGENCY_HOURS_ES",

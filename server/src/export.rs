@@ -20,7 +20,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::browser::{refusal, signed_in};
-use crate::language::LOCALE_COOKIE;
 
 #[derive(Debug, Deserialize)]
 pub struct Range {
@@ -92,8 +91,8 @@ fn spanish(headers: &HeaderMap) -> bool {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .any(|cookie| cookie.trim() == format!("{LOCALE_COOKIE}=es"))
+        .find_map(app::account::language::from_cookies)
+        == Some(app::i18n::Locale::es)
 }
 
 const HEADINGS_EN: [&str; 12] = [

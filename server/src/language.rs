@@ -1,27 +1,44 @@
 //! `GET /language/{code}?next=/path`: the language switcher without JavaScript.
-//! Stores the choice in the same cookie the app reads, then goes back.
+//! Stores the choice in the same cookie the app reads (and on the account of
+//! someone signed in), then goes back.
 
 use axum::{
-    extract::{Path, Query},
+    extract::{Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tower_sessions::Session;
 
-/// The cookie leptos_i18n reads on the server and writes in the browser.
-pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+use app::account::language;
+use app::server::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct Next {
     next: Option<String>,
 }
 
-pub async fn switch_language(Path(code): Path<String>, Query(query): Query<Next>) -> Response {
+pub async fn switch_language(
+    State(state): State<AppState>,
+    session: Session,
+    Path(code): Path<String>,
+    Query(query): Query<Next>,
+) -> Response {
     let Ok(locale) = code.parse::<app::i18n::Locale>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    // The choice still holds in this browser if the account cannot keep it.
+    match app::server::session::account_id(&session).await {
+        Ok(Some(account)) => {
+            if let Err(error) = language::remember(&state.db, account, locale).await {
+                tracing::warn!(?error, "the language could not be kept on the account");
+            }
+        }
+        Ok(None) => {}
+        Err(error) => tracing::warn!(?error, "the session could not be read"),
+    }
     let back = local_path(query.next.as_deref());
-    let cookie = format!("{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let cookie = language::cookie(locale);
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

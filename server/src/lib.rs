@@ -13,6 +13,7 @@ pub mod language;
 pub mod leave;
 pub mod ledger;
 pub mod outbox;
+pub mod pwa;
 pub mod seed;
 pub mod serve;
 pub mod sessions;
@@ -73,11 +74,21 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
+    let installable = pwa::InstallableApp::new(&state.leptos_options, &state.agency);
+    let manifest = installable.clone();
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/language/{code}", get(language::switch_language))
         .route("/leave", get(leave::leave))
+        .route(
+            "/manifest.webmanifest",
+            get(move || async move { manifest.manifest_response() }),
+        )
+        .route(
+            "/sw.js",
+            get(move || async move { installable.service_worker_response() }),
+        )
         .route("/cases/{number}/history.csv", get(export::history_csv))
         .route(
             "/messages/{id}/attach",
@@ -103,6 +114,8 @@ pub fn router(state: AppState) -> Router {
             move || provide_request_context(&fallback_state), shell
         ))
         .with_state(state.clone())
+        // Inside the session layer, which it reads.
+        .layer(middleware::from_fn(pwa::name_the_viewer))
         // Inside the headers and request id: a refused request still gets both.
         .layer(sessions::layer(
             sessions::DatabaseStore::new(state.db.clone(), &state.security),

@@ -10,10 +10,11 @@
 use std::time::Duration;
 
 use app::config::Agency;
+use app::i18n::Locale;
 use app::notifications::model::Kind;
 use app::notifications::service::email;
 use chrono::{DateTime, TimeDelta, Utc};
-use entity::{email_outbox, notifications};
+use entity::{accounts, email_outbox, notifications};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -175,7 +176,21 @@ impl Outbox {
             .map_err(|e| e.to_string())?
             .ok_or("its notification is gone")?;
         let kind = Kind::parse(&notification.kind).ok_or("unknown kind")?;
-        let text = email(kind, &notification.link, &self.portal_url, &self.agency);
+        let language = accounts::Entity::find()
+            .filter(accounts::Column::PersonId.eq(notification.person_id))
+            .one(&self.db)
+            .await
+            .map_err(|e| e.to_string())?
+            .and_then(|account| account.locale)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(Locale::en);
+        let text = email(
+            kind,
+            &notification.link,
+            &self.portal_url,
+            &self.agency,
+            language,
+        );
         let to: Mailbox = message
             .to_address
             .parse()

@@ -39,6 +39,7 @@ pub async fn sign_in(
     match service::sign_in(&state.db, &attempt, &email, &password).await? {
         SignedIn::Complete(user) => {
             session::begin(&session, user.account_id).await?;
+            super::language::at_sign_in(&state.db, &user).await?;
             leptos_axum::redirect(&next);
         }
         SignedIn::SecondStep { account } => {
@@ -63,6 +64,7 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
         .ok_or(AppError::SignInRequired)?;
     let user = service::second_step(&state.db, &attempt, account, &code).await?;
     session::begin(&session, user.account_id).await?;
+    super::language::at_sign_in(&state.db, &user).await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -189,8 +191,21 @@ pub async fn activate(
     };
     let user = super::service::activate(&state.db, &attempt, &form).await?;
     session::begin(&session::current().await?, user.account_id).await?;
+    super::language::at_sign_in(&state.db, &user).await?;
     leptos_axum::redirect("/dashboard");
     Ok(())
+}
+
+/// The reader chose `language` (the switcher in the header): a signed-in
+/// reader's account keeps it. Nobody signed in: nothing to keep.
+#[server(endpoint = "remember_language")]
+pub async fn remember_language(language: String) -> Result<(), AppError> {
+    use crate::server::{state, user};
+    let locale = language.parse().map_err(|_| AppError::NotFound)?;
+    match user::current().await? {
+        Some(user) => super::language::remember(&state()?.db, user.account_id, locale).await,
+        None => Ok(()),
+    }
 }
 
 /// The signed-in user, if any.

@@ -43,6 +43,15 @@ pub struct User {
     pub role: AccountRole,
     /// Signs in with a code from an authenticator app as well.
     pub second_factor: bool,
+    /// The language they chose (`en`, `es`), if they did.
+    pub language: Option<String>,
+}
+
+impl User {
+    /// The language they chose, if they did.
+    pub fn locale(&self) -> Option<crate::i18n::Locale> {
+        self.language.as_deref().and_then(|code| code.parse().ok())
+    }
 }
 
 /// Who someone is on one case.

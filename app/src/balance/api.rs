@@ -154,8 +154,13 @@ async fn open_case(case_number: &str) -> Result<OpenCase, AppError> {
     })
 }
 
-/// "As of" as pages show it: the agency's local date and time.
+/// "As of": the agency's local date and time, to the minute.
 #[cfg(feature = "ssr")]
-pub fn as_of(now: chrono::DateTime<chrono_tz::Tz>) -> String {
-    now.format("%Y-%m-%d %H:%M").to_string()
+pub fn as_of(now: chrono::DateTime<chrono_tz::Tz>) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let local = now.naive_local();
+    local
+        .with_second(0)
+        .and_then(|at| at.with_nanosecond(0))
+        .unwrap_or(local)
 }

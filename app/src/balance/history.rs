@@ -182,7 +182,7 @@ pub struct History {
     pub pages: u32,
     /// Lines the filter kept, on all pages.
     pub matching: u32,
-    pub as_of: String,
+    pub as_of: chrono::NaiveDateTime,
 }
 
 /// Every line of `statement` that `filter` keeps, oldest first, with its

@@ -13,8 +13,8 @@ use crate::ledger::{
 /// staff get their list of cases instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
-    /// When the numbers were read, in the agency's time zone (`2026-11-25 07:58`).
-    pub as_of: String,
+    /// When the numbers were read, in the agency's time zone.
+    pub as_of: chrono::NaiveDateTime,
     pub cards: Vec<CaseCard>,
     pub staff_cases: Vec<CaseLink>,
 }
@@ -79,7 +79,7 @@ pub struct HeldMoney {
 /// The case page: the card, and what the case is made of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseView {
-    pub as_of: String,
+    pub as_of: chrono::NaiveDateTime,
     pub card: CaseCard,
     pub office: String,
     pub status: String,
@@ -165,7 +165,7 @@ pub struct PrintStatement {
     pub totals: Totals,
     /// Oldest first.
     pub lines: Vec<HistoryLine>,
-    pub as_of: String,
+    pub as_of: chrono::NaiveDateTime,
 }
 
 /// Month by month over a range: what fell due, what came in, where the
@@ -180,5 +180,5 @@ pub struct Timeline {
     /// Oldest first.
     pub explained: Vec<Explained>,
     pub grace_days: u32,
-    pub as_of: String,
+    pub as_of: chrono::NaiveDateTime,
 }

@@ -72,9 +72,13 @@ fn OverviewView(overview: Overview) -> impl IntoView {
 
 /// "Figures as of …": when the numbers on the page were read.
 #[component]
-pub fn AsOf(as_of: String) -> impl IntoView {
+pub fn AsOf(as_of: chrono::NaiveDateTime) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="as-of">{t!(i18n, balance.as_of)} " " {as_of}</p> }
+    view! {
+        <p class="as-of">
+            {t!(i18n, balance.as_of)} " " {move || text::date_time(i18n.get_locale(), as_of)}
+        </p>
+    }
 }
 
 /// Where a case stands: what is owed and past due, what the order asks and

@@ -52,7 +52,7 @@ pub async fn case_view(
     role: CaseRole,
     today: NaiveDate,
     policy: &LedgerPolicy,
-    as_of: String,
+    as_of: chrono::NaiveDateTime,
 ) -> Result<CaseView, AppError> {
     let mut files = CaseFiles::load(db, [case.id]).await?;
     let file = files.take(case.id);
@@ -93,7 +93,7 @@ pub async fn history(
     role: CaseRole,
     filter: Filter,
     page: u32,
-    as_of: String,
+    as_of: chrono::NaiveDateTime,
 ) -> Result<History, AppError> {
     let file = CaseFiles::load_entries(db, case.id).await?;
     let (lines, totals, statement) = file.lines(&filter);
@@ -121,7 +121,7 @@ pub async fn printable(
     db: &impl ConnectionTrait,
     case: cases::Model,
     filter: Filter,
-    as_of: String,
+    as_of: chrono::NaiveDateTime,
 ) -> Result<PrintStatement, AppError> {
     let file = CaseFiles::load_entries(db, case.id).await?;
     let (lines, totals, statement) = file.lines(&filter);
@@ -161,7 +161,7 @@ pub async fn timeline(
     role: CaseRole,
     filter: Filter,
     grace_days: u32,
-    as_of: String,
+    as_of: chrono::NaiveDateTime,
 ) -> Result<Timeline, AppError> {
     let file = CaseFiles::load_entries(db, case.id).await?;
     let statement = Statement::build(&file.entries, filter.from, filter.to);

@@ -123,7 +123,7 @@ fn StatementView(statement: PrintStatement) -> impl IntoView {
                     {move || text::date(locale(), from)} " – " {move || text::date(locale(), to)}
                 </dd>
                 <dt>{t!(i18n, statement.prepared)}</dt>
-                <dd>{statement.as_of.clone()}</dd>
+                <dd>{move || text::date_time(i18n.get_locale(), statement.as_of)}</dd>
             </dl>
         </header>
         <Summary

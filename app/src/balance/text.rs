@@ -1,7 +1,7 @@
 //! How the case pages say dates, obligations, frequencies and entries in the
 //! reader's language.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use leptos_i18n::I18nContext;
 
 use super::history::{HistoryLine, LineKind};
@@ -21,6 +21,15 @@ pub fn date(locale: Locale, date: NaiveDate) -> String {
     match locale {
         Locale::en => format!("{} {}, {}", MONTHS_EN[month], date.day(), date.year()),
         Locale::es => format!("{} {} {}", date.day(), MONTHS_ES[month], date.year()),
+    }
+}
+
+/// `Nov 28, 2026, 5:30 PM` / `28 nov 2026, 17:30`.
+pub fn date_time(locale: Locale, at: NaiveDateTime) -> String {
+    let day = date(locale, at.date());
+    match locale {
+        Locale::en => format!("{day}, {}", at.format("%-I:%M %p")),
+        Locale::es => format!("{day}, {}", at.format("%H:%M")),
     }
 }
 
@@ -130,4 +139,18 @@ pub fn capitalized(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_reads_the_way_each_language_writes_it() {
+        let at = NaiveDate::from_ymd_opt(2026, 11, 28)
+            .and_then(|day| day.and_hms_opt(17, 5, 0))
+            .expect("a real time");
+        assert_eq!(date_time(Locale::en, at), "Nov 28, 2026, 5:05 PM");
+        assert_eq!(date_time(Locale::es, at), "28 nov 2026, 17:05");
+    }
 }

@@ -148,7 +148,7 @@ fn FileView(
         }}
         <h2>{t!(i18n, file.audit_heading)}</h2>
         <AuditTable lines=file.audit />
-        <AsOf as_of=file.view.as_of.clone() />
+        <AsOf as_of=file.view.as_of />
     }
     .into_any()
 }

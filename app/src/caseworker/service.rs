@@ -273,7 +273,7 @@ pub async fn case_file(
     case_number: &str,
     policy: &LedgerPolicy,
     clock: Clock,
-    as_of: String,
+    as_of: chrono::NaiveDateTime,
 ) -> Result<CaseFile, AppError> {
     let Authorized { case, role } =
         authorize(db, reader, case_number, CaseAction::ReadFile).await?;

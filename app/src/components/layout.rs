@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use crate::account::api::current_user;
+use crate::account::api::{current_user, remember_language};
 use crate::account::model::AccountRole;
 use crate::account::pages::SignOutButton;
 use crate::config::Agency;
@@ -67,6 +67,21 @@ fn AccountLinks() -> impl IntoView {
             user.map(|user| user.map(|user| (user, unseen)))
         },
     );
+    // Someone who chose a language speaks it on every device: after a
+    // sign-in in place, the page switches to theirs (the server already set
+    // the cookie, so pages it renders agree).
+    Effect::new(move |_| {
+        let chosen = account
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .and_then(|(user, _)| user.locale());
+        if let Some(chosen) = chosen {
+            if chosen != i18n.get_locale_untracked() {
+                i18n.set_locale(chosen);
+            }
+        }
+    });
     view! {
         <Suspense>
             {move || Suspend::new(async move {
@@ -127,6 +142,11 @@ fn LanguageSwitcher() -> impl IntoView {
                     on:click=move |event| {
                         event.prevent_default();
                         i18n.set_locale(locale);
+                        // Kept on the account of someone signed in; the
+                        // switch itself never waits for it.
+                        leptos::task::spawn_local(async move {
+                            let _ = remember_language(locale.as_str().to_owned()).await;
+                        });
                     }
                 >
                     {name}

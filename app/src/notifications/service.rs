@@ -222,30 +222,74 @@ pub async fn unseen(db: &impl ConnectionTrait, reader: &User) -> Result<u64, App
         .await?)
 }
 
-/// An e-mail for a notification: in English and Spanish, with no detail of
-/// the case (an inbox is not always private), and the link to sign in.
+/// An e-mail for a notification: in the reader's language first and then
+/// the other (an address is not always read by the person who chose), with no
+/// detail of the case (an inbox is not always private), and the link to sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
     pub subject: String,
     pub body: String,
 }
 
-pub fn email(kind: Kind, link: &str, portal_url: &str, agency: &crate::config::Agency) -> Email {
+pub fn email(
+    kind: Kind,
+    link: &str,
+    portal_url: &str,
+    agency: &crate::config::Agency,
+    first: crate::i18n::Locale,
+) -> Email {
     use crate::i18n::Locale;
     let url = format!("{}{link}", portal_url.trim_end_matches('/'));
     let part = |locale: Locale| {
         let (headline, sign_in, privacy) = super::text::email_parts(locale, kind);
         format!("{headline}\n\n{sign_in} {url}\n\n{privacy}\n")
     };
-    let (headline_en, ..) = super::text::email_parts(Locale::en, kind);
+    let second = match first {
+        Locale::en => Locale::es,
+        Locale::es => Locale::en,
+    };
+    let (headline, ..) = super::text::email_parts(first, kind);
     Email {
-        subject: format!("{}: {headline_en}", agency.name),
+        subject: format!("{}: {headline}", agency.name),
         body: format!(
             "{}\n----\n\n{}\n----\n{} · {}\n",
-            part(Locale::en),
-            part(Locale::es),
+            part(first),
+            part(second),
             agency.name,
             agency.phone
         ),
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn an_email_speaks_the_readers_language_first() {
+        let agency = crate::config::Agency::default();
+        let kind = Kind::PaymentReceived;
+        let spanish = email(
+            kind,
+            "/dashboard",
+            "https://portal.example/",
+            &agency,
+            Locale::es,
+        );
+        let english = email(
+            kind,
+            "/dashboard",
+            "https://portal.example/",
+            &agency,
+            Locale::en,
+        );
+        let (headline_es, ..) = super::super::text::email_parts(Locale::es, kind);
+        let (headline_en, ..) = super::super::text::email_parts(Locale::en, kind);
+        assert!(spanish.subject.ends_with(headline_es));
+        assert!(english.subject.ends_with(headline_en));
+        assert!(spanish.body.find(headline_es) < spanish.body.find(headline_en));
+        assert!(english.body.find(headline_en) < english.body.find(headline_es));
+        assert!(spanish.body.contains("https://portal.example/dashboard"));
     }
 }

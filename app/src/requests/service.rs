@@ -65,7 +65,8 @@ pub async fn plan_start(
         CaseRole::PayingParent,
         today,
         policy,
-        String::new(),
+        // The planner shows no "as of".
+        chrono::NaiveDateTime::default(),
     )
     .await?;
     let past_due = view.past_due.map(|panel| panel.past_due);

@@ -67,5 +67,6 @@ pub async fn load(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<U
         name: person.full_name,
         role,
         second_factor: account.totp_enabled_at.is_some(),
+        language: account.locale,
     }))
 }

@@ -1,0 +1,203 @@
+//! A page the service worker answered from the device (it marks `<body
+//! data-offline>`), or one whose network went away while it was read, says
+//! when its figures were read and holds what needs the server: forms are
+//! not sent, and links load whole pages, which the service worker can answer
+//! from the device (the router would ask the server for data instead).
+
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+use crate::balance::text;
+use crate::i18n::*;
+
+/// Where the page stands with the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Connection {
+    /// A page fresh from the server, and a network to reach it.
+    Online,
+    /// No network: the page is what the device kept, or what was on screen
+    /// when the network went.
+    Offline,
+    /// The network is back, but this page came from the device.
+    BackOnline,
+}
+
+impl Connection {
+    fn of(online: bool, served_from_device: bool) -> Self {
+        match (online, served_from_device) {
+            (false, _) => Self::Offline,
+            (true, true) => Self::BackOnline,
+            (true, false) => Self::Online,
+        }
+    }
+}
+
+/// When the server rendered this page, in the agency's time: what the
+/// figures of a page kept on the device are "as of". Rendered by the server
+/// and carried in the page, so a kept page says when it was made.
+fn rendered_at() -> Option<NaiveDateTime> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::state()
+            .ok()
+            .map(|state| crate::balance::api::as_of(state.agency_now()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+#[component]
+pub fn OfflineNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let rendered_at = SharedValue::new(rendered_at).into_inner();
+    // Online on the server and at hydration, so both render the same; the
+    // browser's real state is read once it has taken over.
+    let connection = RwSignal::new(Connection::Online);
+    Effect::new(move |_| {
+        let served_from_device = document()
+            .body()
+            .is_some_and(|body| body.has_attribute("data-offline"));
+        let update = move || {
+            connection.set(Connection::of(
+                window().navigator().on_line(),
+                served_from_device,
+            ))
+        };
+        update();
+        let went = window_event_listener(leptos::ev::offline, move |_| update());
+        let back = window_event_listener(leptos::ev::online, move |_| update());
+        on_cleanup(move || {
+            went.remove();
+            back.remove();
+        });
+    });
+    hold_actions_while_offline(connection);
+
+    let time = move || {
+        rendered_at
+            .map(|at| text::date_time(i18n.get_locale(), at))
+            .unwrap_or_default()
+    };
+    let here = move || {
+        let location = window().location();
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    };
+    view! {
+        <div
+            class="offline-notice"
+            role="status"
+            hidden=move || connection.get() == Connection::Online
+        >
+            {move || match connection.get() {
+                Connection::Online => ().into_any(),
+                Connection::Offline => view! {
+                    <p>
+                        <strong>{t!(i18n, offline.offline)}</strong> " "
+                        {t!(i18n, offline.as_of, time = time)}
+                    </p>
+                    <p>{t!(i18n, offline.held)}</p>
+                }
+                .into_any(),
+                Connection::BackOnline => view! {
+                    <p>
+                        <strong>{t!(i18n, offline.back_online)}</strong> " "
+                        {t!(i18n, offline.as_of, time = time)} " "
+                        <a href=here rel="external">{t!(i18n, offline.show_latest)}</a>
+                    </p>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// While offline: submit buttons are disabled, a form is not sent, and a
+/// link loads its page whole (from the device, if it was kept).
+fn hold_actions_while_offline(connection: RwSignal<Connection>) {
+    let offline = move || connection.get_untracked() == Connection::Offline;
+    Effect::new(move |_| {
+        let held = connection.get() == Connection::Offline;
+        for button in submit_buttons() {
+            let ours = button.has_attribute("data-held-offline");
+            if held && !button.has_attribute("disabled") {
+                let _ = button.set_attribute("disabled", "");
+                let _ = button.set_attribute("data-held-offline", "");
+            } else if !held && ours {
+                let _ = button.remove_attribute("disabled");
+                let _ = button.remove_attribute("data-held-offline");
+            }
+        }
+    });
+    Effect::new(move |_| {
+        // Capturing on the window: these run before the forms' and the
+        // router's own listeners, and live as long as the page.
+        let on_submit = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if offline() {
+                event.prevent_default();
+                event.stop_immediate_propagation();
+            }
+        });
+        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if offline() && is_plain_link(&event) {
+                // The browser follows the link itself; the router does not.
+                event.stop_immediate_propagation();
+            }
+        });
+        let window = window();
+        for (kind, listener) in [("submit", on_submit), ("click", on_click)] {
+            let _ = window.add_event_listener_with_callback_and_bool(
+                kind,
+                listener.as_ref().unchecked_ref(),
+                true,
+            );
+            listener.forget();
+        }
+    });
+}
+
+fn submit_buttons() -> Vec<web_sys::Element> {
+    let Ok(found) =
+        document().query_selector_all("form button:not([type=button]), form input[type=submit]")
+    else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|index| found.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// A link to a page of the portal that the router would otherwise follow.
+fn is_plain_link(event: &web_sys::Event) -> bool {
+    let link = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|element| element.closest("a[href]").ok().flatten());
+    link.is_some_and(|link| {
+        let external = link
+            .get_attribute("rel")
+            .is_some_and(|rel| rel.split_whitespace().any(|word| word == "external"));
+        let href = link.get_attribute("href").unwrap_or_default();
+        !external && href.starts_with('/') && !href.starts_with("//")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Connection;
+
+    #[test]
+    fn a_kept_page_stays_marked_until_it_is_reloaded() {
+        assert_eq!(Connection::of(true, false), Connection::Online);
+        assert_eq!(Connection::of(false, false), Connection::Offline);
+        assert_eq!(Connection::of(false, true), Connection::Offline);
+        assert_eq!(Connection::of(true, true), Connection::BackOnline);
+    }
+}

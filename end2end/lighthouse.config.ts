@@ -1,0 +1,12 @@
+import { defineConfig } from '@playwright/test';
+
+// Lighthouse on the release build (make bench): the same throw-away server
+// as the browser tests, audited by Lighthouse in Debian's Chromium.
+export default defineConfig({
+  testDir: './lighthouse',
+  globalSetup: './harness/global-setup.ts',
+  workers: 1,
+  retries: 0,
+  timeout: 300_000,
+  reporter: [['list']],
+});

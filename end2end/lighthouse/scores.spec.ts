@@ -1,0 +1,69 @@
+import { test, expect } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+// The budgets of the installed app (issue: phone): performance ≥ 90,
+// accessibility 100, best practices 100, on the parent's overview and an
+// advice article, with Lighthouse's mobile emulation and throttling.
+const BUDGET = { performance: 90, accessibility: 100, 'best-practices': 100 } as const;
+const PAGES = [
+  { name: 'overview', path: '/dashboard', signedIn: true },
+  { name: 'advice article', path: '/advice/change-of-support', signedIn: false },
+];
+
+const chromium = process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
+const out = path.resolve(__dirname, '..', 'test-results', 'lighthouse');
+
+/** The demo parent's session cookie, from the sign-in server function. */
+async function sessionCookie(base: string): Promise<string> {
+  const response = await fetch(`${base}/api/sign_in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'email=paying.parent%40example.com&password=portal-demo-2026',
+  });
+  const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith('portal_session='));
+  if (!session) throw new Error(`sign-in failed: ${response.status}`);
+  return session.split(';')[0];
+}
+
+test('Lighthouse scores of the overview and an advice article', async () => {
+  const base = process.env.PORTAL_BASE_URL!;
+  const cookie = await sessionCookie(base);
+  mkdirSync(out, { recursive: true });
+  const chrome = await chromeLauncher.launch({
+    chromePath: chromium,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const lines: string[] = [];
+  try {
+    for (const page of PAGES) {
+      const result = await lighthouse(`${base}${page.path}`, {
+        port: chrome.port,
+        output: 'html',
+        logLevel: 'error',
+        onlyCategories: Object.keys(BUDGET),
+        extraHeaders: page.signedIn ? { Cookie: cookie } : undefined,
+      });
+      if (!result) throw new Error(`no result for ${page.path}`);
+      const file = path.join(out, `${page.name.replace(/ /g, '-')}.html`);
+      writeFileSync(file, result.report as string);
+      const scores = Object.fromEntries(
+        Object.keys(BUDGET).map((category) => [category, Math.round((result.lhr.categories[category].score ?? 0) * 100)]),
+      );
+      lines.push(`${page.name} (${page.path}): ${Object.entries(scores).map(([c, s]) => `${c} ${s}`).join(', ')}`);
+      for (const [category, least] of Object.entries(BUDGET)) {
+        const failing = Object.values(result.lhr.audits)
+          .filter((audit) => audit.score !== null && audit.score < 1 && result.lhr.categories[category].auditRefs.some((ref) => ref.id === audit.id && ref.weight > 0))
+          .map((audit) => `${audit.id} (${audit.displayValue ?? audit.score})`);
+        expect.soft(scores[category], `${page.name} ${category}; below full marks: ${failing.join(', ')}`).toBeGreaterThanOrEqual(least);
+      }
+    }
+  } finally {
+    await chrome.kill();
+    console.log(['', 'Lighthouse (mobile, simulated throttling):', ...lines, `reports: ${out}`].join('\n'));
+  }
+});

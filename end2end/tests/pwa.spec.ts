@@ -1,0 +1,144 @@
+import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
+import type { Page } from '@playwright/test';
+
+// The installed app: a valid manifest, a service worker that takes over,
+// the last known overview and history offline (with the banner), and
+// nothing personal once the parent has signed out. Service workers need
+// JavaScript: the no-JS project checks only that the manifest is linked.
+
+const CASE = 'CS-2020-004172';
+
+async function serviceWorkerInControl(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/** Waits until the service worker has kept `path` for this reader. */
+async function kept(page: Page, path: string) {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async (path) => {
+          const cache = await caches.open('personal-pages');
+          return (await cache.match(new URL(path, location.origin).href)) !== undefined;
+        }, path),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}
+
+test('the manifest is linked and describes an installable app', async ({ page, visit, request }) => {
+  await visit('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  expect(href).toBe('/manifest.webmanifest');
+  await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute('content', '#1d4f91');
+
+  const response = await request.get(href!);
+  expect(response.headers()['content-type']).toContain('application/manifest+json');
+  const manifest = await response.json();
+  expect(manifest.name).toBe('Riverside Child Support');
+  expect(manifest.short_name).toBe('Child Support');
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.start_url).toBe('/dashboard');
+  expect(manifest.theme_color).toBe('#1d4f91');
+  // Every icon and screenshot is there, a PNG of the size it claims.
+  const images = [...manifest.icons, ...manifest.screenshots];
+  expect(manifest.icons.map((icon: { purpose: string }) => icon.purpose)).toContain('maskable');
+  expect(manifest.screenshots.map((shot: { form_factor: string }) => shot.form_factor).sort()).toEqual(['narrow', 'wide']);
+  for (const image of images) {
+    const file = await request.get(image.src);
+    expect(file.status(), image.src).toBe(200);
+    expect(file.headers()['content-type']).toBe('image/png');
+    const png = await file.body();
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    expect(`${width}x${height}`, image.src).toBe(image.sizes);
+  }
+});
+
+test('offline, the installed app shows the last known overview and history, marked as such', async ({ page, hydrated, context }, info) => {
+  test.skip(!hydrated, 'a service worker needs JavaScript');
+  await signIn(page, hydrated, 'paying.parent@example.com');
+  await serviceWorkerInControl(page);
+  const owed = await page.locator('[data-figure="owed"]').first().innerText();
+  await kept(page, '/dashboard');
+  // The history, reached by the router (no page load): handed over to be kept.
+  await page.getByRole('article', { name: CASE }).getByRole('link', { name: CASE }).click();
+  await page.getByRole('link', { name: 'History' }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));
+  await kept(page, `/cases/${CASE}/history`);
+  await page.goto('/dashboard');
+
+  await context.setOffline(true);
+  await page.reload();
+  await waitForHydration(page);
+  const notice = page.getByRole('status').filter({ hasText: 'You are offline.' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText(/This page shows what the portal knew on \w{3} \d+, \d{4}, \d+:\d\d [AP]M\./);
+  await expect(page.locator('[data-figure="owed"]').first()).toHaveText(owed);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `test-results/offline-overview-${info.project.name}.png`, fullPage: true });
+
+  // A link loads the kept page whole (the router would ask the server);
+  // forms are held; a page never opened here is not there.
+  await page.getByRole('article', { name: CASE }).getByRole('link', { name: CASE }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${CASE}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Case ${CASE}`);
+  await page.getByRole('link', { name: 'History' }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`History · ${CASE}`);
+  await expect(page.getByRole('status').filter({ hasText: 'You are offline.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeDisabled();
+  await page.goto('/messages');
+  await expect(page).toHaveURL(/\/offline$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not saved on this device');
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));
+
+  // Back online, the page offers the latest figures.
+  await context.setOffline(false);
+  await expect(page.getByRole('status').filter({ hasText: 'You are back online.' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeEnabled();
+});
+
+test('after signing out, nothing personal is on the device', async ({ page, hydrated, context }) => {
+  test.skip(!hydrated, 'a service worker needs JavaScript');
+  await signIn(page, hydrated, 'receiving.parent@example.com');
+  await serviceWorkerInControl(page);
+  await kept(page, '/dashboard');
+  const name = 'Dana Bell';
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  const personal = await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('personal')));
+  expect(personal).toEqual([]);
+
+  await context.setOffline(true);
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/offline$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not saved on this device');
+  await expect(page.locator('body')).not.toContainText(name);
+  await expect(page.locator('[data-figure]')).toHaveCount(0);
+  await context.setOffline(false);
+});
+
+test('a new build waiting is offered with a reload button', async ({ page, hydrated, context }) => {
+  test.skip(!hydrated, 'a service worker needs JavaScript');
+  await page.goto('/');
+  await waitForHydration(page);
+  await serviceWorkerInControl(page);
+  // The next deploy: the same worker with another build's fingerprint.
+  const worker = await (await page.request.get('/sw.js')).text();
+  const next = worker.replace(/const BUILD = '[^']*'/, "const BUILD = 'the-next-build'");
+  expect(next).not.toBe(worker);
+  await context.route('**/sw.js', (route) =>
+    route.fulfill({ contentType: 'text/javascript', body: next, headers: { 'cache-control': 'no-cache' } }),
+  );
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+  const prompt = page.getByRole('status').filter({ hasText: 'A new version of the portal is available.' });
+  await expect(prompt).toBeVisible({ timeout: 20_000 });
+  await prompt.getByRole('button', { name: 'Reload to use it' }).click();
+  await page.waitForLoadState('load');
+  await waitForHydration(page);
+  await expect
+    .poll(() => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('shell-'))))
+    .toEqual(['shell-the-next-build']);
+});

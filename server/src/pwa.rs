@@ -1,0 +1,259 @@
+//! What makes the portal an installable app: the web app manifest (named
+//! from the configuration), the service worker (`public/sw.js`, stamped with
+//! this build's fingerprint so a deploy replaces the cached shell), and the
+//! header that tells the service worker whose pages it is keeping.
+
+use std::hash::{DefaultHasher, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use leptos::config::LeptosOptions;
+use serde_json::json;
+use tower_sessions::Session;
+
+use app::config::Agency;
+use app::server::session::ACCOUNT_KEY;
+
+/// The header that names the reader of a page: `none`, or a key of the
+/// signed-in account (its id: the service worker compares keys, nothing more,
+/// and only the reader's own browser sees it).
+pub const VIEWER_HEADER: &str = "x-portal-viewer";
+
+/// The service worker's source; its placeholders are filled per build.
+const SERVICE_WORKER: &str = include_str!("../../public/sw.js");
+
+/// The offline page, precached with the shell (app/src/site/offline.rs).
+const OFFLINE_PAGE: &str = "/offline";
+
+/// The manifest and service worker of this build, made once at start.
+#[derive(Debug, Clone)]
+pub struct InstallableApp {
+    manifest: Arc<str>,
+    service_worker: Arc<str>,
+}
+
+impl InstallableApp {
+    pub fn new(options: &LeptosOptions, agency: &Agency) -> Self {
+        let bundle = Bundle::of(options);
+        Self {
+            manifest: manifest(agency).into(),
+            service_worker: service_worker(&bundle, agency).into(),
+        }
+    }
+}
+
+/// The files of the client bundle, as pages link them.
+struct Bundle {
+    /// Site paths (`/pkg/portal.js`…) and where each is on disk.
+    files: Vec<(String, std::path::PathBuf)>,
+}
+
+impl Bundle {
+    fn of(options: &LeptosOptions) -> Self {
+        let root = Path::new(options.site_root.as_ref());
+        let pkg = options.site_pkg_dir.as_ref();
+        let name = options.output_name.as_ref();
+        let files = [
+            format!("{name}.js"),
+            format!("{name}_bg.wasm"),
+            format!("{name}.css"),
+        ]
+        .into_iter()
+        .map(|file| (format!("/{pkg}/{file}"), root.join(pkg).join(&file)))
+        .collect();
+        Self { files }
+    }
+
+    /// Changes whenever a file of the bundle does. Not a secret and not
+    /// compared across builds of different compilers: a fingerprint only.
+    fn fingerprint(&self) -> String {
+        let mut hasher = DefaultHasher::new();
+        hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+        for (_, on_disk) in &self.files {
+            match std::fs::read(on_disk) {
+                Ok(bytes) => hasher.write(&bytes),
+                // Tests run without a built bundle; the page would 404 too.
+                Err(_) => hasher.write(b"missing"),
+            }
+        }
+        format!("{:016x}", hasher.finish())
+    }
+}
+
+/// The paths the service worker keeps for this build.
+fn shell_files(bundle: &Bundle) -> Vec<String> {
+    let mut files: Vec<String> = bundle.files.iter().map(|(path, _)| path.clone()).collect();
+    files.extend(
+        [
+            OFFLINE_PAGE,
+            "/favicon.svg",
+            "/manifest.webmanifest",
+            "/icons/icon-192.png",
+            "/icons/icon-512.png",
+        ]
+        .map(str::to_owned),
+    );
+    files
+}
+
+fn service_worker(bundle: &Bundle, agency: &Agency) -> String {
+    let files = serde_json::to_string(&shell_files(bundle)).unwrap_or_else(|_| "[]".into());
+    // The exit address was checked to be a plain web address (config.rs); as
+    // a JSON string it cannot end the literal early.
+    let exit = serde_json::to_string(&agency.quick_exit_url).unwrap_or_else(|_| "\"/\"".into());
+    SERVICE_WORKER
+        .replace("'__BUILD__'", &format!("'{}'", bundle.fingerprint()))
+        .replace("__SHELL_FILES__", &files)
+        .replace("'__QUICK_EXIT_URL__'", &exit)
+}
+
+fn manifest(agency: &Agency) -> String {
+    let icon = |src: &str, size: &str, purpose: &str| json!({ "src": src, "sizes": size, "type": "image/png", "purpose": purpose });
+    let screenshot = |src: &str, size: &str, form_factor: &str, label: &str| json!({ "src": src, "sizes": size, "type": "image/png", "form_factor": form_factor, "label": label });
+    json!({
+        "id": "/",
+        "name": agency.app_name,
+        "short_name": agency.app_short_name,
+        "description": "See what your child support order says, what has been paid and what is owed; message your caseworker.",
+        "lang": "en",
+        "dir": "ltr",
+        "start_url": "/dashboard",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#ffffff",
+        "theme_color": app::pwa::THEME_COLOUR,
+        "categories": ["government", "finance"],
+        "icons": [
+            icon("/icons/icon-192.png", "192x192", "any"),
+            icon("/icons/icon-512.png", "512x512", "any"),
+            icon("/icons/maskable-512.png", "512x512", "maskable"),
+        ],
+        "screenshots": [
+            screenshot("/screenshots/overview-narrow.png", "390x844", "narrow", "Your cases at a glance"),
+            screenshot("/screenshots/overview-wide.png", "1280x800", "wide", "Your cases at a glance"),
+        ],
+    })
+    .to_string()
+}
+
+impl InstallableApp {
+    /// `GET /manifest.webmanifest`
+    pub fn manifest_response(&self) -> Response {
+        (
+            [
+                (header::CONTENT_TYPE, "application/manifest+json"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            self.manifest.to_string(),
+        )
+            .into_response()
+    }
+
+    /// `GET /sw.js`: revalidated every time, so a deploy is seen at the next visit.
+    pub fn service_worker_response(&self) -> Response {
+        (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            self.service_worker.to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// Names the reader of every page (see [`VIEWER_HEADER`]), after the page
+/// ran: signing in or out shows on the response that did it.
+pub async fn name_the_viewer(request: Request, next: Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !is_page {
+        return response;
+    }
+    let account = match session {
+        Some(session) => session
+            .get::<i32>(ACCOUNT_KEY)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "the session could not be read to name the viewer");
+                None
+            }),
+        None => None,
+    };
+    let viewer = account.map_or_else(|| "none".to_owned(), |id| format!("account-{id}"));
+    if let Ok(value) = HeaderValue::from_str(&viewer) {
+        response.headers_mut().insert(VIEWER_HEADER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agency() -> Agency {
+        Agency::default()
+    }
+
+    #[test]
+    fn the_service_worker_is_stamped_with_the_build_and_its_files() {
+        let options = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root("/nonexistent")
+            .build();
+        let worker = service_worker(&Bundle::of(&options), &agency());
+        for placeholder in ["__BUILD__", "__SHELL_FILES__", "__QUICK_EXIT_URL__"] {
+            assert!(!worker.contains(placeholder), "{placeholder} is filled");
+        }
+        assert!(worker.contains("\"/pkg/portal_bg.wasm\""));
+        assert!(worker.contains("\"/offline\""));
+        assert!(worker.contains("const QUICK_EXIT_URL = \"https://www.weather.gov/\""));
+    }
+
+    #[test]
+    fn another_bundle_is_another_build() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir_all(dir.path().join("pkg")).expect("pkg");
+        let options = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root(dir.path().to_string_lossy().to_string())
+            .build();
+        let wasm = dir.path().join("pkg/portal_bg.wasm");
+        std::fs::write(&wasm, b"one build").expect("write");
+        let first = Bundle::of(&options).fingerprint();
+        assert_eq!(first, Bundle::of(&options).fingerprint(), "stable");
+        std::fs::write(&wasm, b"the next build").expect("write");
+        assert_ne!(first, Bundle::of(&options).fingerprint());
+    }
+
+    #[test]
+    fn the_manifest_names_the_app_from_the_configuration() {
+        let mut agency = agency();
+        agency.app_name = "Lake County Child Support".into();
+        agency.app_short_name = "Lake CS".into();
+        let manifest: serde_json::Value =
+            serde_json::from_str(&manifest(&agency)).expect("valid JSON");
+        assert_eq!(manifest["name"], "Lake County Child Support");
+        assert_eq!(manifest["short_name"], "Lake CS");
+        assert_eq!(manifest["display"], "standalone");
+        let purposes: Vec<_> = manifest["icons"]
+            .as_array()
+            .expect("icons")
+            .iter()
+            .map(|icon| icon["purpose"].as_str().unwrap_or_default())
+            .collect();
+        assert!(purposes.contains(&"maskable"));
+    }
+}

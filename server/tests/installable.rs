@@ -1,0 +1,170 @@
+//! The installed app through the real router: the manifest and service
+//! worker, the header that tells the service worker whose pages it keeps,
+//! and the language a parent chose following their account to every
+//! device — on SQLite and on PostgreSQL.
+
+mod support;
+
+use http::header;
+use sea_orm::DatabaseConnection;
+use server::seed::demo::{self, DEMO_PASSWORD};
+use support::{account_of, call, error_of, get, get_as, router, sign_in_as, TestDb};
+
+on_both_databases!(
+    the_manifest_and_service_worker_are_served_for_installing,
+    every_page_names_its_reader_for_the_service_worker,
+    a_chosen_language_follows_the_account_to_another_device,
+);
+
+const PARENT: &str = "receiving.parent@example.com";
+
+async fn demo_router(db: &DatabaseConnection) -> axum::Router {
+    demo::seed(db, support::config().today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    router(db.clone())
+}
+
+fn header_of<'a>(page: &'a support::Page, name: &str) -> Option<&'a str> {
+    page.headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// All `Set-Cookie` values of a response.
+fn cookies_set(page: &support::Page) -> Vec<String> {
+    page.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+async fn the_manifest_and_service_worker_are_served_for_installing(test: TestDb) {
+    let router = router(test.db);
+    let manifest = get(&router, "/manifest.webmanifest").await;
+    assert_eq!(manifest.status, 200);
+    assert_eq!(
+        header_of(&manifest, "content-type"),
+        Some("application/manifest+json")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(manifest["name"], support::config().agency.app_name.as_str());
+    assert_eq!(manifest["start_url"], "/dashboard");
+
+    let worker = get(&router, "/sw.js").await;
+    assert_eq!(worker.status, 200);
+    assert!(header_of(&worker, "content-type").is_some_and(|t| t.starts_with("text/javascript")));
+    assert_eq!(header_of(&worker, "cache-control"), Some("no-cache"));
+    assert!(worker.body.contains("const BUILD = '"));
+    for placeholder in ["__BUILD__", "__SHELL_FILES__", "__QUICK_EXIT_URL__"] {
+        assert!(
+            !worker.body.contains(placeholder),
+            "{placeholder} is filled"
+        );
+    }
+
+    // Every page links the manifest.
+    let home = get(&router, "/").await;
+    assert!(home
+        .body
+        .contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    // The page the app shows offline for a page it never kept.
+    let offline = get(&router, "/offline").await;
+    assert_eq!(offline.status, 200);
+    assert!(offline
+        .body
+        .contains("This page is not saved on this device"));
+}
+
+async fn every_page_names_its_reader_for_the_service_worker(test: TestDb) {
+    let router = demo_router(&test.db).await;
+    let visitor = get(&router, "/advice").await;
+    assert_eq!(header_of(&visitor, "x-portal-viewer"), Some("none"));
+
+    let cookie = sign_in_as(&router, PARENT, DEMO_PASSWORD).await;
+    let account = account_of(&test.db, PARENT).await.id;
+    let page = get_as(&router, "/dashboard", &cookie).await;
+    let viewer = format!("account-{account}");
+    assert_eq!(header_of(&page, "x-portal-viewer"), Some(viewer.as_str()));
+    // Not on what is not a page.
+    let worker = get_as(&router, "/sw.js", &cookie).await;
+    assert_eq!(header_of(&worker, "x-portal-viewer"), None);
+
+    // Signing out says so on the response that did it.
+    let out = call(&router, "sign_out", &[], Some(&cookie)).await;
+    assert_eq!(error_of(&out), None);
+    let after = get_as(&router, "/dashboard", &cookie).await;
+    assert_eq!(header_of(&after, "x-portal-viewer"), Some("none"));
+}
+
+async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {
+    let router = demo_router(&test.db).await;
+    // On the phone, signed in, the parent switches to Spanish (no JavaScript).
+    let phone = sign_in_as(&router, PARENT, DEMO_PASSWORD).await;
+    let switched = get_as(&router, "/language/es?next=/dashboard", &phone).await;
+    assert_eq!(switched.status, 303);
+    assert_eq!(
+        account_of(&test.db, PARENT).await.locale.as_deref(),
+        Some("es")
+    );
+
+    // On a laptop that never chose, signing in brings Spanish along.
+    let laptop = call(
+        &router,
+        "sign_in",
+        &[("email", PARENT), ("password", DEMO_PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&laptop), None);
+    assert!(
+        cookies_set(&laptop)
+            .iter()
+            .any(|cookie| cookie.starts_with("i18n_pref_locale=es;")),
+        "{:?}",
+        cookies_set(&laptop)
+    );
+
+    // With JavaScript the switch is kept by a server function.
+    let back = call(
+        &router,
+        "remember_language",
+        &[("language", "en")],
+        Some(&phone),
+    )
+    .await;
+    assert_eq!(error_of(&back), None);
+    assert_eq!(
+        account_of(&test.db, PARENT).await.locale.as_deref(),
+        Some("en")
+    );
+    // Nobody signed in: nothing to keep, and no error either.
+    let visitor = call(&router, "remember_language", &[("language", "es")], None).await;
+    assert_eq!(error_of(&visitor), None);
+    // Not a language of the portal.
+    let unknown = call(
+        &router,
+        "remember_language",
+        &[("language", "fr")],
+        Some(&phone),
+    )
+    .await;
+    assert_eq!(error_of(&unknown), Some(app::error::AppError::NotFound));
+
+    // A browser that chose Spanish before the account chose anything gives
+    // the account its choice at sign-in.
+    let other = "paying.parent@example.com";
+    assert_eq!(account_of(&test.db, other).await.locale, None);
+    let signed_in = call(
+        &router,
+        "sign_in",
+        &[("email", other), ("password", DEMO_PASSWORD)],
+        Some("i18n_pref_locale=es"),
+    )
+    .await;
+    assert_eq!(error_of(&signed_in), None);
+    assert_eq!(
+        account_of(&test.db, other).await.locale.as_deref(),
+        Some("es")
+    );
+}
