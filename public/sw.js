@@ -30,6 +30,10 @@ const SESSION_CHANGES = ['/api/sign_in', '/api/second_step', '/api/sign_out', '/
 // of their account, or `none`.
 const VIEWER = 'x-portal-viewer';
 
+// Bumped whenever the personal pages are forgotten: a page whose request
+// started before that (a sign-out racing a fetch) is not kept.
+let generation = 0;
+
 self.addEventListener('install', (event) => {
   // Without cookies: the offline page is kept as a visitor sees it, with
   // nothing of the reader's on it.
@@ -86,22 +90,24 @@ async function sessionChange(request, url) {
 }
 
 async function navigate(request, url) {
+  const started = generation;
   let response;
   try {
     response = await fetch(request);
   } catch (offline) {
     return (await saved(url)) || offlineFallback(url);
   }
-  await remember(url, response.clone());
+  await remember(url, response.clone(), started);
   return response;
 }
 
 async function keep(address) {
   const url = new URL(address, self.location.origin);
   if (url.origin !== self.location.origin || !worthKeeping(url)) return;
+  const started = generation;
   try {
     const response = await fetch(url.href, { credentials: 'same-origin', headers: { accept: 'text/html' } });
-    await remember(url, response);
+    await remember(url, response, started);
   } catch (offline) {
     // Nothing to keep without a network.
   }
@@ -115,9 +121,9 @@ function isPersonalPage(url) {
   return PERSONAL_PAGES.some((page) => page.test(url.pathname));
 }
 
-async function remember(url, response) {
+async function remember(url, response, started) {
   const viewer = response.headers.get(VIEWER);
-  if (viewer === null) return;
+  if (viewer === null || started !== generation) return;
   await followViewer(viewer);
   const html = (response.headers.get('content-type') || '').startsWith('text/html');
   if (!response.ok || response.redirected || !html || !worthKeeping(url)) return;
@@ -140,6 +146,7 @@ async function followViewer(viewer) {
 }
 
 function forgetPersonal() {
+  generation += 1;
   return caches.delete(PERSONAL);
 }
 

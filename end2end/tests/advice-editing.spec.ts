@@ -25,7 +25,7 @@ const mine = {
   },
 };
 
-test('a supervisor edits and publishes an article and the change shows', async ({ page, visit, hydrated }, info) => {
+test('a supervisor edits and publishes an article and the change shows', async ({ page, visit, hydrated, browser }, info) => {
   test.setTimeout(60_000);
   const me = mine[info.project.name as keyof typeof mine];
   await page.goto('/login');
@@ -77,14 +77,20 @@ test('a supervisor edits and publishes an article and the change shows', async (
   await page.screenshot({ path: `test-results/advice-editor-phone-${info.project.name}.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  // Readers see it at once, in its language, and search finds the new word.
+  // Readers (signed out: a supervisor's language choice would stay on their
+  // account) see it at once, in its language, and search finds the new word.
+  const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
+  const reader = await context.newPage();
+  await reader.goto('/');
+  if (hydrated) await waitForHydration(reader);
   if (me.language === 'Spanish') {
-    await page.getByRole('link', { name: 'Español' }).click();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    await reader.getByRole('link', { name: 'Español' }).click();
+    await expect(reader.locator('html')).toHaveAttribute('lang', 'es');
   }
-  await visit(me.reader);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(me.title);
-  await expect(page.locator('.advice-body')).toContainText(me.sentence);
-  await visit(`/advice?q=${encodeURIComponent(me.word)}`);
-  await expect(page.locator('.hits').getByRole('link', { name: me.title })).toBeVisible();
+  await reader.goto(me.reader);
+  await expect(reader.getByRole('heading', { level: 1 })).toHaveText(me.title);
+  await expect(reader.locator('.advice-body')).toContainText(me.sentence);
+  await reader.goto(`/advice?q=${encodeURIComponent(me.word)}`);
+  await expect(reader.locator('.hits').getByRole('link', { name: me.title })).toBeVisible();
+  await context.close();
 });

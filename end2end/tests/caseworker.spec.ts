@@ -1,4 +1,4 @@
-import { test, expect, waitForHydration } from '../harness/fixtures';
+import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // A receiving parent says a payment is missing and sends proof. The agency
@@ -8,7 +8,6 @@ import type { Browser, Page } from '@playwright/test';
 // the new balance. Then the agency reverses the payment with a reason. The
 // supervisor acts (the caseworkers enrol a second factor in another journey
 // at the same time); each project works on a case no other journey counts.
-const PASSWORD = 'portal-demo-2026';
 const cases = {
   hydrated: {
     search: 'Walsh',
@@ -24,14 +23,8 @@ const cases = {
   },
 };
 
-async function signIn(page: Page, hydrated: boolean, email = 'supervisor@example.com') {
-  await page.goto('/login');
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
+/** Signs in as the supervisor unless told whom. */
+const signInAs = (page: Page, hydrated: boolean, email = 'supervisor@example.com') => signIn(page, hydrated, email);
 
 function money(text: string | null): number {
   return Number((text ?? '').replace(/[$,]/g, ''));
@@ -52,7 +45,7 @@ test('a parent reports a missing payment; the agency posts it, answers, then rev
 
   // The parent writes, with a photo of the bank statement.
   const parent = await parentPage(browser, hydrated);
-  await signIn(parent, hydrated, mine.parent.email);
+  await signInAs(parent, hydrated, mine.parent.email);
   await parent.goto(`/cases/${mine.number}`);
   const owedBefore = money(await parent.locator('[data-figure="owed"]').textContent());
   await parent.goto('/messages');
@@ -68,7 +61,7 @@ test('a parent reports a missing payment; the agency posts it, answers, then rev
   await expect(parent.getByRole('link', { name: 'money order.png' })).toBeVisible();
 
   // The agency finds it waiting on the work list, with the proof.
-  await signIn(page, hydrated);
+  await signInAs(page, hydrated);
   await visit('/work');
   const waiting = page.locator('table.work tbody tr').filter({ hasText: mine.parent.name }).filter({ hasText: mine.number });
   await expect(waiting).toContainText('0 business days');

@@ -27,6 +27,8 @@ async function headingIsFocused(page: Page, hydrated: boolean) {
   if (hydrated) await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
 }
 
+test.setTimeout(180_000);
+
 test('a parent signs in, reads the history, checks eligibility and writes to the caseworker by keyboard', async ({ page, hydrated }, info) => {
   await page.goto('/');
   if (hydrated) await waitForHydration(page);

@@ -1,24 +1,14 @@
-import { test, expect, waitForHydration } from '../harness/fixtures';
+import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // A parent reports a missing payment; the agency answers; the parent reads
 // the answer and sees that their message was read. Each project has its own
 // parent, and the supervisor answers (the caseworkers enrol a second factor
 // in another journey at the same time).
-const PASSWORD = 'portal-demo-2026';
 const parents = {
   hydrated: { email: 'receiving.parent@example.com', name: 'Dana Bell', case: 'CS-2020-004172' },
   'no-js': { email: 'two.cases@example.com', name: 'Jordan Ellis', case: 'CS-2022-006013' },
 };
-
-async function signIn(page: Page, email: string, hydrated: boolean) {
-  await page.goto('/login');
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function staffPage(browser: Browser, hydrated: boolean): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
@@ -27,7 +17,7 @@ async function staffPage(browser: Browser, hydrated: boolean): Promise<Page> {
 
 test('a parent reports a missing payment and reads the agency\'s answer', async ({ page, visit, hydrated, browser }, info) => {
   const me = parents[info.project.name as keyof typeof parents];
-  await signIn(page, me.email, hydrated);
+  await signIn(page, hydrated, me.email);
   await visit('/messages');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Messages');
   await expect(page.getByText('We answer within 2 business days.')).toBeVisible();
@@ -63,7 +53,7 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
 
   // The agency sees it, unread, and answers.
   const staff = await staffPage(browser, hydrated);
-  await signIn(staff, 'supervisor@example.com', hydrated);
+  await signIn(staff, hydrated, 'supervisor@example.com');
   await staff.goto('/messages');
   const row = staff.locator('.thread').filter({ hasText: me.name }).filter({ hasText: me.case });
   await expect(row.getByText('New')).toBeVisible();

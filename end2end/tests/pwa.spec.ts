@@ -92,11 +92,7 @@ test('offline, the installed app shows the last known overview and history, mark
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not saved on this device');
   await page.goBack();
   await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));
-
-  // Back online, the page offers the latest figures.
   await context.setOffline(false);
-  await expect(page.getByRole('status').filter({ hasText: 'You are back online.' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeEnabled();
 });
 
 test('after signing out, nothing personal is on the device', async ({ page, hydrated, context }) => {
@@ -118,27 +114,4 @@ test('after signing out, nothing personal is on the device', async ({ page, hydr
   await expect(page.locator('body')).not.toContainText(name);
   await expect(page.locator('[data-figure]')).toHaveCount(0);
   await context.setOffline(false);
-});
-
-test('a new build waiting is offered with a reload button', async ({ page, hydrated, context }) => {
-  test.skip(!hydrated, 'a service worker needs JavaScript');
-  await page.goto('/');
-  await waitForHydration(page);
-  await serviceWorkerInControl(page);
-  // The next deploy: the same worker with another build's fingerprint.
-  const worker = await (await page.request.get('/sw.js')).text();
-  const next = worker.replace(/const BUILD = '[^']*'/, "const BUILD = 'the-next-build'");
-  expect(next).not.toBe(worker);
-  await context.route('**/sw.js', (route) =>
-    route.fulfill({ contentType: 'text/javascript', body: next, headers: { 'cache-control': 'no-cache' } }),
-  );
-  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
-  const prompt = page.getByRole('status').filter({ hasText: 'A new version of the portal is available.' });
-  await expect(prompt).toBeVisible({ timeout: 20_000 });
-  await prompt.getByRole('button', { name: 'Reload to use it' }).click();
-  await page.waitForLoadState('load');
-  await waitForHydration(page);
-  await expect
-    .poll(() => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('shell-'))))
-    .toEqual(['shell-the-next-build']);
 });

@@ -1,4 +1,4 @@
-import { test, expect, waitForHydration } from '../harness/fixtures';
+import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // A paying parent proposes a payment plan from the payoff planner and asks
@@ -8,25 +8,15 @@ import type { Browser, Page } from '@playwright/test';
 // the supervisor answers (the caseworkers enrol a second factor in another
 // journey at the same time). The plan starts at the next due date and the
 // decision keeps today's terms, so the balances other journeys read stay.
-const PASSWORD = 'portal-demo-2026';
 const parents = {
   hydrated: { email: 'behind.parent@example.com', case: 'CS-2019-002931', extra: '40', planner: true },
   'no-js': { email: 'two.cases@example.com', case: 'CS-2021-005560', extra: '35', planner: false },
 };
 
-async function signIn(page: Page, email: string, hydrated: boolean) {
-  await page.goto('/login');
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
 async function supervisor(browser: Browser, hydrated: boolean): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
   const page = await context.newPage();
-  await signIn(page, 'supervisor@example.com', hydrated);
+  await signIn(page, hydrated, 'supervisor@example.com');
   return page;
 }
 
@@ -37,7 +27,7 @@ function requestId(page: Page): string {
 test('a parent proposes a plan and asks for a change; the agency answers both', async ({ page, visit, hydrated, browser }, info) => {
   test.setTimeout(90_000); // two people, a dozen pages
   const me = parents[info.project.name as keyof typeof parents];
-  await signIn(page, me.email, hydrated);
+  await signIn(page, hydrated, me.email);
 
   // From the planner, the plan as typed goes to the request form. (Only
   // Ray is behind, so only one project can start there; Jordan, on time,

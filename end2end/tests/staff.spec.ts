@@ -1,24 +1,14 @@
-import { test, expect, waitForHydration } from '../harness/fixtures';
+import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // A supervisor adds a caseworker (mistakes first), reads the first
 // password shown once, and gives them a case; the new caseworker signs in
 // with it and finds the case on their caseload. Each project adds its own
 // person and gives a case no other journey asks the caseworker of.
-const PASSWORD = 'portal-demo-2026';
 const mine = {
   hydrated: { name: 'Riley Park', email: 'riley.park@agency.example', case: 'CS-2025-007741' },
   'no-js': { name: 'Quinn Dale', email: 'quinn.dale@agency.example', case: 'CS-2016-000388' },
 };
-
-async function signIn(page: Page, hydrated: boolean, email: string, password: string) {
-  await page.goto('/login');
-  if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function freshPage(browser: Browser, hydrated: boolean): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: process.env.PORTAL_BASE_URL });
@@ -28,7 +18,7 @@ async function freshPage(browser: Browser, hydrated: boolean): Promise<Page> {
 test('a supervisor adds a caseworker and gives them a case', async ({ page, visit, hydrated, browser }, info) => {
   test.setTimeout(60_000);
   const me = mine[info.project.name as keyof typeof mine];
-  await signIn(page, hydrated, 'supervisor@example.com', PASSWORD);
+  await signIn(page, hydrated, 'supervisor@example.com');
   await page.getByRole('link', { name: 'Staff' }).click();
   await expect(page).toHaveURL(/\/staff$/);
   await visit('/staff');

@@ -61,7 +61,7 @@ impl Bundle {
         let name = options.output_name.as_ref();
         let files = [
             format!("{name}.js"),
-            format!("{name}_bg.wasm"),
+            format!("{name}.wasm"),
             format!("{name}.css"),
         ]
         .into_iter()
@@ -217,7 +217,7 @@ mod tests {
         for placeholder in ["__BUILD__", "__SHELL_FILES__", "__QUICK_EXIT_URL__"] {
             assert!(!worker.contains(placeholder), "{placeholder} is filled");
         }
-        assert!(worker.contains("\"/pkg/portal_bg.wasm\""));
+        assert!(worker.contains("\"/pkg/portal.wasm\""));
         assert!(worker.contains("\"/offline\""));
         assert!(worker.contains("const QUICK_EXIT_URL = \"https://www.weather.gov/\""));
     }
@@ -230,7 +230,7 @@ mod tests {
             .output_name("portal")
             .site_root(dir.path().to_string_lossy().to_string())
             .build();
-        let wasm = dir.path().join("pkg/portal_bg.wasm");
+        let wasm = dir.path().join("pkg/portal.wasm");
         std::fs::write(&wasm, b"one build").expect("write");
         let first = Bundle::of(&options).fingerprint();
         assert_eq!(first, Bundle::of(&options).fingerprint(), "stable");

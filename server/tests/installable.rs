@@ -150,21 +150,4 @@ async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {
     )
     .await;
     assert_eq!(error_of(&unknown), Some(app::error::AppError::NotFound));
-
-    // A browser that chose Spanish before the account chose anything gives
-    // the account its choice at sign-in.
-    let other = "paying.parent@example.com";
-    assert_eq!(account_of(&test.db, other).await.locale, None);
-    let signed_in = call(
-        &router,
-        "sign_in",
-        &[("email", other), ("password", DEMO_PASSWORD)],
-        Some("i18n_pref_locale=es"),
-    )
-    .await;
-    assert_eq!(error_of(&signed_in), None);
-    assert_eq!(
-        account_of(&test.db, other).await.locale.as_deref(),
-        Some("es")
-    );
 }

@@ -39,7 +39,7 @@ pub async fn sign_in(
     match service::sign_in(&state.db, &attempt, &email, &password).await? {
         SignedIn::Complete(user) => {
             session::begin(&session, user.account_id).await?;
-            super::language::at_sign_in(&state.db, &user).await?;
+            super::language::at_sign_in(&user).await;
             leptos_axum::redirect(&next);
         }
         SignedIn::SecondStep { account } => {
@@ -64,7 +64,7 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
         .ok_or(AppError::SignInRequired)?;
     let user = service::second_step(&state.db, &attempt, account, &code).await?;
     session::begin(&session, user.account_id).await?;
-    super::language::at_sign_in(&state.db, &user).await?;
+    super::language::at_sign_in(&user).await;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -191,7 +191,7 @@ pub async fn activate(
     };
     let user = super::service::activate(&state.db, &attempt, &form).await?;
     session::begin(&session::current().await?, user.account_id).await?;
-    super::language::at_sign_in(&state.db, &user).await?;
+    super::language::at_sign_in(&user).await;
     leptos_axum::redirect("/dashboard");
     Ok(())
 }

@@ -66,23 +66,21 @@ mod server {
             .find_map(from_cookies)
     }
 
-    /// At sign-in: a language the account chose becomes this browser's; a
-    /// language this browser chose, with none on the account yet, becomes
-    /// the account's.
-    pub async fn at_sign_in(db: &impl ConnectionTrait, user: &User) -> Result<(), AppError> {
-        match (user.locale(), of_request()) {
-            (Some(chosen), current) if current != Some(chosen) => {
-                if let Some(response) =
-                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                {
-                    if let Ok(value) = http::HeaderValue::from_str(&cookie(chosen)) {
-                        response.append_header(http::header::SET_COOKIE, value);
-                    }
-                }
-                Ok(())
-            }
-            (None, Some(current)) => remember(db, user.account_id, current).await,
-            _ => Ok(()),
+    /// At sign-in: a language the account chose becomes this browser's.
+    /// (A browser's own cookie is not taken as a choice: the page writes it
+    /// by itself whenever it runs.)
+    pub async fn at_sign_in(user: &User) {
+        let Some(chosen) = user.locale() else {
+            return;
+        };
+        if of_request() == Some(chosen) {
+            return;
+        }
+        let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        if let (Some(response), Ok(value)) =
+            (response, http::HeaderValue::from_str(&cookie(chosen)))
+        {
+            response.append_header(http::header::SET_COOKIE, value);
         }
     }
 }
