@@ -9,7 +9,7 @@ use app::balance::model::Overview;
 use app::caseworker::model::{CaseFile, Caseload, OrderReview, PostingReview};
 use app::error::{AppError, Field, Problem};
 use app::ledger::{EntryKind, Frequency, Money};
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use entity::{audit_events, ledger_entries, orders};
 use http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -449,8 +449,13 @@ async fn new_order_terms_recharge_from_their_effective_date(test: TestDb) {
         ]
     );
 
-    // Twelve weeks back: the weekly charges since then are recharged.
-    let start = today() - Days::new(7 * 12);
+    // Twelve weeks back, on a Friday (the order's paying day, so each old
+    // charge has its new one whatever day the test runs): the weekly charges
+    // since then are recharged.
+    let mut start = today() - Days::new(7 * 12);
+    while start.weekday() != chrono::Weekday::Fri {
+        start = start - Days::new(1);
+    }
     let good = form(&start.to_string(), "80");
     let review: OrderReview = answer(&router, "review_order", &args(&good), &jamie).await;
     assert_eq!(review.frequency, Frequency::Weekly);
