@@ -25,7 +25,7 @@ function requestId(page: Page): string {
 }
 
 test('a parent proposes a plan and asks for a change; the agency answers both', async ({ page, visit, hydrated, browser }, info) => {
-  test.setTimeout(90_000); // two people, a dozen pages
+  test.setTimeout(150_000); // two people, a dozen pages, beside the page sweep
   const me = parents[info.project.name as keyof typeof parents];
   await signIn(page, hydrated, me.email);
 
