@@ -224,17 +224,17 @@ mod tests {
 
     #[test]
     fn another_bundle_is_another_build() {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        std::fs::create_dir_all(dir.path().join("pkg")).expect("pkg");
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir.path().join("pkg")).unwrap_or_else(|e| panic!("{e}"));
         let options = LeptosOptions::builder()
             .output_name("portal")
             .site_root(dir.path().to_string_lossy().to_string())
             .build();
         let wasm = dir.path().join("pkg/portal.wasm");
-        std::fs::write(&wasm, b"one build").expect("write");
+        std::fs::write(&wasm, b"one build").unwrap_or_else(|e| panic!("{e}"));
         let first = Bundle::of(&options).fingerprint();
         assert_eq!(first, Bundle::of(&options).fingerprint(), "stable");
-        std::fs::write(&wasm, b"the next build").expect("write");
+        std::fs::write(&wasm, b"the next build").unwrap_or_else(|e| panic!("{e}"));
         assert_ne!(first, Bundle::of(&options).fingerprint());
     }
 
@@ -244,13 +244,13 @@ mod tests {
         agency.app_name = "Lake County Child Support".into();
         agency.app_short_name = "Lake CS".into();
         let manifest: serde_json::Value =
-            serde_json::from_str(&manifest(&agency)).expect("valid JSON");
+            serde_json::from_str(&manifest(&agency)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(manifest["name"], "Lake County Child Support");
         assert_eq!(manifest["short_name"], "Lake CS");
         assert_eq!(manifest["display"], "standalone");
         let purposes: Vec<_> = manifest["icons"]
             .as_array()
-            .expect("icons")
+            .unwrap_or_else(|| panic!("no icons"))
             .iter()
             .map(|icon| icon["purpose"].as_str().unwrap_or_default())
             .collect();

@@ -149,7 +149,7 @@ mod tests {
     fn a_time_reads_the_way_each_language_writes_it() {
         let at = NaiveDate::from_ymd_opt(2026, 11, 28)
             .and_then(|day| day.and_hms_opt(17, 5, 0))
-            .expect("a real time");
+            .unwrap_or_else(|| panic!("not a real time"));
         assert_eq!(date_time(Locale::en, at), "Nov 28, 2026, 5:05 PM");
         assert_eq!(date_time(Locale::es, at), "28 nov 2026, 17:05");
     }
