@@ -99,8 +99,19 @@ export const DEMO_PASSWORD = 'portal-demo-2026';
 export async function signIn(page: Page, hydrated: boolean, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   if (hydrated) await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // By the fields' names: the page may speak either language.
+  await page.locator('main input[name="email"]').fill(email);
+  await page.locator('main input[name="password"]').fill(password);
+  await page.locator('main button[type="submit"]').first().click();
   await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/**
+ * Chooses the language for this browser only (its cookie, before anything
+ * is loaded): a choice made signed in would stay on a demo account other
+ * journeys use.
+ */
+export async function chooseLanguage(page: Page, language: 'en' | 'es') {
+  const url = new URL(process.env.PORTAL_BASE_URL!);
+  await page.context().addCookies([{ name: 'i18n_pref_locale', value: language, domain: url.hostname, path: '/' }]);
 }

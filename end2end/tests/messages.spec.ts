@@ -1,4 +1,5 @@
 import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
+import { expectUsableInEveryLanguage } from '../harness/usable';
 import type { Browser, Page } from '@playwright/test';
 
 // A parent reports a missing payment; the agency answers; the parent reads
@@ -16,6 +17,7 @@ async function staffPage(browser: Browser, hydrated: boolean): Promise<Page> {
 }
 
 test('a parent reports a missing payment and reads the agency\'s answer', async ({ page, visit, hydrated, browser }, info) => {
+  test.setTimeout(120_000); // two people, and both views checked on a phone in both languages
   const me = parents[info.project.name as keyof typeof parents];
   await signIn(page, hydrated, me.email);
   await visit('/messages');
@@ -63,7 +65,7 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await expect(waiting).toContainText('0 business days');
   await waiting.getByRole('link', { name: 'A payment seems missing' }).click();
   await expect(staff).toHaveURL(conversation);
-  if (hydrated) await waitForHydration(staff);
+  await expectUsableInEveryLanguage(staff, browser, hydrated);
   const file = staff.getByRole('link', { name: 'bank statement.png' });
   const download = await staff.request.get((await file.getAttribute('href')) ?? '');
   expect(download.status()).toBe(200);
@@ -80,4 +82,5 @@ test('a parent reports a missing payment and reads the agency\'s answer', async 
   await expect(page.locator('.message').first().getByText('Seen')).toBeVisible();
   await expect(page.getByText('answered', { exact: true })).toBeVisible();
   await page.screenshot({ path: `test-results/conversation-${info.project.name}.png`, fullPage: true });
+  await expectUsableInEveryLanguage(page, browser, hydrated);
 });

@@ -1,4 +1,4 @@
-import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
+import { test, expect, chooseLanguage, signIn, waitForHydration } from '../harness/fixtures';
 import type { Page } from '@playwright/test';
 
 // The installed app: a valid manifest, a service worker that takes over,
@@ -92,7 +92,39 @@ test('offline, the installed app shows the last known overview and history, mark
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not saved on this device');
   await page.goBack();
   await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));
+  await expect(page.getByRole('status').filter({ hasText: 'You are offline.' })).toBeVisible();
+
+  // The network comes back: the kept page says so and offers the latest.
   await context.setOffline(false);
+  const back = page.getByRole('status').filter({ hasText: 'You are back online.' });
+  await expect(back).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeEnabled();
+  await back.getByRole('link', { name: 'Show the latest figures' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`History · ${CASE}`);
+  await waitForHydration(page);
+  await expect(page.locator('body')).not.toHaveAttribute('data-offline');
+  await expect(page.locator('.offline-notice')).toBeHidden();
+});
+
+test('a new version of the app waits until the reader reloads', async ({ page, hydrated }) => {
+  test.skip(!hydrated, 'a service worker needs JavaScript');
+  await page.goto('/advice');
+  await waitForHydration(page);
+  await serviceWorkerInControl(page);
+  const prompt = page.getByRole('status').filter({ hasText: 'A new version of the portal is available.' });
+  await expect(prompt).toHaveCount(0);
+
+  // To the browser a worker script at another address is a new version, as
+  // a new deploy's (whose build stamp differs) is: it installs and waits.
+  await page.evaluate(() => navigator.serviceWorker.register('/sw.js?next-deploy'));
+  await expect(prompt).toBeVisible();
+  const controller = () => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
+  expect(await controller()).not.toContain('next-deploy');
+
+  const reloaded = page.waitForEvent('load');
+  await prompt.getByRole('button', { name: 'Reload to use it' }).click();
+  await reloaded;
+  await expect.poll(controller).toContain('next-deploy');
 });
 
 test('after signing out, nothing personal is on the device', async ({ page, hydrated, context }) => {
@@ -115,3 +147,18 @@ test('after signing out, nothing personal is on the device', async ({ page, hydr
   await expect(page.locator('[data-figure]')).toHaveCount(0);
   await context.setOffline(false);
 });
+
+for (const language of ['en', 'es'] as const) {
+  test(`on a phone the overview shows what is owed on its first screen (${language})`, async ({ page, hydrated }, info) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await chooseLanguage(page, language);
+    await signIn(page, hydrated, 'paying.parent@example.com');
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    const owed = page.locator('[data-figure="owed"]').first();
+    await expect(owed).toBeVisible();
+    // Above the fold: the header and quick exit leave room for the answer.
+    const box = await owed.boundingBox();
+    expect(box!.y + box!.height, 'the amount owed ends within the first screen').toBeLessThanOrEqual(844);
+    await page.screenshot({ path: `test-results/phone-overview-${language}-${info.project.name}.png` });
+  });
+}

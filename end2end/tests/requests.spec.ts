@@ -1,4 +1,5 @@
 import { test, expect, signIn, waitForHydration } from '../harness/fixtures';
+import { expectUsableInEveryLanguage } from '../harness/usable';
 import type { Browser, Page } from '@playwright/test';
 
 // A paying parent proposes a payment plan from the payoff planner and asks
@@ -25,7 +26,7 @@ function requestId(page: Page): string {
 }
 
 test('a parent proposes a plan and asks for a change; the agency answers both', async ({ page, visit, hydrated, browser }, info) => {
-  test.setTimeout(150_000); // two people, a dozen pages, beside the page sweep
+  test.setTimeout(210_000); // two people, a dozen pages (two checked on a phone in both languages), beside the page sweep
   const me = parents[info.project.name as keyof typeof parents];
   await signIn(page, hydrated, me.email);
 
@@ -118,6 +119,7 @@ test('a parent proposes a plan and asks for a change; the agency answers both', 
   await agency.getByRole('button', { name: 'Set the hearing' }).click();
   await expect(agency.locator('.request-status')).toContainText('Hearing scheduled');
   await expect(agency.locator('[data-figure="hearing"]')).toContainText(`${hearingDay} 09:30`);
+  await expectUsableInEveryLanguage(agency, browser, hydrated);
   if (hydrated) {
     await waitForHydration(agency);
     await agency.getByRole('link', { name: 'Decide: enter the new order terms' }).click();
@@ -143,6 +145,7 @@ test('a parent proposes a plan and asks for a change; the agency answers both', 
   await expect(page.locator('.request-status')).toContainText(hydrated ? 'Decided' : 'Denied');
   await expect(page.locator('ol.request-history li')).toHaveCount(4);
   await expect(page.locator('ol.request-history')).toContainText('Family Court, Room 3B');
+  await expectUsableInEveryLanguage(page, browser, hydrated);
   await visit(`/cases/${me.case}`);
   const requests = page.getByRole('region', { name: 'Requests' });
   await expect(requests.locator(`[data-request="${plan}"]`)).toContainText('Approved');

@@ -170,7 +170,11 @@ impl InstallableApp {
 }
 
 /// Names the reader of every page (see [`VIEWER_HEADER`]), after the page
-/// ran: signing in or out shows on the response that did it.
+/// ran: signing in or out shows on the response that did it. A page for
+/// someone signed in is never stored by the browser's own cache (on a shared
+/// device it would outlive the sign-out; the service worker keeps what the
+/// offline app needs, and empties it at sign-out); other pages are asked
+/// for again each time, since what they show changes with a sign-in.
 pub async fn name_the_viewer(request: Request, next: Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
     let mut response = next.run(request).await;
@@ -193,8 +197,16 @@ pub async fn name_the_viewer(request: Request, next: Next) -> Response {
         None => None,
     };
     let viewer = account.map_or_else(|| "none".to_owned(), |id| format!("account-{id}"));
+    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&viewer) {
-        response.headers_mut().insert(VIEWER_HEADER, value);
+        headers.insert(VIEWER_HEADER, value);
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let keeping = match account {
+            Some(_) => "private, no-store",
+            None => "no-cache",
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(keeping));
     }
     response
 }

@@ -17,13 +17,15 @@ use sea_orm::{
 };
 use server::seed::records::{self, NewCase};
 use support::{
-    call, error_of, get, get_as, router, send, session_cookie, sign_in_as, urlencode, Page, TestDb,
+    call, call_from, error_of, get, get_as, router, send, session_cookie, sign_in_as, urlencode,
+    Page, TestDb,
 };
 
 on_both_databases!(
     a_parent_signs_in_and_out_and_the_session_ends_on_the_server,
     five_wrong_passwords_lock_the_account_with_the_same_message,
     an_unknown_email_is_refused_like_a_wrong_password,
+    many_failures_from_one_address_block_that_address_only,
     a_pin_activates_an_account_once_and_resets_a_password_later,
     five_wrong_pins_void_the_pin_and_a_case_number_cannot_be_probed,
     activation_checks_every_field_and_stores_nothing_on_error,
@@ -282,6 +284,39 @@ async fn five_wrong_passwords_lock_the_account_with_the_same_message(test: TestD
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     sign_in(&world, "pat@example.com").await;
+}
+
+async fn many_failures_from_one_address_block_that_address_only(test: TestDb) {
+    let world = world(test.db).await;
+    let prober: std::net::SocketAddr = ([203, 0, 113, 7], 50_000).into();
+    let parent: std::net::SocketAddr = ([198, 51, 100, 2], 50_000).into();
+    let sign_in_from = |address, email: &'static str, password: &'static str| {
+        let router = world.router.clone();
+        async move {
+            call_from(
+                &router,
+                "sign_in",
+                &[("email", email), ("password", password)],
+                None,
+                Some(address),
+            )
+            .await
+        }
+    };
+    // The agency's default: 20 failures, guessing at accounts that do not
+    // exist (so no account locks, only the address).
+    for _ in 0..20 {
+        let page = sign_in_from(prober, "nobody@example.com", "a guess").await;
+        assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    }
+    // Now even a right password from that address is refused, alike.
+    let blocked = sign_in_from(prober, "pat@example.com", PASSWORD).await;
+    assert_eq!(error_of(&blocked), Some(AppError::SignInRefused));
+    assert_eq!(session_cookie(&blocked), None);
+    // The parent at their own address is not affected.
+    let own = sign_in_from(parent, "pat@example.com", PASSWORD).await;
+    assert_eq!(error_of(&own), None, "{}", own.body);
+    assert!(session_cookie(&own).is_some());
 }
 
 async fn an_unknown_email_is_refused_like_a_wrong_password(test: TestDb) {

@@ -12,7 +12,7 @@ use support::{account_of, call, error_of, get, get_as, router, sign_in_as, TestD
 
 on_both_databases!(
     the_manifest_and_service_worker_are_served_for_installing,
-    every_page_names_its_reader_for_the_service_worker,
+    every_page_names_its_reader_and_how_the_browser_may_keep_it,
     a_chosen_language_follows_the_account_to_another_device,
 );
 
@@ -76,7 +76,7 @@ async fn the_manifest_and_service_worker_are_served_for_installing(test: TestDb)
         .contains("This page is not saved on this device"));
 }
 
-async fn every_page_names_its_reader_for_the_service_worker(test: TestDb) {
+async fn every_page_names_its_reader_and_how_the_browser_may_keep_it(test: TestDb) {
     let router = demo_router(&test.db).await;
     let visitor = get(&router, "/advice").await;
     assert_eq!(header_of(&visitor, "x-portal-viewer"), Some("none"));
@@ -86,6 +86,10 @@ async fn every_page_names_its_reader_for_the_service_worker(test: TestDb) {
     let page = get_as(&router, "/dashboard", &cookie).await;
     let viewer = format!("account-{account}");
     assert_eq!(header_of(&page, "x-portal-viewer"), Some(viewer.as_str()));
+    // A personal page stays out of the browser's cache; a public one is
+    // asked for again.
+    assert_eq!(header_of(&page, "cache-control"), Some("private, no-store"));
+    assert_eq!(header_of(&visitor, "cache-control"), Some("no-cache"));
     // Not on what is not a page.
     let worker = get_as(&router, "/sw.js", &cookie).await;
     assert_eq!(header_of(&worker, "x-portal-viewer"), None);

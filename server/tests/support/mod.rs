@@ -201,6 +201,17 @@ pub async fn call(
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Page {
+    call_from(router, function, fields, cookie, None).await
+}
+
+/// [`call`] from a client address, as the listener hands it to the router.
+pub async fn call_from(
+    router: &Router,
+    function: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+    address: Option<std::net::SocketAddr>,
+) -> Page {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -212,6 +223,9 @@ pub async fn call(
         .header("sec-fetch-site", "same-origin");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
+    }
+    if let Some(address) = address {
+        request = request.extension(axum::extract::ConnectInfo(address));
     }
     send(
         router,
