@@ -10,7 +10,13 @@ export const LOCKABLE = [
   ['lock.me.one@example.com', 'Lockout Journey One'],
   ['lock.me.two@example.com', 'Lockout Journey Two'],
 ] as const;
-export const LOCKABLE_PASSWORD = 'a quiet lighthouse keeper';
+/** Made for the second-step journey only (one per project). */
+export const TWO_STEP = [
+  ['two.step.one@agency.example', 'Second Step Journey One'],
+  ['two.step.two@agency.example', 'Second Step Journey Two'],
+] as const;
+/** The password of the accounts made for one journey. */
+export const JOURNEY_PASSWORD = 'a quiet lighthouse keeper';
 
 /** Seeds the demo into a fresh SQLite file and starts `server serve` on port 0; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -32,13 +38,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   // The demo cases and accounts (README): the journeys sign in as them.
   execFileSync(binary, ['seed', '--demo'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  // Accounts the lockout journey may lock, so that no demo parent is locked
-  // while the other journeys sign in as them.
-  for (const [email, name] of LOCKABLE) {
+  // Accounts the lockout journey may lock and the second-step journey asks
+  // a code of, so that no demo account changes while the other journeys
+  // sign in as it.
+  for (const [email, name] of [...LOCKABLE, ...TWO_STEP]) {
     execFileSync(binary, ['caseworker', 'add', '--email', email, '--name', name, '--password-stdin'], {
       cwd: repo,
       env,
-      input: LOCKABLE_PASSWORD,
+      input: JOURNEY_PASSWORD,
       stdio: ['pipe', 'ignore', 'inherit'],
     });
   }

@@ -1,5 +1,5 @@
 import { test, expect } from '../harness/fixtures';
-import { LOCKABLE, LOCKABLE_PASSWORD } from '../harness/global-setup';
+import { LOCKABLE, JOURNEY_PASSWORD } from '../harness/global-setup';
 
 // The demo's accounts and PINs (README). Both projects run at the same time
 // against one server: each uses its own people, since a PIN works once and
@@ -69,7 +69,7 @@ test('five wrong passwords lock the account, with the same message as a wrong pa
   }
   await visit('/login');
   await page.getByLabel('E-mail address').fill(me.lockMe);
-  await page.getByLabel('Password').fill(LOCKABLE_PASSWORD);
+  await page.getByLabel('Password').fill(JOURNEY_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(refused).toBeVisible();
   await expect(page).toHaveURL(/\/login/);

@@ -6,8 +6,7 @@ import type { Browser, Page } from '@playwright/test';
 // posts the payment (a mistake first, then a review, then the confirmation)
 // and answers. The parent reads the answer from the notification and sees
 // the new balance. Then the agency reverses the payment with a reason. The
-// supervisor acts (the caseworkers enrol a second factor in another journey
-// at the same time); each project works on a case no other journey counts.
+// supervisor acts; each project works on a case no other journey counts.
 const cases = {
   hydrated: {
     search: 'Walsh',

@@ -4,8 +4,7 @@ import type { Browser, Page } from '@playwright/test';
 
 // A parent reports a missing payment; the agency answers; the parent reads
 // the answer and sees that their message was read. Each project has its own
-// parent, and the supervisor answers (the caseworkers enrol a second factor
-// in another journey at the same time).
+// parent, and the supervisor answers.
 const parents = {
   hydrated: { email: 'receiving.parent@example.com', name: 'Dana Bell', case: 'CS-2020-004172' },
   'no-js': { email: 'two.cases@example.com', name: 'Jordan Ellis', case: 'CS-2022-006013' },

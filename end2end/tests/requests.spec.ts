@@ -6,8 +6,7 @@ import type { Browser, Page } from '@playwright/test';
 // for a change of support; the agency approves the plan with new order
 // terms, reviews the change, sets a hearing, and decides it (hydrated) or
 // denies it with a reason (no-JS). Each project has its own paying parent;
-// the supervisor answers (the caseworkers enrol a second factor in another
-// journey at the same time). The plan starts at the next due date and the
+// the supervisor answers. The plan starts at the next due date and the
 // decision keeps today's terms, so the balances other journeys read stay.
 const parents = {
   hydrated: { email: 'behind.parent@example.com', case: 'CS-2019-002931', extra: '40', planner: true },

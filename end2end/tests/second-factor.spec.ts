@@ -1,9 +1,10 @@
 import { test, expect } from '../harness/fixtures';
+import { TWO_STEP, JOURNEY_PASSWORD as PASSWORD } from '../harness/global-setup';
 import { totpCode } from '../harness/totp';
 
-const PASSWORD = 'portal-demo-2026';
-// Staff accounts no other journey signs in with, one per project.
-const account = { hydrated: 'caseworker@example.com', 'no-js': 'jamie.chen@example.com' };
+// Staff accounts made for this journey (one per project): no other journey
+// is asked for a code when it signs in.
+const account = { hydrated: TWO_STEP[0][0], 'no-js': TWO_STEP[1][0] };
 
 test('a caseworker turns on the second step and then signs in with a code from the app', async ({ page, visit }, info) => {
   const email = account[info.project.name as keyof typeof account];
