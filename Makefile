@@ -16,13 +16,15 @@ help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
 	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
 	@echo "make build  release build only (server + wasm bundle + css)"
-	@echo "make bench  performance budgets: criterion (statement, advice search) and Lighthouse"
+	@echo "make bench  performance budgets: criterion (statement, advice search), Lighthouse, client size (docs/BENCHMARKS.md)"
 
 setup:
 	@scripts/setup.sh
 
+# --precompress writes .br and .gz beside each file of the site; the server
+# sends them to browsers that accept them.
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	@touch $(STAMP)
 
 build-if-changed: setup
@@ -46,6 +48,7 @@ bench:
 	cargo bench -p server --bench advice_search
 	@$(MAKE) --no-print-directory build-if-changed
 	cd end2end && npx playwright test --config lighthouse.config.ts
+	node end2end/harness/client-size.mjs
 
 fmt:
 	cargo fmt --all

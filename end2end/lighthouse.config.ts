@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // as the browser tests, audited by Lighthouse in Debian's Chromium.
 export default defineConfig({
   testDir: './lighthouse',
+  // Its own folder: the browser tests' screenshots in test-results/ stay.
+  outputDir: './test-results/lighthouse-run',
   globalSetup: './harness/global-setup.ts',
   workers: 1,
   retries: 0,

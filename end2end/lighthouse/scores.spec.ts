@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -13,6 +13,20 @@ const PAGES = [
   { name: 'overview', path: '/dashboard', signedIn: true },
   { name: 'advice article', path: '/advice/change-of-support', signedIn: false },
 ];
+
+const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift'];
+
+/** Puts `lines` in docs/BENCHMARKS.md, in the section this benchmark owns. */
+function record(lines: string[]) {
+  const doc = path.resolve(__dirname, '..', '..', 'docs', 'BENCHMARKS.md');
+  const [start, end] = ['<!-- lighthouse -->', '<!-- /lighthouse -->'];
+  const text = readFileSync(doc, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${doc} has no ${start} … ${end} section`);
+  const table = ['| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS |', '|---|---:|---:|---:|---:|---:|---:|---:|', ...lines];
+  writeFileSync(doc, `${text.slice(0, from + start.length)}\n${table.join('\n')}\n${text.slice(to)}`);
+}
 
 const chromium = process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
 const out = path.resolve(__dirname, '..', 'test-results', 'lighthouse');
@@ -39,6 +53,7 @@ test('Lighthouse scores of the overview and an advice article', async () => {
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const lines: string[] = [];
+  const rows: string[] = [];
   try {
     for (const page of PAGES) {
       const result = await lighthouse(`${base}${page.path}`, {
@@ -55,6 +70,8 @@ test('Lighthouse scores of the overview and an advice article', async () => {
         Object.keys(BUDGET).map((category) => [category, Math.round((result.lhr.categories[category].score ?? 0) * 100)]),
       );
       lines.push(`${page.name} (${page.path}): ${Object.entries(scores).map(([c, s]) => `${c} ${s}`).join(', ')}`);
+      const metrics = METRICS.map((id) => (result.lhr.audits[id]?.displayValue ?? '?').replace(/\u00a0/g, ' '));
+      rows.push(`| ${page.name} (\`${page.path}\`) | ${Object.values(scores).join(' | ')} | ${metrics.join(' | ')} |`);
       for (const [category, least] of Object.entries(BUDGET)) {
         const failing = Object.values(result.lhr.audits)
           .filter((audit) => audit.score !== null && audit.score < 1 && result.lhr.categories[category].auditRefs.some((ref) => ref.id === audit.id && ref.weight > 0))
@@ -62,6 +79,7 @@ test('Lighthouse scores of the overview and an advice article', async () => {
         expect.soft(scores[category], `${page.name} ${category}; below full marks: ${failing.join(', ')}`).toBeGreaterThanOrEqual(least);
       }
     }
+    record(rows);
   } finally {
     await chrome.kill();
     console.log(['', 'Lighthouse (mobile, simulated throttling):', ...lines, `reports: ${out}`].join('\n'));

@@ -54,6 +54,19 @@ test('the manifest is linked and describes an installable app', async ({ page, v
   }
 });
 
+test('the bundle goes compressed to browsers that accept it', async ({ request }) => {
+  for (const [file, type] of [['/pkg/portal.wasm', 'application/wasm'], ['/pkg/portal.js', 'text/javascript']]) {
+    for (const encoding of ['br', 'gzip']) {
+      const response = await request.get(file, { headers: { 'accept-encoding': encoding } });
+      expect(response.status(), `${file} as ${encoding}`).toBe(200);
+      expect(response.headers()['content-encoding'], `${file} as ${encoding}`).toBe(encoding);
+      expect(response.headers()['content-type']).toContain(type);
+    }
+    const plain = await request.get(file, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers()['content-encoding']).toBeUndefined();
+  }
+});
+
 test('offline, the installed app shows the last known overview and history, marked as such', async ({ page, hydrated, context }, info) => {
   test.skip(!hydrated, 'a service worker needs JavaScript');
   await signIn(page, hydrated, 'paying.parent@example.com');
