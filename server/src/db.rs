@@ -4,6 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use thiserror::Error;
 
@@ -23,6 +24,13 @@ pub enum DbError {
 }
 
 /// Connects, creating the SQLite file (and its folder) when it does not exist.
+///
+/// SQLite takes one writer at a time, and a transaction that read before it
+/// writes cannot wait for its turn: it fails at once ("database is locked")
+/// when another wrote meanwhile. So the embedded database gets one
+/// connection, which takes requests in turn (each holds it for a few
+/// milliseconds), in WAL mode so that `server backup` and other readers work
+/// beside it. PostgreSQL, the way to scale, gets the pool `max_connections`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbError> {
     prepare_sqlite_folder(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
@@ -31,6 +39,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
+    if is_sqlite(url) {
+        options.max_connections(1).map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    }
     Database::connect(options)
         .await
         .map_err(|source| DbError::Connect {
@@ -47,6 +62,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
         .await
         .map_err(DbError::Advice)?;
     Ok(())
+}
+
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
 }
 
 fn prepare_sqlite_folder(url: &str) -> Result<(), DbError> {
@@ -113,5 +132,22 @@ mod tests {
         let db = connect(&url, 1).await.unwrap_or_else(|e| panic!("{e}"));
         migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(file.exists());
+    }
+
+    #[tokio::test]
+    async fn the_embedded_database_writes_ahead() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
+        let db = connect(&url, 8).await.unwrap_or_else(|e| panic!("{e}"));
+        let mode = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "PRAGMA journal_mode",
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .and_then(|row| row.try_get_by_index::<String>(0).ok());
+        assert_eq!(mode.as_deref(), Some("wal"));
     }
 }

@@ -15,7 +15,8 @@ use http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{
-    answer, call, error_of, get_as, problems, router, send, sign_in_as, urlencode, TestDb,
+    answer, call, error_of, get_as, posting, problems, router, send, sign_in_as, urlencode,
+    with_key, TestDb,
 };
 
 on_both_databases!(
@@ -53,35 +54,9 @@ async fn audited(db: &DatabaseConnection, action: &str) -> Vec<audit_events::Mod
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A posting form's fields on `case`, every one sent as forms send them.
-fn posting<'a>(case: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form: Vec<(&str, &str)> = vec![("case_number", case)];
-    for name in [
-        "kind",
-        "amount",
-        "date",
-        "source",
-        "reference",
-        "reason",
-        "entry",
-    ] {
-        let value = fields
-            .iter()
-            .find(|(field, _)| *field == name)
-            .map_or("", |(_, value)| *value);
-        form.push((name, value));
-    }
-    form
-}
-
 /// Borrowed pairs for [`call`] from owned ones.
 fn args<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-fn with_key<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str) -> Vec<(&'a str, &'a str)> {
-    form.push(("key", key));
-    form
 }
 
 async fn file(router: &axum::Router, case: &str, cookie: &str) -> CaseFile {

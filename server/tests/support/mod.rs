@@ -368,3 +368,30 @@ pub async fn answer<T: serde::de::DeserializeOwned>(
     assert_eq!(error_of(&page), None, "{function} {args:?}: {}", page.body);
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{function}: {e}"))
 }
+
+/// A posting form's fields on `case`, every one sent as forms send them.
+pub fn posting<'a>(case: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form: Vec<(&str, &str)> = vec![("case_number", case)];
+    for name in [
+        "kind",
+        "amount",
+        "date",
+        "source",
+        "reference",
+        "reason",
+        "entry",
+    ] {
+        let value = fields
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or("", |(_, value)| *value);
+        form.push((name, value));
+    }
+    form
+}
+
+/// A form's fields with its one-time key.
+pub fn with_key<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str) -> Vec<(&'a str, &'a str)> {
+    form.push(("key", key));
+    form
+}
