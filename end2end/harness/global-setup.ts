@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -18,16 +18,34 @@ export const TWO_STEP = [
 /** The password of the accounts made for one journey. */
 export const JOURNEY_PASSWORD = 'a quiet lighthouse keeper';
 
+/**
+ * The server prefers `x.br` and `x.gz` to `x`: a copy older than its file
+ * (left by a build without --precompress) would send the browser an old
+ * bundle beside new pages.
+ */
+function refuseStaleCompressedCopies(siteRoot: string) {
+  const pkg = path.join(siteRoot, 'pkg');
+  if (!existsSync(pkg)) return;
+  for (const copy of readdirSync(pkg).filter((file) => /\.(br|gz)$/.test(file))) {
+    const original = path.join(pkg, copy.replace(/\.(br|gz)$/, ''));
+    if (existsSync(original) && statSync(path.join(pkg, copy)).mtimeMs < statSync(original).mtimeMs) {
+      throw new Error(`${copy} is older than ${path.basename(original)}: build with --precompress (make build)`);
+    }
+  }
+}
+
 /** Seeds the demo into a fresh SQLite file and starts `server serve` on port 0; returns the teardown. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
   const binary = process.env.PORTAL_SERVER_BIN ?? path.join(targetDir, 'release', 'server');
   const scratch = mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
 
+  const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target', 'site');
+  refuseStaleCompressedCopies(siteRoot);
   const env = {
     ...process.env,
     LEPTOS_SITE_ADDR: '127.0.0.1:0',
-    LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, 'target', 'site'),
+    LEPTOS_SITE_ROOT: siteRoot,
     DATABASE_URL: `sqlite://${path.join(scratch, 'portal.db')}?mode=rwc`,
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
     // Every browser of the run signs in from 127.0.0.1, and the lockout and

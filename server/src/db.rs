@@ -28,9 +28,12 @@ pub enum DbError {
 /// SQLite takes one writer at a time, and a transaction that read before it
 /// writes cannot wait for its turn: it fails at once ("database is locked")
 /// when another wrote meanwhile. So the embedded database gets one
-/// connection, which takes requests in turn (each holds it for a few
-/// milliseconds), in WAL mode so that `server backup` and other readers work
-/// beside it. PostgreSQL, the way to scale, gets the pool `max_connections`.
+/// connection (whatever `max_connections` says), which takes requests in
+/// turn — nothing slow, like password hashing, runs while a transaction holds
+/// it — in WAL mode, so that another process reading the file (the `server`
+/// commands, `sqlite3 .backup`) works beside it. Waiting for another
+/// process's write stops before a request gives up waiting for the
+/// connection. PostgreSQL, the way to scale, gets the pool `max_connections`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbError> {
     prepare_sqlite_folder(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
@@ -43,7 +46,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         options.max_connections(1).map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(Duration::from_secs(3))
         });
     }
     Database::connect(options)

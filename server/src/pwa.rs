@@ -186,26 +186,25 @@ pub async fn name_the_viewer(request: Request, next: Next) -> Response {
     if !is_page {
         return response;
     }
-    let account = match session {
-        Some(session) => session
-            .get::<i32>(ACCOUNT_KEY)
-            .await
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, "the session could not be read to name the viewer");
-                None
-            }),
-        None => None,
+    let reader = match session {
+        Some(session) => session.get::<i32>(ACCOUNT_KEY).await,
+        None => Ok(None),
     };
-    let viewer = account.map_or_else(|| "none".to_owned(), |id| format!("account-{id}"));
+    let (viewer, keeping) = match reader {
+        Ok(Some(id)) => (format!("account-{id}"), "private, no-store"),
+        Ok(None) => ("none".to_owned(), "no-cache"),
+        // Unknown: kept by nobody, and the service worker keeps nothing
+        // personal for a reader it cannot name.
+        Err(error) => {
+            tracing::warn!(%error, "the session could not be read to name the viewer");
+            ("none".to_owned(), "private, no-store")
+        }
+    };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&viewer) {
         headers.insert(VIEWER_HEADER, value);
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        let keeping = match account {
-            Some(_) => "private, no-store",
-            None => "no-cache",
-        };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(keeping));
     }
     response

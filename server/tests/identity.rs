@@ -303,13 +303,19 @@ async fn many_failures_from_one_address_block_that_address_only(test: TestDb) {
             .await
         }
     };
-    // The agency's default: 20 failures, guessing at accounts that do not
-    // exist (so no account locks, only the address).
-    for _ in 0..20 {
+    // Guesses at an account that does not exist (so no account locks, only
+    // the address), one short of the agency's limit: the address still works.
+    let limit = support::config().security.failures_per_address;
+    for _ in 1..limit {
         let page = sign_in_from(prober, "nobody@example.com", "a guess").await;
         assert_eq!(error_of(&page), Some(AppError::SignInRefused));
     }
-    // Now even a right password from that address is refused, alike.
+    let still = sign_in_from(prober, "pat@example.com", PASSWORD).await;
+    assert_eq!(error_of(&still), None, "{}", still.body);
+    // One more failure reaches the limit: now even a right password from
+    // that address is refused, alike.
+    let last = sign_in_from(prober, "nobody@example.com", "a guess").await;
+    assert_eq!(error_of(&last), Some(AppError::SignInRefused));
     let blocked = sign_in_from(prober, "pat@example.com", PASSWORD).await;
     assert_eq!(error_of(&blocked), Some(AppError::SignInRefused));
     assert_eq!(session_cookie(&blocked), None);

@@ -84,30 +84,48 @@ pub fn check_code(
     Ok(step.filter(|step| last_step.is_none_or(|last| *step > last)))
 }
 
-/// Ten new recovery codes (`XXXXX-XXXXX`), to show once; their hashes replace
-/// any earlier codes of the account.
-pub async fn new_recovery_codes(
-    db: &impl ConnectionTrait,
-    account: i32,
-) -> Result<Vec<String>, AppError> {
-    let codes: Vec<String> = (0..RECOVERY_CODES)
-        .map(|_| secret::random_code(2, 5))
-        .collect();
-    recovery_codes::Entity::delete_many()
-        .filter(recovery_codes::Column::AccountId.eq(account))
-        .exec(db)
-        .await?;
-    for code in &codes {
-        recovery_codes::ActiveModel {
-            account_id: Set(account),
-            code_hash: Set(secret::hash(&secret::normalize_code(code))?),
-            used_at: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+/// Ten new recovery codes (`XXXXX-XXXXX`), to show once, with their hashes.
+/// Made before any transaction begins: hashing is slow on purpose, and a
+/// transaction holds a connection (the embedded database has only one).
+pub struct RecoveryCodes {
+    codes: Vec<String>,
+    hashes: Vec<String>,
+}
+
+impl RecoveryCodes {
+    pub fn new() -> Result<Self, AppError> {
+        let codes: Vec<String> = (0..RECOVERY_CODES)
+            .map(|_| secret::random_code(2, 5))
+            .collect();
+        let hashes = codes
+            .iter()
+            .map(|code| secret::hash(&secret::normalize_code(code)))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { codes, hashes })
     }
-    Ok(codes)
+
+    /// Replaces any earlier codes of `account` with these; the codes to show.
+    pub async fn store(
+        self,
+        db: &impl ConnectionTrait,
+        account: i32,
+    ) -> Result<Vec<String>, AppError> {
+        recovery_codes::Entity::delete_many()
+            .filter(recovery_codes::Column::AccountId.eq(account))
+            .exec(db)
+            .await?;
+        for code_hash in self.hashes {
+            recovery_codes::ActiveModel {
+                account_id: Set(account),
+                code_hash: Set(code_hash),
+                used_at: Set(None),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        Ok(self.codes)
+    }
 }
 
 /// Uses up the recovery code `typed`, if it is one of the account's unused
@@ -208,6 +226,7 @@ pub async fn enable(
     let Some(step) = check_code(key, code, None, attempt.now)? else {
         return Err(AppError::invalid(Field::Code, Problem::WrongCode));
     };
+    let recovery = RecoveryCodes::new()?;
     let txn = db.begin().await?;
     accounts::Entity::update_many()
         .col_expr(
@@ -222,7 +241,7 @@ pub async fn enable(
         .filter(accounts::Column::Id.eq(user.account_id))
         .exec(&txn)
         .await?;
-    let codes = new_recovery_codes(&txn, user.account_id).await?;
+    let codes = recovery.store(&txn, user.account_id).await?;
     let event = AuditEvent::new(AuditAction::SecondFactorEnabled).by(user.person_id);
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     txn.commit().await?;
