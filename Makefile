@@ -48,7 +48,6 @@ bench:
 	cargo bench -p server --bench advice_search
 	@$(MAKE) --no-print-directory build-if-changed
 	cd end2end && npx playwright test --config lighthouse.config.ts
-	node end2end/harness/client-size.mjs
 
 fmt:
 	cargo fmt --all

@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-// Lighthouse on the release build (make bench): the same throw-away server
-// as the browser tests, audited by Lighthouse in Debian's Chromium.
+// Lighthouse and the client size on the release build (make bench): the
+// same throw-away server as the browser tests, audited by Lighthouse in
+// Debian's Chromium.
 export default defineConfig({
   testDir: './lighthouse',
   // Its own folder: the browser tests' screenshots in test-results/ stay.

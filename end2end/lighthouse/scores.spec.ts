@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { recordInBenchmarks } from '../harness/benchmarks-doc';
 
 // The budgets of the installed app (issue: phone): performance ≥ 90,
 // accessibility 100, best practices 100, on the parent's overview and an
@@ -15,18 +16,6 @@ const PAGES = [
 ];
 
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift'];
-
-/** Puts `lines` in docs/BENCHMARKS.md, in the section this benchmark owns. */
-function record(lines: string[]) {
-  const doc = path.resolve(__dirname, '..', '..', 'docs', 'BENCHMARKS.md');
-  const [start, end] = ['<!-- lighthouse -->', '<!-- /lighthouse -->'];
-  const text = readFileSync(doc, 'utf8');
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`${doc} has no ${start} … ${end} section`);
-  const table = ['| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS |', '|---|---:|---:|---:|---:|---:|---:|---:|', ...lines];
-  writeFileSync(doc, `${text.slice(0, from + start.length)}\n${table.join('\n')}\n${text.slice(to)}`);
-}
 
 const chromium = process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
 const out = path.resolve(__dirname, '..', 'test-results', 'lighthouse');
@@ -79,7 +68,11 @@ test('Lighthouse scores of the overview and an advice article', async () => {
         expect.soft(scores[category], `${page.name} ${category}; below full marks: ${failing.join(', ')}`).toBeGreaterThanOrEqual(least);
       }
     }
-    record(rows);
+    recordInBenchmarks('lighthouse', [
+      '| page | performance | accessibility | best practices | FCP | LCP | TBT | CLS |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows,
+    ]);
   } finally {
     await chrome.kill();
     console.log(['', 'Lighthouse (mobile, simulated throttling):', ...lines, `reports: ${out}`].join('\n'));
