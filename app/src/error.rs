@@ -11,6 +11,10 @@ pub enum AppError {
     /// Something failed on our side; details are in the server log.
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached (an outage): nothing was read or
+    /// stored, and trying again later will work.
+    #[error("the portal's records cannot be reached")]
+    Unavailable,
     /// The request did not reach the server or its answer could not be read.
     #[error("could not reach the portal: {0}")]
     Transport(String),

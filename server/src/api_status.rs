@@ -13,6 +13,7 @@ const LIMIT: usize = 64 * 1024;
 pub fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Transport(_) => StatusCode::BAD_REQUEST,
         AppError::SignInRequired | AppError::SignInRefused => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::CrossSite | AppError::SecondFactorSetupRequired => {

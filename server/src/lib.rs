@@ -12,6 +12,7 @@ pub mod health;
 pub mod language;
 pub mod leave;
 pub mod ledger;
+pub mod outage;
 pub mod outbox;
 pub mod pwa;
 pub mod seed;
@@ -122,6 +123,11 @@ pub fn router(state: AppState) -> Router {
             &state.security,
         ))
         .layer(middleware::from_fn(api_status::real_status))
+        // Outside the session layer, whose bare 500 it turns into the 503.
+        .layer(middleware::from_fn_with_state(
+            outage::DatabaseWatch::new(state.db.clone(), &state.agency.phone),
+            outage::gate,
+        ))
         .layer(middleware::from_fn(headers::same_origin_writes))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(

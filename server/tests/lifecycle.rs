@@ -3,12 +3,16 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use http::StatusCode;
+use app::error::AppError;
+use axum::body::Body;
+use entity::ledger_entries;
+use http::{header, Request, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::seed::demo::{self, DEMO_PASSWORD};
 use server::serve::ServeError;
-use support::proxy::Outage;
+use support::throwaway_postgres::ThrowawayPostgres;
 
 #[tokio::test]
 async fn a_port_in_use_is_a_clear_error() {
@@ -45,44 +49,138 @@ async fn an_unreachable_database_is_a_clear_error() {
     assert!(!message.contains("secret"), "{message}");
 }
 
-/// Cuts the connection to PostgreSQL under a running router: /healthz goes
-/// to 503 and comes back to 200 once the database is reachable again.
+/// PostgreSQL stopped under a running router (a server of the test's own):
+/// pages, the app's calls and forms sent without JavaScript get a clear 503,
+/// `/healthz` says why, and everything comes back by itself when the
+/// database does — the session still signed in, nothing lost, nothing doubled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn health_follows_the_database_through_an_outage() {
-    let Some(test) = support::postgres().await else {
+async fn an_outage_answers_503_and_service_comes_back_by_itself() {
+    let Some(postgres) = ThrowawayPostgres::start() else {
         return;
     };
-    let target: SocketAddr = "127.0.0.1:5432".parse().unwrap_or_else(|e| panic!("{e:?}"));
-    let outage = Outage::forward_to(target).await;
-    let name = test.url.rsplit('/').next().unwrap_or_default().to_owned();
-    let via_proxy = format!("postgres://postgres@{}/{name}", outage.addr);
-    let db = server::db::connect(&via_proxy, 2)
+    let db = server::db::connect(&postgres.url(), 4)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let router = support::router(db);
+    server::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let today = support::config().today();
+    demo::seed(&db, today)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = support::router(db.clone());
+    let alex = support::sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    let before = payment(today, "17.00", "k-before-outage");
+    let posted = support::call(&router, "post_entry", &fields(&before), Some(&alex)).await;
+    assert_eq!(support::error_of(&posted), None, "{}", posted.body);
 
-    assert_eq!(
-        support::get(&router, "/healthz").await.status,
-        StatusCode::OK
-    );
+    postgres.stop();
 
-    outage.cut();
-    let down = support::get(&router, "/healthz").await;
-    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+    let health = support::get(&router, "/healthz").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
-        down.body.contains(r#""database":"unavailable""#),
+        health.body.contains(r#""database":"unavailable""#),
         "{}",
-        down.body
+        health.body
     );
 
-    outage.restore();
-    let mut status = StatusCode::SERVICE_UNAVAILABLE;
-    for _ in 0..20 {
-        status = support::get(&router, "/healthz").await.status;
-        if status == StatusCode::OK {
+    let page = support::get_as(&router, &format!("/caseload/{CASE}"), &alex).await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("cannot reach its records"),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.headers[header::RETRY_AFTER], "30");
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
+
+    let during = payment(today, "23.00", "k-during-outage");
+    let from_app = support::call(&router, "post_entry", &fields(&during), Some(&alex)).await;
+    assert_eq!(from_app.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(support::error_of(&from_app), Some(AppError::Unavailable));
+
+    let without_js = support::send(&router, form_post("post_entry", &during, &alex)).await;
+    assert_eq!(without_js.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        without_js
+            .body
+            .contains("<h1>The portal cannot reach its records"),
+        "{}",
+        without_js.body
+    );
+
+    postgres.start_again();
+    let mut health = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..40 {
+        health = support::get(&router, "/healthz").await.status;
+        if health == StatusCode::OK {
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(status, StatusCode::OK, "health recovers without a restart");
+    assert_eq!(health, StatusCode::OK, "health recovers without a restart");
+    let page = support::get_as(&router, &format!("/caseload/{CASE}"), &alex).await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "still signed in: {}",
+        page.body
+    );
+    let resent = support::call(&router, "post_entry", &fields(&during), Some(&alex)).await;
+    assert_eq!(support::error_of(&resent), None, "{}", resent.body);
+
+    let mut references: Vec<(String, i64)> = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Reference.is_in(["k-before-outage", "k-during-outage"]))
+        .all(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|entry| (entry.reference.unwrap_or_default(), entry.amount_cents))
+        .collect();
+    references.sort();
+    assert_eq!(
+        references,
+        [
+            ("k-before-outage".to_owned(), 1_700),
+            ("k-during-outage".to_owned(), 2_300)
+        ],
+        "the payment before the outage kept, the one sent during it stored once when sent again"
+    );
+}
+
+const CASE: &str = "CS-2020-004172";
+
+/// A direct payment on `CASE` whose reference is also its one-time key.
+fn payment(day: chrono::NaiveDate, amount: &str, key: &str) -> Vec<(String, String)> {
+    let day = day.to_string();
+    let fields = [
+        ("kind", "payment"),
+        ("amount", amount),
+        ("date", day.as_str()),
+        ("source", "direct"),
+        ("reference", key),
+    ];
+    support::with_key(support::posting(CASE, &fields), key)
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+fn fields(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// `form` sent by a browser without JavaScript: it wants a page back.
+fn form_post(function: &str, form: &[(String, String)], cookie: &str) -> Request<Body> {
+    let mut request = support::call_request(function, &fields(form), Some(cookie));
+    request.headers_mut().insert(
+        header::ACCEPT,
+        http::HeaderValue::from_static("text/html,application/xhtml+xml"),
+    );
+    request
 }

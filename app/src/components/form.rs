@@ -159,6 +159,7 @@ pub fn form_message(i18n: I18nContext<Locale>, error: &AppError) -> Option<&'sta
         AppError::Forbidden | AppError::CrossSite => t_string!(i18n, cases.forbidden_body),
         AppError::SecondFactorSetupRequired => t_string!(i18n, security.setup_required),
         AppError::FormUsed => t_string!(i18n, posting.form_used),
+        AppError::Unavailable => t_string!(i18n, unavailable.form),
         AppError::Internal | AppError::SignInRequired | AppError::NotFound => {
             t_string!(i18n, account.internal)
         }

@@ -2,6 +2,10 @@
 
 mod home;
 mod not_found;
+#[cfg(feature = "ssr")]
+mod unavailable;
 
 pub use home::HomePage;
 pub use not_found::NotFound;
+#[cfg(feature = "ssr")]
+pub use unavailable::unavailable_document;
