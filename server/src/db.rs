@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    Statement,
+};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -21,6 +24,12 @@ pub enum DbError {
     Migrate(DbErr),
     #[error("cannot load the advice articles into the database (details in the log above)")]
     Advice(app::error::AppError),
+    #[error("{0} exists already: a backup never overwrites a file, choose a new name")]
+    BackupExists(String),
+    #[error("`server backup` copies the embedded SQLite database; back PostgreSQL up with pg_dump (docs/OPERATIONS.md)")]
+    BackupPostgres,
+    #[error("cannot write the backup {path}: {source}")]
+    Backup { path: String, source: DbErr },
 }
 
 /// Connects, creating the SQLite file (and its folder) when it does not exist.
@@ -65,6 +74,28 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbError> {
         .await
         .map_err(DbError::Advice)?;
     Ok(())
+}
+
+/// Copies the SQLite database into `file` with `VACUUM INTO`: one read
+/// transaction, so the copy is the database as of one moment, whole and
+/// consistent, while the portal goes on writing (WAL mode lets it).
+pub async fn backup(db: &DatabaseConnection, file: &Path) -> Result<(), DbError> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Err(DbError::BackupPostgres);
+    }
+    let path = file.display().to_string();
+    if file.exists() {
+        return Err(DbError::BackupExists(path));
+    }
+    let statement = Statement::from_sql_and_values(
+        DatabaseBackend::Sqlite,
+        "VACUUM INTO ?",
+        [path.clone().into()],
+    );
+    db.execute_raw(statement)
+        .await
+        .map(|_| ())
+        .map_err(|source| DbError::Backup { path, source })
 }
 
 fn is_sqlite(url: &str) -> bool {

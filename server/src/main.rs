@@ -4,7 +4,9 @@
 //! server [--config Leptos.toml] [serve]   migrate, then serve (default)
 //! server [--config Leptos.toml] migrate   bring the database schema up to date
 //! server seed --demo                      the demo cases (once; not in production)
-//! server seed --cases N [--seed S]        a large random caseload (not in production)
+//! server seed --cases N [--seed S]        a large random caseload (not in production;
+//!             [--through DATE]            run again after a stop, it writes the rest)
+//! server backup FILE                     a consistent copy of the SQLite database, while serving
 //! server caseworker add --email E --name N [--supervisor] --password-stdin
 //!                                         a staff account (password read from standard input)
 //! ```
@@ -48,6 +50,12 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     Caseworker(CaseworkerCommand),
+    /// Copy the SQLite database to a new file, consistent even while the
+    /// portal serves (PostgreSQL: use pg_dump, see docs/OPERATIONS.md).
+    Backup {
+        /// The copy; it must not exist yet.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +91,10 @@ struct SeedArgs {
     /// Seed of the random caseload: the same seed gives the same cases.
     #[arg(long, value_name = "S", default_value_t = 1, requires = "cases")]
     seed: u64,
+    /// Their histories end on this day (YYYY-MM-DD; default today): the
+    /// server's accrual then posts the charges due since, as after downtime.
+    #[arg(long, value_name = "DATE", requires = "cases")]
+    through: Option<chrono::NaiveDate>,
 }
 
 fn main() -> ExitCode {
@@ -112,6 +124,7 @@ fn main() -> ExitCode {
             Command::Migrate => migrate(config).await.map_err(Into::into),
             Command::Seed(args) => seed(config, args).await,
             Command::Caseworker(command) => caseworker(config, command).await,
+            Command::Backup { file } => backup(config, &file).await.map_err(Into::into),
         }
     });
     match outcome {
@@ -124,6 +137,13 @@ async fn migrate(config: Config) -> Result<(), server::serve::ServeError> {
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
     println!("database is up to date");
+    Ok(())
+}
+
+async fn backup(config: Config, file: &std::path::Path) -> Result<(), server::db::DbError> {
+    let db = server::db::connect(&config.database.url, 1).await?;
+    server::db::backup(&db, file).await?;
+    println!("backup written to {}", file.display());
     Ok(())
 }
 
@@ -150,7 +170,15 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
         let progress = ProgressBar::new(u64::from(cases)).with_style(ProgressStyle::with_template(
             "{bar:40} {pos}/{len} cases · {per_sec} · {elapsed} elapsed, about {eta} left",
         )?);
-        let report = server::seed::caseload::seed(&db, cases, args.seed, today, &progress).await?;
+        let through = args.through.unwrap_or(today);
+        let report =
+            server::seed::caseload::seed(&db, cases, args.seed, through, &progress).await?;
+        if report.resumed_after > 0 {
+            println!(
+                "{} cases of seed {} were there already: resumed after them",
+                report.resumed_after, args.seed
+            );
+        }
         println!(
             "{} cases and {} ledger entries written in {:.1?}",
             report.cases, report.entries, report.elapsed

@@ -413,10 +413,16 @@ async fn a_generated_caseload_is_deterministic_and_fully_accrued(test: TestDb) {
         "only the hand-made case had charges to post (Jan 2024 to Nov 2026)"
     );
 
+    // The same cases again, written by a run that stopped after 20 and the
+    // same command resuming it.
     let again = support::sqlite().await;
-    caseload::seed(&again.db, 40, 11, today, &hidden)
+    caseload::seed(&again.db, 20, 11, today, &hidden)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    let resumed = caseload::seed(&again.db, 40, 11, today, &hidden)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((resumed.resumed_after, resumed.cases), (20, 20));
     for n in ["GEN-11-0000001", "GEN-11-0000017", "GEN-11-0000040"] {
         assert_eq!(
             generated_entries(db, n).await,
@@ -424,9 +430,13 @@ async fn a_generated_caseload_is_deterministic_and_fully_accrued(test: TestDb) {
             "{n}"
         );
     }
-    assert!(
-        caseload::seed(db, 5, 11, today, &hidden).await.is_err(),
-        "a used seed is refused"
+    let complete = caseload::seed(db, 40, 11, today, &hidden)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (complete.resumed_after, complete.cases, complete.entries),
+        (40, 0, 0),
+        "a complete caseload is not written twice"
     );
 
     // The database's own ids continue after the generated ones.

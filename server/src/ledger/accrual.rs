@@ -3,6 +3,13 @@
 //! Idempotent (each charge's key is unique per obligation and due date, and
 //! the insert skips keys already there), so it runs at start-up, every day,
 //! and after any downtime it simply catches up.
+//!
+//! Charges go in a thousand at a time, each INSERT whole or not at all, and
+//! not as one transaction: a catch-up after long downtime would otherwise
+//! hold SQLite's one connection for as long as it takes. Each obligation's
+//! charges go in date order, so a run stopped anywhere (even by SIGKILL)
+//! leaves every obligation charged up to some day, and the next run, which
+//! only looks past that day, completes it.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -10,9 +17,7 @@ use std::time::Duration;
 use app::ledger::accrual::charges_due;
 use chrono::{NaiveDate, Utc};
 use entity::{cases, children, ledger_entries, obligations, orders};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::store::{assemble_orders, charge_row, StoreError};
 
@@ -74,24 +79,27 @@ pub async fn accrue(
             if last.is_some_and(|last| due.on <= last) {
                 continue;
             }
-            new_charges.push(charge_row(*case_id, &due, now));
+            new_charges.push((*case_id, due));
         }
     }
 
+    new_charges.sort_by_key(|(_, due)| (due.obligation, due.on));
     let mut posted = 0;
-    let txn = db.begin().await?;
-    while !new_charges.is_empty() {
-        let rest = new_charges.split_off(new_charges.len().min(BATCH));
-        let batch = std::mem::replace(&mut new_charges, rest);
+    let rows: Vec<_> = new_charges
+        .iter()
+        .map(|(case_id, due)| charge_row(*case_id, due, now))
+        .collect();
+    let mut charges = rows.into_iter().peekable();
+    while charges.peek().is_some() {
+        let batch: Vec<_> = charges.by_ref().take(BATCH).collect();
         let inserted = ledger_entries::Entity::insert_many(batch)
             .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
-            .exec_without_returning(&txn)
+            .exec_without_returning(db)
             .await?;
         if let sea_orm::TryInsertResult::Inserted(count) = inserted {
             posted += count;
         }
     }
-    txn.commit().await?;
     Ok(AccrualReport {
         cases: open.len(),
         charges_posted: posted,

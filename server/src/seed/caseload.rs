@@ -34,12 +34,19 @@ const PARAMETERS_PER_INSERT: usize = 30_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseloadReport {
+    /// Cases of this seed already there (an earlier run that was stopped).
+    pub resumed_after: u32,
+    /// Cases written by this run, and their ledger entries.
     pub cases: u32,
     pub entries: u64,
     pub elapsed: Duration,
 }
 
 /// Writes `cases` generated cases with their history up to `today`.
+///
+/// Each batch of cases is one transaction, written in case order, so a run
+/// stopped anywhere (even by SIGKILL) leaves the first k cases whole and
+/// nothing of the others; the same command then writes the rest.
 pub async fn seed(
     db: &DatabaseConnection,
     cases: u32,
@@ -48,21 +55,13 @@ pub async fn seed(
     progress: &ProgressBar,
 ) -> Result<CaseloadReport, SeedError> {
     let started = Instant::now();
-    let first_number = case_number(seed, 0);
-    let taken = cases::Entity::find()
-        .filter(cases::Column::CaseNumber.eq(first_number.as_str()))
-        .count(db)
-        .await?;
-    if taken > 0 {
-        return Err(SeedError::Invalid(format!(
-            "seed {seed} was used already ({first_number} exists): pick another --seed"
-        )));
-    }
+    let resumed_after = cases_of_seed(db, seed).await?;
     let mut ids = NextIds::after_existing(db).await?;
     let now = Utc::now();
     progress.set_length(u64::from(cases));
+    progress.set_position(u64::from(resumed_after.min(cases)));
     let mut entries = 0;
-    let mut n = 0;
+    let mut n = resumed_after;
     while n < cases {
         let upto = (n + CASES_PER_BATCH).min(cases);
         let mut batch = Batch::default();
@@ -74,15 +73,22 @@ pub async fn seed(
         progress.inc(u64::from(upto - n));
         n = upto;
     }
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        restart_sequences(db).await?;
-    }
     progress.finish();
     Ok(CaseloadReport {
-        cases,
+        resumed_after,
+        cases: cases.saturating_sub(resumed_after),
         entries,
         elapsed: started.elapsed(),
     })
+}
+
+/// How many cases of `seed` exist: always its first ones, in order.
+async fn cases_of_seed(db: &DatabaseConnection, seed: u64) -> Result<u32, SeedError> {
+    let count = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.starts_with(format!("GEN-{seed}-")))
+        .count(db)
+        .await?;
+    u32::try_from(count).map_err(|e| SeedError::Invalid(e.to_string()))
 }
 
 fn case_number(seed: u64, index: u32) -> String {
@@ -166,6 +172,9 @@ impl Batch {
         insert_all(&txn, self.obligations).await?;
         insert_all(&txn, self.entries).await?;
         txn.commit().await?;
+        if db.get_database_backend() == DatabaseBackend::Postgres {
+            restart_sequences(db).await?;
+        }
         Ok(())
     }
 }
@@ -186,7 +195,8 @@ where
     Ok(())
 }
 
-/// After explicit ids, Postgres's sequences must start past them.
+/// After explicit ids, Postgres's sequences must start past them (after
+/// every batch: the server may start between a stopped run and its resumption).
 async fn restart_sequences(db: &DatabaseConnection) -> Result<(), SeedError> {
     let tables = [
         people::Entity.table_name(),

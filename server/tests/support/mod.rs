@@ -4,7 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
-pub mod proxy;
+pub mod program;
+pub mod throwaway_postgres;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -212,6 +213,21 @@ pub async fn call_from(
     cookie: Option<&str>,
     address: Option<std::net::SocketAddr>,
 ) -> Page {
+    let mut request = call_request(function, fields, cookie);
+    if let Some(address) = address {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(address));
+    }
+    send(router, request).await
+}
+
+/// The request of a server function's call, as the JavaScript client sends it.
+pub fn call_request(
+    function: &str,
+    fields: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Request<Body> {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -224,16 +240,9 @@ pub async fn call_from(
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    if let Some(address) = address {
-        request = request.extension(axum::extract::ConnectInfo(address));
-    }
-    send(
-        router,
-        request
-            .body(Body::from(body))
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
-    .await
+    request
+        .body(Body::from(body))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn urlencode(value: &str) -> String {
