@@ -16,7 +16,8 @@ help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
 	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
 	@echo "make build  release build only (server + wasm bundle + css)"
-	@echo "make bench  performance budgets: criterion (statement, advice search), Lighthouse, client size (docs/BENCHMARKS.md)"
+	@echo "make bench  performance budgets: criterion (statement, advice search), Lighthouse, client size,"
+	@echo "            100k-case PostgreSQL seed, wrk load and a 10-minute soak (docs/BENCHMARKS.md)"
 
 setup:
 	@scripts/setup.sh
@@ -43,11 +44,12 @@ test:
 	@scripts/test.sh
 
 bench:
-	@scripts/setup.sh --test
+	@scripts/setup.sh --bench
 	cargo bench -p app --bench statement
 	cargo bench -p server --bench advice_search
 	@$(MAKE) --no-print-directory build-if-changed
 	cd end2end && npx playwright test --config lighthouse.config.ts
+	cargo bench -p server --bench load
 
 fmt:
 	cargo fmt --all

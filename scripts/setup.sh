@@ -5,6 +5,7 @@
 #   scripts/setup.sh          build tools: wasm target, cargo-leptos,
 #                             wasm-bindgen-cli, npm packages (wasm-opt)
 #   scripts/setup.sh --test   the same, plus Debian's Chromium for Playwright
+#   scripts/setup.sh --bench  the same as --test, plus Debian's wrk (make bench)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10     # 0.3.11 needs rustc 1.96
@@ -38,9 +39,19 @@ if [[ ! -f end2end/node_modules/.package-lock.json ||
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
-if [[ "${1:-}" == "--test" ]] && ! command -v chromium >/dev/null; then
-  say "installing Debian's Chromium for the browser tests"
+# Debian packages, from Debian 12's archive: `name` (a command to check for).
+packages=()
+case "${1:-}" in
+  --test) packages=(chromium) ;;
+  --bench) packages=(chromium wrk) ;;
+esac
+missing=()
+for package in "${packages[@]}"; do
+  command -v "$package" >/dev/null || missing+=("$package")
+done
+if (( ${#missing[@]} )); then
+  say "installing Debian's ${missing[*]}"
   SUDO=""; [[ "$(id -u)" == 0 ]] || SUDO="sudo"
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
 fi

@@ -95,6 +95,10 @@ struct SeedArgs {
     /// server's accrual then posts the charges due since, as after downtime.
     #[arg(long, value_name = "DATE", requires = "cases")]
     through: Option<chrono::NaiveDate>,
+    /// Also give the paying parents of the first K cases an account
+    /// (payer-S-n@generated.example, the demo password): for load tests.
+    #[arg(long, value_name = "K", requires = "cases")]
+    accounts: Option<u32>,
 }
 
 fn main() -> ExitCode {
@@ -183,6 +187,15 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
             "{} cases and {} ledger entries written in {:.1?}",
             report.cases, report.entries, report.elapsed
         );
+        if let Some(count) = args.accounts {
+            let created =
+                server::seed::caseload::payer_accounts(&db, args.seed, count, chrono::Utc::now())
+                    .await?;
+            println!(
+                "{created} accounts of paying parents created (payer-{}-n@generated.example)",
+                args.seed
+            );
+        }
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use entity::ledger_entries;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use server::ledger::{accrue, case_entries, post, NewEntry, PostingError};
 use server::seed::caseload;
-use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS};
+use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS, DEMO_PASSWORD};
 use server::seed::records::{self, NewCase, NewOrder, Terms};
 use support::TestDb;
 
@@ -438,6 +438,15 @@ async fn a_generated_caseload_is_deterministic_and_fully_accrued(test: TestDb) {
         (40, 0, 0),
         "a complete caseload is not written twice"
     );
+
+    // Paying parents get accounts for load tests, once, and can sign in.
+    let now = chrono::Utc::now();
+    let created = caseload::payer_accounts(db, 11, 3, now).await;
+    assert_eq!(created.unwrap_or_else(|e| panic!("{e}")), 3);
+    let again_created = caseload::payer_accounts(db, 11, 3, now).await;
+    assert_eq!(again_created.unwrap_or_else(|e| panic!("{e}")), 0);
+    let portal = support::router(db.clone());
+    support::sign_in_as(&portal, &caseload::payer_email(11, 2), DEMO_PASSWORD).await;
 
     // The database's own ids continue after the generated ones.
     let case_id = case_with_monthly_order(db, "T-AFTER").await;

@@ -7,12 +7,19 @@
 //! rows go in by the thousand, with ids assigned here: one writer, no
 //! round trip per row.
 
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
+
+use app::account::model::AccountRole;
+use app::account::secret;
+use app::account::service::new_account;
 
 use app::ledger::accrual::{charges_due, Obligation, Order};
 use app::ledger::{Frequency, Money, ObligationKind, PaymentSource, Schedule};
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
-use entity::{case_participants, cases, children, ledger_entries, obligations, orders, people};
+use entity::{
+    accounts, case_participants, cases, children, ledger_entries, obligations, orders, people,
+};
 use indicatif::ProgressBar;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -24,6 +31,7 @@ use sea_orm::{
 };
 use sea_orm::{ColumnTrait, EntityName, Iterable};
 
+use super::demo::DEMO_PASSWORD;
 use super::SeedError;
 use crate::ledger::store::charge_row;
 
@@ -89,6 +97,80 @@ async fn cases_of_seed(db: &DatabaseConnection, seed: u64) -> Result<u32, SeedEr
         .count(db)
         .await?;
     u32::try_from(count).map_err(|e| SeedError::Invalid(e.to_string()))
+}
+
+/// The e-mail address of the paying parent of generated case `index`.
+pub fn payer_email(seed: u64, index: u32) -> String {
+    format!("payer-{seed}-{}@generated.example", index + 1)
+}
+
+/// Gives the paying parents of the first `count` cases of `seed` an account
+/// ([`payer_email`], password [`DEMO_PASSWORD`]), for measuring signed-in
+/// pages. Accounts already there are kept; one hash serves them all (a
+/// thousand Argon2 hashes of the same demo password would only cost time).
+pub async fn payer_accounts(
+    db: &DatabaseConnection,
+    seed: u64,
+    count: u32,
+    now: DateTime<Utc>,
+) -> Result<u32, SeedError> {
+    let numbers: Vec<String> = (0..count).map(|index| case_number(seed, index)).collect();
+    let mut payers = Vec::new();
+    for numbers in numbers.chunks(1_000) {
+        let case_ids: HashMap<i32, String> = cases::Entity::find()
+            .select_only()
+            .column(cases::Column::Id)
+            .column(cases::Column::CaseNumber)
+            .filter(cases::Column::CaseNumber.is_in(numbers.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let paying: Vec<(i32, i32)> = case_participants::Entity::find()
+            .select_only()
+            .column(case_participants::Column::CaseId)
+            .column(case_participants::Column::PersonId)
+            .filter(case_participants::Column::CaseId.is_in(case_ids.keys().copied()))
+            .filter(case_participants::Column::Role.eq("paying"))
+            .into_tuple()
+            .all(db)
+            .await?;
+        payers.extend(
+            paying
+                .into_iter()
+                .filter_map(|(case, person)| Some((case_ids.get(&case)?.clone(), person))),
+        );
+    }
+    let with_account: HashSet<i32> = accounts::Entity::find()
+        .select_only()
+        .column(accounts::Column::PersonId)
+        .filter(accounts::Column::PersonId.is_in(payers.iter().map(|(_, person)| *person)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let hash = secret::hash(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
+    let mut created = 0;
+    let txn = db.begin().await?;
+    for (number, person) in payers {
+        if with_account.contains(&person) {
+            continue;
+        }
+        let index = number
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .map_or(0, |n| n - 1);
+        let email = payer_email(seed, index);
+        new_account(person, email, hash.clone(), AccountRole::Parent, now)
+            .insert(&txn)
+            .await?;
+        created += 1;
+    }
+    txn.commit().await?;
+    Ok(created)
 }
 
 fn case_number(seed: u64, index: u32) -> String {

@@ -1,0 +1,532 @@
+//! `make bench`: the portal at a state's scale, on PostgreSQL.
+//!
+//! 1. **Seed**: `server seed --cases 100000` into `portal_bench` (skipped when
+//!    that database already holds the whole caseload; `BENCH_RESEED=1` starts
+//!    over), with accounts for 500 paying parents.
+//! 2. **Load**: the release server on that database, 500 parents signed in,
+//!    and wrk at 64 connections for `BENCH_SECONDS` (30) each on the dashboard's
+//!    server function, the SSR overview page (random parent per request) and a
+//!    static file (the machine's ceiling). Budgets: dashboard p95 ≤ 20 ms, SSR
+//!    overview ≥ 25 % of the static file's requests per second.
+//! 3. **Soak**: `BENCH_SOAK_SECONDS` (600) at a bounded rate (8 connections,
+//!    each waiting 40 ms between requests), the server's RSS read every 10 s.
+//!
+//! The numbers go into docs/BENCHMARKS.md. Loopback only; every run bounded.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database};
+
+const CASES: u32 = 100_000;
+const PARENTS: u32 = 500;
+const CONNECTIONS: u32 = 64;
+const SEED: u64 = 1;
+const DASHBOARD_P95_BUDGET_MS: f64 = 20.0;
+const SSR_SHARE_BUDGET: f64 = 0.25;
+
+/// wrk's script: who asks for what, and the numbers printed at the end
+/// (wrk's own report has no 95th percentile).
+const SCRIPT: &str = r#"
+local cookies = {}
+local mode = os.getenv("BENCH_MODE")
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
+local n = 0
+
+function init(args)
+  for line in io.lines(os.getenv("BENCH_COOKIES")) do cookies[#cookies + 1] = line end
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+
+function request()
+  n = n + 1
+  local cookie = cookies[math.random(#cookies)]
+  local which = mode
+  if mode == "mixed" then which = (n % 2 == 0) and "page" or "function" end
+  if which == "static" then
+    return wrk.format("GET", "/favicon.svg")
+  elseif which == "page" then
+    return wrk.format("GET", "/dashboard", { ["Cookie"] = cookie })
+  else
+    return wrk.format("POST", "/api/overview", {
+      ["Cookie"] = cookie,
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Sec-Fetch-Site"] = "same-origin",
+    }, "")
+  end
+end
+
+function delay()
+  return pause
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT %d %.3f %d %d %d %d %d\n",
+    summary.requests, summary.duration / 1e6,
+    e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"#;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("load benchmark: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+fn run() -> Result<(), Failure> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        return Err("wrk is not installed (scripts/setup.sh --bench installs it)".into());
+    }
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/portal_bench".to_owned());
+    let seconds = env_number("BENCH_SECONDS", 30);
+    let soak_seconds = env_number("BENCH_SOAK_SECONDS", 600);
+    let work = tempfile::tempdir()?;
+
+    let seeded = seed(&url)?;
+    if let Some(seeded) = &seeded {
+        record(
+            "seed",
+            &[format!(
+                "`server seed --cases {CASES}` on PostgreSQL: **{} cases, {} ledger entries in {:.0} s** \
+                 ({:.0} cases/s, {:.0} entries/s; 500 cases per transaction).",
+                group(seeded.cases),
+                group(seeded.entries),
+                seeded.seconds,
+                f64::from(seeded.cases) / seeded.seconds,
+                seeded.entries as f64 / seeded.seconds,
+            )],
+        )?;
+    }
+
+    let server = Server::start(&url, work.path())?;
+    let cookies = work.path().join("cookies");
+    sign_in_parents(&server, &cookies)?;
+    let script = work.path().join("portal.lua");
+    std::fs::write(&script, SCRIPT)?;
+    let wrk = Wrk {
+        address: server.address.clone(),
+        script,
+        cookies,
+    };
+
+    let ceiling = wrk.run("static", CONNECTIONS, seconds, 0)?;
+    let dashboard = wrk.run("function", CONNECTIONS, seconds, 0)?;
+    let overview = wrk.run("page", CONNECTIONS, seconds, 0)?;
+    let share = overview.per_second() / ceiling.per_second();
+    let mut lines = vec![
+        format!(
+            "wrk, {CONNECTIONS} connections, {seconds} s each, loopback; release server on the \
+             {}-case PostgreSQL database (pool of 10), a random one of {PARENTS} signed-in parents per request.",
+            group(CASES)
+        ),
+        String::new(),
+        "| Route | Requests/s | p50 | p95 | p99 | max | Errors |".to_owned(),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
+    ];
+    for (name, result) in [
+        ("static file `/favicon.svg` (ceiling)", &ceiling),
+        ("dashboard server function `POST /api/overview`", &dashboard),
+        ("SSR overview page `GET /dashboard`", &overview),
+    ] {
+        lines.push(result.row(name));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Budgets: dashboard p95 **{:.1} ms** (≤ {DASHBOARD_P95_BUDGET_MS} ms: {}); SSR overview **{:.0} %** of the \
+         static file's rate (≥ {:.0} %: {}).",
+        dashboard.p95_ms(),
+        verdict(dashboard.p95_ms() <= DASHBOARD_P95_BUDGET_MS),
+        share * 100.0,
+        SSR_SHARE_BUDGET * 100.0,
+        verdict(share >= SSR_SHARE_BUDGET),
+    ));
+    record("load", &lines)?;
+
+    let soak = soak(&wrk, &server, soak_seconds)?;
+    record("soak", &soak)?;
+    Ok(())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**not met**"
+    }
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The release `server` program (cargo builds it for this benchmark).
+fn server_program(url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("PORTAL_CONFIG", repository().join("Leptos.toml"))
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ROOT", repository().join("target/site"))
+        .env("PORTAL_EMAIL_ENABLED", "false")
+        .stdin(Stdio::null());
+    command
+}
+
+struct Seeded {
+    cases: u32,
+    entries: u64,
+    seconds: f64,
+}
+
+/// Seeds the caseload unless it is whole already; what a seed wrote.
+fn seed(url: &str) -> Result<Option<Seeded>, Failure> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let (admin, name) = url
+            .rsplit_once('/')
+            .ok_or("BENCH_DATABASE_URL has no database name")?;
+        let server = Database::connect(format!("{admin}/postgres")).await?;
+        if std::env::var("BENCH_RESEED").is_ok_and(|v| v == "1") {
+            server
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await?;
+        }
+        let exists = server
+            .query_one_raw(sea_orm::Statement::from_string(
+                server.get_database_backend(),
+                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+            ))
+            .await?
+            .is_some();
+        if !exists {
+            server
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await?;
+        }
+        Ok::<(), Failure>(())
+    })?;
+
+    let started = Instant::now();
+    let out = server_program(url)
+        .args([
+            "seed",
+            "--cases",
+            &CASES.to_string(),
+            "--seed",
+            &SEED.to_string(),
+        ])
+        .args(["--accounts", &PARENTS.to_string()])
+        .stderr(Stdio::inherit())
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    if !out.status.success() {
+        return Err(format!("server seed failed: {text}").into());
+    }
+    // "N cases and E ledger entries written in T"
+    let written = text
+        .lines()
+        .find(|line| line.contains("ledger entries written"))
+        .and_then(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            Some((
+                words.first()?.parse::<u32>().ok()?,
+                words.get(3)?.parse::<u64>().ok()?,
+            ))
+        });
+    let resumed = text.contains("resumed after");
+    Ok(match written {
+        Some((cases, entries)) if cases > 0 && !resumed => Some(Seeded {
+            cases,
+            entries,
+            seconds: started.elapsed().as_secs_f64(),
+        }),
+        _ => None,
+    })
+}
+
+/// The release server, serving the bench database on a free port.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(url: &str, work: &Path) -> Result<Self, Failure> {
+        let log = work.join("server.log");
+        let out = std::fs::File::create(&log)?;
+        let child = server_program(url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            // Only sign-ins are throttled; 500 from one address are not failures.
+            .env("RUST_LOG", "warn,server=info")
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .spawn()?;
+        let mut server = Server {
+            child,
+            address: String::new(),
+        };
+        // Accrual runs at start-up; measuring starts once it is done.
+        let deadline = Instant::now() + Duration::from_secs(900);
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if let Some(at) = text
+                .lines()
+                .find_map(|line| line.split("running at ").nth(1))
+            {
+                server.address = at.trim().to_owned();
+            }
+            if !server.address.is_empty() && text.contains("accrual done") {
+                return Ok(server);
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(format!("the server stopped ({status}):\n{text}").into());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the server was not ready in 15 minutes:\n{text}").into());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Resident memory, in KiB.
+    fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs the parents in through the real sign-in; their cookies, one a line.
+fn sign_in_parents(server: &Server, cookies: &Path) -> Result<(), Failure> {
+    let mut jar = String::new();
+    for index in 0..PARENTS {
+        let email = server::seed::caseload::payer_email(SEED, index);
+        let out = Command::new("curl")
+            .args([
+                "--silent",
+                "--show-error",
+                "--dump-header",
+                "-",
+                "--output",
+                "/dev/null",
+            ])
+            .args(["--header", "Sec-Fetch-Site: same-origin"])
+            .args(["--data-urlencode", &format!("email={email}")])
+            .args([
+                "--data-urlencode",
+                &format!("password={}", server::seed::demo::DEMO_PASSWORD),
+            ])
+            .arg(format!("{}/api/sign_in", server.address))
+            .output()?;
+        let headers = String::from_utf8_lossy(&out.stdout);
+        let cookie = headers
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, value)| value.trim().split(';').next())
+            .find(|pair| pair.starts_with(&format!("{}=", server::sessions::COOKIE_NAME)))
+            .ok_or_else(|| format!("{email} could not sign in:\n{headers}"))?;
+        writeln!(jar, "{cookie}")?;
+    }
+    std::fs::write(cookies, jar)?;
+    Ok(())
+}
+
+struct Wrk {
+    address: String,
+    script: PathBuf,
+    cookies: PathBuf,
+}
+
+struct Run {
+    requests: u64,
+    seconds: f64,
+    errors: u64,
+    /// Latencies in microseconds.
+    p50: u64,
+    p95: u64,
+    p99: u64,
+    max: u64,
+}
+
+impl Wrk {
+    fn run(
+        &self,
+        mode: &str,
+        connections: u32,
+        seconds: u64,
+        pause_ms: u32,
+    ) -> Result<Run, Failure> {
+        let out = Command::new("wrk")
+            .args(["--threads", "2", "--connections", &connections.to_string()])
+            .args(["--duration", &format!("{seconds}s"), "--timeout", "10s"])
+            .arg("--script")
+            .arg(&self.script)
+            .arg(&self.address)
+            .env("BENCH_MODE", mode)
+            .env("BENCH_PAUSE_MS", pause_ms.to_string())
+            .env("BENCH_COOKIES", &self.cookies)
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        print!("{mode}: {text}");
+        let numbers: Vec<f64> = text
+            .lines()
+            .find_map(|line| line.strip_prefix("RESULT "))
+            .ok_or_else(|| {
+                format!(
+                    "wrk printed no result:\n{text}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })?
+            .split_whitespace()
+            .filter_map(|word| word.parse().ok())
+            .collect();
+        let [requests, seconds, errors, p50, p95, p99, max] = numbers[..] else {
+            return Err(format!("unexpected wrk result: {text}").into());
+        };
+        Ok(Run {
+            requests: requests as u64,
+            seconds,
+            errors: errors as u64,
+            p50: p50 as u64,
+            p95: p95 as u64,
+            p99: p99 as u64,
+            max: max as u64,
+        })
+    }
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds.max(0.001)
+    }
+
+    fn p95_ms(&self) -> f64 {
+        self.p95 as f64 / 1000.0
+    }
+
+    fn row(&self, name: &str) -> String {
+        let ms = |us: u64| format!("{:.1} ms", us as f64 / 1000.0);
+        format!(
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            group(self.per_second().round() as u64),
+            ms(self.p50),
+            ms(self.p95),
+            ms(self.p99),
+            ms(self.max),
+            self.errors
+        )
+    }
+}
+
+/// A bounded mixed load for `seconds`; the server's memory every 10 s.
+fn soak(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>, Failure> {
+    const CONNECTIONS: u32 = 8;
+    const PAUSE_MS: u32 = 40;
+    let before = server.rss_kib().unwrap_or(0);
+    let (run, samples) = std::thread::scope(|scope| {
+        let load = scope.spawn(|| wrk.run("mixed", CONNECTIONS, seconds, PAUSE_MS));
+        let mut samples = Vec::new();
+        while !load.is_finished() {
+            std::thread::sleep(Duration::from_secs(10));
+            if let Some(rss) = server.rss_kib() {
+                samples.push(rss);
+            }
+        }
+        (load.join(), samples)
+    });
+    let run = run.map_err(|_| "the soak's wrk thread panicked")??;
+    let first = samples.first().copied().unwrap_or(before);
+    let last = samples.last().copied().unwrap_or(before);
+    let peak = samples.iter().copied().max().unwrap_or(before);
+    let growth = (last as f64 - first as f64) / first.max(1) as f64;
+    let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
+    Ok(vec![
+        format!(
+            "{} s of the dashboard function and the SSR overview in turn, {CONNECTIONS} connections each pausing \
+             {PAUSE_MS} ms: **{} requests ({:.0}/s), {} errors**, p95 {:.1} ms, p99 {:.1} ms.",
+            seconds,
+            group(run.requests),
+            run.per_second(),
+            run.errors,
+            run.p95_ms(),
+            run.p99 as f64 / 1000.0,
+        ),
+        format!(
+            "Server RSS: {} before, {} after the first 10 s, {} at the end, peak {} — **{:+.1} %** from the first \
+             sample to the last ({} samples, every 10 s).",
+            mib(before),
+            mib(first),
+            mib(last),
+            mib(peak),
+            growth * 100.0,
+            samples.len()
+        ),
+    ])
+}
+
+/// `1234567` → `1,234,567`.
+fn group(number: impl Into<u64>) -> String {
+    let digits = number.into().to_string();
+    let mut out = String::new();
+    for (n, digit) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Rewrites the section `<!-- name -->` … `<!-- /name -->` of
+/// docs/BENCHMARKS.md (the same convention as the browser benchmarks').
+fn record(name: &str, lines: &[String]) -> Result<(), Failure> {
+    let doc = repository().join("docs/BENCHMARKS.md");
+    let text = std::fs::read_to_string(&doc)?;
+    let (start, end) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
+    let (Some(from), Some(to)) = (text.find(&start), text.find(&end)) else {
+        return Err(format!("{} has no {start} … {end} section", doc.display()).into());
+    };
+    let updated = format!(
+        "{}\n{}\n{}",
+        &text[..from + start.len()],
+        lines.join("\n"),
+        &text[to..]
+    );
+    std::fs::write(&doc, updated)?;
+    Ok(())
+}
