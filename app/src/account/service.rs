@@ -317,6 +317,9 @@ pub async fn activate(
         return Err(AppError::ActivationRefused);
     };
 
+    // Hashed before the transaction: SQLite's one connection is not held
+    // while Argon2 works.
+    let password_hash = secret::hash(&form.password)?;
     let txn = db.begin().await?;
     let taken = accounts::Entity::find()
         .filter(accounts::Column::Email.eq(email.as_str()))
@@ -326,7 +329,6 @@ pub async fn activate(
     if taken.is_some() {
         return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
     }
-    let password_hash = secret::hash(&form.password)?;
     let existing = accounts::Entity::find()
         .filter(accounts::Column::PersonId.eq(issued.person_id))
         .one(&txn)
@@ -425,6 +427,7 @@ pub async fn issue_pin(
         return Err(AppError::invalid(Field::Person, Problem::NotOnCase));
     };
     let pin = secret::new_pin();
+    let pin_hash = secret::hash(&secret::normalize_code(&pin))?;
     let expires_at = attempt.now + Duration::days(i64::from(attempt.policy.pin_valid_days));
     let txn = db.begin().await?;
     activation_pins::Entity::update_many()
@@ -441,7 +444,7 @@ pub async fn issue_pin(
     activation_pins::ActiveModel {
         case_id: Set(case.id),
         person_id: Set(person),
-        pin_hash: Set(secret::hash(&secret::normalize_code(&pin))?),
+        pin_hash: Set(pin_hash),
         issued_by: Set(actor.person_id),
         issued_at: Set(attempt.now),
         expires_at: Set(expires_at),
@@ -518,6 +521,7 @@ pub async fn add_staff(
     }
     let email = secret::normalize_email(email).map_err(at(Field::Email))?;
     secret::check_new_password(password, &[email.as_str(), name]).map_err(at(Field::Password))?;
+    let password_hash = secret::hash(password)?;
     let txn = db.begin().await?;
     if accounts::Entity::find()
         .filter(accounts::Column::Email.eq(email.as_str()))
@@ -534,7 +538,7 @@ pub async fn add_staff(
     }
     .insert(&txn)
     .await?;
-    let account = new_account(person.id, email, secret::hash(password)?, role, now)
+    let account = new_account(person.id, email, password_hash, role, now)
         .insert(&txn)
         .await?;
     let mut event = AuditEvent::new(AuditAction::StaffAccountCreated)

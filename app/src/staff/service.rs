@@ -188,6 +188,16 @@ pub async fn change(
         return Err(AppError::invalid(Field::Person, Problem::StillHasCases));
     }
 
+    // A new password is made and hashed before the transaction: SQLite's one
+    // connection is not held while Argon2 works.
+    let new_password = match change {
+        StaffChange::NewPassword => {
+            let password = first_password();
+            let hash = secret::hash(&password)?;
+            Some((password, hash))
+        }
+        _ => None,
+    };
     let txn = db.begin().await?;
     let mut fresh = None;
     let person = account.person_id;
@@ -204,8 +214,10 @@ pub async fn change(
             changed.locked_until = Set(None);
         }
         StaffChange::NewPassword => {
-            let password = first_password();
-            changed.password_hash = Set(secret::hash(&password)?);
+            let Some((password, hash)) = new_password else {
+                return Err(crate::server::internal("new password not made"));
+            };
+            changed.password_hash = Set(hash);
             changed.password_changed_at = Set(now);
             fresh = Some(FreshPassword {
                 account: account_id,
