@@ -6,6 +6,7 @@ use leptos::prelude::*;
 // `Locale::as_str` comes from leptos_i18n's trait.
 use leptos_i18n::Locale as _;
 
+use crate::components::quick_exit::LEAVE_PATH;
 use crate::i18n::*;
 
 /// The whole HTML document, with "Try again" pointing back at `here`.
@@ -22,6 +23,16 @@ pub fn unavailable_document(locale: Locale, here: &str, agency_phone: &str) -> S
                 <link rel="stylesheet" href="/pkg/portal.css" />
             </head>
             <body>
+                // The quick exit is on every page, this one too (without
+                // JavaScript, so without its Esc shortcut).
+                <aside
+                    class="quick-exit-bar"
+                    aria-label=td_string!(locale, layout.quick_exit_label)
+                >
+                    <a class="quick-exit" href=LEAVE_PATH rel="external nofollow">
+                        {td_string!(locale, layout.quick_exit)}
+                    </a>
+                </aside>
                 <main id="main">
                     <section class="page narrow" role="alert">
                         <h1>{title}</h1>
@@ -52,6 +63,10 @@ mod tests {
         assert!(english.contains("cannot reach its records"));
         assert!(english.contains("href=\"tel:1-800-555-0142\""));
         assert!(!english.contains("<b>"), "{english}");
+        assert!(
+            english.contains("href=\"/leave\""),
+            "the quick exit is there"
+        );
 
         let spanish = unavailable_document(Locale::es, "/", "1-800-555-0142");
         assert!(spanish.contains("lang=\"es\""));
