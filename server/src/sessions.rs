@@ -66,6 +66,17 @@ fn to_time(at: DateTime<Utc>) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
+/// How far the stored idle expiry may lag behind: a session ends at most
+/// this much before its idle time is up.
+const EXPIRY_SLACK: chrono::Duration = chrono::Duration::minutes(1);
+
+/// A record's data as stored: keys in order, so the same data is always
+/// the same text (and an unchanged session is recognised).
+fn data_text(record: &Record) -> session_store::Result<String> {
+    let sorted: std::collections::BTreeMap<_, _> = record.data.iter().collect();
+    serde_json::to_string(&sorted).map_err(backend)
+}
+
 /// The signed-in account of a record, kept beside it for "sign out everywhere".
 fn account_of(record: &Record) -> Option<i32> {
     record
@@ -80,7 +91,7 @@ impl DatabaseStore {
     async fn insert(&self, record: &Record) -> session_store::Result<bool> {
         let row = sessions::ActiveModel {
             id: Set(record.id.to_string()),
-            data: Set(serde_json::to_string(&record.data).map_err(backend)?),
+            data: Set(data_text(record)?),
             expires_at: Set(to_chrono(record.expiry_date)),
             created_at: Set(Utc::now()),
             account_id: Set(account_of(record)),
@@ -110,18 +121,22 @@ impl SessionStore for DatabaseStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // Every request saves (the idle expiry slides), but a session whose
+        // data is the same and whose expiry moved less than a minute is not
+        // written again: a write (and its flush to disk) on every page was
+        // the costliest part of a signed-in request under load.
+        let data = data_text(record)?;
+        let expires_at = to_chrono(record.expiry_date);
+        let worth_writing = sessions::Column::Data
+            .ne(data.as_str())
+            .or(sessions::Column::ExpiresAt.lt(expires_at - EXPIRY_SLACK));
         // A session deleted meanwhile (signed out elsewhere) stays deleted.
         sessions::Entity::update_many()
-            .col_expr(
-                sessions::Column::Data,
-                serde_json::to_string(&record.data).map_err(backend)?.into(),
-            )
-            .col_expr(
-                sessions::Column::ExpiresAt,
-                to_chrono(record.expiry_date).into(),
-            )
+            .col_expr(sessions::Column::Data, data.into())
+            .col_expr(sessions::Column::ExpiresAt, expires_at.into())
             .col_expr(sessions::Column::AccountId, account_of(record).into())
             .filter(sessions::Column::Id.eq(record.id.to_string()))
+            .filter(worth_writing)
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -81,6 +81,12 @@ pub async fn seed(
         progress.inc(u64::from(upto - n));
         n = upto;
     }
+    if n > resumed_after {
+        // Fresh statistics for the planner: without them PostgreSQL scanned
+        // all 100,000 cases for each parent's overview (no autovacuum had
+        // looked at the new rows yet).
+        db.execute_unprepared("ANALYZE").await?;
+    }
     progress.finish();
     Ok(CaseloadReport {
         resumed_after,
