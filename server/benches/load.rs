@@ -8,8 +8,9 @@
 //!    server function, the SSR overview page (random parent per request) and a
 //!    static file (the machine's ceiling). Budgets: dashboard p95 ≤ 20 ms, SSR
 //!    overview ≥ 25 % of the static file's requests per second.
-//! 3. **Soak**: `BENCH_SOAK_SECONDS` (600) at a bounded rate (8 connections,
-//!    each waiting 40 ms between requests), the server's RSS read every 10 s.
+//! 3. **Soak**: `BENCH_SOAK_SECONDS` (600; 0 skips it) at a bounded rate (8
+//!    connections, each waiting 40 ms between requests), the server's RSS read
+//!    every 10 s.
 //!
 //! The numbers go into docs/BENCHMARKS.md. Loopback only; every run bounded.
 
@@ -154,8 +155,10 @@ fn run() -> Result<(), Failure> {
     ));
     record("load", &lines)?;
 
-    let soak = soak(&wrk, &server, soak_seconds)?;
-    record("soak", &soak)?;
+    if soak_seconds > 0 {
+        let soak = soak(&wrk, &server, soak_seconds)?;
+        record("soak", &soak)?;
+    }
     Ok(())
 }
 
@@ -270,6 +273,7 @@ fn seed(url: &str) -> Result<Option<Seeded>, Failure> {
 struct Server {
     child: Child,
     address: String,
+    log: PathBuf,
 }
 
 impl Server {
@@ -286,6 +290,7 @@ impl Server {
         let mut server = Server {
             child,
             address: String::new(),
+            log: log.clone(),
         };
         // Accrual runs at start-up; measuring starts once it is done.
         let deadline = Instant::now() + Duration::from_secs(900);
@@ -325,6 +330,15 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // What went wrong on the server's side, if anything, for the reader.
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        for line in text
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            .take(20)
+        {
+            eprintln!("server: {line}");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
