@@ -20,9 +20,15 @@ pub async fn leave(State(state): State<AppState>, session: Session) -> Response 
     if let Err(error) = session.flush().await {
         tracing::warn!(%error, "quick exit: the session could not be deleted");
     }
+    away_to(&state.agency.quick_exit_url)
+}
+
+/// The quick exit's answer: to the neutral site, forgetting everything. Also
+/// what the outage gate sends when `/leave` fails for want of the database.
+pub fn away_to(quick_exit_url: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    if let Ok(neutral) = HeaderValue::from_str(&state.agency.quick_exit_url) {
+    if let Ok(neutral) = HeaderValue::from_str(quick_exit_url) {
         headers.insert(header::LOCATION, neutral);
     }
     headers.insert(

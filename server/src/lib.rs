@@ -125,7 +125,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_status::real_status))
         // Outside the session layer, whose bare 500 it turns into the 503.
         .layer(middleware::from_fn_with_state(
-            outage::DatabaseWatch::new(state.db.clone(), &state.agency.phone),
+            outage::DatabaseWatch::new(state.db.clone(), &state.agency),
             outage::gate,
         ))
         .layer(middleware::from_fn(headers::same_origin_writes))

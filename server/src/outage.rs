@@ -7,13 +7,16 @@
 //! for the app's own calls. While down, every request asks again first, so
 //! service resumes by itself the moment the database answers (the pool
 //! makes new connections on its own). Nothing half-done is stored: every
-//! write is one transaction, which the database rolled back.
+//! write is one transaction. (One that committed just before the outage may
+//! still get this page, if the session could not be saved after it: the
+//! page asks people to check before sending again.)
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::account::language;
+use app::components::quick_exit::LEAVE_PATH;
 use app::error::AppError;
 use app::i18n::Locale;
 use axum::body::Body;
@@ -23,7 +26,10 @@ use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use sea_orm::DatabaseConnection;
 
-/// How long a health question to the database may take.
+/// How long a health question to the database may take. (A pool with no
+/// connection free for this long is also answered 503: the pool retries
+/// a dead server until its own timeout, so the two cannot be told apart
+/// through it.)
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// What the 503 tells browsers and load balancers.
 const RETRY_AFTER_SECONDS: &str = "30";
@@ -32,14 +38,16 @@ const RETRY_AFTER_SECONDS: &str = "30";
 pub struct DatabaseWatch {
     db: DatabaseConnection,
     agency_phone: Arc<str>,
+    quick_exit_url: Arc<str>,
     down: Arc<AtomicBool>,
 }
 
 impl DatabaseWatch {
-    pub fn new(db: DatabaseConnection, agency_phone: &str) -> Self {
+    pub fn new(db: DatabaseConnection, agency: &app::config::Agency) -> Self {
         Self {
             db,
-            agency_phone: agency_phone.into(),
+            agency_phone: agency.phone.as_str().into(),
+            quick_exit_url: agency.quick_exit_url.as_str().into(),
             down: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -62,15 +70,21 @@ impl DatabaseWatch {
 
 pub async fn gate(State(watch): State<DatabaseWatch>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
+    if path == LEAVE_PATH {
+        // The quick exit never stops at an error page: without the
+        // database it still sends the person away, forgetting everything.
+        let response = next.run(request).await;
+        if response.status().is_server_error() {
+            return crate::leave::away_to(&watch.quick_exit_url);
+        }
+        return response;
+    }
     if !needs_the_database(path) {
         return next.run(request).await;
     }
-    let wants_page = !path.starts_with("/api/") || accepts_html(request.headers());
-    let here = request
-        .uri()
-        .path_and_query()
-        .map_or("/", |whole| whole.as_str())
-        .to_owned();
+    let is_api = path.starts_with("/api/");
+    let wants_page = !is_api || accepts_html(request.headers());
+    let here = try_again_at(request.uri(), is_api);
     let locale = locale_of(request.headers());
 
     if watch.down.load(Ordering::Relaxed) && !watch.answers().await {
@@ -81,6 +95,19 @@ pub async fn gate(State(watch): State<DatabaseWatch>, request: Request, next: Ne
         return unavailable(&watch, wants_page, locale, &here);
     }
     response
+}
+
+/// Where "Try again" leads: the page asked for, or the home page for a
+/// form's target (not a page) or a path another site could hide behind
+/// (`//elsewhere.example/`).
+fn try_again_at(uri: &http::Uri, is_api: bool) -> String {
+    let whole = uri.path_and_query().map_or("/", |whole| whole.as_str());
+    let elsewhere = whole.starts_with("//") || whole.starts_with("/\\");
+    if is_api || elsewhere || !whole.starts_with('/') {
+        "/".to_owned()
+    } else {
+        whole.to_owned()
+    }
 }
 
 /// Files of the site and the health check never touch the database.
@@ -159,6 +186,15 @@ mod tests {
         assert!(needs_the_database("/dashboard"));
         assert!(needs_the_database("/api/dashboard"));
         assert!(needs_the_database("/cases/CS-1/history.csv"));
+    }
+
+    #[test]
+    fn try_again_stays_on_this_site_and_on_pages() {
+        let at = |uri: &str, api| try_again_at(&uri.parse().unwrap_or_default(), api);
+        assert_eq!(at("/dashboard?x=1", false), "/dashboard?x=1");
+        assert_eq!(at("//elsewhere.example/x", false), "/");
+        assert_eq!(at("/\\elsewhere.example/x", false), "/");
+        assert_eq!(at("/api/post_entry", true), "/");
     }
 
     #[test]

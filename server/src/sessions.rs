@@ -26,12 +26,22 @@ pub const COOKIE_NAME: &str = "portal_session";
 pub struct DatabaseStore {
     db: DatabaseConnection,
     max_age: chrono::Duration,
+    /// How far the stored idle expiry may lag behind: a session ends at most
+    /// this much before its idle time is up (a minute, or a tenth of a
+    /// shorter idle time).
+    expiry_slack: chrono::Duration,
 }
 
 impl DatabaseStore {
     pub fn new(db: DatabaseConnection, policy: &SecurityPolicy) -> Self {
         let max_age = chrono::Duration::hours(i64::from(policy.session_max_hours));
-        Self { db, max_age }
+        let idle = chrono::Duration::minutes(i64::from(policy.session_idle_minutes));
+        let expiry_slack = chrono::Duration::minutes(1).min(idle / 10);
+        Self {
+            db,
+            max_age,
+            expiry_slack,
+        }
     }
 }
 
@@ -65,10 +75,6 @@ fn to_time(at: DateTime<Utc>) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
-
-/// How far the stored idle expiry may lag behind: a session ends at most
-/// this much before its idle time is up.
-const EXPIRY_SLACK: chrono::Duration = chrono::Duration::minutes(1);
 
 /// A record's data as stored: keys in order, so the same data is always
 /// the same text (and an unchanged session is recognised).
@@ -129,7 +135,7 @@ impl SessionStore for DatabaseStore {
         let expires_at = to_chrono(record.expiry_date);
         let worth_writing = sessions::Column::Data
             .ne(data.as_str())
-            .or(sessions::Column::ExpiresAt.lt(expires_at - EXPIRY_SLACK));
+            .or(sessions::Column::ExpiresAt.lt(expires_at - self.expiry_slack));
         // A session deleted meanwhile (signed out elsewhere) stays deleted.
         sessions::Entity::update_many()
             .col_expr(sessions::Column::Data, data.into())

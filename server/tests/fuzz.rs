@@ -1,7 +1,7 @@
 //! Every server function, sent whatever a browser (or an attacker) can send:
 //! fields it knows and fields it does not, empty, huge, non-numbers, dates
 //! that do not exist, amounts past any limit, broken encodings — as a
-//! visitor, a parent and a caseworker. No answer may be a server error
+//! visitor, a parent, a caseworker and a supervisor. No answer may be a server error
 //! (5xx) and nothing may panic: bad input is always the sender's mistake
 //! and gets a 4xx with its reason.
 //!
@@ -43,6 +43,7 @@ fn no_server_function_input_makes_a_server_error() {
         for (who, email) in [
             ("parent", "paying.parent@example.com"),
             ("caseworker", "caseworker@example.com"),
+            ("supervisor", "supervisor@example.com"),
         ] {
             let cookie = support::sign_in_as(&router, email, DEMO_PASSWORD).await;
             people.push((who, Some(cookie)));

@@ -114,6 +114,15 @@ async fn an_outage_answers_503_and_service_comes_back_by_itself() {
         without_js.body
     );
 
+    // The quick exit still works: away to the neutral site, forgetting all.
+    let leave = support::get_as(&router, "/leave", &alex).await;
+    assert_eq!(leave.status, StatusCode::SEE_OTHER, "{}", leave.body);
+    assert_eq!(
+        leave.headers[header::LOCATION],
+        support::config().agency.quick_exit_url.as_str()
+    );
+    assert!(leave.headers.contains_key("clear-site-data"));
+
     postgres.start_again();
     let mut health = StatusCode::SERVICE_UNAVAILABLE;
     for _ in 0..40 {

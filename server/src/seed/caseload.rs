@@ -81,12 +81,15 @@ pub async fn seed(
         progress.inc(u64::from(upto - n));
         n = upto;
     }
-    if n > resumed_after {
-        // Fresh statistics for the planner: without them PostgreSQL scanned
-        // all 100,000 cases for each parent's overview (no autovacuum had
-        // looked at the new rows yet).
-        db.execute_unprepared("ANALYZE").await?;
+    // Also after a run that found nothing left to write: the run it resumes
+    // may have been stopped between its last batch and these.
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        restart_sequences(db).await?;
     }
+    // Fresh statistics for the planner: without them PostgreSQL scanned all
+    // 100,000 cases for each parent's overview (no autovacuum had looked at
+    // the new rows yet).
+    db.execute_unprepared("ANALYZE").await?;
     progress.finish();
     Ok(CaseloadReport {
         resumed_after,
@@ -148,15 +151,17 @@ pub async fn payer_accounts(
                 .filter_map(|(case, person)| Some((case_ids.get(&case)?.clone(), person))),
         );
     }
-    let with_account: HashSet<i32> = accounts::Entity::find()
-        .select_only()
-        .column(accounts::Column::PersonId)
-        .filter(accounts::Column::PersonId.is_in(payers.iter().map(|(_, person)| *person)))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let mut with_account = HashSet::new();
+    for payers in payers.chunks(1_000) {
+        let found: Vec<i32> = accounts::Entity::find()
+            .select_only()
+            .column(accounts::Column::PersonId)
+            .filter(accounts::Column::PersonId.is_in(payers.iter().map(|(_, person)| *person)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        with_account.extend(found);
+    }
     let hash = secret::hash(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
     let mut created = 0;
     let txn = db.begin().await?;

@@ -50,11 +50,12 @@ impl ThrowawayPostgres {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
-    /// A fast shutdown: open connections are cut, as in a crash of the host.
+    /// An immediate shutdown, as in a crash: connections are cut, nothing is
+    /// tidied up (the next start recovers from the write-ahead log).
     pub fn stop(&self) {
         run(self
             .as_owner("pg_ctl")
-            .args(["stop", "-w", "-m", "fast", "-D"])
+            .args(["stop", "-w", "-m", "immediate", "-D"])
             .arg(self.data()));
     }
 
