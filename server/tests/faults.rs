@@ -13,7 +13,7 @@ use chrono::Months;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::program::{finish, server, start, Running};
-use support::{call, error_of, posting, router, sign_in_as, with_key, TestDb};
+use support::{borrowed, call, direct_payment, error_of, router, sign_in_as, TestDb};
 
 on_both_databases!(
     a_caseload_seed_killed_midway_resumes_to_the_same_caseload,
@@ -216,21 +216,14 @@ async fn a_backup_taken_while_the_portal_writes_is_consistent() {
         .unwrap_or_else(|e| panic!("{e}"));
     let portal = router(test.db.clone());
     let alex = sign_in_as(&portal, "caseworker@example.com", DEMO_PASSWORD).await;
-    let day = support::config().today().to_string();
+    let today = support::config().today();
     let writing = tokio::spawn({
         let portal = portal.clone();
         async move {
             for n in 0..200 {
                 let key = format!("during-backup-{n}");
-                let fields = [
-                    ("kind", "payment"),
-                    ("amount", "5.00"),
-                    ("date", day.as_str()),
-                    ("source", "direct"),
-                    ("reference", "during backup"),
-                ];
-                let form = with_key(posting("CS-2020-004172", &fields), &key);
-                let page = call(&portal, "post_entry", &form, Some(&alex)).await;
+                let form = direct_payment("CS-2020-004172", today, "5.00", "during backup", &key);
+                let page = call(&portal, "post_entry", &borrowed(&form), Some(&alex)).await;
                 assert_eq!(error_of(&page), None, "{}", page.body);
             }
         }

@@ -107,19 +107,7 @@ fn no_server_function_input_makes_a_server_error() {
 }
 
 async fn send(router: &Router, function: &str, body: &str, cookie: Option<&str>) -> support::Page {
-    let mut request = http::Request::post(format!("/api/{function}"))
-        .header(
-            http::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .header(http::header::HOST, "portal.test")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        request = request.header(http::header::COOKIE, cookie);
-    }
-    let request = request
-        .body(axum::body::Body::from(body.to_owned()))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let request = support::call_request_with_body(function, body.to_owned(), cookie);
     support::send(router, request).await
 }
 

@@ -71,7 +71,13 @@ async fn an_outage_answers_503_and_service_comes_back_by_itself() {
     let router = support::router(db.clone());
     let alex = support::sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let before = payment(today, "17.00", "k-before-outage");
-    let posted = support::call(&router, "post_entry", &fields(&before), Some(&alex)).await;
+    let posted = support::call(
+        &router,
+        "post_entry",
+        &support::borrowed(&before),
+        Some(&alex),
+    )
+    .await;
     assert_eq!(support::error_of(&posted), None, "{}", posted.body);
 
     postgres.stop();
@@ -100,7 +106,13 @@ async fn an_outage_answers_503_and_service_comes_back_by_itself() {
     assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
 
     let during = payment(today, "23.00", "k-during-outage");
-    let from_app = support::call(&router, "post_entry", &fields(&during), Some(&alex)).await;
+    let from_app = support::call(
+        &router,
+        "post_entry",
+        &support::borrowed(&during),
+        Some(&alex),
+    )
+    .await;
     assert_eq!(from_app.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(support::error_of(&from_app), Some(AppError::Unavailable));
 
@@ -140,7 +152,13 @@ async fn an_outage_answers_503_and_service_comes_back_by_itself() {
         "still signed in: {}",
         page.body
     );
-    let resent = support::call(&router, "post_entry", &fields(&during), Some(&alex)).await;
+    let resent = support::call(
+        &router,
+        "post_entry",
+        &support::borrowed(&during),
+        Some(&alex),
+    )
+    .await;
     assert_eq!(support::error_of(&resent), None, "{}", resent.body);
 
     let mut references: Vec<(String, i64)> = ledger_entries::Entity::find()
@@ -165,28 +183,13 @@ async fn an_outage_answers_503_and_service_comes_back_by_itself() {
 const CASE: &str = "CS-2020-004172";
 
 /// A direct payment on `CASE` whose reference is also its one-time key.
-fn payment(day: chrono::NaiveDate, amount: &str, key: &str) -> Vec<(String, String)> {
-    let day = day.to_string();
-    let fields = [
-        ("kind", "payment"),
-        ("amount", amount),
-        ("date", day.as_str()),
-        ("source", "direct"),
-        ("reference", key),
-    ];
-    support::with_key(support::posting(CASE, &fields), key)
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect()
-}
-
-fn fields(form: &[(String, String)]) -> Vec<(&str, &str)> {
-    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+fn payment(day: chrono::NaiveDate, amount: &str, key: &str) -> support::Form {
+    support::direct_payment(CASE, day, amount, key, key)
 }
 
 /// `form` sent by a browser without JavaScript: it wants a page back.
 fn form_post(function: &str, form: &[(String, String)], cookie: &str) -> Request<Body> {
-    let mut request = support::call_request(function, &fields(form), Some(cookie));
+    let mut request = support::call_request(function, &support::borrowed(form), Some(cookie));
     request.headers_mut().insert(
         header::ACCEPT,
         http::HeaderValue::from_static("text/html,application/xhtml+xml"),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use entity::{audit_events, cases, ledger_entries};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{call, error_of, posting, router, sign_in_as, with_key, Page, TestDb};
+use support::{borrowed, call, direct_payment, error_of, router, sign_in_as, Form, Page, TestDb};
 use tokio::task::JoinSet;
 
 on_both_databases!(
@@ -26,23 +26,9 @@ fn today() -> NaiveDate {
     support::config().today()
 }
 
-/// A form's fields, owned: a send may outlive the test's borrows.
-type Form = Vec<(String, String)>;
-
 /// The confirmed posting of a direct payment of `amount` on `CASE`.
 fn payment(amount: &str, reference: &str, key: &str) -> Form {
-    let day = today().to_string();
-    let fields = [
-        ("kind", "payment"),
-        ("amount", amount),
-        ("date", day.as_str()),
-        ("source", "direct"),
-        ("reference", reference),
-    ];
-    with_key(posting(CASE, &fields), key)
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect()
+    direct_payment(CASE, today(), amount, reference, key)
 }
 
 /// Sends every form at the same time, as `cookie`; the answers.
@@ -50,11 +36,9 @@ async fn all_at_once(router: &Router, cookie: &str, forms: Vec<Form>) -> Vec<Pag
     let mut sending = JoinSet::new();
     for form in forms {
         let (router, cookie) = (router.clone(), cookie.to_owned());
-        sending.spawn(async move {
-            let fields: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            call(&router, "post_entry", &fields, Some(&cookie)).await
-        });
+        sending.spawn(
+            async move { call(&router, "post_entry", &borrowed(&form), Some(&cookie)).await },
+        );
     }
     let mut answers = Vec::with_capacity(AT_ONCE);
     while let Some(answer) = sending.join_next().await {

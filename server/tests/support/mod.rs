@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use app::error::AppError;
 use axum::body::Body;
 use axum::Router;
+use chrono::NaiveDate;
 use http::{header, Request, Response};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -233,6 +234,11 @@ pub fn call_request(
         .map(|(k, v)| format!("{k}={}", urlencode(v)))
         .collect::<Vec<_>>()
         .join("&");
+    call_request_with_body(function, body, cookie)
+}
+
+/// [`call_request`] with a body as it is, well-formed or not.
+pub fn call_request_with_body(function: &str, body: String, cookie: Option<&str>) -> Request<Body> {
     let mut request = Request::post(format!("/api/{function}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "portal.test")
@@ -397,6 +403,37 @@ pub fn posting<'a>(case: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str
         form.push((name, value));
     }
     form
+}
+
+/// A form's fields, owned: a send may outlive the test's borrows.
+pub type Form = Vec<(String, String)>;
+
+/// The confirmed posting of a direct payment of `amount` on `case`, received
+/// on `day`, with its one-time key.
+pub fn direct_payment(
+    case: &str,
+    day: NaiveDate,
+    amount: &str,
+    reference: &str,
+    key: &str,
+) -> Form {
+    let day = day.to_string();
+    let fields = [
+        ("kind", "payment"),
+        ("amount", amount),
+        ("date", day.as_str()),
+        ("source", "direct"),
+        ("reference", reference),
+    ];
+    with_key(posting(case, &fields), key)
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+/// An owned form's fields as [`call`] takes them.
+pub fn borrowed(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// A form's fields with its one-time key.
