@@ -14,6 +14,7 @@ on_both_databases!(
     spanish_comes_from_accept_language_and_the_cookie_wins,
     language_switch_without_javascript_sets_the_cookie_and_returns,
     health_check_reports_the_database,
+    pages_rendered_at_the_same_time_keep_their_own_titles,
 );
 
 async fn home_page_shows_the_shell_with_the_agency_from_config(test: TestDb) {
@@ -163,4 +164,45 @@ async fn health_check_reports_the_database(test: TestDb) {
     assert_eq!(page.status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&page.body).unwrap_or_default();
     assert_eq!(json, serde_json::json!({"status": "ok", "database": "ok"}));
+}
+
+/// Every page's `<title>` is its own even when many render at once: leptos_meta
+/// used to read a reactive title outside the request's arena, so under load a
+/// page took the title of another request on the same thread (or panicked).
+async fn pages_rendered_at_the_same_time_keep_their_own_titles(test: TestDb) {
+    let router = router(test.db);
+    let requests = (0..200).map(|index| {
+        let spanish = index % 2 == 1;
+        let router = router.clone();
+        tokio::spawn(async move {
+            let request = Request::get("/login")
+                .header(header::ACCEPT_LANGUAGE, if spanish { "es" } else { "en" })
+                .body(Body::empty())
+                .unwrap_or_else(|e| panic!("{e}"));
+            (spanish, send(&router, request).await)
+        })
+    });
+    let mut wrong = Vec::new();
+    for request in requests.collect::<Vec<_>>() {
+        let (spanish, page) = request.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.status, StatusCode::OK);
+        let expected = if spanish {
+            "<title>Iniciar sesión · "
+        } else {
+            "<title>Sign in · "
+        };
+        if !page.body.contains(expected) {
+            let title = page
+                .body
+                .split("<title>")
+                .nth(1)
+                .and_then(|rest| rest.split("</title>").next());
+            wrong.push(format!("{expected} but {title:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of 200 pages had another page's title: {wrong:?}",
+        wrong.len()
+    );
 }

@@ -3,7 +3,6 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -12,6 +11,7 @@ use super::api::{
     StartSecondFactor,
 };
 use crate::components::form::{field_problem, FormAlert, TextField};
+use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -31,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
 
     view! {
-        <Title text=move || t_string!(i18n, account.sign_in_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, account.sign_in_title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, account.sign_in_title)}</h1>
             <FormAlert result />
@@ -78,7 +78,7 @@ pub fn ActivatePage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, account.activate_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, account.activate_title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, account.activate_title)}</h1>
             <p>{t!(i18n, account.activate_intro)}</p>
@@ -132,7 +132,7 @@ pub fn ActivatePage() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, account.forgot_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, account.forgot_title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, account.forgot_title)}</h1>
             <p>{t!(i18n, account.forgot_body)}</p>
@@ -163,7 +163,7 @@ pub fn SecondStepPage() -> impl IntoView {
     let action = ServerAction::<SecondStep>::new();
     let result = Signal::derive(move || action.value().get());
     view! {
-        <Title text=move || t_string!(i18n, security.second_step_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, security.second_step_title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, security.second_step_title)}</h1>
             <p>{t!(i18n, security.second_step_body)}</p>
@@ -204,7 +204,7 @@ pub fn SecurityPage() -> impl IntoView {
     let confirmed = Signal::derive(move || confirm.value().get());
     let disabled = Signal::derive(move || disable.value().get());
     view! {
-        <Title text=move || t_string!(i18n, security.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, security.title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, security.title)}</h1>
             <Suspense>
@@ -287,7 +287,7 @@ pub fn SecurityPage() -> impl IntoView {
 pub fn SignOutPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, layout.sign_out).to_string() />
+        <PageTitle text=move || t_string!(i18n, layout.sign_out).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, layout.sign_out)}</h1>
             <p>{t!(i18n, account.sign_out_body)}</p>

@@ -3,7 +3,7 @@
 //! gets the order's age filled in from their case.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -11,6 +11,7 @@ use super::api::eligibility_check;
 use super::eligibility::{CheckForm, CheckPage, Finding, Outcome, Thresholds, Verdict};
 use crate::balance::pages::refusal;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::title::PageTitle;
 use crate::error::{Field, Problem};
 use crate::i18n::*;
 use crate::requests::pages::document_text;
@@ -50,7 +51,7 @@ pub fn EligibilityPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, check.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, check.title).to_string() />
         <Meta name="description" content=move || t_string!(i18n, check.intro).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>

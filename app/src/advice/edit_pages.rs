@@ -7,7 +7,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -20,6 +19,7 @@ use super::model::AdviceAction;
 use super::pages::NextStep;
 use crate::balance::pages::refusal;
 use crate::components::form::{field_problem, problem_message, FormAlert, TextArea, TextField};
+use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 
@@ -28,7 +28,7 @@ pub fn AdviceDeskPage() -> impl IntoView {
     let i18n = use_i18n();
     let rows = Resource::new(|| (), |_| advice_editor_rows());
     view! {
-        <Title text=move || t_string!(i18n, editor.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, editor.title).to_string() />
         <section class="page wide">
             <p class="crumbs"><A href="/staff">{t!(i18n, staff.title)}</A></p>
             <h1>{t!(i18n, editor.title)}</h1>
@@ -119,7 +119,7 @@ pub fn AdviceEditorPage() -> impl IntoView {
         |((locale, slug), _)| advice_editor(slug, locale),
     );
     view! {
-        <Title text=move || t_string!(i18n, editor.edit_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, editor.edit_title).to_string() />
         <section class="page">
             <p class="crumbs"><A href="/staff/advice">{t!(i18n, editor.title)}</A></p>
             <Suspense>

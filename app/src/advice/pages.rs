@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -14,6 +14,7 @@ use super::model::{
 };
 use crate::balance::pages::refusal;
 use crate::components::form::QueryForm;
+use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -43,7 +44,7 @@ pub fn AdvicePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, advice.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, advice.title).to_string() />
         <Meta name="description" content=move || t_string!(i18n, advice.description).to_string() />
         <section class="page">
             <h1>{t!(i18n, advice.title)}</h1>
@@ -183,8 +184,9 @@ fn ArticleView(article: Article) -> impl IntoView {
         let locale = i18n.get_locale_untracked().as_str();
         format!("/staff/advice/{locale}/{}", article.slug)
     });
+    let title = article.title.clone();
     view! {
-        <Title text=article.title.clone() />
+        <PageTitle text=move || title.clone() />
         <Meta name="description" content=article.summary.clone() />
         <article class="advice">
             <h1>{article.title}</h1>
@@ -224,7 +226,7 @@ pub fn GlossaryPage() -> impl IntoView {
     let locale = language();
     let terms = Resource::new(move || locale.get(), advice_glossary);
     view! {
-        <Title text=move || t_string!(i18n, advice.glossary_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, advice.glossary_title).to_string() />
         <Meta name="description" content=move || t_string!(i18n, advice.glossary_description).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>

@@ -3,7 +3,6 @@
 //! what can happen and the way out.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -13,6 +12,7 @@ use super::pages::{refusal, status_text, AsOf, CaseCardView, CaseTabs, Terms};
 use super::planner::PayoffPlanner;
 use super::text;
 use crate::account::model::CaseRole;
+use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::i18n::*;
 use crate::requests::api::case_requests;
@@ -43,7 +43,7 @@ pub fn CasePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || format!("{} {}", t_string!(i18n, cases.case_title), number.get()) />
+        <PageTitle text=move || format!("{} {}", t_string!(i18n, cases.case_title), number.get()) />
         <section class="page wide">
             <Suspense>
                 {move || Suspend::new(async move {

@@ -3,7 +3,6 @@
 //! form, so the page's address is the query and works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use leptos_router::hooks::use_query_map;
@@ -15,6 +14,7 @@ use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::components::form::{problem_message, QueryForm};
 use crate::components::term::GlossaryTerm;
+use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::{Money, ObligationKind};
@@ -48,7 +48,7 @@ pub fn HistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, history.title), number.get()) />
+        <PageTitle text=move || format!("{} · {}", t_string!(i18n, history.title), number.get()) />
         <section class="page wide">
             <h1>{t!(i18n, history.title)} " · " {move || number.get()}</h1>
             <CaseTabs case_number=number.get_untracked() />

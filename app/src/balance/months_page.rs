@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::case_timeline;
@@ -14,6 +13,7 @@ use super::history_page::query_value;
 use super::model::Timeline;
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
+use crate::components::title::PageTitle;
 use crate::i18n::*;
 use crate::ledger::{Explained, Month, Outcome, Reason};
 
@@ -27,7 +27,7 @@ pub fn MonthsPage() -> impl IntoView {
         |(number, from, to)| case_timeline(number, from, to),
     );
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, months.title), number.get()) />
+        <PageTitle text=move || format!("{} · {}", t_string!(i18n, months.title), number.get()) />
         <section class="page wide">
             <h1>{t!(i18n, months.title)} " · " {move || number.get()}</h1>
             <CaseTabs case_number=number.get_untracked() />

@@ -3,7 +3,6 @@
 //! said no.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_location;
 
@@ -12,6 +11,7 @@ use super::model::{CaseCard, Overview, ReceiverMoney, Term};
 use super::text;
 use crate::account::model::CaseRole;
 use crate::components::term::GlossaryTerm;
+use crate::components::title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -21,7 +21,7 @@ pub fn MyCasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| overview());
     view! {
-        <Title text=move || t_string!(i18n, cases.my_cases_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, cases.my_cases_title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, cases.my_cases_title)}</h1>
             <Suspense>

@@ -3,7 +3,6 @@
 //! laid out for paper by the print style sheet.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use super::api::case_statement;
@@ -13,6 +12,7 @@ use super::model::PrintStatement;
 use super::pages::{refusal, role_text, CaseTabs};
 use super::text;
 use crate::components::form::QueryForm;
+use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -27,7 +27,7 @@ pub fn StatementPage() -> impl IntoView {
         |(number, from, to)| case_statement(number, from, to),
     );
     view! {
-        <Title text=move || format!("{} · {}", t_string!(i18n, statement.title), number.get()) />
+        <PageTitle text=move || format!("{} · {}", t_string!(i18n, statement.title), number.get()) />
         <section class="page wide statement">
             <div class="no-print">
                 <CaseTabs case_number=number.get_untracked() />

@@ -6,7 +6,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -16,6 +15,7 @@ use crate::balance::case_page::{case_number_param, Children, Orders};
 use crate::balance::pages::{refusal, role_text, AsOf, CaseCardView};
 use crate::balance::text;
 use crate::components::form::{field_problem, FieldProblem, FormAlert};
+use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::ledger::EntryKind;
@@ -52,7 +52,7 @@ pub fn CaseFilePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
+        <PageTitle text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
         <section class="page wide">
             <Suspense>
                 {move || Suspend::new(async move {

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -13,6 +12,7 @@ use super::model::{Caseload, CaseloadRow, CaseloadSort};
 use crate::balance::pages::refusal;
 use crate::balance::text;
 use crate::components::form::QueryForm;
+use crate::components::title::PageTitle;
 use crate::i18n::*;
 
 #[component]
@@ -32,7 +32,7 @@ pub fn CaseloadPage() -> impl IntoView {
         |(search, sort, page)| my_caseload(search, sort, page),
     );
     view! {
-        <Title text=move || t_string!(i18n, caseload.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, caseload.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, caseload.title)}</h1>
             <Suspense>

@@ -6,7 +6,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
@@ -17,6 +16,7 @@ use crate::balance::case_page::case_number_param;
 use crate::balance::pages::refusal;
 use crate::balance::text;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::title::PageTitle;
 use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::ledger::{Frequency, Money, PaymentSource};
@@ -70,7 +70,7 @@ pub fn PostingPage() -> impl IntoView {
     );
     let posting = Memo::new(move |_| query.with(|q| Posting::parse(&field(q, "kind"))));
     view! {
-        <Title text=move || posting_title(i18n, posting.get()).to_string() />
+        <PageTitle text=move || posting_title(i18n, posting.get()).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
             <h1>{move || posting_title(i18n, posting.get())} " · " {move || number.get()}</h1>
@@ -402,7 +402,7 @@ pub fn OrderPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, file.action_order).to_string() />
+        <PageTitle text=move || t_string!(i18n, file.action_order).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
             <h1>{t!(i18n, file.action_order)} " · " {move || number.get()}</h1>

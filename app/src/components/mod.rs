@@ -5,3 +5,4 @@ pub mod form;
 pub mod layout;
 pub mod quick_exit;
 pub mod term;
+pub mod title;

@@ -5,7 +5,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -18,6 +17,7 @@ use super::rules::{Status, Topic, MAX_BODY_CHARS};
 use crate::balance::pages::refusal;
 use crate::balance::text;
 use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 
@@ -28,7 +28,7 @@ pub fn MessagesPage() -> impl IntoView {
     let inbox = Resource::new(move || start.version().get(), |_| my_messages());
     let result = Signal::derive(move || start.value().get());
     view! {
-        <Title text=move || t_string!(i18n, messages.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, messages.title)}</h1>
             <Suspense>
@@ -177,7 +177,7 @@ pub fn ConversationPage() -> impl IntoView {
     );
     let result = Signal::derive(move || send.value().get());
     view! {
-        <Title text=move || t_string!(i18n, messages.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
         <section class="page wide">
             <Suspense>
                 {move || Suspend::new(async move {

@@ -2,7 +2,6 @@
 //! last — oldest first, with the business days waited and overdue marked.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::work_list;
@@ -11,6 +10,7 @@ use super::pages::topic_text;
 use super::rules::Topic;
 use crate::balance::pages::refusal;
 use crate::components::form::QueryForm;
+use crate::components::title::PageTitle;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 use leptos_router::hooks::use_query_map;
@@ -27,7 +27,7 @@ pub fn WorkPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, work.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, work.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, work.title)}</h1>
             <Suspense>

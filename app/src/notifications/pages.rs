@@ -2,13 +2,13 @@
 //! first, each leading where it happened.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::my_notifications;
 use super::model::Notification;
 use super::text::headline;
 use crate::balance::pages::refusal;
+use crate::components::title::PageTitle;
 use crate::i18n::*;
 use crate::requests::pages::status_text;
 
@@ -17,7 +17,7 @@ pub fn NotificationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let list = Resource::new(|| (), |_| my_notifications());
     view! {
-        <Title text=move || t_string!(i18n, notices.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, notices.title).to_string() />
         <section class="page">
             <h1>{t!(i18n, notices.title)}</h1>
             <Suspense>

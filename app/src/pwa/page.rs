@@ -3,8 +3,8 @@
 //! nothing of anyone's).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
+use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::i18n::*;
 
@@ -14,7 +14,7 @@ pub fn OfflinePage() -> impl IntoView {
     let agency = use_context::<Agency>().unwrap_or_default();
     // Plain links: offline, only a whole page load can reach what was kept.
     view! {
-        <Title text=move || t_string!(i18n, offline.page_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, offline.page_title).to_string() />
         <section class="page">
             <h1>{t!(i18n, offline.page_title)}</h1>
             <p class="lead">{t!(i18n, offline.page_intro)}</p>

@@ -5,7 +5,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -16,6 +15,7 @@ use crate::balance::case_page::case_number_param;
 use crate::balance::pages::refusal;
 use crate::balance::text;
 use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::Money;
@@ -31,7 +31,7 @@ pub fn PlanRequestPage() -> impl IntoView {
     let start = Resource::new(move || number.get(), open_plan_form);
     let result = Signal::derive(move || ask.value().get());
     view! {
-        <Title text=move || t_string!(i18n, requests.plan_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, requests.plan_title).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/cases/{}", number.get())>{t!(i18n, requests.back_to_case)}</A></p>
             <h1>{t!(i18n, requests.plan_title)}</h1>
@@ -127,7 +127,7 @@ pub fn ChangeRequestPage() -> impl IntoView {
     let start = Resource::new(move || number.get(), open_change_form);
     let result = Signal::derive(move || ask.value().get());
     view! {
-        <Title text=move || t_string!(i18n, requests.change_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, requests.change_title).to_string() />
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/cases/{}", number.get())>{t!(i18n, requests.back_to_case)}</A></p>
             <h1>{t!(i18n, requests.change_title)}</h1>
@@ -278,7 +278,7 @@ pub fn RequestPage() -> impl IntoView {
     );
     let result = Signal::derive(move || step.value().get());
     view! {
-        <Title text=move || t_string!(i18n, requests.request_title).to_string() />
+        <PageTitle text=move || t_string!(i18n, requests.request_title).to_string() />
         <section class="page">
             <Suspense>
                 {move || Suspend::new(async move {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::i18n::*;
 
@@ -12,7 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let agency = use_context::<Agency>().unwrap_or_default();
 
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, home.title).to_string() />
         <section class="page">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.intro)}</p>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::components::title::PageTitle;
 use crate::i18n::*;
 
 /// Shown for any address the portal does not know, with HTTP status 404.
@@ -14,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
 
     view! {
-        <Title text=move || t_string!(i18n, not_found.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, not_found.title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, not_found.title)}</h1>
             <p>{t!(i18n, not_found.body)}</p>

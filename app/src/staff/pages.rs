@@ -6,7 +6,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
@@ -14,6 +13,7 @@ use super::model::{FreshPassword, StaffChange, StaffMember};
 use crate::account::model::AccountRole;
 use crate::balance::pages::refusal;
 use crate::components::form::{field_problem, form_message, problem_message, FormAlert, TextField};
+use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 
@@ -27,7 +27,7 @@ pub fn StaffPage() -> impl IntoView {
         |_| open_staff_desk(),
     );
     view! {
-        <Title text=move || t_string!(i18n, staff.title).to_string() />
+        <PageTitle text=move || t_string!(i18n, staff.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, staff.title)}</h1>
             <p><A href="/staff/advice">{t!(i18n, staff.advice_link)}</A></p>
