@@ -21,7 +21,8 @@ pub mod sessions;
 
 use std::sync::{Arc, OnceLock};
 
-use app::{server::AppState, shell, App};
+use app::server::{user::RequestUser, AppState};
+use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::{
     middleware,
@@ -158,6 +159,7 @@ fn route_list() -> &'static [AxumRouteListing] {
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(state.agency.clone());
+    provide_context(RequestUser::default());
     let nonce = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(value)) = nonce {

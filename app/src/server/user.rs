@@ -1,8 +1,11 @@
 //! The person behind a request.
 
-use entity::{accounts, people};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use std::sync::Arc;
 
+use entity::{accounts, people};
+use leptos::prelude::use_context;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use tokio::sync::Mutex;
 use tower_sessions::Session;
 
 use super::{internal, session, state, AppState};
@@ -11,7 +14,42 @@ use crate::error::AppError;
 
 /// The signed-in user of this request, if any.
 pub async fn current() -> Result<Option<User>, AppError> {
-    of_session(&session::current().await?, &state()?).await
+    let session = session::current().await?;
+    let state = state()?;
+    match use_context::<RequestUser>() {
+        Some(known) => known.of_session(&session, &state).await,
+        None => of_session(&session, &state).await,
+    }
+}
+
+/// The user of one request, loaded once. A page rendered on the server asks
+/// in several places at once (the header, its notifications, the page), and
+/// it is the same account row each time. Kept by account, so signing in or
+/// out during the request loads the new one.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<Mutex<Option<(i32, Option<User>)>>>);
+
+impl RequestUser {
+    async fn of_session(
+        &self,
+        session: &Session,
+        state: &AppState,
+    ) -> Result<Option<User>, AppError> {
+        let Some(account) = session::account_id(session).await? else {
+            return Ok(None);
+        };
+        // Held while loading, so the other parts of the page wait for this
+        // load instead of making their own.
+        let mut known = self.0.lock().await;
+        if let Some((known_account, user)) = known.as_ref() {
+            if *known_account == account {
+                return Ok(user.clone());
+            }
+        }
+        let user = load(&state.db, account).await?;
+        *known = Some((account, user.clone()));
+        Ok(user)
+    }
 }
 
 /// The user `session` is signed in as, if any (for handlers outside Leptos).
