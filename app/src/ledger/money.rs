@@ -164,18 +164,27 @@ impl From<Money> for String {
     }
 }
 
+// Adding or taking away nothing is the commonest sum in a statement (a charge
+// line receives nothing, a payment line falls due nothing). Skipped, it costs a
+// test instead of a decimal operation; the value is the same either way.
 impl Add for Money {
     type Output = Money;
     #[inline]
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        if rhs.is_zero() {
+            self
+        } else if self.is_zero() {
+            rhs
+        } else {
+            Money(self.0 + rhs.0)
+        }
     }
 }
 
 impl AddAssign for Money {
     #[inline]
     fn add_assign(&mut self, rhs: Money) {
-        self.0 += rhs.0;
+        *self = *self + rhs;
     }
 }
 
@@ -183,14 +192,18 @@ impl Sub for Money {
     type Output = Money;
     #[inline]
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        if rhs.is_zero() {
+            self
+        } else {
+            Money(self.0 - rhs.0)
+        }
     }
 }
 
 impl SubAssign for Money {
     #[inline]
     fn sub_assign(&mut self, rhs: Money) {
-        self.0 -= rhs.0;
+        *self = *self - rhs;
     }
 }
 
@@ -276,6 +289,20 @@ mod tests {
         assert!(serde_json::from_str::<Money>("\"400.101\"").is_err());
     }
 
+    #[test]
+    fn adding_nothing_changes_nothing_shown() {
+        let typed = money("20");
+        for sum in [typed + Money::ZERO, Money::ZERO + typed, typed - Money::ZERO] {
+            assert_eq!(sum, Money::from_cents(2_000));
+            assert_eq!(sum.to_string(), "$20.00");
+            assert_eq!(String::from(sum), "20.00");
+        }
+        let mut running = Money::ZERO;
+        running += typed;
+        running -= Money::ZERO;
+        assert_eq!(running.cents(), 2_000);
+    }
+
     proptest! {
         #[test]
         fn cents_round_trip(cents in -LIMIT_CENTS + 1..LIMIT_CENTS) {
@@ -289,6 +316,10 @@ mod tests {
             let sum = Money::from_cents(a) + Money::from_cents(b);
             prop_assert_eq!(sum.cents(), a + b);
             prop_assert_eq!((sum - Money::from_cents(b)).cents(), a);
+            let mut running = Money::from_cents(a);
+            running += Money::from_cents(b);
+            running -= Money::from_cents(a);
+            prop_assert_eq!(running.cents(), b);
         }
     }
 }
