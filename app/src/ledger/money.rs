@@ -292,7 +292,11 @@ mod tests {
     #[test]
     fn adding_nothing_changes_nothing_shown() {
         let typed = money("20");
-        for sum in [typed + Money::ZERO, Money::ZERO + typed, typed - Money::ZERO] {
+        for sum in [
+            typed + Money::ZERO,
+            Money::ZERO + typed,
+            typed - Money::ZERO,
+        ] {
             assert_eq!(sum, Money::from_cents(2_000));
             assert_eq!(sum.to_string(), "$20.00");
             assert_eq!(String::from(sum), "20.00");

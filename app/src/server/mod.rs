@@ -38,7 +38,17 @@ impl AppState {
 
 /// The state, inside a server function or a page rendered on the server.
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+    use_context::<AppState>().ok_or_else(request_ended)
+}
+
+/// What a page's server function gets when it resumes after its request
+/// ended: the browser gave up, the render was dropped and its context with
+/// it, and the answer has nowhere to go. Nothing is wrong with the portal,
+/// so it is not logged as an error (every request provides the context, so
+/// a missing one means exactly this).
+pub fn request_ended() -> AppError {
+    tracing::debug!("a server function resumed after its request ended");
+    AppError::Internal
 }
 
 /// Logs what went wrong and gives the person the plain "internal error".

@@ -1,5 +1,6 @@
 //! The signed-in account, as the session remembers it.
 
+use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use super::internal;
@@ -11,6 +12,9 @@ pub const ACCOUNT_KEY: &str = "account";
 
 /// The session of the request being served.
 pub async fn current() -> Result<Session, AppError> {
+    if use_context::<http::request::Parts>().is_none() {
+        return Err(super::request_ended());
+    }
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
