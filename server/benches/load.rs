@@ -101,12 +101,12 @@ fn run() -> Result<(), Failure> {
             "seed",
             &[format!(
                 "`server seed --cases {CASES}` on PostgreSQL: **{} cases, {} ledger entries in {:.0} s** \
-                 ({:.0} cases/s, {:.0} entries/s; 500 cases per transaction).",
+                 ({:.0} cases/s, {} entries/s; 500 cases per transaction).",
                 group(seeded.cases),
                 group(seeded.entries),
                 seeded.seconds,
                 f64::from(seeded.cases) / seeded.seconds,
-                seeded.entries as f64 / seeded.seconds,
+                group((seeded.entries as f64 / seeded.seconds).round() as u64),
             )],
         )?;
     }
