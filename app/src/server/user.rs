@@ -27,7 +27,13 @@ pub async fn current() -> Result<Option<User>, AppError> {
 /// it is the same account row each time. Kept by account, so signing in or
 /// out during the request loads the new one.
 #[derive(Clone, Default)]
-pub struct RequestUser(Arc<Mutex<Option<(i32, Option<User>)>>>);
+pub struct RequestUser(Arc<Mutex<Option<Loaded>>>);
+
+/// The user of `account` (`None`: the account is gone or switched off).
+struct Loaded {
+    account: i32,
+    user: Option<User>,
+}
 
 impl RequestUser {
     async fn of_session(
@@ -41,13 +47,14 @@ impl RequestUser {
         // Held while loading, so the other parts of the page wait for this
         // load instead of making their own.
         let mut known = self.0.lock().await;
-        if let Some((known_account, user)) = known.as_ref() {
-            if *known_account == account {
-                return Ok(user.clone());
-            }
+        if let Some(loaded) = known.as_ref().filter(|loaded| loaded.account == account) {
+            return Ok(loaded.user.clone());
         }
         let user = load(&state.db, account).await?;
-        *known = Some((account, user.clone()));
+        *known = Some(Loaded {
+            account,
+            user: user.clone(),
+        });
         Ok(user)
     }
 }
