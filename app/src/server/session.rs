@@ -1,5 +1,6 @@
 //! The signed-in account, as the session remembers it.
 
+use axum::extract::FromRequestParts;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
@@ -12,10 +13,12 @@ pub const ACCOUNT_KEY: &str = "account";
 
 /// The session of the request being served.
 pub async fn current() -> Result<Session, AppError> {
-    if use_context::<http::request::Parts>().is_none() {
+    let Some(mut parts) = use_context::<http::request::Parts>() else {
         return Err(super::request_ended());
-    }
-    leptos_axum::extract::<Session>().await.map_err(internal)
+    };
+    Session::from_request_parts(&mut parts, &())
+        .await
+        .map_err(|(_, why)| internal(why))
 }
 
 /// The signed-in account's id, if any.

@@ -16,9 +16,12 @@ use crate::error::AppError;
 pub async fn current() -> Result<Option<User>, AppError> {
     let session = session::current().await?;
     let state = state()?;
+    let Some(account) = session::account_id(&session).await? else {
+        return Ok(None);
+    };
     match use_context::<RequestUser>() {
-        Some(known) => known.of_session(&session, &state).await,
-        None => of_session(&session, &state).await,
+        Some(known) => known.load(&state.db, account).await,
+        None => load(&state.db, account).await,
     }
 }
 
@@ -36,21 +39,19 @@ struct Loaded {
 }
 
 impl RequestUser {
-    async fn of_session(
+    /// [`load`], once per account in this request.
+    async fn load(
         &self,
-        session: &Session,
-        state: &AppState,
+        db: &impl ConnectionTrait,
+        account: i32,
     ) -> Result<Option<User>, AppError> {
-        let Some(account) = session::account_id(session).await? else {
-            return Ok(None);
-        };
         // Held while loading, so the other parts of the page wait for this
         // load instead of making their own.
         let mut known = self.0.lock().await;
         if let Some(loaded) = known.as_ref().filter(|loaded| loaded.account == account) {
             return Ok(loaded.user.clone());
         }
-        let user = load(&state.db, account).await?;
+        let user = load(db, account).await?;
         *known = Some(Loaded {
             account,
             user: user.clone(),
