@@ -23,9 +23,10 @@ setup:
 	@scripts/setup.sh
 
 # --precompress writes .br and .gz beside each file of the site; the server
-# sends them to browsers that accept them.
+# sends them to browsers that accept them. --split cuts the wasm into the
+# shell and one piece per page (app/src/shell.rs), loaded when first needed.
 build: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@touch $(STAMP)
 
 build-if-changed: setup

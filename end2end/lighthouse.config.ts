@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './harness/chromium';
 
 // Lighthouse and the client size on the release build (make bench): the
 // same throw-away server as the browser tests, audited by Lighthouse in
@@ -12,4 +13,6 @@ export default defineConfig({
   retries: 0,
   timeout: 300_000,
   reporter: [['list']],
+  // The client size is measured by loading pages in it.
+  use: { launchOptions: chromiumLaunchOptions },
 });

@@ -1,9 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { execSync } from 'node:child_process';
-
-// Debian's Chromium: Playwright's own browser download cannot work here.
-const chromium =
-  process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
+import { chromiumLaunchOptions } from './harness/chromium';
 
 export default defineConfig({
   testDir: './tests',
@@ -20,18 +16,7 @@ export default defineConfig({
   use: {
     screenshot: 'only-on-failure',
     trace: 'off',
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   // Every journey runs twice: hydrated by the wasm bundle, and as pure SSR.
   projects: [

@@ -1,10 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { recordInBenchmarks } from '../harness/benchmarks-doc';
+import { chromiumPath } from '../harness/chromium';
+import { demoSessionCookie } from '../harness/demo-session';
 
 // The budgets of the installed app (issue: phone): performance ≥ 90,
 // accessibility 100, best practices 100, on the parent's overview and an
@@ -17,28 +18,14 @@ const PAGES = [
 
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift'];
 
-const chromium = process.env.CHROMIUM_PATH ?? execSync('command -v chromium', { encoding: 'utf8' }).trim();
 const out = path.resolve(__dirname, '..', 'test-results', 'lighthouse');
-
-/** The demo parent's session cookie, from the sign-in server function. */
-async function sessionCookie(base: string): Promise<string> {
-  const response = await fetch(`${base}/api/sign_in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'email=paying.parent%40example.com&password=portal-demo-2026',
-  });
-  const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith('portal_session='));
-  if (!session) throw new Error(`sign-in failed: ${response.status}`);
-  return session.split(';')[0];
-}
 
 test('Lighthouse scores of the overview and an advice article', async () => {
   const base = process.env.PORTAL_BASE_URL!;
-  const cookie = await sessionCookie(base);
+  const cookie = await demoSessionCookie(base);
   mkdirSync(out, { recursive: true });
   const chrome = await chromeLauncher.launch({
-    chromePath: chromium,
+    chromePath: chromiumPath,
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const lines: string[] = [];

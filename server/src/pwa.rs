@@ -3,6 +3,7 @@
 //! this build's fingerprint so a deploy replaces the cached shell), and the
 //! header that tells the service worker whose pages it is keeping.
 
+use std::collections::BTreeSet;
 use std::hash::{DefaultHasher, Hasher};
 use std::path::Path;
 use std::sync::Arc;
@@ -55,18 +56,31 @@ struct Bundle {
 }
 
 impl Bundle {
+    /// The main script, wasm and stylesheet, and every other script and wasm
+    /// piece in the package directory: a split build loads each page's piece
+    /// when the page is first opened, and offline that must come from the cache.
     fn of(options: &LeptosOptions) -> Self {
         let root = Path::new(options.site_root.as_ref());
         let pkg = options.site_pkg_dir.as_ref();
         let name = options.output_name.as_ref();
-        let files = [
+        let mut names: BTreeSet<String> = [
             format!("{name}.js"),
             format!("{name}.wasm"),
             format!("{name}.css"),
         ]
-        .into_iter()
-        .map(|file| (format!("/{pkg}/{file}"), root.join(pkg).join(&file)))
-        .collect();
+        .into();
+        // No package directory (tests without a built bundle): the main files only.
+        if let Ok(entries) = std::fs::read_dir(root.join(pkg)) {
+            names.extend(
+                entries
+                    .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                    .filter(|file| file.ends_with(".js") || file.ends_with(".wasm")),
+            );
+        }
+        let files = names
+            .into_iter()
+            .map(|file| (format!("/{pkg}/{file}"), root.join(pkg).join(&file)))
+            .collect();
         Self { files }
     }
 
@@ -246,7 +260,41 @@ mod tests {
         let first = Bundle::of(&options).fingerprint();
         assert_eq!(first, Bundle::of(&options).fingerprint(), "stable");
         std::fs::write(&wasm, b"the next build").unwrap_or_else(|e| panic!("{e}"));
-        assert_ne!(first, Bundle::of(&options).fingerprint());
+        let second = Bundle::of(&options).fingerprint();
+        assert_ne!(first, second);
+        // A page's piece of a split bundle is part of the build too.
+        let piece = dir.path().join("pkg/chunk_7.wasm");
+        std::fs::write(&piece, b"a page").unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(second, Bundle::of(&options).fingerprint());
+    }
+
+    #[test]
+    fn the_service_worker_keeps_every_piece_of_a_split_bundle() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let pkg = dir.path().join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap_or_else(|e| panic!("{e}"));
+        for file in [
+            "portal.wasm",
+            "portal.wasm.br",
+            "portal.js",
+            "__wasm_split.js",
+            "chunk_3.wasm",
+            "chunk_3.wasm.gz",
+            "__wasm_split_manifest.json",
+        ] {
+            std::fs::write(pkg.join(file), file).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let options = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root(dir.path().to_string_lossy().to_string())
+            .build();
+        let kept = shell_files(&Bundle::of(&options));
+        for file in ["portal.wasm", "portal.js", "portal.css", "__wasm_split.js", "chunk_3.wasm"] {
+            assert!(kept.contains(&format!("/pkg/{file}")), "{file} is kept");
+        }
+        for file in ["portal.wasm.br", "chunk_3.wasm.gz", "__wasm_split_manifest.json"] {
+            assert!(!kept.contains(&format!("/pkg/{file}")), "{file} is not");
+        }
     }
 
     #[test]
