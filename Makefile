@@ -23,10 +23,9 @@ setup:
 	@scripts/setup.sh
 
 # --precompress writes .br and .gz beside each file of the site; the server
-# sends them to browsers that accept them. --split cuts the wasm into the
-# shell and one piece per page (app/src/shell.rs), loaded when first needed.
+# sends them to browsers that accept them.
 build: setup
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 	@touch $(STAMP)
 
 build-if-changed: setup

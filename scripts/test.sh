@@ -24,7 +24,7 @@ step "unit and integration tests (SQLite and PostgreSQL at $TEST_DATABASE_URL)"
 cargo test 2>&1 | tee "$logs/cargo.log"
 
 step "release build for the browser tests"
-cargo leptos build --release --precompress --split 2>&1 | tail -n 5
+cargo leptos build --release --precompress 2>&1 | tail -n 5
 
 step "browser tests (Playwright in Debian's Chromium, hydrated and no-JS)"
 (cd end2end && npx playwright test) 2>&1 | tee "$logs/playwright.log"

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 use crate::account::pages::{
@@ -33,61 +33,6 @@ use crate::pwa::{KeepPagesForOffline, OfflineNotice, OfflinePage, UpdatePrompt, 
 use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
 use crate::staff::pages::StaffPage;
-
-/// Each page is its own piece of the browser bundle (`cargo leptos build
-/// --split`): the first visit downloads the shell and that page only, and the
-/// router fetches another page's piece when it is first opened. Without
-/// `--split` (the server, tests) a lazy route is an ordinary one.
-macro_rules! lazy_pages {
-    ($($page:ident => $route:ident),+ $(,)?) => {$(
-        struct $route;
-
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
-        }
-    )+};
-}
-
-lazy_pages! {
-    HomePage => HomePageRoute,
-    SignInPage => SignInPageRoute,
-    OfflinePage => OfflinePageRoute,
-    AdvicePage => AdvicePageRoute,
-    EligibilityPage => EligibilityPageRoute,
-    GlossaryPage => GlossaryPageRoute,
-    ArticlePage => ArticlePageRoute,
-    ActivatePage => ActivatePageRoute,
-    SignOutPage => SignOutPageRoute,
-    SecondStepPage => SecondStepPageRoute,
-    SecurityPage => SecurityPageRoute,
-    ForgotPasswordPage => ForgotPasswordPageRoute,
-    MyCasesPage => MyCasesPageRoute,
-    MessagesPage => MessagesPageRoute,
-    NotificationsPage => NotificationsPageRoute,
-    WorkPage => WorkPageRoute,
-    CaseloadPage => CaseloadPageRoute,
-    StaffPage => StaffPageRoute,
-    AdviceDeskPage => AdviceDeskPageRoute,
-    AdviceEditorPage => AdviceEditorPageRoute,
-    CaseFilePage => CaseFilePageRoute,
-    PostingPage => PostingPageRoute,
-    OrderPage => OrderPageRoute,
-    ConversationPage => ConversationPageRoute,
-    CasePage => CasePageRoute,
-    HistoryPage => HistoryPageRoute,
-    MonthsPage => MonthsPageRoute,
-    StatementPage => StatementPageRoute,
-    PlanRequestPage => PlanRequestPageRoute,
-    ChangeRequestPage => ChangeRequestPageRoute,
-    RequestPage => RequestPageRoute,
-}
 
 /// The document around the app. Only the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -138,37 +83,105 @@ pub fn App() -> impl IntoView {
                         // Async: the whole page is rendered before it is sent, so it is
                         // complete without JavaScript and can carry its HTTP status.
                         <Routes fallback=NotFound>
-                            <Route path=path!("/") view={Lazy::<HomePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/login") view={Lazy::<SignInPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/offline") view={Lazy::<OfflinePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/advice") view={Lazy::<AdvicePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/advice/check") view={Lazy::<EligibilityPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/advice/glossary") view={Lazy::<GlossaryPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/advice/:slug") view={Lazy::<ArticlePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/activate") view={Lazy::<ActivatePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/logout") view={Lazy::<SignOutPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/login/second-step") view={Lazy::<SecondStepPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/account/security") view={Lazy::<SecurityPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/dashboard") view={Lazy::<MyCasesPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/messages") view={Lazy::<MessagesPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/notifications") view={Lazy::<NotificationsPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/work") view={Lazy::<WorkPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/caseload") view={Lazy::<CaseloadPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/staff") view={Lazy::<StaffPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/staff/advice") view={Lazy::<AdviceDeskPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/staff/advice/:locale/:slug") view={Lazy::<AdviceEditorPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/caseload/:number") view={Lazy::<CaseFilePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/caseload/:number/post") view={Lazy::<PostingPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/caseload/:number/order") view={Lazy::<OrderPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/messages/:id") view={Lazy::<ConversationPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number") view={Lazy::<CasePageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number/history") view={Lazy::<HistoryPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number/months") view={Lazy::<MonthsPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number/statement") view={Lazy::<StatementPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number/plan") view={Lazy::<PlanRequestPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/cases/:number/change") view={Lazy::<ChangeRequestPageRoute>::new()} ssr=SsrMode::Async />
-                            <Route path=path!("/requests/:id") view={Lazy::<RequestPageRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                            <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                            <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
+                            <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/advice/check")
+                                view=EligibilityPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/advice/glossary")
+                                view=GlossaryPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/advice/:slug") view=ArticlePage ssr=SsrMode::Async />
+                            <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+                            <Route path=path!("/logout") view=SignOutPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/login/second-step")
+                                view=SecondStepPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/account/security")
+                                view=SecurityPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/forgot-password")
+                                view=ForgotPasswordPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
+                            <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/notifications")
+                                view=NotificationsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
+                            <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
+                            <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/staff/advice")
+                                view=AdviceDeskPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/staff/advice/:locale/:slug")
+                                view=AdviceEditorPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/caseload/:number")
+                                view=CaseFilePage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/caseload/:number/post")
+                                view=PostingPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/caseload/:number/order")
+                                view=OrderPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/messages/:id")
+                                view=ConversationPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/cases/:number/history")
+                                view=HistoryPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/months")
+                                view=MonthsPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/statement")
+                                view=StatementPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/plan")
+                                view=PlanRequestPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route
+                                path=path!("/cases/:number/change")
+                                view=ChangeRequestPage
+                                ssr=SsrMode::Async
+                            />
+                            <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async />
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -5,9 +5,9 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { recordInBenchmarks } from '../harness/benchmarks-doc';
 import { demoSessionCookie } from '../harness/demo-session';
 
-// What a browser downloads to run the portal. The bundle is split (`cargo
-// leptos build --split`): the shell's wasm and JS, and one piece per page
-// fetched when that page is first opened. Each first page below is opened in
+// What a browser downloads to run the portal: the main wasm and JS, and, in
+// a split build (`cargo leptos build --split`), the pieces of the page it
+// opens, fetched when first needed. Each first page below is opened in
 // a fresh browser, the scripts and wasm it fetched until it was hydrated are
 // noted, and their sizes are measured raw and as gzip (-9) and brotli
 // (quality 11) send them, against the budget. Written into docs/BENCHMARKS.md.
