@@ -289,10 +289,20 @@ mod tests {
             .site_root(dir.path().to_string_lossy().to_string())
             .build();
         let kept = shell_files(&Bundle::of(&options));
-        for file in ["portal.wasm", "portal.js", "portal.css", "__wasm_split.js", "chunk_3.wasm"] {
+        for file in [
+            "portal.wasm",
+            "portal.js",
+            "portal.css",
+            "__wasm_split.js",
+            "chunk_3.wasm",
+        ] {
             assert!(kept.contains(&format!("/pkg/{file}")), "{file} is kept");
         }
-        for file in ["portal.wasm.br", "chunk_3.wasm.gz", "__wasm_split_manifest.json"] {
+        for file in [
+            "portal.wasm.br",
+            "chunk_3.wasm.gz",
+            "__wasm_split_manifest.json",
+        ] {
             assert!(!kept.contains(&format!("/pkg/{file}")), "{file} is not");
         }
     }
