@@ -59,7 +59,7 @@ self.addEventListener('message', (event) => {
   if (message.type === 'skip-waiting') {
     self.skipWaiting();
   } else if (message.type === 'keep' && typeof message.url === 'string') {
-    // A page the app reached without loading it (client-side navigation).
+    // The first page, which loaded before this worker was in control.
     event.waitUntil(keep(message.url));
   }
 });

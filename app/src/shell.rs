@@ -21,10 +21,8 @@ use crate::balance::statement_page::StatementPage;
 use crate::caseworker::case_file_page::CaseFilePage;
 use crate::caseworker::caseload_page::CaseloadPage;
 use crate::caseworker::posting_page::{OrderPage, PostingPage};
-use crate::components::focus::FocusHeadingOnNavigate;
 use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::components::quick_exit::QuickExit;
-use crate::config::Agency;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
@@ -47,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="manifest" href="/manifest.webmanifest" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -60,11 +58,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Rendered by the server from its configuration, then handed to the
-    // browser inside the page, so hydration sees exactly the same text.
-    let agency = SharedValue::new(|| use_context::<Agency>().unwrap_or_default());
-    provide_context(agency.into_inner());
-    mark_hydrated();
 
     view! {
         <I18nContextProvider>
@@ -75,7 +68,6 @@ pub fn App() -> impl IntoView {
                 <QuickExit />
                 <SiteHeader />
                 <KeepPagesForOffline />
-                <FocusHeadingOnNavigate />
                 <main id="main" tabindex="-1">
                     <OfflineNotice />
                     <UpdatePrompt />
@@ -186,15 +178,18 @@ pub fn App() -> impl IntoView {
                     </ErrorBoundary>
                 </main>
                 <SiteFooter />
+                <Hydrated />
             </Router>
         </I18nContextProvider>
     }
 }
 
-/// Sets `data-hydrated` on `<body>` once the browser has taken over the page.
-/// Effects never run on the server, so a page without JavaScript never has it;
-/// the end-to-end tests wait for it before they click.
-fn mark_hydrated() {
+/// Sets `data-hydrated` on `<body>` once the browser has started the page's
+/// islands: they start in the order of the page, and this one is last.
+/// Effects never run on the server, so a page without JavaScript never has
+/// it; the end-to-end tests wait for it before they click.
+#[island]
+fn Hydrated() -> impl IntoView {
     Effect::new(|_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");

@@ -73,7 +73,7 @@ test('offline, the installed app shows the last known overview and history, mark
   await serviceWorkerInControl(page);
   const owed = await page.locator('[data-figure="owed"]').first().innerText();
   await kept(page, '/dashboard');
-  // The history, reached by the router (no page load): handed over to be kept.
+  // The history, loaded through the service worker, which keeps it.
   await page.getByRole('article', { name: CASE }).getByRole('link', { name: CASE }).click();
   await page.getByRole('link', { name: 'History' }).click();
   await expect(page).toHaveURL(new RegExp(`/cases/${CASE}/history$`));

@@ -727,12 +727,6 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     // Each server function, its arguments on case A, and who may call it.
     let mut table: Vec<Row> = vec![
         ("current_user", vec![], EVERYONE.to_vec()),
-        // Anyone may choose a language; only an account keeps it.
-        (
-            "remember_language",
-            vec![("language", "es")],
-            EVERYONE.to_vec(),
-        ),
         // Advice is public.
         ("advice_index", vec![("locale", "en")], EVERYONE.to_vec()),
         (

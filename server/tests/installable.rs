@@ -128,30 +128,4 @@ async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {
         "{:?}",
         cookies_set(&laptop)
     );
-
-    // With JavaScript the switch is kept by a server function.
-    let back = call(
-        &router,
-        "remember_language",
-        &[("language", "en")],
-        Some(&phone),
-    )
-    .await;
-    assert_eq!(error_of(&back), None);
-    assert_eq!(
-        account_of(&test.db, PARENT).await.locale.as_deref(),
-        Some("en")
-    );
-    // Nobody signed in: nothing to keep, and no error either.
-    let visitor = call(&router, "remember_language", &[("language", "es")], None).await;
-    assert_eq!(error_of(&visitor), None);
-    // Not a language of the portal.
-    let unknown = call(
-        &router,
-        "remember_language",
-        &[("language", "fr")],
-        Some(&phone),
-    )
-    .await;
-    assert_eq!(error_of(&unknown), Some(app::error::AppError::NotFound));
 }

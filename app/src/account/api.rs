@@ -196,18 +196,6 @@ pub async fn activate(
     Ok(())
 }
 
-/// The reader chose `language` (the switcher in the header): a signed-in
-/// reader's account keeps it. Nobody signed in: nothing to keep.
-#[server(endpoint = "remember_language")]
-pub async fn remember_language(language: String) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let locale = language.parse().map_err(|_| AppError::NotFound)?;
-    match user::current().await? {
-        Some(user) => super::language::remember(&state()?.db, user.account_id, locale).await,
-        None => Ok(()),
-    }
-}
-
 /// The signed-in user, if any.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<User>, AppError> {

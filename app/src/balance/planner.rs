@@ -1,10 +1,10 @@
 //! The payoff planner: "if I pay this much extra each time, when is my
 //! past-due support gone?" Computed with the ledger's own arithmetic
-//! ([`crate::ledger::payoff`]): in the browser as the parent types, and on
-//! the server for the same form sent without JavaScript (`?extra=`).
+//! ([`crate::ledger::payoff`]): in the browser as the parent types (an
+//! island), and on the server for the amount the form sent (`?extra=`), so
+//! it works the same without JavaScript.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::location::Url;
 
@@ -38,11 +38,27 @@ fn suggested_extra(basis: PlannerBasis) -> Money {
 #[component]
 pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis, case_number: String) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let initial = query
+    let extra = use_query_map()
         .with_untracked(|q| q.get("extra"))
         .unwrap_or_else(|| suggested_extra(basis).amount().to_string());
-    let extra = RwSignal::new(initial.clone());
+    let locale = i18n.get_locale_untracked();
+    view! { <PlannerForm past_due basis case_number extra locale /> }
+}
+
+/// The planner itself, an island: its texts are looked up for the reader's
+/// language directly (`td_string!`), so the browser needs no translation
+/// context, only the keys used here.
+#[island]
+fn PlannerForm(
+    past_due: Money,
+    basis: PlannerBasis,
+    case_number: String,
+    /// The amount to start with.
+    extra: String,
+    locale: Locale,
+) -> impl IntoView {
+    let initial = extra.clone();
+    let extra = RwSignal::new(extra);
     let result = Memo::new(move |_| extra.with(|text| plan(text, past_due, basis)));
     let invalid = move || {
         result.with(|r| {
@@ -52,19 +68,29 @@ pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis, case_number: String) 
             )
         })
     };
+    // The plan as typed goes to the request form (a plain link: it works
+    // without JavaScript, from the last "Show" too).
+    let ask_href = move || {
+        format!(
+            "/cases/{case_number}/plan?extra={}",
+            Url::escape(extra.get().trim())
+        )
+    };
     view! {
         <section class="planner" id="planner" aria-labelledby="planner-heading">
-            <h3 id="planner-heading">{t!(i18n, planner.heading)}</h3>
-            <p>{t!(i18n, planner.intro, current = move || basis.current.to_string())}</p>
+            <h3 id="planner-heading">{td_string!(locale, planner.heading)}</h3>
+            <p>{td_string!(locale, planner.intro, current = basis.current).to_string()}</p>
             {basis.ordered_extra.is_positive().then(|| view! {
                 <p class="note">
-                    {t!(i18n, planner.ordered, amount = move || basis.ordered_extra.to_string())}
+                    {td_string!(locale, planner.ordered, amount = basis.ordered_extra).to_string()}
                 </p>
             })}
+            // With JavaScript the plan is already there: "Show" only sends
+            // the form without it.
             <form method="get" action="#planner" on:submit=|event| event.prevent_default()>
                 <div class="field" class:field-invalid=invalid>
-                    <label for="extra">{t!(i18n, planner.extra_label)}</label>
-                    <p class="field-hint" id="extra-hint">{t!(i18n, planner.extra_hint)}</p>
+                    <label for="extra">{td_string!(locale, planner.extra_label)}</label>
+                    <p class="field-hint" id="extra-hint">{td_string!(locale, planner.extra_hint)}</p>
                     <div class="inline-field">
                         <input
                             id="extra"
@@ -77,61 +103,51 @@ pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis, case_number: String) 
                             aria-invalid=move || invalid().then_some("true")
                             on:input=move |event| extra.set(event_target_value(&event))
                         />
-                        <button class="button" type="submit">{t!(i18n, planner.show)}</button>
+                        <button class="button" type="submit">{td_string!(locale, planner.show)}</button>
                     </div>
                 </div>
             </form>
             <div id="planner-result" class="planner-result" aria-live="polite">
                 {move || result.get().map_or_else(
-                    |error| view! { <p class="field-error">{no_plan_text(i18n, &error)}</p> }.into_any(),
-                    |plan| view! { <PlanFacts plan /> }.into_any(),
+                    |error| view! { <p class="field-error">{no_plan_text(locale, &error)}</p> }.into_any(),
+                    |plan| plan_facts(locale, plan).into_any(),
                 )}
             </div>
-            <p class="note">{t!(i18n, planner.make_it_official)}</p>
-            // The plan as typed goes to the request form (a plain link: it
-            // works without JavaScript, from the last "Show" too).
+            <p class="note">{td_string!(locale, planner.make_it_official)}</p>
             <p>
-                <A
-                    href=move || format!("/cases/{case_number}/plan?extra={}", Url::escape(extra.get().trim()))
-                    attr:class="button primary"
-                >
-                    {t!(i18n, planner.ask_for_plan)}
-                </A>
+                <a href=ask_href class="button primary">{td_string!(locale, planner.ask_for_plan)}</a>
             </p>
         </section>
     }
-    .into_any()
 }
 
-#[component]
-fn PlanFacts(plan: Payoff) -> impl IntoView {
-    let i18n = use_i18n();
-    let on = move || text::date(i18n.get_locale(), plan.paid_off_on);
+fn plan_facts(locale: Locale, plan: Payoff) -> impl IntoView {
     view! {
         <dl class="facts plan">
-            <dt>{t!(i18n, planner.each_payment)}</dt>
+            <dt>{td_string!(locale, planner.each_payment)}</dt>
             <dd class="amount" data-figure="plan-per-period">{plan.per_period.to_string()}</dd>
-            <dt>{t!(i18n, planner.paid_off_on)}</dt>
+            <dt>{td_string!(locale, planner.paid_off_on)}</dt>
             <dd data-figure="plan-paid-off">
-                <strong>{on}</strong> " · "
-                {t!(i18n, planner.payments, n = move || plan.periods)}
+                <strong>{text::date(locale, plan.paid_off_on)}</strong> " · "
+                {td_string!(locale, planner.payments, n = plan.periods).to_string()}
             </dd>
-            <dt>{t!(i18n, planner.last_payment)}</dt>
+            <dt>{td_string!(locale, planner.last_payment)}</dt>
             <dd class="amount">{plan.last_payment.to_string()}</dd>
-            <dt>{t!(i18n, planner.total)}</dt>
+            <dt>{td_string!(locale, planner.total)}</dt>
             <dd class="amount" data-figure="plan-total">{plan.total_paid.to_string()}</dd>
         </dl>
     }
-    .into_any()
 }
 
-fn no_plan_text(i18n: leptos_i18n::I18nContext<Locale>, error: &NoPlan) -> &'static str {
+fn no_plan_text(locale: Locale, error: &NoPlan) -> &'static str {
     match error {
-        NoPlan::Amount(MoneyError::TooManyDecimals) => t_string!(i18n, planner.too_many_decimals),
-        NoPlan::Amount(_) => t_string!(i18n, planner.not_an_amount),
-        NoPlan::Plan(PayoffError::NoExtra) => t_string!(i18n, planner.no_extra),
-        NoPlan::Plan(PayoffError::TooLong) => t_string!(i18n, planner.too_long),
-        NoPlan::Plan(PayoffError::NothingPastDue) => t_string!(i18n, planner.nothing_past_due),
+        NoPlan::Amount(MoneyError::TooManyDecimals) => {
+            td_string!(locale, planner.too_many_decimals)
+        }
+        NoPlan::Amount(_) => td_string!(locale, planner.not_an_amount),
+        NoPlan::Plan(PayoffError::NoExtra) => td_string!(locale, planner.no_extra),
+        NoPlan::Plan(PayoffError::TooLong) => td_string!(locale, planner.too_long),
+        NoPlan::Plan(PayoffError::NothingPastDue) => td_string!(locale, planner.nothing_past_due),
     }
 }
 

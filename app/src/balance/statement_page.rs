@@ -79,6 +79,18 @@ fn RangeForm(from: String, to: String, error: Option<AppError>) -> impl IntoView
 #[component]
 fn PrintButton() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <PrintDialogButton
+            print=t_string!(i18n, statement.print).to_owned()
+            hint=t_string!(i18n, statement.print_hint).to_owned()
+        />
+    }
+}
+
+/// The button as an island: the server and hydration render the hint, and
+/// the browser swaps in the button once it runs.
+#[island]
+fn PrintDialogButton(print: String, hint: String) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     move || {
@@ -91,12 +103,12 @@ fn PrintButton() -> impl IntoView {
                         let _ = window().print();
                     }
                 >
-                    {t!(i18n, statement.print)}
+                    {print.clone()}
                 </button>
             }
             .into_any()
         } else {
-            view! { <p class="note">{t!(i18n, statement.print_hint)}</p> }.into_any()
+            view! { <p class="note">{hint.clone()}</p> }.into_any()
         }
     }
 }

@@ -194,9 +194,8 @@ pub fn FormAlert<T: Send + Sync + 'static>(
     }
 }
 
-/// A GET form whose fields become the page's query. Without JavaScript the
-/// browser sends it; with it, the router goes there in place. (The router's
-/// own `<Form>` lowercases its action, and case numbers are capitals.)
+/// A GET form whose fields become the page's query: the browser sends it and
+/// the server renders the page for that query.
 #[component]
 pub fn QueryForm(
     /// The path the query is for: the page itself.
@@ -204,28 +203,8 @@ pub fn QueryForm(
     action: String,
     children: Children,
 ) -> impl IntoView {
-    let navigate = leptos_router::hooks::use_navigate();
-    let path = action.clone();
-    let go = move |event: leptos::ev::SubmitEvent| {
-        use leptos::wasm_bindgen::JsCast;
-        use leptos::web_sys::{FormData, HtmlFormElement, UrlSearchParams};
-        let form = event
-            .target()
-            .and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
-        let query = form
-            .and_then(|form| FormData::new_with_form(&form).ok())
-            .and_then(|data| UrlSearchParams::new_with_str_sequence_sequence(&data).ok());
-        // Anything unexpected: let the browser send the form itself.
-        if let Some(query) = query {
-            event.prevent_default();
-            navigate(
-                &format!("{path}?{}", String::from(query.to_string())),
-                Default::default(),
-            );
-        }
-    };
     view! {
-        <form method="get" action=action on:submit=go>
+        <form method="get" action=action>
             {children()}
         </form>
     }

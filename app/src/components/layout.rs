@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use crate::account::api::{current_user, remember_language};
+use crate::account::api::current_user;
 use crate::account::model::AccountRole;
 use crate::account::pages::SignOutButton;
 use crate::config::Agency;
@@ -49,38 +49,18 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// "Sign in" for visitors; "My cases" and "Sign out" for someone signed in.
-/// Asked again after each navigation, so signing in or out shows at once.
 #[component]
 fn AccountLinks() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     // Who is signed in and how many notifications they have not seen, in
     // one resource: one read, one Suspense.
-    let account = Resource::new(
-        move || location.pathname.get(),
-        |_| async move {
-            let user = current_user().await;
-            let unseen = match user {
-                Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
-                _ => 0,
-            };
-            user.map(|user| user.map(|user| (user, unseen)))
-        },
-    );
-    // Someone who chose a language speaks it on every device: after a
-    // sign-in in place, the page switches to theirs (the server already set
-    // the cookie, so pages it renders agree).
-    Effect::new(move |_| {
-        let chosen = account
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .and_then(|(user, _)| user.locale());
-        if let Some(chosen) = chosen {
-            if chosen != i18n.get_locale_untracked() {
-                i18n.set_locale(chosen);
-            }
-        }
+    let account = OnceResource::new(async move {
+        let user = current_user().await;
+        let unseen = match user {
+            Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
+            _ => 0,
+        };
+        user.map(|user| user.map(|user| (user, unseen)))
     });
     view! {
         <Suspense>
@@ -115,39 +95,35 @@ fn AccountLinks() -> impl IntoView {
     }
 }
 
-/// Links to the other language. Without JavaScript the link goes through
-/// `/language/{code}`, which sets the cookie and comes back to this page; with
-/// JavaScript the switch happens in place.
+/// Links to the other language: `/language/{code}` sets the cookie (and the
+/// account's language, for someone signed in) and comes back to this page.
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
 
     let choice = move |locale: Locale, name: &'static str| {
-        let href = move || {
-            format!(
-                "/language/{}?next={}",
-                locale.as_str(),
-                encode_query_value(&location.pathname.get())
-            )
+        let (path, query) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        let here = match query.is_empty() {
+            true => path,
+            false => format!("{path}?{query}"),
         };
-        let current = move || i18n.get_locale() == locale;
+        let href = format!(
+            "/language/{}?next={}",
+            locale.as_str(),
+            encode_query_value(&here)
+        );
+        let current = i18n.get_locale_untracked() == locale;
         view! {
             <li>
                 <a
                     href=href
                     lang=locale.as_str()
                     hreflang=locale.as_str()
-                    aria-current=move || current().then_some("true")
-                    on:click=move |event| {
-                        event.prevent_default();
-                        i18n.set_locale(locale);
-                        // Kept on the account of someone signed in; the
-                        // switch itself never waits for it.
-                        leptos::task::spawn_local(async move {
-                            let _ = remember_language(locale.as_str().to_owned()).await;
-                        });
-                    }
+                    aria-current=current.then_some("true")
                 >
                     {name}
                 </a>
@@ -156,7 +132,7 @@ fn LanguageSwitcher() -> impl IntoView {
     };
 
     view! {
-        <nav class="language-switcher" aria-label=move || t_string!(i18n, layout.language).to_string()>
+        <nav class="language-switcher" aria-label=t_string!(i18n, layout.language)>
             <ul>{choice(Locale::en, "English")} {choice(Locale::es, "Español")}</ul>
         </nav>
     }

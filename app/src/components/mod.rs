@@ -1,6 +1,5 @@
 //! Shared UI used by every area of the portal.
 
-pub mod focus;
 pub mod form;
 pub mod layout;
 pub mod quick_exit;

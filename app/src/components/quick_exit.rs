@@ -20,6 +20,19 @@ const SECOND_ESC_WITHIN: Duration = Duration::from_millis(1500);
 #[component]
 pub fn QuickExit() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <QuickExitBar
+            label=t_string!(i18n, layout.quick_exit_label).to_owned()
+            link=t_string!(i18n, layout.quick_exit).to_owned()
+            hint=t_string!(i18n, layout.quick_exit_hint).to_owned()
+        />
+    }
+}
+
+/// The bar itself, an island: Esc twice and the link's click replace this
+/// page in the history. Its words come translated from the server.
+#[island]
+fn QuickExitBar(label: String, link: String, hint: String) -> impl IntoView {
     let first_esc = RwSignal::new(false);
     // Effects run only in the browser: the key listener is never set on the server.
     Effect::new(move |_| {
@@ -41,14 +54,11 @@ pub fn QuickExit() -> impl IntoView {
         leave();
     };
     view! {
-        <aside
-            class="quick-exit-bar"
-            aria-label=move || t_string!(i18n, layout.quick_exit_label).to_string()
-        >
+        <aside class="quick-exit-bar" aria-label=label>
             <a class="quick-exit" href=LEAVE_PATH rel="external nofollow" on:click=on_click>
-                {t!(i18n, layout.quick_exit)}
+                {link}
             </a>
-            <span class="quick-exit-hint">{t!(i18n, layout.quick_exit_hint)}</span>
+            <span class="quick-exit-hint">{hint}</span>
         </aside>
     }
 }

@@ -203,13 +203,6 @@ fn ConversationView(
     let (topic, status) = (thread.topic, thread.status);
     let id = thread.id.to_string();
     let close_id = id.clone();
-    // A sent reply leaves an empty box for the next one.
-    let reply_form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(form)) = (send.value().get(), reply_form.get()) {
-            form.reset();
-        }
-    });
     view! {
         <p class="crumbs"><A href="/messages">{t!(i18n, messages.all_link)}</A></p>
         <h1>{move || topic_text(i18n, topic)}</h1>
@@ -234,7 +227,6 @@ fn ConversationView(
         <FormAlert result />
         <ActionForm
             action=send
-            node_ref=reply_form
             attr:novalidate=true
             attr:aria-labelledby="reply-heading"
         >

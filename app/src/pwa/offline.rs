@@ -1,8 +1,8 @@
 //! A page the service worker answered from the device (it marks `<body
 //! data-offline>`), or one whose network went away while it was read, says
 //! when its figures were read and holds what needs the server: forms are
-//! not sent, and links load whole pages, which the service worker can answer
-//! from the device (the router would ask the server for data instead).
+//! not sent. Links load whole pages, which the service worker can answer
+//! from the device.
 
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -52,7 +52,31 @@ fn rendered_at() -> Option<NaiveDateTime> {
 #[component]
 pub fn OfflineNotice() -> impl IntoView {
     let i18n = use_i18n();
-    let rendered_at = SharedValue::new(rendered_at).into_inner();
+    let time = rendered_at()
+        .map(|at| text::date_time(i18n.get_locale_untracked(), at))
+        .unwrap_or_default();
+    view! {
+        <ConnectionNotice
+            offline=t_string!(i18n, offline.offline).to_owned()
+            back_online=t_string!(i18n, offline.back_online).to_owned()
+            as_of=t_string!(i18n, offline.as_of, time = time).to_string()
+            held=t_string!(i18n, offline.held).to_owned()
+            show_latest=t_string!(i18n, offline.show_latest).to_owned()
+        />
+    }
+}
+
+/// The notice as an island. Its words, and the time the page was made,
+/// come from the server inside the page, so a page kept on the device says
+/// when it was made.
+#[island]
+fn ConnectionNotice(
+    offline: String,
+    back_online: String,
+    as_of: String,
+    held: String,
+    show_latest: String,
+) -> impl IntoView {
     // Online on the server and at hydration, so both render the same; the
     // browser's real state is read once it has taken over.
     let connection = RwSignal::new(Connection::Online);
@@ -76,19 +100,6 @@ pub fn OfflineNotice() -> impl IntoView {
     });
     hold_actions_while_offline(connection);
 
-    let time = move || {
-        rendered_at
-            .map(|at| text::date_time(i18n.get_locale(), at))
-            .unwrap_or_default()
-    };
-    let here = move || {
-        let location = window().location();
-        format!(
-            "{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        )
-    };
     view! {
         <div
             class="offline-notice"
@@ -99,17 +110,15 @@ pub fn OfflineNotice() -> impl IntoView {
                 Connection::Online => ().into_any(),
                 Connection::Offline => view! {
                     <p>
-                        <strong>{t!(i18n, offline.offline)}</strong> " "
-                        {t!(i18n, offline.as_of, time = time)}
+                        <strong>{offline.clone()}</strong> " " {as_of.clone()}
                     </p>
-                    <p>{t!(i18n, offline.held)}</p>
+                    <p>{held.clone()}</p>
                 }
                 .into_any(),
                 Connection::BackOnline => view! {
                     <p>
-                        <strong>{t!(i18n, offline.back_online)}</strong> " "
-                        {t!(i18n, offline.as_of, time = time)} " "
-                        <a href=here rel="external">{t!(i18n, offline.show_latest)}</a>
+                        <strong>{back_online.clone()}</strong> " " {as_of.clone()} " "
+                        <a href=super::here() rel="external">{show_latest.clone()}</a>
                     </p>
                 }
                 .into_any(),
@@ -118,8 +127,9 @@ pub fn OfflineNotice() -> impl IntoView {
     }
 }
 
-/// While offline: submit buttons are disabled, a form is not sent, and a
-/// link loads its page whole (from the device, if it was kept).
+/// While offline: submit buttons are disabled and a form is not sent. (A
+/// link loads its page whole, which the service worker answers from the
+/// device if it was kept.)
 fn hold_actions_while_offline(connection: RwSignal<Connection>) {
     let offline = move || connection.get_untracked() == Connection::Offline;
     Effect::new(move |_| {
@@ -136,29 +146,21 @@ fn hold_actions_while_offline(connection: RwSignal<Connection>) {
         }
     });
     Effect::new(move |_| {
-        // Capturing on the window: these run before the forms' and the
-        // router's own listeners, and live as long as the page.
+        // Capturing on the window: this runs before any form's own
+        // listener, and lives as long as the page.
         let on_submit = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
             if offline() {
                 event.prevent_default();
                 event.stop_immediate_propagation();
             }
         });
-        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            if offline() && is_plain_link(&event) {
-                // The browser follows the link itself; the router does not.
-                event.stop_immediate_propagation();
-            }
-        });
         let window = window();
-        for (kind, listener) in [("submit", on_submit), ("click", on_click)] {
-            let _ = window.add_event_listener_with_callback_and_bool(
-                kind,
-                listener.as_ref().unchecked_ref(),
-                true,
-            );
-            listener.forget();
-        }
+        let _ = window.add_event_listener_with_callback_and_bool(
+            "submit",
+            on_submit.as_ref().unchecked_ref(),
+            true,
+        );
+        on_submit.forget();
     });
 }
 
@@ -172,21 +174,6 @@ fn submit_buttons() -> Vec<web_sys::Element> {
         .filter_map(|index| found.item(index))
         .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
         .collect()
-}
-
-/// A link to a page of the portal that the router would otherwise follow.
-fn is_plain_link(event: &web_sys::Event) -> bool {
-    let link = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .and_then(|element| element.closest("a[href]").ok().flatten());
-    link.is_some_and(|link| {
-        let external = link
-            .get_attribute("rel")
-            .is_some_and(|rel| rel.split_whitespace().any(|word| word == "external"));
-        let href = link.get_attribute("href").unwrap_or_default();
-        !external && href.starts_with('/') && !href.starts_with("//")
-    })
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! The service worker from the page's side: registered once the app runs,
-//! a waiting new version offered with a button, and pages the router
-//! reached without loading them handed over to be kept for offline use.
+//! The service worker from the page's side: registered once the page runs,
+//! a waiting new version offered with a button, and the first page, which
+//! loaded before the service worker was in control, handed over to be kept
+//! for offline use.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
@@ -37,14 +37,25 @@ fn message(kind: &str, url: Option<&str>) -> JsValue {
 #[component]
 pub fn UpdatePrompt() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <UpdateOffer
+            ready=t_string!(i18n, offline.update_ready).to_owned()
+            reload=t_string!(i18n, offline.update_reload).to_owned()
+        />
+    }
+}
+
+/// The prompt as an island, its words translated by the server.
+#[island]
+fn UpdateOffer(ready: String, reload: String) -> impl IntoView {
     let waiting = RwSignal::new(false);
     Effect::new(move |_| register(waiting));
     view! {
         <div class="update-prompt" role="status" hidden=move || !waiting.get()>
             <Show when=move || waiting.get()>
-                <p>{t!(i18n, offline.update_ready)}</p>
+                <p>{ready.clone()}</p>
                 <button type="button" on:click=move |_| take_the_update()>
-                    {t!(i18n, offline.update_reload)}
+                    {reload.clone()}
                 </button>
             </Show>
         </div>
@@ -113,20 +124,17 @@ fn take_the_update() {
     });
 }
 
-/// Hands each page the router shows to the service worker, which keeps it if
-/// it is one worth having offline. A page loaded whole went through the
-/// service worker already, when one was in control.
-#[component]
+/// Hands the page to the service worker to keep, if it is one worth having
+/// offline, when the page loaded before any service worker was in control
+/// (the first visit). Every later page loads through the service worker,
+/// which keeps it then.
+#[island]
 pub fn KeepPagesForOffline() -> impl IntoView {
-    let location = use_location();
-    Effect::new(move |previous: Option<String>| {
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
-        let seen_by_worker =
-            previous.is_none() && container().is_some_and(|c| c.controller().is_some());
-        if !seen_by_worker {
-            keep(here.clone());
+    Effect::new(|_| {
+        let controlled = container().is_some_and(|c| c.controller().is_some());
+        if !controlled {
+            keep(super::here());
         }
-        here
     });
 }
 
