@@ -1,4 +1,4 @@
-//! Configuration the pages need (both on the server and in the browser).
+//! Configuration the pages need.
 //! Loaded from `Leptos.toml` by the server; see `server/src/config.rs`.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! The Child Support Portal application: one Leptos app, rendered on the
-//! server and hydrated in the browser.
+//! server; a few interactive islands are hydrated in the browser.
 //!
 //! One folder per area of the portal (see `docs/architecture.md`). The
 //! `server` module is compiled only with the `ssr` feature.

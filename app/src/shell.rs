@@ -27,7 +27,7 @@ use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
 use crate::notifications::pages::NotificationsPage;
-use crate::pwa::{KeepPagesForOffline, OfflineNotice, OfflinePage, UpdatePrompt, THEME_COLOUR};
+use crate::pwa::{KeepFirstPage, OfflineNotice, OfflinePage, UpdatePrompt, THEME_COLOUR};
 use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
 use crate::site::{HomePage, NotFound};
 use crate::staff::pages::StaffPage;
@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
                 <SkipLink />
                 <QuickExit />
                 <SiteHeader />
-                <KeepPagesForOffline />
+                <KeepFirstPage />
                 <main id="main" tabindex="-1">
                     <OfflineNotice />
                     <UpdatePrompt />

@@ -56,7 +56,7 @@ export const test = base.extend<Portal>({
 
 export { expect };
 
-/** A click before hydration is lost: wait for the marker the client sets. */
+/** An island ignores input until hydrated: wait for the marker the last one sets. */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 15_000 });
 }

@@ -90,8 +90,8 @@ test('offline, the installed app shows the last known overview and history, mark
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `test-results/offline-overview-${info.project.name}.png`, fullPage: true });
 
-  // A link loads the kept page whole (the router would ask the server);
-  // forms are held; a page never opened here is not there.
+  // A link loads the kept page from the device; forms are held; a page
+  // never opened here is not there.
   await page.getByRole('article', { name: CASE }).getByRole('link', { name: CASE }).click();
   await expect(page).toHaveURL(new RegExp(`/cases/${CASE}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Case ${CASE}`);

@@ -1,7 +1,7 @@
 //! Server functions for signing in and out and activating an account. Thin:
-//! who is asking, then the service. Each answers a form: with JavaScript the
-//! page shows the result in place; without it the browser follows the
-//! redirect (or comes back to the form, with the error in the address).
+//! who is asking, then the service. Each answers a form the browser posts: it
+//! follows the redirect, or comes back to the form with the error in the
+//! address.
 
 use leptos::prelude::*;
 

@@ -191,16 +191,7 @@ pub fn SecurityPage() -> impl IntoView {
     let start = ServerAction::<StartSecondFactor>::new();
     let confirm = ServerAction::<ConfirmSecondFactor>::new();
     let disable = ServerAction::<DisableSecondFactor>::new();
-    let settings = Resource::new(
-        move || {
-            (
-                start.version().get(),
-                confirm.version().get(),
-                disable.version().get(),
-            )
-        },
-        |_| my_security(),
-    );
+    let settings = OnceResource::new(my_security());
     let confirmed = Signal::derive(move || confirm.value().get());
     let disabled = Signal::derive(move || disable.value().get());
     view! {

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{advice_editor, advice_editor_rows, SaveAdvice};
 use super::editing::{
-    Author, Editor, EditorRow, Intent, Saved, VersionRow, MAX_BODY_CHARS, MAX_KEYWORDS_CHARS,
+    Author, Editor, EditorRow, Intent, VersionRow, MAX_BODY_CHARS, MAX_KEYWORDS_CHARS,
     MAX_SUMMARY_CHARS, MAX_TITLE_CHARS,
 };
 use super::model::AdviceAction;
@@ -112,12 +112,9 @@ pub fn AdviceEditorPage() -> impl IntoView {
         })
     };
     let save = ServerAction::<SaveAdvice>::new();
-    // Read again after every answer: an edit that was refused at publishing
-    // is still kept as the draft, with the newest version to start from.
-    let editor = Resource::new(
-        move || (article(), save.version().get()),
-        |((locale, slug), _)| advice_editor(slug, locale),
-    );
+    // An edit that was refused at publishing is still kept as the draft,
+    // with the newest version to start from.
+    let editor = Resource::new(article, |(locale, slug)| advice_editor(slug, locale));
     view! {
         <PageTitle text=move || t_string!(i18n, editor.edit_title).to_string() />
         <section class="page">
@@ -173,7 +170,6 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
                 {t!(i18n, editor.draft_note)} " " {draft.by} ", " {draft.saved_at}
             </p>
         })}
-        <SavedNote save />
         <FormAlert result />
         {move || version_problem.get().map(|p| view! {
             <p class="form-alert" role="alert">{problem_message(i18n, p)}</p>
@@ -261,35 +257,6 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
             </article>
         </section>
         <Versions versions=editor.versions />
-    }
-}
-
-/// What the last edit became (with JavaScript; without it the page shows
-/// the published version and the draft, which say the same).
-#[component]
-fn SavedNote(save: ServerAction<SaveAdvice>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        save.value().with(|result| match result {
-            Some(Ok(Saved::Published(version))) => {
-                let version = *version;
-                Some(
-                    view! {
-                        <p class="notice" role="status">
-                            {t!(i18n, editor.published_note, version = move || version)}
-                        </p>
-                    }
-                    .into_any(),
-                )
-            }
-            Some(Ok(Saved::Discarded)) => Some(
-                view! {
-                    <p class="notice" role="status">{t!(i18n, editor.discarded_note)}</p>
-                }
-                .into_any(),
-            ),
-            _ => None,
-        })
     }
 }
 

@@ -29,8 +29,8 @@ pub fn case_number_param() -> Memo<String> {
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param();
-    // The case and its requests in one resource: one resource per page
-    // hydrates exactly as the server rendered it.
+    // The case and its requests in one resource: the case decides whether
+    // its requests may be read at all.
     let case = Resource::new(
         move || number.get(),
         |number| async move {

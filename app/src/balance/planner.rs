@@ -42,7 +42,7 @@ pub fn PayoffPlanner(past_due: Money, basis: PlannerBasis, case_number: String) 
         .with_untracked(|q| q.get("extra"))
         .unwrap_or_else(|| suggested_extra(basis).amount().to_string());
     let locale = i18n.get_locale_untracked();
-    view! { <PlannerForm past_due basis case_number extra locale /> }
+    view! { <PlannerForm past_due basis case_number start=extra locale /> }
 }
 
 /// The planner itself, an island: its texts are looked up for the reader's
@@ -54,11 +54,10 @@ fn PlannerForm(
     basis: PlannerBasis,
     case_number: String,
     /// The amount to start with.
-    extra: String,
+    start: String,
     locale: Locale,
 ) -> impl IntoView {
-    let initial = extra.clone();
-    let extra = RwSignal::new(extra);
+    let extra = RwSignal::new(start.clone());
     let result = Memo::new(move |_| extra.with(|text| plan(text, past_due, basis)));
     let invalid = move || {
         result.with(|r| {
@@ -85,8 +84,8 @@ fn PlannerForm(
                     {td_string!(locale, planner.ordered, amount = basis.ordered_extra).to_string()}
                 </p>
             })}
-            // With JavaScript the plan is already there: "Show" only sends
-            // the form without it.
+            // Without JavaScript "Show" sends the form; with it the plan
+            // already follows the typing, so the form is not sent.
             <form method="get" action="#planner" on:submit=|event| event.prevent_default()>
                 <div class="field" class:field-invalid=invalid>
                     <label for="extra">{td_string!(locale, planner.extra_label)}</label>
@@ -98,7 +97,7 @@ fn PlannerForm(
                             type="text"
                             inputmode="decimal"
                             autocomplete="off"
-                            value=initial
+                            value=start
                             aria-describedby="extra-hint planner-result"
                             aria-invalid=move || invalid().then_some("true")
                             on:input=move |event| extra.set(event_target_value(&event))

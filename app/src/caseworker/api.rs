@@ -202,7 +202,7 @@ pub async fn change_order(
 
 /// Issues a PIN to `person` on the case (voiding their earlier one). The
 /// PIN is returned, and kept in the caseworker's session until the case
-/// file shows it once (so it shows without JavaScript too).
+/// file shows it once, after the redirect.
 #[server(endpoint = "issue_pin")]
 pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, AppError> {
     use crate::account::service::{self, Attempt};

@@ -33,17 +33,9 @@ pub fn CaseFilePage() -> impl IntoView {
     let issue = ServerAction::<IssuePin>::new();
     let reassign = ServerAction::<ReassignCase>::new();
     let file = Resource::new(
-        move || {
-            (
-                number.get(),
-                issue.version().get(),
-                reassign.version().get(),
-            )
-        },
-        |(number, _, _)| async move {
+        move || number.get(),
+        |number| async move {
             let file = open_case_file(number.clone()).await;
-            // The file's requests in the same resource: one resource per
-            // page hydrates exactly as the server rendered it.
             let requests = match file {
                 Ok(_) => case_requests(number).await.unwrap_or_default(),
                 Err(_) => Vec::new(),

@@ -102,20 +102,18 @@ fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
 
+    // Back to this very page, query included.
+    let (path, query) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let next = if query.is_empty() {
+        encode_query_value(&path)
+    } else {
+        encode_query_value(&format!("{path}?{query}"))
+    };
     let choice = move |locale: Locale, name: &'static str| {
-        let (path, query) = (
-            location.pathname.get_untracked(),
-            location.search.get_untracked(),
-        );
-        let here = match query.is_empty() {
-            true => path,
-            false => format!("{path}?{query}"),
-        };
-        let href = format!(
-            "/language/{}?next={}",
-            locale.as_str(),
-            encode_query_value(&here)
-        );
+        let href = format!("/language/{}?next={next}", locale.as_str());
         let current = i18n.get_locale_untracked() == locale;
         view! {
             <li>

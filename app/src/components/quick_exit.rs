@@ -55,7 +55,7 @@ fn QuickExitBar(label: String, link: String, hint: String) -> impl IntoView {
     };
     view! {
         <aside class="quick-exit-bar" aria-label=label>
-            <a class="quick-exit" href=LEAVE_PATH rel="external nofollow" on:click=on_click>
+            <a class="quick-exit" href=LEAVE_PATH rel="nofollow" on:click=on_click>
                 {link}
             </a>
             <span class="quick-exit-hint">{hint}</span>

@@ -25,7 +25,7 @@ use crate::i18n::*;
 pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let start = ServerAction::<StartConversation>::new();
-    let inbox = Resource::new(move || start.version().get(), |_| my_messages());
+    let inbox = OnceResource::new(my_messages());
     let result = Signal::derive(move || start.value().get());
     view! {
         <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
@@ -171,10 +171,7 @@ pub fn ConversationPage() -> impl IntoView {
     });
     let send = ServerAction::<SendMessage>::new();
     let close = ServerAction::<CloseConversation>::new();
-    let thread = Resource::new(
-        move || (id.get(), send.version().get(), close.version().get()),
-        |(id, _, _)| open_conversation(id),
-    );
+    let thread = Resource::new(move || id.get(), open_conversation);
     let result = Signal::derive(move || send.value().get());
     view! {
         <PageTitle text=move || t_string!(i18n, messages.title).to_string() />

@@ -10,7 +10,7 @@ mod worker;
 
 pub use offline::OfflineNotice;
 pub use page::OfflinePage;
-pub use worker::{KeepPagesForOffline, UpdatePrompt};
+pub use worker::{KeepFirstPage, UpdatePrompt};
 
 /// The app's colour (the phone's title bar), as in the manifest.
 pub const THEME_COLOUR: &str = "#1d4f91";

@@ -118,7 +118,7 @@ fn ConnectionNotice(
                 Connection::BackOnline => view! {
                     <p>
                         <strong>{back_online.clone()}</strong> " " {as_of.clone()} " "
-                        <a href=super::here() rel="external">{show_latest.clone()}</a>
+                        <a href=super::here()>{show_latest.clone()}</a>
                     </p>
                 }
                 .into_any(),

@@ -129,7 +129,7 @@ fn take_the_update() {
 /// (the first visit). Every later page loads through the service worker,
 /// which keeps it then.
 #[island]
-pub fn KeepPagesForOffline() -> impl IntoView {
+pub fn KeepFirstPage() -> impl IntoView {
     Effect::new(|_| {
         let controlled = container().is_some_and(|c| c.controller().is_some());
         if !controlled {

@@ -272,10 +272,7 @@ pub fn RequestPage() -> impl IntoView {
         })
     });
     let step = ServerAction::<RequestStep>::new();
-    let request = Resource::new(
-        move || (id.get(), step.version().get()),
-        |(id, _)| open_request(id),
-    );
+    let request = Resource::new(move || id.get(), open_request);
     let result = Signal::derive(move || step.value().get());
     view! {
         <PageTitle text=move || t_string!(i18n, requests.request_title).to_string() />

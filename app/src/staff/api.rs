@@ -1,6 +1,5 @@
 //! The supervisors' server functions. A password made here is kept in the
-//! supervisor's session until the desk shows it once, so it shows without
-//! JavaScript too.
+//! supervisor's session until the desk shows it once, after the redirect.
 
 use leptos::prelude::*;
 

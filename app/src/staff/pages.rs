@@ -22,10 +22,7 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddStaffMember>::new();
     let change = ServerAction::<ChangeStaff>::new();
-    let desk = Resource::new(
-        move || (add.version().get(), change.version().get()),
-        |_| open_staff_desk(),
-    );
+    let desk = OnceResource::new(open_staff_desk());
     view! {
         <PageTitle text=move || t_string!(i18n, staff.title).to_string() />
         <section class="page wide">
