@@ -43,14 +43,14 @@ pub fn SignInPage() -> impl IntoView {
                     name="email"
                     kind="email"
                     autocomplete="username"
-                    label=Signal::derive(move || t_string!(i18n, account.email).to_string())
+                    label=t_string!(i18n, account.email).to_owned()
                     problem=field_problem(result, Field::Email)
                 />
                 <TextField
                     name="password"
                     kind="password"
                     autocomplete="current-password"
-                    label=Signal::derive(move || t_string!(i18n, account.password).to_string())
+                    label=t_string!(i18n, account.password).to_owned()
                     problem=field_problem(result, Field::Password)
                 />
                 <button type="submit" class="button primary">
@@ -173,7 +173,7 @@ pub fn SecondStepPage() -> impl IntoView {
                 <TextField
                     name="code"
                     autocomplete="one-time-code"
-                    label=Signal::derive(move || t_string!(i18n, security.second_step_code).to_string())
+                    label=t_string!(i18n, security.second_step_code).to_owned()
                     problem=field_problem(result, Field::Code)
                 />
                 <button type="submit" class="button primary">
@@ -228,7 +228,7 @@ pub fn SecurityPage() -> impl IntoView {
                                                 name="password"
                                                 kind="password"
                                                 autocomplete="current-password"
-                                                label=Signal::derive(move || t_string!(i18n, security.turn_off_password).to_string())
+                                                label=t_string!(i18n, security.turn_off_password).to_owned()
                                                 problem=field_problem(disabled, Field::Password)
                                             />
                                             <button type="submit" class="button">{t!(i18n, security.turn_off)}</button>
@@ -247,7 +247,7 @@ pub fn SecurityPage() -> impl IntoView {
                                     <TextField
                                         name="code"
                                         autocomplete="one-time-code"
-                                        label=Signal::derive(move || t_string!(i18n, security.code).to_string())
+                                        label=t_string!(i18n, security.code).to_owned()
                                         problem=field_problem(confirmed, Field::Code)
                                     />
                                     <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>

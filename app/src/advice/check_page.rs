@@ -112,16 +112,16 @@ fn CheckView(page: CheckPage, typed: [Option<String>; 9]) -> impl IntoView {
             <fieldset>
                 <legend>{t!(i18n, check.income_legend)}</legend>
                 <p class="field-hint" id="income-hint">{t!(i18n, check.income_hint)}</p>
-                <NumberField name="income_then" label=Signal::derive(move || t_string!(i18n, check.income_then).to_owned()) value=then problem=problem(Field::IncomeThen) />
-                <NumberField name="income_now" label=Signal::derive(move || t_string!(i18n, check.income_now).to_owned()) value=now problem=problem(Field::IncomeNow) />
+                <NumberField name="income_then" label=t_string!(i18n, check.income_then).to_owned() value=then problem=problem(Field::IncomeThen) />
+                <NumberField name="income_now" label=t_string!(i18n, check.income_now).to_owned() value=now problem=problem(Field::IncomeNow) />
             </fieldset>
             <fieldset>
                 <legend>{t!(i18n, check.changes_legend)}</legend>
-                <Checkbox name="job_lost" label=Signal::derive(move || t_string!(i18n, check.job_lost).to_owned()) checked=lost.is_some() />
-                <NumberField name="months_out_of_work" label=Signal::derive(move || t_string!(i18n, check.months_out_of_work).to_owned()) value=out problem=problem(Field::MonthsOutOfWork) />
-                <Checkbox name="insurance_changed" label=Signal::derive(move || t_string!(i18n, check.insurance_changed).to_owned()) checked=insurance.is_some() />
-                <Checkbox name="child_care_changed" label=Signal::derive(move || t_string!(i18n, check.child_care_changed).to_owned()) checked=care.is_some() />
-                <NumberField name="months_since_order" label=Signal::derive(move || t_string!(i18n, check.months_since_order).to_owned()) value=since problem=problem(Field::MonthsSinceOrder) />
+                <Checkbox name="job_lost" label=t_string!(i18n, check.job_lost).to_owned() checked=lost.is_some() />
+                <NumberField name="months_out_of_work" label=t_string!(i18n, check.months_out_of_work).to_owned() value=out problem=problem(Field::MonthsOutOfWork) />
+                <Checkbox name="insurance_changed" label=t_string!(i18n, check.insurance_changed).to_owned() checked=insurance.is_some() />
+                <Checkbox name="child_care_changed" label=t_string!(i18n, check.child_care_changed).to_owned() checked=care.is_some() />
+                <NumberField name="months_since_order" label=t_string!(i18n, check.months_since_order).to_owned() value=since problem=problem(Field::MonthsSinceOrder) />
             </fieldset>
             <button type="submit" class="button">{t!(i18n, check.submit)}</button>
         </QueryForm>
@@ -132,7 +132,7 @@ fn CheckView(page: CheckPage, typed: [Option<String>; 9]) -> impl IntoView {
 #[component]
 fn NumberField(
     name: &'static str,
-    label: Signal<String>,
+    label: String,
     value: Option<String>,
     problem: Option<Problem>,
 ) -> impl IntoView {
@@ -156,7 +156,7 @@ fn NumberField(
 }
 
 #[component]
-fn Checkbox(name: &'static str, label: Signal<String>, checked: bool) -> impl IntoView {
+fn Checkbox(name: &'static str, label: String, checked: bool) -> impl IntoView {
     view! {
         <div class="check">
             <input id=name name=name type="checkbox" value="on" checked=checked />

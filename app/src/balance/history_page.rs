@@ -130,13 +130,13 @@ pub fn RangeFields(from: String, to: String, error: Option<AppError>) -> impl In
     view! {
         <DateField
             name="from"
-            label=Signal::derive(move || t_string!(i18n, history.from).to_string())
+            label=t_string!(i18n, history.from).to_owned()
             value=from
             problem=problem(Field::From)
         />
         <DateField
             name="to"
-            label=Signal::derive(move || t_string!(i18n, history.to).to_string())
+            label=t_string!(i18n, history.to).to_owned()
             value=to
             problem=problem(Field::To)
         />
