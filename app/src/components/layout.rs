@@ -107,11 +107,12 @@ fn LanguageSwitcher() -> impl IntoView {
         location.pathname.get_untracked(),
         location.search.get_untracked(),
     );
-    let next = if query.is_empty() {
-        encode_query_value(&path)
+    let here = if query.is_empty() {
+        path
     } else {
-        encode_query_value(&format!("{path}?{query}"))
+        format!("{path}?{query}")
     };
+    let next = encode_query_value(&here);
     let choice = move |locale: Locale, name: &'static str| {
         let href = format!("/language/{}?next={next}", locale.as_str());
         let current = i18n.get_locale_untracked() == locale;
