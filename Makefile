@@ -10,12 +10,13 @@ SERVER := $(TARGET_DIR)/release/server
 STAMP := target/site/.built
 SOURCES := app frontend server entity migration style public Cargo.toml Cargo.lock
 
-.PHONY: help setup build build-if-changed run test bench fmt
+.PHONY: help setup build build-if-changed run test verify-deep bench fmt
 
 help:
 	@echo "make run    build (release) and serve the portal at http://127.0.0.1:3000 on SQLite"
 	@echo "make test   every test: fmt, clippy, unit, SQLite + Postgres integration, Playwright"
 	@echo "make build  release build only (server + wasm bundle + css)"
+	@echo "make verify-deep  the ledger's property tests on 200,000 random cases each (release build)"
 	@echo "make bench  performance budgets: criterion (statement, advice search), Lighthouse, client size,"
 	@echo "            100k-case PostgreSQL seed, wrk load and a 10-minute soak (docs/BENCHMARKS.md)"
 
@@ -42,6 +43,10 @@ run: build-if-changed
 test:
 	@scripts/setup.sh --test
 	@scripts/test.sh
+
+# Nightly-style: every ledger property on twenty times the cases of `make test`.
+verify-deep:
+	LEDGER_PROPTEST_CASES=200000 cargo test --release -p app --lib ledger::
 
 bench:
 	@scripts/setup.sh --bench

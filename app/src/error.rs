@@ -90,6 +90,8 @@ pub enum Field {
     Entry,
     /// How often an order's support falls due.
     Frequency,
+    /// Which day an order's support falls due.
+    DueDay,
     /// Child support in a new order.
     ChildSupport,
     /// Medical support in a new order.
@@ -160,8 +162,10 @@ pub enum Problem {
     InTheFuture,
     /// Before the case was opened.
     BeforeCaseOpened,
-    /// The entry was already reversed (or is itself a reversal).
+    /// The entry was already reversed (or is itself a re-instatement).
     NotReversible,
+    /// A reversal dated before the entry it reverses.
+    BeforeEntry,
     /// More than the agency holds for this case.
     MoreThanHeld,
     /// Not one of the choices offered.

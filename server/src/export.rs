@@ -95,7 +95,9 @@ fn spanish(headers: &HeaderMap) -> bool {
         == Some(app::i18n::Locale::es)
 }
 
-const HEADINGS_EN: [&str; 12] = [
+const COLUMNS: usize = 15;
+
+const HEADINGS_EN: [&str; COLUMNS] = [
     "date",
     "entry",
     "kind",
@@ -104,12 +106,15 @@ const HEADINGS_EN: [&str; 12] = [
     "received",
     "paid_current",
     "paid_past_due",
+    "taken_back",
+    "sent",
+    "held",
     "change",
     "balance",
     "reversed_later",
     "note",
 ];
-const HEADINGS_ES: [&str; 12] = [
+const HEADINGS_ES: [&str; COLUMNS] = [
     "fecha",
     "movimiento",
     "tipo",
@@ -118,6 +123,9 @@ const HEADINGS_ES: [&str; 12] = [
     "recibido",
     "pago_actual",
     "pago_atrasado",
+    "revertido",
+    "enviado",
+    "retenido",
     "cambio",
     "saldo",
     "revertido_despues",
@@ -128,20 +136,10 @@ pub fn csv_of(statement: &PrintStatement, spanish: bool) -> Result<Vec<u8>, csv:
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(if spanish { HEADINGS_ES } else { HEADINGS_EN })?;
     let opening = statement.opening.balance;
-    let start = [
-        statement.filter.from.to_string(),
-        String::new(),
-        "opening_balance".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        plain(opening),
-        String::new(),
-        String::new(),
-    ];
+    let mut start: [String; COLUMNS] = Default::default();
+    start[0] = statement.filter.from.to_string();
+    start[2] = "opening_balance".into();
+    start[COLUMNS - 3] = plain(opening);
     out.write_record(&start)?;
     for line in &statement.lines {
         out.write_record(record(line))?;
@@ -149,7 +147,7 @@ pub fn csv_of(statement: &PrintStatement, spanish: bool) -> Result<Vec<u8>, csv:
     out.into_inner().map_err(|e| e.into_error().into())
 }
 
-fn record(line: &HistoryLine) -> [String; 12] {
+fn record(line: &HistoryLine) -> [String; COLUMNS] {
     let l = &line.line;
     let detail = match l.kind {
         EntryKind::Charge { obligation } => obligation.as_str().to_owned(),
@@ -175,6 +173,9 @@ fn record(line: &HistoryLine) -> [String; 12] {
         plain(l.received),
         plain(l.paid_current),
         plain(l.paid_past_due),
+        plain(l.taken_back),
+        plain(l.sent),
+        plain(l.held),
         plain(line.change),
         plain(l.running_balance),
         if l.reversed { "yes" } else { "" }.to_owned(),

@@ -9,6 +9,7 @@
 //! server backup FILE                     a consistent copy of the SQLite database, while serving
 //! server caseworker add --email E --name N [--supervisor] --password-stdin
 //!                                         a staff account (password read from standard input)
+//! server ledger verify [--case N]         replay and check every case's ledger (exit 1 on a problem)
 //! ```
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     Caseworker(CaseworkerCommand),
+    /// The ledger's own checks.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Copy the SQLite database to a new file, consistent even while the
     /// portal serves (PostgreSQL: use pg_dump, see docs/OPERATIONS.md).
     Backup {
@@ -74,6 +78,18 @@ enum CaseworkerCommand {
         /// never shows in the shell's history or the process list).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Replay every case (or one) from its entries and check what the pages
+    /// rely on: charges due under an order, reversals, allocation, holds, and
+    /// every view agreeing. One line per problem; exits non-zero if any.
+    Verify {
+        /// Only this case (its number, e.g. CS-2019-002931).
+        #[arg(long, value_name = "N")]
+        case: Option<String>,
     },
 }
 
@@ -128,6 +144,7 @@ fn main() -> ExitCode {
             Command::Migrate => migrate(config).await.map_err(Into::into),
             Command::Seed(args) => seed(config, args).await,
             Command::Caseworker(command) => caseworker(config, command).await,
+            Command::Ledger(LedgerCommand::Verify { case }) => verify(config, case).await,
             Command::Backup { file } => backup(config, &file).await.map_err(Into::into),
         }
     });
@@ -198,6 +215,35 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
         }
     }
     Ok(())
+}
+
+async fn verify(config: Config, case: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
+    let db = server::db::connect(&config.database.url, 2).await?;
+    let Some(cases) = server::ledger::verify::cases_to_check(&db, case.as_deref()).await? else {
+        return Err(format!("no case {}", case.unwrap_or_default()).into());
+    };
+    let started = std::time::Instant::now();
+    let progress = ProgressBar::new(cases.len() as u64).with_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} cases · {per_sec} · {elapsed} elapsed, about {eta} left",
+    )?);
+    let found = server::ledger::verify::verify(&db, &cases, config.today(), |done| {
+        progress.set_position(done)
+    })
+    .await?;
+    progress.finish_and_clear();
+    for finding in &found {
+        println!("{finding}");
+    }
+    println!(
+        "{} cases checked in {:.1?}: {} problems",
+        cases.len(),
+        started.elapsed(),
+        found.len()
+    );
+    match found.is_empty() {
+        true => Ok(()),
+        false => Err(format!("{} problems in the ledger", found.len()).into()),
+    }
 }
 
 async fn caseworker(

@@ -25,9 +25,9 @@ pub enum ServeError {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = db::connect(&config.database.url, config.database.max_connections).await?;
     db::migrate(&db).await?;
-    // Charges due while the server was down are posted on the first tick.
-    let accrual_config = config.clone();
-    crate::ledger::accrual::spawn_daily(db.clone(), move || accrual_config.today());
+    // Charges due while the server was down are posted at once, then each
+    // day's at the agency's midnight.
+    crate::ledger::accrual::spawn_daily(db.clone(), config.time_zone());
 
     let listener = TcpListener::bind(config.site.addr)
         .await

@@ -240,10 +240,14 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
     .into_any()
 }
 
-/// The chart's figures as a table.
+/// The chart's figures as a table. Each row adds up: the balance before,
+/// plus what fell due, less what came in, plus what reversals took back,
+/// is the month's closing balance. `sent`: the money sent on to the
+/// receiving parent has its own column (held money is not sent).
 #[component]
-pub fn MonthsTable(months: Vec<Month>) -> impl IntoView {
+pub fn MonthsTable(months: Vec<Month>, sent: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let taken_back = months.iter().any(|m| !m.taken_back.is_zero());
     view! {
         <table class="ledger months-table">
             <caption>{t!(i18n, chart.table_caption)}</caption>
@@ -252,6 +256,8 @@ pub fn MonthsTable(months: Vec<Month>) -> impl IntoView {
                     <th scope="col">{t!(i18n, chart.month)}</th>
                     <th scope="col">{t!(i18n, chart.due)}</th>
                     <th scope="col">{t!(i18n, chart.received)}</th>
+                    {taken_back.then(|| view! { <th scope="col">{t!(i18n, chart.taken_back)}</th> })}
+                    {sent.then(|| view! { <th scope="col">{t!(i18n, chart.sent)}</th> })}
                     <th scope="col">{t!(i18n, chart.balance)}</th>
                 </tr>
             </thead>
@@ -261,6 +267,8 @@ pub fn MonthsTable(months: Vec<Month>) -> impl IntoView {
                         <th scope="row">{move || text::month(i18n.get_locale(), m.month)}</th>
                         <td class="num">{m.due.to_string()}</td>
                         <td class="num">{m.received.to_string()}</td>
+                        {taken_back.then(|| view! { <td class="num">{m.taken_back.to_string()}</td> })}
+                        {sent.then(|| view! { <td class="num">{m.sent.to_string()}</td> })}
                         <td class="num">{m.closing.balance.to_string()}</td>
                     </tr>
                 }).collect_view()}
@@ -292,11 +300,7 @@ mod tests {
                     month: chrono::NaiveDate::from_ymd_opt(2024, first, 1)
                         .and_then(|d| d.checked_add_months(chrono::Months::new(i)))
                         .unwrap_or_default(),
-                    due: Money::ZERO,
-                    received: Money::ZERO,
-                    paid_current: Money::ZERO,
-                    paid_past_due: Money::ZERO,
-                    closing: Default::default(),
+                    ..Default::default()
                 })
                 .collect()
         };

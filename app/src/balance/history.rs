@@ -162,6 +162,10 @@ pub struct Totals {
     pub paid_past_due: Money,
     /// What reversals took back (positive: the balance went up).
     pub reversed: Money,
+    /// Sent on to the receiving parent.
+    pub sent: Money,
+    /// Put on hold, less what was released.
+    pub held: Money,
     /// Sum of every line's change: unfiltered, opening + change = closing.
     pub change: Money,
 }
@@ -206,6 +210,8 @@ pub fn annotate(
         totals.received += line.received;
         totals.paid_current += line.paid_current;
         totals.paid_past_due += line.paid_past_due;
+        totals.sent += line.sent;
+        totals.held += line.held;
         totals.change += change;
         let reverses = match line.kind {
             EntryKind::Reversal { reverses } => {

@@ -230,7 +230,11 @@ pub fn Summary(opening: Money, closing: Money, totals: Totals, filtered: bool) -
             <dd class="amount" data-figure="total-received">{totals.received.to_string()}</dd>
             {(!totals.reversed.is_zero()).then(|| view! {
                 <dt>{t!(i18n, history.total_reversed)}</dt>
-                <dd class="amount">{totals.reversed.to_string()}</dd>
+                <dd class="amount" data-figure="total-reversed">{totals.reversed.to_string()}</dd>
+            })}
+            {(!totals.sent.is_zero()).then(|| view! {
+                <dt>{t!(i18n, history.total_sent)}</dt>
+                <dd class="amount" data-figure="total-sent">{totals.sent.to_string()}</dd>
             })}
             <dt><GlossaryTerm slug="running-balance">{t!(i18n, history.closing)}</GlossaryTerm></dt>
             <dd class="amount" data-figure="closing">{closing.to_string()}</dd>

@@ -140,12 +140,17 @@ impl PastDuePanel {
     }
 }
 
-/// Everything the payoff planner needs to run in the browser.
+/// Everything the payoff planner needs to run in the browser. Only support
+/// due on the main obligation's schedule counts per period: amounts due on
+/// another schedule are never added into one figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannerBasis {
     /// Support due each period under the order in force.
     pub current: Money,
     pub schedule: Schedule,
+    /// The day the obligation's series of due dates began (the order's
+    /// effective date): every-other-week plans keep its phase.
+    pub series_start: NaiveDate,
     /// The plan's payments start with the first due date after this day.
     pub from: NaiveDate,
     /// What the order already asks on top, toward past-due support.

@@ -13,6 +13,7 @@ use super::history_page::query_value;
 use super::model::Timeline;
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
+use crate::account::model::CaseRole;
 use crate::components::title::PageTitle;
 use crate::i18n::*;
 use crate::ledger::{Explained, Month, Outcome, Reason};
@@ -63,7 +64,10 @@ fn TimelineView(timeline: Timeline) -> impl IntoView {
         <TimelineChart months=timeline.months.clone() opening=timeline.opening.balance />
         <details class="table-alternative">
             <summary>{t!(i18n, chart.as_table)}</summary>
-            <MonthsTable months=timeline.months.clone() />
+            <MonthsTable
+                months=timeline.months.clone()
+                sent=timeline.role != CaseRole::PayingParent
+            />
         </details>
         <h2 id="why">{t!(i18n, months.why_heading)}</h2>
         <p>{t!(i18n, months.why_intro, days = move || timeline.grace_days)}</p>

@@ -203,7 +203,7 @@ fn ReceiverFacts(
             }}
         </dd>
         {(!money.on_hold.is_empty()).then(|| view! {
-            <dt><GlossaryTerm slug="hold">{t!(i18n, balance.on_hold)}</GlossaryTerm></dt>
+            <dt id="on-hold"><GlossaryTerm slug="hold">{t!(i18n, balance.on_hold)}</GlossaryTerm></dt>
             {money.on_hold.into_iter().map(|held| view! {
                 <dd data-figure="on-hold">
                     <span class="amount">{held.amount.to_string()}</span>

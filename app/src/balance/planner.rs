@@ -22,7 +22,15 @@ enum NoPlan {
 
 fn plan(extra: &str, past_due: Money, basis: PlannerBasis) -> Result<Payoff, NoPlan> {
     let extra = Money::parse(extra.trim().trim_start_matches('$')).map_err(NoPlan::Amount)?;
-    payoff(past_due, basis.current, extra, basis.schedule, basis.from).map_err(NoPlan::Plan)
+    payoff(
+        past_due,
+        basis.current,
+        extra,
+        basis.schedule,
+        basis.series_start,
+        basis.from,
+    )
+    .map_err(NoPlan::Plan)
 }
 
 /// What the form starts with: the order's own pace if it has one, else a
@@ -160,6 +168,7 @@ mod tests {
         PlannerBasis {
             current: Money::from_cents(current),
             schedule: Schedule::monthly(1).unwrap_or_else(|e| panic!("{e}")),
+            series_start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default(),
             from: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
             ordered_extra: Money::from_cents(ordered),
         }

@@ -18,10 +18,9 @@ use super::model::{
 use crate::account::model::{CaseRole, User};
 use crate::config::LedgerPolicy;
 use crate::error::AppError;
-use crate::ledger::accrual::Order;
+use crate::ledger::accrual::{still_charging, Obligation, Order};
 use crate::ledger::{
-    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind,
-    Statement,
+    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, Statement,
 };
 use crate::server::access::{parent_cases, parent_role};
 use crate::server::internal;
@@ -293,7 +292,10 @@ impl CaseFile {
             .max()
             .map(|(on, _, amount, source)| Payment { on, amount, source });
         let orders = self.domain_orders()?;
-        let terms = in_force(&orders, today).map(terms_of).unwrap_or_default();
+        let emancipations = self.emancipations();
+        let terms = in_force(&orders, today)
+            .map(|order| terms_of(still_charging(order, &emancipations, today)))
+            .unwrap_or_default();
         let balance = allocation.balance();
         let to_receiver = (role != CaseRole::PayingParent).then(|| {
             let money = to_receiver(entries, &allocation.reversed, today);
@@ -320,7 +322,7 @@ impl CaseFile {
             credit: allocation.credit(),
             last_payment,
             terms,
-            next_due: next_due(&orders, &self.emancipations(), today),
+            next_due: next_due(&orders, &emancipations, today, past_due.total()),
             to_receiver,
         };
         Ok((card, allocation))
@@ -352,18 +354,16 @@ impl CaseFile {
                 reference: row.reference.clone(),
                 effective_on: row.effective_on,
                 ends_on: row.ends_on,
-                terms: terms_of(order),
+                terms: terms_of(order.obligations.iter()),
                 in_force: current == Some(order.effective_on),
             })
             .collect())
     }
 }
 
-/// An order's obligations as terms, support first, the arrears pace last.
-fn terms_of(order: &Order) -> Vec<Term> {
-    let mut terms: Vec<Term> = order
-        .obligations
-        .iter()
+/// Obligations as terms, support first, the arrears pace last.
+fn terms_of<'o>(obligations: impl Iterator<Item = &'o Obligation>) -> Vec<Term> {
+    let mut terms: Vec<Term> = obligations
         .map(|o| Term {
             kind: o.kind,
             amount: o.amount,
@@ -393,7 +393,7 @@ fn past_due_panel(
         .min()
         .unwrap_or(today);
     let orders = file.domain_orders()?;
-    let planner = planner_basis(&orders, today);
+    let planner = planner_basis(&orders, &file.emancipations(), today);
     Ok(Some(PastDuePanel {
         past_due,
         days_behind: (today - oldest_unpaid).num_days(),
@@ -405,24 +405,36 @@ fn past_due_panel(
 }
 
 /// What the payoff planner starts from: the support due each period under
-/// the order in force, its main schedule and any arrears pace it already
-/// sets. `None` when no order is in force.
-pub fn planner_basis(orders: &[Order], today: NaiveDate) -> Option<PlannerBasis> {
+/// the order in force (only what still charges, and only on the main
+/// obligation's schedule), that schedule, and any arrears pace it already
+/// sets. An arrears-only order plans on its pace's schedule, with no current
+/// support. `None` when no order is in force.
+pub fn planner_basis(
+    orders: &[Order],
+    emancipations: &[NaiveDate],
+    today: NaiveDate,
+) -> Option<PlannerBasis> {
     let order = in_force(orders, today)?;
-    let support = order.obligations.iter().filter(|o| o.kind.accrues());
-    // The plan follows the main obligation's schedule.
-    let main = support.clone().min_by_key(|o| o.kind)?;
-    let ordered_extra = order
-        .obligations
+    let charging: Vec<&Obligation> = still_charging(order, emancipations, today).collect();
+    let main = charging
         .iter()
-        .filter(|o| o.kind == ObligationKind::ArrearsPayment)
-        .map(|o| o.amount)
-        .sum();
+        .filter(|o| o.kind.accrues())
+        .min_by_key(|o| o.kind)
+        .or_else(|| charging.iter().find(|o| !o.kind.accrues()))?;
+    let frequency = main.schedule.frequency;
+    let on_schedule = |accrues: bool| -> Money {
+        charging
+            .iter()
+            .filter(|o| o.kind.accrues() == accrues && o.schedule.frequency == frequency)
+            .map(|o| o.amount)
+            .sum()
+    };
     Some(PlannerBasis {
-        current: support.map(|o| o.amount).sum(),
+        current: on_schedule(true),
         schedule: main.schedule,
+        series_start: order.effective_on,
         from: today,
-        ordered_extra,
+        ordered_extra: on_schedule(false),
     })
 }
 

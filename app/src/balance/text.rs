@@ -6,7 +6,7 @@ use leptos_i18n::I18nContext;
 
 use super::history::{HistoryLine, LineKind};
 use crate::i18n::*;
-use crate::ledger::{EntryKind, Frequency, Language, ObligationKind, PaymentSource};
+use crate::ledger::{EntryKind, Frequency, Language, Money, ObligationKind, PaymentSource};
 
 const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -76,6 +76,44 @@ pub fn frequency(i18n: I18nContext<Locale>, frequency: Frequency) -> &'static st
     }
 }
 
+/// Which day a schedule falls due: "the 1st of each month", "Fridays".
+pub fn due_day(locale: Locale, schedule: crate::ledger::Schedule) -> String {
+    const WEEKDAYS_EN: [&str; 7] = [
+        "Mondays",
+        "Tuesdays",
+        "Wednesdays",
+        "Thursdays",
+        "Fridays",
+        "Saturdays",
+        "Sundays",
+    ];
+    const WEEKDAYS_ES: [&str; 7] = [
+        "los lunes",
+        "los martes",
+        "los miércoles",
+        "los jueves",
+        "los viernes",
+        "los sábados",
+        "los domingos",
+    ];
+    let day = schedule.anchor_day;
+    let weekday = usize::from(day.min(6));
+    match (locale, schedule.frequency) {
+        (Locale::en, Frequency::Weekly) => WEEKDAYS_EN[weekday].to_owned(),
+        (Locale::en, Frequency::BiWeekly) => format!("every other week, {}", WEEKDAYS_EN[weekday]),
+        (Locale::en, Frequency::SemiMonthly) => {
+            format!("days {day} and {} of each month", day + 14)
+        }
+        (Locale::en, Frequency::Monthly) => format!("day {day} of each month"),
+        (Locale::es, Frequency::Weekly) => WEEKDAYS_ES[weekday].to_owned(),
+        (Locale::es, Frequency::BiWeekly) => format!("cada dos semanas, {}", WEEKDAYS_ES[weekday]),
+        (Locale::es, Frequency::SemiMonthly) => {
+            format!("los días {day} y {} de cada mes", day + 14)
+        }
+        (Locale::es, Frequency::Monthly) => format!("el día {day} de cada mes"),
+    }
+}
+
 pub fn source(i18n: I18nContext<Locale>, source: PaymentSource) -> &'static str {
     match source {
         PaymentSource::IncomeWithholding => t_string!(i18n, balance.source_income_withholding),
@@ -117,19 +155,34 @@ pub fn describe(i18n: I18nContext<Locale>, line: &HistoryLine) -> String {
             )
         }
         EntryKind::Adjustment => t_string!(i18n, history.adjustment).to_owned(),
-        EntryKind::Reversal { .. } => match line.reverses {
-            Some((on, kind)) => format!(
-                "{} {} · {}",
-                t_string!(i18n, history.reversal_of),
-                line_kind(i18n, kind).to_lowercase(),
-                date(locale, on)
-            ),
-            None => t_string!(i18n, history.kind_reversal).to_owned(),
-        },
-        EntryKind::Disbursement => t_string!(i18n, history.disbursement).to_owned(),
-        EntryKind::Hold => t_string!(i18n, history.hold).to_owned(),
-        EntryKind::Release => t_string!(i18n, history.release).to_owned(),
+        EntryKind::Reversal { .. } => {
+            let what = match line.reverses {
+                Some((on, kind)) => format!(
+                    "{} {} · {}",
+                    t_string!(i18n, history.reversal_of),
+                    line_kind(i18n, kind).to_lowercase(),
+                    date(locale, on)
+                ),
+                None => t_string!(i18n, history.kind_reversal).to_owned(),
+            };
+            // What it took back, where the running balance moves.
+            match line.line.taken_back {
+                taken if taken.is_positive() => format!("{what} · +{taken}"),
+                taken if taken.is_negative() => format!("{what} · {taken}"),
+                _ => what,
+            }
+        }
+        EntryKind::Disbursement => {
+            with_amount(t_string!(i18n, history.disbursement), line.line.sent)
+        }
+        EntryKind::Hold => with_amount(t_string!(i18n, history.hold), line.line.held),
+        EntryKind::Release => with_amount(t_string!(i18n, history.release), -line.line.held),
     }
+}
+
+/// "Sent to the receiving parent · $300.00": money that moves on, not owed.
+fn with_amount(what: &str, amount: Money) -> String {
+    format!("{what} · {amount}")
 }
 
 /// "child support due" → "Child support due", to start a line or a label.

@@ -136,6 +136,7 @@ pub async fn review_order(
     case_number: String,
     date: String,
     frequency: String,
+    #[server(default)] due_day: String,
     child_support: String,
     medical_support: String,
     arrears_payment: String,
@@ -149,6 +150,7 @@ pub async fn review_order(
     let form = super::model::OrderForm {
         date,
         frequency,
+        due_day,
         child_support,
         medical_support,
         arrears_payment,
@@ -166,6 +168,7 @@ pub async fn change_order(
     case_number: String,
     date: String,
     frequency: String,
+    #[server(default)] due_day: String,
     child_support: String,
     medical_support: String,
     arrears_payment: String,
@@ -180,6 +183,7 @@ pub async fn change_order(
     let form = super::model::OrderForm {
         date,
         frequency,
+        due_day,
         child_support,
         medical_support,
         arrears_payment,

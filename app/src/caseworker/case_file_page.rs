@@ -319,7 +319,11 @@ fn EntryRow(entry: EntryLine, base: String) -> impl IntoView {
             <td>
                 {reversible.then(|| view! {
                     <A href=format!("{base}/post?kind=reversal&entry={id}")>
-                        {t!(i18n, file.reverse)}
+                        // Reversing a reversal made in error puts its entry back.
+                        {match kind {
+                            EntryKind::Reversal { .. } => t!(i18n, file.reinstate).into_any(),
+                            _ => t!(i18n, file.reverse).into_any(),
+                        }}
                         <span class="visually-hidden">" #" {id}</span>
                     </A>
                 })}

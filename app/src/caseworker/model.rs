@@ -120,14 +120,18 @@ pub struct EntryLine {
     pub note: Option<String>,
     /// Who posted it (`None`: accrual or an import).
     pub posted_by: Option<String>,
-    /// A later entry cancelled it.
+    /// Out of history: a later reversal cancelled it (or, for a reversal,
+    /// a re-instatement retracted it).
     pub reversed: bool,
+    /// A reversal of a reversal made in error: it put an entry back.
+    pub reinstates: bool,
 }
 
 impl EntryLine {
-    /// A reversal cannot be reversed, nor can an entry twice.
+    /// What still counts can be reversed — a reversal made in error too
+    /// (which re-instates its entry) — except a re-instatement itself.
     pub fn reversible(&self) -> bool {
-        !self.reversed && !matches!(self.kind, EntryKind::Reversal { .. })
+        !self.reversed && !self.reinstates
     }
 }
 
@@ -227,6 +231,9 @@ pub struct OrderForm {
     /// `YYYY-MM-DD`: the first day the new terms count.
     pub date: String,
     pub frequency: String,
+    /// `keep` (or empty): the due day of the order in force, when it falls
+    /// due as often; `date`: the effective date's day (or weekday).
+    pub due_day: String,
     pub child_support: String,
     /// Optional.
     pub medical_support: String,
@@ -246,13 +253,15 @@ pub struct OrderReview {
     pub case_number: String,
     pub effective_on: NaiveDate,
     pub frequency: Frequency,
+    /// When it falls due (the due day kept or taken from the date).
+    pub schedule: crate::ledger::Schedule,
     pub child_support: Money,
     pub medical_support: Option<Money>,
     pub arrears_payment: Option<Money>,
     pub reference: String,
     pub reason: String,
-    /// Charges already posted on or after the effective date, which the new
-    /// terms replace: reversed, then charged again at the new amounts.
+    /// Charges already posted that the new terms change (a date they
+    /// replace, a period they split): reversed, then charged again.
     pub recharged: u32,
     pub balance_before: Money,
     pub balance_after: Money,

@@ -32,9 +32,10 @@ const POSTING_FIELDS: [&str; 7] = [
     "reason",
     "entry",
 ];
-const ORDER_FIELDS: [&str; 8] = [
+const ORDER_FIELDS: [&str; 9] = [
     "date",
     "frequency",
+    "due_day",
     "child_support",
     "medical_support",
     "arrears_payment",
@@ -391,11 +392,12 @@ pub fn OrderPage() -> impl IntoView {
             if !reviewing(&query) {
                 return None;
             }
-            let [date, frequency, child, medical, arrears, reference, reason, request] =
+            let [date, frequency, due_day, child, medical, arrears, reference, reason, request] =
                 ORDER_FIELDS.map(|name| field(&query, name));
             Some(
                 review_order(
-                    number, date, frequency, child, medical, arrears, reference, reason, request,
+                    number, date, frequency, due_day, child, medical, arrears, reference, reason,
+                    request,
                 )
                 .await,
             )
@@ -458,6 +460,17 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 value=value("frequency")
                 problems=problems.clone()
                 field=Field::Frequency
+            />
+            <Choice
+                name="due_day"
+                label=t_string!(i18n, file.due_day)
+                choices=vec![
+                    ("keep", t_string!(i18n, file.due_day_keep)),
+                    ("date", t_string!(i18n, file.due_day_date)),
+                ]
+                value=value("due_day")
+                problems=problems.clone()
+                field=Field::DueDay
             />
             <Input
                 name="child_support"
@@ -532,6 +545,7 @@ fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
     let number = review.case_number.clone();
     let effective = review.effective_on;
     let frequency = review.frequency;
+    let schedule = review.schedule;
     let recharged = review.recharged;
     let back = change_link(format!("/caseload/{number}/order"), &query, &ORDER_FIELDS);
     let hidden = ORDER_FIELDS.map(|name| (name, field(&query, name)));
@@ -554,6 +568,8 @@ fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
             <dd>{move || text::date(locale(), effective)}</dd>
             <dt>{t!(i18n, file.frequency)}</dt>
             <dd>{move || text::frequency(i18n, frequency)}</dd>
+            <dt>{t!(i18n, file.due_day)}</dt>
+            <dd>{move || text::due_day(locale(), schedule)}</dd>
             <dt>{t!(i18n, file.child_support)}</dt>
             <dd class="amount">{review.child_support.to_string()}</dd>
             <dt>{t!(i18n, file.medical_support)}</dt>

@@ -32,7 +32,11 @@ pub struct Proposed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposedOrder {
     pub effective_on: NaiveDate,
+    /// Falling due on the effective date's day; see [`ProposedOrder::keep_due_day`].
     pub schedule: Schedule,
+    /// Keep the due day of the order in force when the new terms fall due as
+    /// often (the form's default).
+    pub keep_due_day: bool,
     pub child_support: Money,
     pub medical_support: Option<Money>,
     pub arrears_payment: Option<Money>,
@@ -123,6 +127,14 @@ pub fn read_order(
         Field::Frequency,
         Frequency::parse(form.frequency.trim()).ok_or(Problem::NotAChoice),
     );
+    let keep_due_day = problems.take(
+        Field::DueDay,
+        match form.due_day.trim() {
+            "" | "keep" => Ok(true),
+            "date" => Ok(false),
+            _ => Err(Problem::NotAChoice),
+        },
+    );
     let child_support = problems.take(Field::ChildSupport, positive_amount(&form.child_support));
     let medical_support = problems.take(
         Field::MedicalSupport,
@@ -157,6 +169,7 @@ pub fn read_order(
             Some(ProposedOrder {
                 effective_on,
                 schedule,
+                keep_due_day: keep_due_day.unwrap_or(true),
                 child_support,
                 medical_support: medical,
                 arrears_payment: arrears,
@@ -329,6 +342,7 @@ mod tests {
         let form = OrderForm {
             date: "2026-12-04".into(),
             frequency: "weekly".into(),
+            due_day: "date".into(),
             child_support: "95".into(),
             medical_support: "".into(),
             arrears_payment: "12.50".into(),
@@ -344,6 +358,16 @@ mod tests {
         assert_eq!(order.child_support, Money::from_cents(9_500));
         assert_eq!(order.medical_support, None);
         assert_eq!(order.arrears_payment, Some(Money::from_cents(1_250)));
+        assert!(!order.keep_due_day);
+        let odd = OrderForm {
+            due_day: "tuesdays".into(),
+            ..form.clone()
+        };
+        let refused = read_order(&odd, today, day(2020, 1, 1));
+        assert_eq!(
+            refused.err().and_then(|e| e.problem_with(Field::DueDay)),
+            Some(Problem::NotAChoice)
+        );
 
         let empty = read_order(&OrderForm::default(), today, day(2020, 1, 1));
         let Err(AppError::Invalid(errors)) = empty else {

@@ -2,7 +2,7 @@
 //! and the postings and order changes that move money — each checked, shown
 //! for review, then stored in one transaction with its audit line.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use entity::{
@@ -24,8 +24,9 @@ use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
 use crate::config::LedgerPolicy;
 use crate::error::{AppError, Field, Problem};
-use crate::ledger::accrual::{charges_due, Obligation, Order};
-use crate::ledger::{to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind, Schedule};
+use crate::ledger::accrual::{recharge, Obligation, Order, Recharge};
+use crate::ledger::rules::{self, Refused};
+use crate::ledger::{in_force, Allocation, Entry, EntryKind, Money, ObligationKind, Schedule};
 use crate::messages::service::{case_threads, Clock};
 use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
@@ -48,8 +49,12 @@ const BALANCE_SQL: &str = "CAST(SUM(CASE \
     WHEN ledger_entries.kind = 'payment' THEN -ledger_entries.amount_cents \
     WHEN ledger_entries.kind = 'adjustment' THEN ledger_entries.amount_cents \
     ELSE 0 END) AS BIGINT)";
+/// No live reversal cancels it: a reversal itself reversed (a re-instatement)
+/// no longer counts.
 const NOT_REVERSED_SQL: &str = "NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal \
-    WHERE reversal.reverses = ledger_entries.id)";
+    WHERE reversal.reverses = ledger_entries.id \
+    AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reinstatement \
+        WHERE reinstatement.reverses = reversal.id))";
 
 /// A fresh one-time key for a confirmation form.
 pub fn form_key() -> String {
@@ -377,12 +382,33 @@ async fn latest_entries(
         .limit(LATEST_ENTRIES)
         .all(db)
         .await?;
-    let reversed: HashSet<i64> = ledger_entries::Entity::find()
+    // Reversals of these rows, and those reversals' own reversals (a
+    // reversal made in error, retracted): only a live reversal takes an
+    // entry out of history.
+    let reversals = ledger_entries::Entity::find()
         .filter(ledger_entries::Column::Reverses.is_in(rows.iter().map(|row| row.id)))
+        .all(db)
+        .await?;
+    let retracted: HashSet<i64> = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Reverses.is_in(reversals.iter().map(|r| r.id)))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|row| row.reverses)
+        .collect();
+    let reversed: HashSet<i64> = reversals
+        .iter()
+        .filter(|r| !retracted.contains(&r.id))
+        .filter_map(|r| r.reverses)
+        .collect();
+    // Rows that re-instate: reversals whose target is itself a reversal.
+    let targets_reversals: HashSet<i64> = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Id.is_in(rows.iter().filter_map(|row| row.reverses)))
+        .filter(ledger_entries::Column::Kind.eq("reversal"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
         .collect();
     let posters = names_of(db, rows.iter().filter_map(|row| row.posted_by)).await?;
     rows.into_iter()
@@ -396,7 +422,8 @@ async fn latest_entries(
                 reference: row.reference,
                 note: row.note,
                 posted_by: row.posted_by.and_then(|id| posters.get(&id).cloned()),
-                reversed: reversed.contains(&row.id),
+                reversed: reversed.contains(&row.id) || retracted.contains(&row.id),
+                reinstates: row.reverses.is_some_and(|t| targets_reversals.contains(&t)),
             })
         })
         .collect()
@@ -425,60 +452,64 @@ async fn check_posting(
     let entries = crate::server::ledger_store::case_entries(db, case.id)
         .await
         .map_err(internal)?;
-    let reversed: BTreeSet<i64> = entries
-        .iter()
-        .filter_map(|e| match e.kind {
-            EntryKind::Reversal { reverses } => Some(reverses),
-            _ => None,
-        })
-        .collect();
+    // Out of history: reversed entries and retracted reversals.
+    let reversed = Allocation::replay(&entries, NaiveDate::MAX).reversed;
     let mut target = None;
-    match proposed.posting {
-        Posting::Reversal => {
-            let wanted = proposed.reverses.unwrap_or_default();
-            let Some(entry) = entries.iter().find(|e| e.id == wanted) else {
-                return Err(AppError::invalid(Field::Entry, Problem::Required));
-            };
-            let row = ledger_entries::Entity::find_by_id(wanted)
-                .one(db)
-                .await?
-                .ok_or_else(|| internal(format!("entry {wanted} vanished")))?;
-            let line = EntryLine {
-                id: entry.id,
-                kind: entry.kind,
-                amount: entry.amount,
-                effective: entry.effective,
-                reference: row.reference,
-                note: row.note,
-                posted_by: None,
-                reversed: reversed.contains(&entry.id),
-            };
-            if !line.reversible() {
-                return Err(AppError::invalid(Field::Entry, Problem::NotReversible));
-            }
-            target = Some(line);
-        }
-        Posting::Release => {
-            let held: Money = to_receiver(&entries, &reversed, today)
-                .on_hold
-                .iter()
-                .map(|held| held.amount)
-                .sum();
-            if proposed.amount > held {
-                return Err(AppError::invalid(Field::Amount, Problem::MoreThanHeld));
-            }
-        }
-        _ => {}
+    if proposed.posting == Posting::Reversal {
+        let wanted = proposed.reverses.unwrap_or_default();
+        let Some(entry) = entries.iter().find(|e| e.id == wanted) else {
+            return Err(AppError::invalid(Field::Entry, Problem::Required));
+        };
+        let row = ledger_entries::Entity::find_by_id(wanted)
+            .one(db)
+            .await?
+            .ok_or_else(|| internal(format!("entry {wanted} vanished")))?;
+        target = Some(EntryLine {
+            id: entry.id,
+            kind: entry.kind,
+            amount: entry.amount,
+            effective: entry.effective,
+            reference: row.reference,
+            note: row.note,
+            posted_by: None,
+            reversed: reversed.contains(&entry.id),
+            reinstates: matches!(
+                entry.kind,
+                EntryKind::Reversal { reverses }
+                    if entries.iter().any(|e| e.id == reverses
+                        && matches!(e.kind, EntryKind::Reversal { .. }))
+            ),
+        });
     }
-    Ok(Checked {
+    let checked = Checked {
         case,
         proposed,
         entries,
         target,
-    })
+    };
+    let proposed_entry = checked.entry(i64::MAX, "~review");
+    rules::check(&checked.entries, &proposed_entry).map_err(|refused| match refused {
+        Refused::BeforeEntry(_) => AppError::invalid(Field::Date, Problem::BeforeEntry),
+        Refused::MoreThanHeld(_) => AppError::invalid(Field::Amount, Problem::MoreThanHeld),
+        Refused::NoSuchEntry => AppError::invalid(Field::Entry, Problem::Required),
+        Refused::AlreadyReversed | Refused::Reinstatement | Refused::NoEffect => {
+            AppError::invalid(Field::Entry, Problem::NotReversible)
+        }
+    })?;
+    Ok(checked)
 }
 
 impl Checked {
+    /// The posting as a ledger entry, numbered `id`.
+    fn entry(&self, id: i64, key: &str) -> Entry {
+        Entry {
+            id,
+            key: key.into(),
+            kind: self.kind(),
+            amount: self.proposed.amount,
+            effective: self.proposed.date,
+        }
+    }
     fn kind(&self) -> EntryKind {
         match self.proposed.posting {
             Posting::Payment => EntryKind::Payment {
@@ -500,13 +531,8 @@ impl Checked {
     fn balances(&self, today: NaiveDate) -> (Money, Money) {
         let before = Allocation::replay(&self.entries, today).balance();
         let mut with = self.entries.clone();
-        with.push(Entry {
-            id: with.iter().map(|e| e.id).max().unwrap_or(0) + 1,
-            key: "~review".into(),
-            kind: self.kind(),
-            amount: self.proposed.amount,
-            effective: self.proposed.date,
-        });
+        let id = with.iter().map(|e| e.id).max().unwrap_or(0) + 1;
+        with.push(self.entry(id, "~review"));
         (before, Allocation::replay(&with, today).balance())
     }
 }
@@ -605,24 +631,12 @@ fn ledger_key(key: &str) -> Result<String, AppError> {
     Ok(format!("staff:{key}"))
 }
 
-/// New terms checked against the case: the orders they join and what they
-/// change in the ledger.
+/// New terms checked against the case, before anything is stored.
 struct OrderPlan {
     case: cases::Model,
     /// The request the terms answer, open to them.
     request: Option<entity::support_requests::Model>,
     proposed: ProposedOrder,
-    entries: Vec<Entry>,
-    orders: Vec<Order>,
-    emancipations: Vec<NaiveDate>,
-}
-
-/// What new terms do to the ledger through `today`: the charges already
-/// posted that they no longer make due (to reverse), and the charges of the
-/// new obligations that have fallen due (to post).
-struct Recharge {
-    reverse: Vec<i64>,
-    charge: Vec<crate::ledger::Due>,
 }
 
 impl OrderPlan {
@@ -636,19 +650,14 @@ impl OrderPlan {
         let case = authorize(db, reader, case_number, CaseAction::ChangeOrder)
             .await?
             .case;
-        let proposed = read_order(form, today, case.opened_on)?;
+        let mut proposed = read_order(form, today, case.opened_on)?;
         let request = crate::requests::service::settling(db, case.id, &form.request).await?;
-        let entries = crate::server::ledger_store::case_entries(db, case.id)
-            .await
-            .map_err(internal)?;
-        let (orders, emancipations) = case_orders(db, case.id).await.map_err(internal)?;
+        let (orders, _) = case_orders(db, case.id).await.map_err(internal)?;
+        proposed.schedule = due_day_kept(&proposed, &orders);
         Ok(Self {
             case,
             request,
             proposed,
-            entries,
-            orders,
-            emancipations,
         })
     }
 
@@ -678,37 +687,60 @@ impl OrderPlan {
                 .collect(),
         }
     }
+}
 
-    fn recharge(&self, new: &Order, today: NaiveDate) -> Recharge {
-        let mut all = self.orders.clone();
-        all.push(new.clone());
-        let due = charges_due(&all, &self.emancipations, today);
-        let due_keys: HashSet<String> = due.iter().map(|d| d.key()).collect();
-        let reversed: HashSet<i64> = self
-            .entries
-            .iter()
-            .filter_map(|e| match e.kind {
-                EntryKind::Reversal { reverses } => Some(reverses),
-                _ => None,
-            })
-            .collect();
-        let reverse = self
-            .entries
-            .iter()
-            .filter(|e| matches!(e.kind, EntryKind::Charge { .. }))
-            .filter(|e| e.effective >= new.effective_on && !reversed.contains(&e.id))
-            .filter(|e| !due_keys.contains(&e.key))
-            .map(|e| e.id)
-            .collect();
-        let new_ids: HashSet<i64> = new.obligations.iter().map(|o| o.id).collect();
-        let charge = due
-            .into_iter()
-            .filter(|d| new_ids.contains(&d.obligation))
-            .collect();
-        Recharge { reverse, charge }
+/// The schedule of new terms: the due day of the order in force on their
+/// effective date, when the caseworker keeps it and they fall due as often;
+/// otherwise the effective date's own day.
+fn due_day_kept(proposed: &ProposedOrder, orders: &[Order]) -> Schedule {
+    let in_force_then = in_force(orders, proposed.effective_on)
+        .and_then(|order| order.obligations.iter().min_by_key(|o| o.kind))
+        .map(|main| main.schedule);
+    match in_force_then {
+        Some(schedule)
+            if proposed.keep_due_day && schedule.frequency == proposed.schedule.frequency =>
+        {
+            schedule
+        }
+        _ => proposed.schedule,
+    }
+}
+
+/// A case's ledger, orders and children's emancipation dates as the
+/// database holds them: what new terms are checked against.
+struct CaseLedger {
+    entries: Vec<Entry>,
+    orders: Vec<Order>,
+    emancipations: Vec<NaiveDate>,
+}
+
+impl CaseLedger {
+    async fn read(db: &impl ConnectionTrait, case_id: i32) -> Result<Self, AppError> {
+        let entries = crate::server::ledger_store::case_entries(db, case_id)
+            .await
+            .map_err(internal)?;
+        let (orders, emancipations) = case_orders(db, case_id).await.map_err(internal)?;
+        Ok(Self {
+            entries,
+            orders,
+            emancipations,
+        })
     }
 
-    /// The balance now and after the new terms.
+    /// What `new` terms do to the ledger through `today`.
+    fn recharge(&self, new: Order, today: NaiveDate) -> Recharge {
+        let mut after = self.orders.clone();
+        after.push(new);
+        recharge(
+            &self.entries,
+            &self.orders,
+            &after,
+            &self.emancipations,
+            today,
+        )
+    }
+
+    /// The balance now and after `recharge`.
     fn balances(&self, recharge: &Recharge, today: NaiveDate) -> (Money, Money) {
         let before = Allocation::replay(&self.entries, today).balance();
         let mut after = self.entries.clone();
@@ -754,15 +786,16 @@ pub async fn review_order(
     today: NaiveDate,
 ) -> Result<OrderReview, AppError> {
     let plan = OrderPlan::check(db, reader, case_number, form, today).await?;
+    let ledger = CaseLedger::read(db, plan.case.id).await?;
     // Numbers no stored obligation has, for the review only.
-    let new = plan.order([-1, -2, -3]);
-    let recharge = plan.recharge(&new, today);
-    let (balance_before, balance_after) = plan.balances(&recharge, today);
+    let recharge = ledger.recharge(plan.order([-1, -2, -3]), today);
+    let (balance_before, balance_after) = ledger.balances(&recharge, today);
     let proposed = &plan.proposed;
     Ok(OrderReview {
         case_number: plan.case.case_number.clone(),
         effective_on: proposed.effective_on,
         frequency: proposed.schedule.frequency,
+        schedule: proposed.schedule,
         child_support: proposed.child_support,
         medical_support: proposed.medical_support,
         arrears_payment: proposed.arrears_payment,
@@ -784,9 +817,11 @@ pub async fn review_order(
 }
 
 /// Stores new order terms from their effective date: the order and its
-/// obligations, reversals of the charges they replace, the new charges due
-/// through today, and the audit line — in one transaction. Sent twice, the
-/// same form stores one order.
+/// obligations, reversals of the charges they change, the charges due under
+/// them through today, and the audit line — in one transaction that first
+/// locks the case and then reads its ledger, so that accrual (which locks
+/// the cases it charges) can neither slip a charge of the old terms in
+/// between nor miss the new ones. Sent twice, the same form stores one order.
 pub async fn change_order(
     db: &DatabaseConnection,
     reader: &User,
@@ -797,9 +832,14 @@ pub async fn change_order(
 ) -> Result<(), AppError> {
     let key = ledger_key(key)?;
     let plan = OrderPlan::check(db, reader, case_number, form, today).await?;
+    let txn = db.begin().await?;
+    cases::Entity::find_by_id(plan.case.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let already = orders::Entity::find()
         .filter(orders::Column::IdempotencyKey.eq(key.as_str()))
-        .one(db)
+        .one(&txn)
         .await?;
     if let Some(order) = already {
         return match order.case_id == plan.case.id {
@@ -807,9 +847,10 @@ pub async fn change_order(
             false => Err(AppError::FormUsed),
         };
     }
+    // The ledger and orders as they stand, read under the case's lock.
+    let ledger = CaseLedger::read(&txn, plan.case.id).await?;
     let now = Utc::now();
     let proposed = &plan.proposed;
-    let txn = db.begin().await?;
     let order = orders::ActiveModel {
         case_id: Set(plan.case.id),
         source: Set("agency".into()),
@@ -834,7 +875,7 @@ pub async fn change_order(
             );
         }
     }
-    let recharge = plan.recharge(&plan.order(ids), today);
+    let recharge = ledger.recharge(plan.order(ids), today);
     for entry in &recharge.reverse {
         ledger_entries::ActiveModel {
             case_id: Set(plan.case.id),

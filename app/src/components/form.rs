@@ -135,6 +135,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::InTheFuture => t_string!(i18n, posting.problem_in_the_future),
         Problem::BeforeCaseOpened => t_string!(i18n, posting.problem_before_case_opened),
         Problem::NotReversible => t_string!(i18n, posting.problem_not_reversible),
+        Problem::BeforeEntry => t_string!(i18n, posting.problem_before_entry),
         Problem::MoreThanHeld => t_string!(i18n, posting.problem_more_than_held),
         Problem::NotAChoice => t_string!(i18n, posting.problem_not_a_choice),
         Problem::InThePast => t_string!(i18n, requests.problem_in_the_past),

@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, VecDeque};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::entry::{Entry, EntryKind, ObligationKind};
+use super::entry::{Entry, EntryKind, ObligationKind, PaymentSource};
 use super::money::Money;
 use super::walk::Walk;
 
@@ -52,6 +52,10 @@ pub struct Credit {
     pub amount: Money,
     /// Not yet used: sits as a credit on the case.
     pub unapplied: Money,
+    /// A tax refund intercept: it pays past-due support only (45 CFR
+    /// 303.72), and what it took beyond that is owed back to the paying
+    /// parent, not kept to pay later support.
+    pub past_due_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,9 +110,20 @@ impl Allocation {
         self.debts.iter().map(Debt::unpaid).sum()
     }
 
-    /// Money received and not yet needed: pays future charges.
+    /// Money received and not yet needed: pays future charges (and an
+    /// intercept's excess, which is refunded instead).
     pub fn credit(&self) -> Money {
         self.credits.iter().map(|c| c.unapplied).sum()
+    }
+
+    /// What intercepts took beyond the past-due support they could pay:
+    /// owed back to the paying parent.
+    pub fn refundable(&self) -> Money {
+        self.credits
+            .iter()
+            .filter(|c| c.past_due_only)
+            .map(|c| c.unapplied)
+            .sum()
     }
 
     /// Past-due support (arrears): unpaid debts due before `as_of`.
@@ -118,6 +133,8 @@ impl Allocation {
 
     /// Past-due support split into what is only days late (due within the
     /// last `grace_days`: often just a payment in transit) and what is not.
+    /// Only a case that is otherwise current is "only days late": when older
+    /// support is unpaid too, the newest shortfall is not in transit either.
     pub fn past_due_split(&self, grace_days: u32) -> PastDue {
         let mut split = PastDue::default();
         for debt in self.debts.iter().filter(|d| d.due < self.as_of) {
@@ -127,6 +144,10 @@ impl Allocation {
             } else {
                 split.overdue += debt.unpaid();
             }
+        }
+        if split.overdue.is_positive() {
+            split.overdue += split.timing;
+            split.timing = Money::ZERO;
         }
         split
     }
@@ -251,35 +272,51 @@ impl Replay {
     pub(super) fn pay(&mut self, entry: &Entry, at: usize) {
         let received = entry.effective;
         let amount = entry.amount.abs();
+        let past_due_only = matches!(
+            entry.kind,
+            EntryKind::Payment {
+                source: PaymentSource::TaxIntercept
+            }
+        );
         self.credits.push(Credit {
             entry: entry.id,
             received,
             amount,
             unapplied: amount,
+            past_due_only,
         });
         self.credit_at.push(at);
         let credit = self.credits.len() - 1;
         self.received += amount;
 
-        // 1. Current support: charges due this month (debts are in due order).
+        // Debts are in due order: this month's start where current support begins.
         let month_starts = received.with_day(1).unwrap_or(received);
         let current_from = self.oldest_unpaid
             + self.debts[self.oldest_unpaid..].partition_point(|d| d.due < month_starts);
-        let mut debt = self.unpaid_from(current_from);
-        while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
-            if self.debts[debt].obligation.is_some() {
-                self.apply(credit, debt, at, received, Bucket::Current);
+        // 1. Current support: charges due this month.
+        if !past_due_only {
+            let mut debt = self.unpaid_from(current_from);
+            while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
+                if self.debts[debt].obligation.is_some() {
+                    self.apply(credit, debt, at, received, Bucket::Current);
+                }
+                debt = self.unpaid_from(debt + 1);
             }
-            debt = self.unpaid_from(debt + 1);
         }
-        // 2. Past-due support, oldest first.
+        // 2. Past-due support, oldest first (an intercept: only what fell
+        // due before this month).
+        let past_due_end = match past_due_only {
+            true => current_from,
+            false => self.debts.len(),
+        };
         let mut debt = self.unpaid_from(self.oldest_unpaid);
-        while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
+        while debt < past_due_end && !self.credits[credit].unapplied.is_zero() {
             self.apply(credit, debt, at, received, Bucket::PastDue);
             debt = self.unpaid_from(debt + 1);
         }
-        // 3. The rest is a credit.
-        if !self.credits[credit].unapplied.is_zero() {
+        // 3. The rest is a credit that pays later charges as they fall due;
+        // an intercept's rest is refunded instead.
+        if !self.credits[credit].unapplied.is_zero() && !past_due_only {
             self.pool.push_back(credit);
         }
         self.advance_oldest_unpaid();
@@ -353,7 +390,7 @@ impl Replay {
             .front()
             .map_or(first_refilled, |&c| c.min(first_refilled));
         self.pool = (first.min(credits)..credits)
-            .filter(|&c| !self.credits[c].unapplied.is_zero())
+            .filter(|&c| !self.credits[c].unapplied.is_zero() && !self.credits[c].past_due_only)
             .collect();
     }
 

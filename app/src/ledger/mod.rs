@@ -7,20 +7,24 @@
 
 pub mod accrual;
 pub mod allocation;
+#[cfg(test)]
+pub(crate) mod arbitrary;
 pub mod entry;
 pub mod explain;
 pub mod money;
 pub mod projection;
 pub mod receiver;
+pub mod rules;
 pub mod schedule;
 pub mod statement;
+pub mod verify;
 mod walk;
 pub mod wording;
 
 pub use accrual::{charges_due, in_force, next_due, Due, NextDue};
 pub use allocation::{Allocation, Application, Bucket, Credit, Debt, PastDue};
 pub use entry::{post, Entry, EntryKind, ObligationKind, PaymentSource, Posted};
-pub use explain::{explain, Explained, Outcome, Reason};
+pub use explain::{explain, Explained, Outcome, Reason, Reversed};
 pub use money::{Money, MoneyError};
 pub use projection::{payoff, Payoff, PayoffError};
 pub use receiver::{to_receiver, Held, ToReceiver};

@@ -121,6 +121,25 @@ impl Money {
         Money(self.0 * Decimal::from(count))
     }
 
+    /// The part of this amount owed for `days` of a period of `of` days,
+    /// rounded by the one rule (to the cent, halves away from zero). Exact:
+    /// worked out in whole cents, never more than the amount itself.
+    pub fn prorate(self, days: u32, of: u32) -> Self {
+        if of == 0 || days >= of {
+            return self;
+        }
+        let cents = i128::from(self.cents());
+        let (days, of) = (i128::from(days), i128::from(of));
+        // Round half away from zero: (2·c·d ± of) / (2·of), truncated.
+        let twice = 2 * cents * days;
+        let rounded = match cents.is_negative() {
+            false => (twice + of) / (2 * of),
+            true => (twice - of) / (2 * of),
+        };
+        // |rounded| ≤ |cents|, which is an i64: the conversion cannot fail.
+        Money::from_cents(i64::try_from(rounded).unwrap_or(self.cents()))
+    }
+
     /// `rate` (e.g. 0.02 for 2 %) of this amount, rounded by the one rule.
     pub fn percent_of(self, rate: Decimal) -> Result<Self, MoneyError> {
         Self::round(self.0 * rate)

@@ -38,12 +38,14 @@ pub enum PayoffError {
 }
 
 /// The plan: `current` support per period plus `extra`, starting with the first
-/// due date of `schedule` on or after `from`.
+/// due date on or after `from` of the obligation's own series, which began on
+/// `series_start` (every other week keeps its phase).
 pub fn payoff(
     past_due: Money,
     current: Money,
     extra: Money,
     schedule: Schedule,
+    series_start: NaiveDate,
     from: NaiveDate,
 ) -> Result<Payoff, PayoffError> {
     if !past_due.is_positive() {
@@ -63,7 +65,7 @@ pub fn payoff(
         .checked_add_days(Days::new(u64::from(periods) * 31 + 31))
         .ok_or(PayoffError::TooLong)?;
     let paid_off_on = schedule
-        .due_dates(from, horizon)
+        .series_dates(series_start, from, horizon)
         .get(periods as usize - 1)
         .copied()
         .ok_or(PayoffError::TooLong)?;
@@ -99,6 +101,7 @@ mod tests {
             dollars(400),
             dollars(50),
             monthly,
+            date(2020, 1, 1),
             date(2025, 1, 15),
         );
         assert_eq!(
@@ -121,6 +124,7 @@ mod tests {
             dollars(100),
             dollars(40),
             weekly,
+            date(2020, 1, 1),
             date(2025, 3, 3),
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -138,11 +142,11 @@ mod tests {
         let monthly = Schedule::monthly(1).unwrap_or_else(|e| panic!("{e}"));
         let at = date(2025, 1, 1);
         assert_eq!(
-            payoff(Money::ZERO, dollars(1), dollars(1), monthly, at),
+            payoff(Money::ZERO, dollars(1), dollars(1), monthly, at, at),
             Err(PayoffError::NothingPastDue)
         );
         assert_eq!(
-            payoff(dollars(1), dollars(1), Money::ZERO, monthly, at),
+            payoff(dollars(1), dollars(1), Money::ZERO, monthly, at, at),
             Err(PayoffError::NoExtra)
         );
         assert_eq!(
@@ -151,10 +155,27 @@ mod tests {
                 dollars(1),
                 Money::from_cents(5),
                 monthly,
+                at,
                 at
             ),
             Err(PayoffError::TooLong)
         );
+    }
+
+    #[test]
+    fn every_other_week_plans_follow_the_orders_own_fortnights() {
+        let fortnightly = Schedule::new(Frequency::BiWeekly, 4).unwrap_or_else(|e| panic!("{e}"));
+        // The order began Jan 8, 2024: its Fridays are Jan 12, 26, … Mar 8, 22.
+        let plan = payoff(
+            dollars(100),
+            dollars(200),
+            dollars(50),
+            fortnightly,
+            date(2024, 1, 8),
+            date(2024, 3, 1),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.paid_off_on, date(2024, 3, 22), "not Mar 1 and 15");
     }
 
     proptest! {
@@ -167,7 +188,7 @@ mod tests {
             let monthly = Schedule::monthly(15).unwrap_or_else(|e| panic!("{e}"));
             let (past_due, current, extra) =
                 (Money::from_cents(past_due), Money::from_cents(current), Money::from_cents(extra));
-            match payoff(past_due, current, extra, monthly, date(2025, 1, 1)) {
+            match payoff(past_due, current, extra, monthly, date(2020, 1, 1), date(2025, 1, 1)) {
                 Ok(plan) => {
                     let n = plan.periods;
                     prop_assert!(extra.times(n) >= past_due);

@@ -88,27 +88,47 @@ impl Schedule {
         Self::new(Frequency::Monthly, day)
     }
 
-    /// Every due date from `starts` to `ends` (both inclusive).
+    /// Every due date from `starts` to `ends` (both inclusive) of the series
+    /// that begins on `starts`.
     pub fn due_dates(&self, starts: NaiveDate, ends: NaiveDate) -> Vec<NaiveDate> {
+        self.series_dates(starts, starts, ends)
+    }
+
+    /// The due dates from `from` to `to` (both inclusive) of the series that
+    /// begins on `series_start`. Only every-other-week series depend on where
+    /// they begin: they fall every 14 days from the first such weekday on or
+    /// after it, and keep that phase before and after it.
+    pub fn series_dates(
+        &self,
+        series_start: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<NaiveDate> {
         let mut dates = Vec::new();
-        if ends < starts {
+        if to < from {
             return dates;
         }
         match self.frequency {
             Frequency::Weekly | Frequency::BiWeekly => {
-                let step = if self.frequency == Frequency::Weekly {
+                let step: i64 = if self.frequency == Frequency::Weekly {
                     7
                 } else {
                     14
                 };
-                let weekday = weekday_from_index(self.anchor_day);
-                let ahead = (7 + weekday.num_days_from_monday()
-                    - starts.weekday().num_days_from_monday())
-                    % 7;
-                let mut date = starts.checked_add_days(Days::new(u64::from(ahead)));
-                while let Some(due) = date.filter(|d| *d <= ends) {
+                let origin = match self.frequency {
+                    Frequency::Weekly => from,
+                    _ => series_start,
+                };
+                let Some(first) = self.first_weekday_on_or_after(origin) else {
+                    return dates;
+                };
+                // The first date of the series on or after `from`.
+                let behind = (from - first).num_days();
+                let steps = behind.div_euclid(step) + i64::from(behind.rem_euclid(step) != 0);
+                let mut date = first.checked_add_signed(chrono::Duration::days(steps * step));
+                while let Some(due) = date.filter(|d| *d <= to) {
                     dates.push(due);
-                    date = due.checked_add_days(Days::new(step));
+                    date = due.checked_add_signed(chrono::Duration::days(step));
                 }
             }
             Frequency::SemiMonthly | Frequency::Monthly => {
@@ -117,11 +137,11 @@ impl Schedule {
                 } else {
                     &[self.anchor_day, self.anchor_day + 14][..]
                 };
-                let mut month = NaiveDate::from_ymd_opt(starts.year(), starts.month(), 1);
-                while let Some(first) = month.filter(|m| *m <= ends) {
+                let mut month = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
+                while let Some(first) = month.filter(|m| *m <= to) {
                     for day in days {
                         let due = day_in_month(first, *day);
-                        if due >= starts && due <= ends {
+                        if due >= from && due <= to {
                             dates.push(due);
                         }
                     }
@@ -130,6 +150,30 @@ impl Schedule {
             }
         }
         dates
+    }
+
+    /// The period of the series beginning on `series_start` that `day`
+    /// falls in: its due date (on or before `day`) and the next one.
+    pub fn period_of(
+        &self,
+        series_start: NaiveDate,
+        day: NaiveDate,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        // Every frequency falls due at least once in 31 days.
+        let span = Days::new(32);
+        let due = *self
+            .series_dates(series_start, day.checked_sub_days(span)?, day)
+            .last()?;
+        let next = *self
+            .series_dates(series_start, day.succ_opt()?, day.checked_add_days(span)?)
+            .first()?;
+        Some((due, next))
+    }
+
+    fn first_weekday_on_or_after(&self, day: NaiveDate) -> Option<NaiveDate> {
+        let weekday = weekday_from_index(self.anchor_day);
+        let ahead = (7 + weekday.num_days_from_monday() - day.weekday().num_days_from_monday()) % 7;
+        day.checked_add_days(Days::new(u64::from(ahead)))
     }
 }
 
@@ -282,6 +326,43 @@ mod tests {
             Some(date(2028, 1, 1))
         );
         assert_eq!(support_ends_on(None, &[]), None);
+    }
+
+    #[test]
+    fn every_other_week_keeps_the_phase_of_its_own_series() {
+        let fortnightly = schedule(Frequency::BiWeekly, 4); // Fridays
+        let series_start = date(2024, 1, 8); // first Friday: Jan 12
+        let later = fortnightly.series_dates(series_start, date(2024, 3, 1), date(2024, 3, 31));
+        assert_eq!(later, [date(2024, 3, 8), date(2024, 3, 22)]);
+        let naive = fortnightly.due_dates(date(2024, 3, 1), date(2024, 3, 31));
+        assert_eq!(
+            naive[0],
+            date(2024, 3, 1),
+            "a series begun on Mar 1 is another"
+        );
+        assert_eq!(
+            fortnightly.period_of(series_start, date(2024, 3, 20)),
+            Some((date(2024, 3, 8), date(2024, 3, 22)))
+        );
+        assert_eq!(
+            fortnightly.period_of(series_start, date(2024, 1, 10)),
+            Some((date(2023, 12, 29), date(2024, 1, 12))),
+            "the phase holds before the series begins"
+        );
+    }
+
+    #[test]
+    fn a_monthly_period_runs_from_one_due_date_to_the_next() {
+        let monthly = schedule(Frequency::Monthly, 31);
+        let start = date(2024, 1, 1);
+        assert_eq!(
+            monthly.period_of(start, date(2024, 3, 15)),
+            Some((date(2024, 2, 29), date(2024, 3, 31)))
+        );
+        assert_eq!(
+            monthly.period_of(start, date(2024, 3, 31)),
+            Some((date(2024, 3, 31), date(2024, 4, 30)))
+        );
     }
 
     fn any_schedule() -> impl Strategy<Value = Schedule> {

@@ -31,7 +31,7 @@ impl Position {
     }
 }
 
-/// One entry as a statement shows it.
+/// One entry as a statement shows it: what it did when it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub entry: i64,
@@ -41,19 +41,37 @@ pub struct Line {
     pub due: Money,
     /// What came in (a payment, or an adjustment reducing what is owed).
     pub received: Money,
+    /// What it paid, as things stood that day (a later reversal shows on its
+    /// own line instead of restating this one).
     pub paid_current: Money,
     pub paid_past_due: Money,
     /// Kept as credit when it came in (it pays later charges as they fall due).
     pub to_credit: Money,
     /// For a charge: how much of it a credit kept from earlier paid.
     pub paid_from_credit: Money,
+    /// For a reversal: what it did to the balance on its day (positive: the
+    /// balance went up, as when a payment is taken back).
+    pub taken_back: Money,
+    /// Sent on to the receiving parent (negative: a sending reversed).
+    pub sent: Money,
+    /// Put on hold (negative: released, or a hold reversed).
+    pub held: Money,
     pub running_balance: Money,
-    /// Cancelled by a reversal on or before the statement's end.
+    /// Out of history by the statement's end (reversed, or a reversal retracted).
     pub reversed: bool,
 }
 
-/// One calendar month of a statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Line {
+    /// What it did to the balance: the step from the running balance before it.
+    pub fn change(&self) -> Money {
+        self.due - self.received + self.taken_back
+    }
+}
+
+/// One calendar month of a statement. Its lines add up to it, reversals
+/// included where they happened: `opening + due − received + taken_back =
+/// closing.balance`, the opening being the previous month's closing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Month {
     /// The first day of the month.
     pub month: NaiveDate,
@@ -61,6 +79,12 @@ pub struct Month {
     pub received: Money,
     pub paid_current: Money,
     pub paid_past_due: Money,
+    /// What reversals in the month did to the balance.
+    pub taken_back: Money,
+    /// Sent on to the receiving parent in the month (held money is not sent).
+    pub sent: Money,
+    /// Put on hold in the month, less what was released.
+    pub held: Money,
     /// At the end of the month (or of the statement, if sooner).
     pub closing: Position,
 }
@@ -139,7 +163,8 @@ impl From<(Money, Money, Money)> for Position {
     }
 }
 
-/// One line per entry from `from` on, each with the balance after it.
+/// One line per entry from `from` on, each with the balance after it and
+/// what it did as things stood that day.
 fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
     let first = walked.place_of(from);
     let mut running = opening;
@@ -147,64 +172,83 @@ fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
         .entries_from(first)
         .map(|walked| {
             let entry = walked.entry;
-            let is_reversal = matches!(entry.kind, EntryKind::Reversal { .. });
-            let effect = if is_reversal {
-                // Only an entry effective by then can be taken back.
-                walked
-                    .cancels
-                    .filter(|target| target.effective <= entry.effective)
-                    .map_or(Money::ZERO, |target| -target.balance_effect())
-            } else {
-                entry.balance_effect()
-            };
-            running += effect;
-            // A reversal neither falls due nor comes in: it takes back.
-            let (due, received) = match is_reversal {
-                false if effect.is_positive() => (effect, Money::ZERO),
-                false if effect.is_negative() => (Money::ZERO, -effect),
-                _ => (Money::ZERO, Money::ZERO),
-            };
-            Line {
+            let mut line = Line {
                 entry: entry.id,
                 date: entry.effective,
                 kind: entry.kind,
-                due,
-                received,
+                due: Money::ZERO,
+                received: Money::ZERO,
                 paid_current: Money::ZERO,
                 paid_past_due: Money::ZERO,
                 to_credit: Money::ZERO,
                 paid_from_credit: Money::ZERO,
+                taken_back: Money::ZERO,
+                sent: Money::ZERO,
+                held: Money::ZERO,
                 running_balance: running,
                 reversed: walked.reversed,
+            };
+            match (entry.kind, walked.toggled) {
+                (EntryKind::Reversal { .. }, Some((original, cancelled))) => {
+                    let sign = |amount: Money| if cancelled { -amount } else { amount };
+                    line.taken_back = sign(original.balance_effect());
+                    let (sent, held) = to_receiver(original);
+                    (line.sent, line.held) = (sign(sent), sign(held));
+                }
+                (EntryKind::Reversal { .. }, None) => {}
+                _ => {
+                    let effect = entry.balance_effect();
+                    if effect.is_positive() {
+                        line.due = effect;
+                    } else {
+                        line.received = -effect;
+                    }
+                    (line.sent, line.held) = to_receiver(entry);
+                }
             }
+            running += line.change();
+            line.running_balance = running;
+            line
         })
         .collect();
 
-    // What each payment paid, and what of each charge a credit paid.
-    for paying in walked.applications() {
-        let bucket = paying.application.bucket;
-        let place = match bucket {
-            Bucket::Current | Bucket::PastDue => paying.credit_place,
-            Bucket::FromCredit => paying.debt_place,
-        };
-        let Some(line) = place.checked_sub(first).and_then(|n| lines.get_mut(n)) else {
+    // What each payment paid, and what of each charge a kept credit paid,
+    // the first time it was replayed.
+    for told in &walked.story.paid {
+        let Some(line) = line_at(&mut lines, first, told.line) else {
             continue; // before the statement's range
         };
-        let column = match bucket {
+        let column = match told.bucket {
             Bucket::Current => &mut line.paid_current,
             Bucket::PastDue => &mut line.paid_past_due,
             Bucket::FromCredit => &mut line.paid_from_credit,
         };
-        *column += paying.application.amount;
+        *column += told.amount;
     }
-    // What a payment did not pay is kept as credit.
-    for line in lines
-        .iter_mut()
-        .filter(|l| !l.reversed && !l.received.is_zero())
-    {
-        line.to_credit = line.received - line.paid_current - line.paid_past_due;
+    // What a payment did not pay is kept as credit (a payment cancelled the
+    // day it came in never counted, and kept nothing).
+    for &(place, _) in &walked.story.credits {
+        if let Some(line) = line_at(&mut lines, first, place) {
+            line.to_credit = line.received - line.paid_current - line.paid_past_due;
+        }
     }
     lines
+}
+
+/// The line of the entry at `place` in replay order, if it is in the range.
+fn line_at(lines: &mut [Line], first: usize, place: usize) -> Option<&mut Line> {
+    lines.get_mut(place.checked_sub(first)?)
+}
+
+/// What an entry did to the money on its way to the receiving parent:
+/// (sent, put on hold).
+fn to_receiver(entry: &Entry) -> (Money, Money) {
+    match entry.kind {
+        EntryKind::Disbursement => (entry.amount, Money::ZERO),
+        EntryKind::Hold => (Money::ZERO, entry.amount),
+        EntryKind::Release => (Money::ZERO, -entry.amount),
+        _ => (Money::ZERO, Money::ZERO),
+    }
 }
 
 /// Sums each month's lines; `closings` are (first day, first day of the next
@@ -223,13 +267,19 @@ fn months(lines: &[Line], closings: &[(NaiveDate, NaiveDate, Position)]) -> Vec<
             received: Money::ZERO,
             paid_current: Money::ZERO,
             paid_past_due: Money::ZERO,
+            taken_back: Money::ZERO,
+            sent: Money::ZERO,
+            held: Money::ZERO,
             closing,
         };
-        for line in inside.iter().filter(|line| !line.reversed) {
+        for line in inside {
             month.due += line.due;
             month.received += line.received;
             month.paid_current += line.paid_current;
             month.paid_past_due += line.paid_past_due;
+            month.taken_back += line.taken_back;
+            month.sent += line.sent;
+            month.held += line.held;
         }
         months.push(month);
     }
@@ -246,8 +296,8 @@ fn totals(walked: &Walked, from: NaiveDate, to: NaiveDate) -> Vec<ObligationTota
     for debt in walked.allocation.debts.iter().filter(|d| within(d.due)) {
         sums[slot(debt.obligation)].get_or_insert_default().0 += debt.amount;
     }
-    for paying in walked.applications().filter(|p| within(p.application.on)) {
-        sums[slot(paying.obligation)].get_or_insert_default().1 += paying.application.amount;
+    for (application, obligation) in walked.applications().filter(|(a, _)| within(a.on)) {
+        sums[slot(obligation)].get_or_insert_default().1 += application.amount;
     }
     let obligations = std::iter::once(None).chain(ObligationKind::ALL.map(Some));
     obligations

@@ -1,52 +1,106 @@
-//! A replay that moves forward day by day through a case's history and takes
-//! each reversal into account on the day it happens.
+//! A replay that moves forward through a case's history, entry by entry, and
+//! takes each reversal into account at its own place in that history.
 //!
-//! A reversal takes an entry out of history as if it had never been posted:
-//! the walk undoes everything from that entry's place in replay order on and
-//! replays again without it. A statement reads the position at each month's
-//! end from one walk this way, exactly as a full replay to that day would.
+//! A reversal takes an entry out of history from the reversal's day on: the
+//! walk undoes everything from that entry's place in replay order and replays
+//! again without it. A reversal of a reversal (a re-instatement) puts the
+//! entry back the same way. What every entry did the first time it was
+//! replayed — as things stood that day — is kept as the walk's [`Story`]: a
+//! statement shows it, and shows each reversal where it happened, so no month
+//! is silently restated by a later one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use super::allocation::{Allocation, Application, Applied, Replay, Role};
+use super::allocation::{Allocation, Application, Applied, Bucket, Replay, Role};
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
 
 pub(crate) struct Walk<'a> {
     /// Every entry up to the walk's last day, in replay order.
     in_order: Vec<&'a Entry>,
-    /// Every reversal up to the last day, in replay order (so by day).
-    reversals: Vec<Reversal>,
-    next_reversal: usize,
-    reversed: BTreeSet<i64>,
-    /// Beside `in_order`, empty when there is no reversal: cancelled so far.
+    /// Beside `in_order`, empty when there is no reversal: no longer counts.
     cancelled: Vec<bool>,
-    /// The place in `in_order` of the next entry to replay.
+    /// Every reversal, in replay order, with what it did once it took effect.
+    reversals: Vec<Reversal>,
+    /// Entries that no longer count: cancelled ones and retracted reversals.
+    reversed: BTreeSet<i64>,
+    /// The place of the next entry to replay.
     next: usize,
+    /// Entries before this place have been replayed once: their story is told.
+    told: usize,
+    story: Story,
     replay: Replay,
     day: NaiveDate,
 }
 
+/// A reversal, and what it did on its day.
 #[derive(Debug, Clone, Copy)]
-struct Reversal {
-    on: NaiveDate,
+pub(crate) struct Reversal {
     /// The reversal's own place in replay order.
-    place: usize,
-    target: i64,
-    /// The target's place in replay order, if it is there at all.
-    target_place: Option<usize>,
+    pub(crate) place: usize,
+    /// Its target's place, if the target is there at all.
+    target: Option<usize>,
+    /// The entry it took out of history (or put back), and which of the two.
+    /// `None`: it changed nothing (its target is unknown, dated after it, or
+    /// already out of history) — the posting rules refuse such reversals.
+    pub(crate) toggled: Option<Toggle>,
 }
 
-/// The order entries are replayed and shown in: by date; on the same day what
-/// is owed first, then what pays or does nothing to it; then by key, never by
-/// posting order (the id only separates equal keys, which the database refuses).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Toggle {
+    /// The place of the entry taken out or put back.
+    pub(crate) original: usize,
+    /// True: taken out of history; false: put back (a re-instatement).
+    pub(crate) cancelled: bool,
+}
+
+/// What each entry did the first time it was replayed, as things stood then.
+#[derive(Default)]
+pub(crate) struct Story {
+    /// Every application made by an entry on its first replay, in that order.
+    pub(crate) paid: Vec<Told>,
+    /// For each credit on its first replay: its place, and the support due
+    /// earlier in the same month still unpaid right after it came in.
+    pub(crate) credits: Vec<(usize, Money)>,
+}
+
+/// One application as it was made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Told {
+    /// The place of the entry whose line shows it: the credit that paid, or
+    /// for [`Bucket::FromCredit`], the charge that a kept credit paid.
+    pub(crate) line: usize,
+    pub(crate) debt_due: NaiveDate,
+    pub(crate) amount: Money,
+    pub(crate) bucket: Bucket,
+    /// This application paid the last of the debt.
+    pub(crate) settled: bool,
+    /// The debt had been partly paid before.
+    pub(crate) rest: bool,
+}
+
+/// Replay order: by date; on the same day what is owed first, then what pays
+/// or does nothing to it, then reversals, then re-instatements (reversals of
+/// reversals); then by key, never by posting order (the id only separates
+/// equal keys, which the database refuses). A reversal comes after every other
+/// entry of its day because that is where it takes effect.
 fn replay_order(entries: &[Entry], until: NaiveDate) -> Vec<&Entry> {
+    let reversal_ids: HashSet<i64> = entries
+        .iter()
+        .filter(|e| matches!(e.kind, EntryKind::Reversal { .. }))
+        .map(|e| e.id)
+        .collect();
     // Day and same-day side in one number, where most comparisons end.
     let rank = |entry: &Entry| {
-        let pays_or_other = !entry.balance_effect().is_positive();
-        i64::from(entry.effective.num_days_from_ce()) * 2 + i64::from(pays_or_other)
+        let side = match entry.kind {
+            EntryKind::Reversal { reverses } if reversal_ids.contains(&reverses) => 3,
+            EntryKind::Reversal { .. } => 2,
+            _ if entry.balance_effect().is_positive() => 0,
+            _ => 1,
+        };
+        i64::from(entry.effective.num_days_from_ce()) * 4 + side
     };
     let mut ranked = Vec::with_capacity(entries.len());
     ranked.extend(
@@ -89,20 +143,6 @@ impl<'a> Walk<'a> {
     /// A walk over the entries effective up to `until`, before its first day.
     pub(crate) fn new(entries: &'a [Entry], until: NaiveDate) -> Self {
         let in_order = replay_order(entries, until);
-        let mut reversals: Vec<Reversal> = in_order
-            .iter()
-            .enumerate()
-            .filter_map(|(place, e)| match e.kind {
-                EntryKind::Reversal { reverses } => Some(Reversal {
-                    on: e.effective,
-                    place,
-                    target: reverses,
-                    target_place: None,
-                }),
-                _ => None,
-            })
-            .collect();
-        locate_targets(&in_order, &mut reversals);
         let (mut debts, mut credits) = (0, 0);
         for entry in &in_order {
             match Role::of(entry) {
@@ -111,20 +151,23 @@ impl<'a> Walk<'a> {
                 None => {}
             }
         }
-        let replay = Replay::with_capacity(debts, credits);
-        let cancelled = if reversals.is_empty() {
-            Vec::new()
-        } else {
-            vec![false; in_order.len()]
+        let reversals = locate_targets(&in_order);
+        let cancelled = match reversals.is_empty() {
+            true => Vec::new(),
+            false => vec![false; in_order.len()],
         };
         Walk {
             in_order,
-            reversals,
-            next_reversal: 0,
-            reversed: BTreeSet::new(),
             cancelled,
+            reversals,
+            reversed: BTreeSet::new(),
             next: 0,
-            replay,
+            told: 0,
+            story: Story {
+                paid: Vec::with_capacity(debts + credits),
+                credits: Vec::with_capacity(credits),
+            },
+            replay: Replay::with_capacity(debts, credits),
             day: NaiveDate::MIN,
         }
     }
@@ -132,39 +175,121 @@ impl<'a> Walk<'a> {
     /// Replays through the end of `day` (days must not go backwards).
     pub(crate) fn advance_to(&mut self, day: NaiveDate) {
         self.day = day;
-        let mut undo_from = self.next;
-        while let Some(&reversal) = self.reversals.get(self.next_reversal) {
-            if reversal.on > day {
-                break;
-            }
-            self.next_reversal += 1;
-            if !self.reversed.insert(reversal.target) {
-                continue;
-            }
-            if let Some(place) = reversal.target_place {
-                self.cancelled[place] = true;
-                undo_from = undo_from.min(place);
-            }
-        }
-        if undo_from < self.next {
-            self.replay.undo_from(undo_from);
-            self.next = undo_from;
-        }
         while let Some(&entry) = self.in_order.get(self.next) {
             if entry.effective > day {
                 break;
             }
             let place = self.next;
             self.next += 1;
+            let first = place >= self.told;
+            if first {
+                self.told = place + 1;
+            }
             if self.cancelled.get(place) == Some(&true) {
                 continue;
             }
             match Role::of(entry) {
-                Some(Role::Debt) => self.replay.owe(entry, place),
-                Some(Role::Credit) => self.replay.pay(entry, place),
+                Some(role) => self.replay_one(entry, place, role, first),
+                None if first && matches!(entry.kind, EntryKind::Reversal { .. }) => {
+                    if let Some(from) = self.take_effect(place) {
+                        if from < self.next {
+                            self.replay.undo_from(from);
+                            self.next = from;
+                        }
+                    }
+                }
                 None => {}
             }
         }
+    }
+
+    fn replay_one(&mut self, entry: &Entry, place: usize, role: Role, first: bool) {
+        let before = self.replay.applications.len();
+        match role {
+            Role::Debt => self.replay.owe(entry, place),
+            Role::Credit => self.replay.pay(entry, place),
+        }
+        if !first {
+            return;
+        }
+        for n in before..self.replay.applications.len() {
+            let application = &self.replay.applications[n];
+            let applied = self.replay.applied[n];
+            let debt = &self.replay.debts[applied.debt];
+            let line = match application.bucket {
+                Bucket::FromCredit => self.replay.debt_at[applied.debt],
+                Bucket::Current | Bucket::PastDue => self.replay.credit_at[applied.credit],
+            };
+            self.story.paid.push(Told {
+                line,
+                debt_due: debt.due,
+                amount: application.amount,
+                bucket: application.bucket,
+                settled: debt.unpaid().is_zero(),
+                rest: debt.paid > application.amount,
+            });
+        }
+        if role == Role::Credit {
+            let month_starts = entry.effective.with_day(1).unwrap_or(entry.effective);
+            let debts = &self.replay.debts;
+            let this_month = debts.partition_point(|d| d.due < month_starts);
+            let still_due = debts[this_month..]
+                .iter()
+                .filter(|d| d.due <= entry.effective)
+                .map(|d| d.unpaid())
+                .sum();
+            self.story.credits.push((place, still_due));
+        }
+    }
+
+    /// Takes the reversal at `place` into account: the place from which the
+    /// replay must be undone, if anything it did changes.
+    fn take_effect(&mut self, place: usize) -> Option<usize> {
+        let at = self.reversal_at(place)?;
+        let toggle = self.toggle(at);
+        self.reversals[at].toggled = toggle;
+        // Only what is owed or pays changes the replay.
+        toggle
+            .map(|t| t.original)
+            .filter(|&original| Role::of(self.in_order[original]).is_some())
+    }
+
+    fn reversal_at(&self, place: usize) -> Option<usize> {
+        self.reversals
+            .binary_search_by_key(&place, |r| r.place)
+            .ok()
+    }
+
+    fn toggle(&mut self, at: usize) -> Option<Toggle> {
+        let Reversal { place, target, .. } = self.reversals[at];
+        let target = target?;
+        let entry = self.in_order[target];
+        if entry.effective > self.in_order[place].effective || self.cancelled[target] {
+            return None;
+        }
+        let original = match entry.kind {
+            // A re-instatement: the reversal it retracts no longer counts,
+            // and the entry that reversal took out of history is back.
+            EntryKind::Reversal { .. } => {
+                let retracted = self.reversals[self.reversal_at(target)?].toggled;
+                let original = retracted.filter(|t| t.cancelled)?.original;
+                self.cancelled[target] = true;
+                self.reversed.insert(entry.id);
+                self.cancelled[original] = false;
+                self.reversed.remove(&self.in_order[original].id);
+                return Some(Toggle {
+                    original,
+                    cancelled: false,
+                });
+            }
+            _ => target,
+        };
+        self.cancelled[original] = true;
+        self.reversed.insert(entry.id);
+        Some(Toggle {
+            original,
+            cancelled: true,
+        })
     }
 
     /// (balance, past-due, credit) at the end of the day walked to.
@@ -189,6 +314,7 @@ impl<'a> Walk<'a> {
             in_order: self.in_order,
             reversals: self.reversals,
             cancelled: self.cancelled,
+            story: self.story,
             allocation: Allocation {
                 as_of: self.day,
                 debts: self.replay.debts,
@@ -197,43 +323,57 @@ impl<'a> Walk<'a> {
                 reversed: self.reversed,
             },
             applied: self.replay.applied,
-            debt_at: self.replay.debt_at,
-            credit_at: self.replay.credit_at,
         }
     }
 }
 
-/// Finds each reversal's target in `in_order`: one pass, whatever the
-/// number of reversals.
-fn locate_targets(in_order: &[&Entry], reversals: &mut [Reversal]) {
-    if reversals.is_empty() {
-        return;
-    }
-    let mut targets: Vec<(i64, usize)> = reversals
+/// Every reversal in `in_order` with its target's place: one pass, whatever
+/// the number of reversals.
+fn locate_targets(in_order: &[&Entry]) -> Vec<Reversal> {
+    let mut reversals: Vec<(i64, Reversal)> = in_order
         .iter()
         .enumerate()
-        .map(|(r, reversal)| (reversal.target, r))
+        .filter_map(|(place, e)| match e.kind {
+            EntryKind::Reversal { reverses } => Some((
+                reverses,
+                Reversal {
+                    place,
+                    target: None,
+                    toggled: None,
+                },
+            )),
+            _ => None,
+        })
         .collect();
-    targets.sort_unstable();
+    if reversals.is_empty() {
+        return Vec::new();
+    }
+    reversals.sort_unstable_by_key(|(target, r)| (*target, r.place));
     for (place, entry) in in_order.iter().enumerate() {
-        let first = targets.partition_point(|&(target, _)| target < entry.id);
-        for &(_, r) in targets[first..].iter().take_while(|(t, _)| *t == entry.id) {
-            reversals[r].target_place.get_or_insert(place);
+        let first = reversals.partition_point(|(target, _)| *target < entry.id);
+        for (_, reversal) in reversals[first..]
+            .iter_mut()
+            .take_while(|(target, _)| *target == entry.id)
+        {
+            reversal.target.get_or_insert(place);
         }
     }
+    let mut in_place_order: Vec<Reversal> = reversals.into_iter().map(|(_, r)| r).collect();
+    in_place_order.sort_unstable_by_key(|r| r.place);
+    in_place_order
 }
 
-/// A finished walk: the allocation at its last day, and for each entry and
-/// each application, where it sits in replay order. What a statement reads.
+/// A finished walk: the allocation at its last day, what each entry did as
+/// things stood when it happened, and where each entry sits in replay order.
+/// What a statement and an explanation read.
 pub(crate) struct Walked<'a> {
     pub(crate) allocation: Allocation,
+    pub(crate) story: Story,
     in_order: Vec<&'a Entry>,
     reversals: Vec<Reversal>,
     cancelled: Vec<bool>,
-    /// Beside `allocation.applications`, `.debts` and `.credits`.
+    /// Beside `allocation.applications`.
     applied: Vec<Applied>,
-    debt_at: Vec<usize>,
-    credit_at: Vec<usize>,
 }
 
 impl<'a> Walked<'a> {
@@ -252,30 +392,27 @@ impl<'a> Walked<'a> {
                 let place = first + n;
                 WalkedEntry {
                     entry,
-                    cancels: self.cancelled_by(entry, place),
+                    toggled: self.toggled_by(entry, place),
                     reversed: self.cancelled.get(place) == Some(&true),
                 }
             })
     }
 
-    /// Each application, with the places in replay order of the credit that
-    /// paid and of the debt it paid, and that debt's obligation.
-    pub(crate) fn applications(&self) -> impl Iterator<Item = Paying<'_>> {
+    /// Each application standing at the end of the walk, with its debt's
+    /// obligation (`None`: an adjustment).
+    pub(crate) fn applications(
+        &self,
+    ) -> impl Iterator<Item = (&Application, Option<ObligationKind>)> {
         let allocation = &self.allocation;
         allocation
             .applications
             .iter()
             .zip(&self.applied)
-            .map(|(application, applied)| Paying {
-                application,
-                credit_place: self.credit_at[applied.credit],
-                debt_place: self.debt_at[applied.debt],
-                obligation: allocation.debts[applied.debt].obligation,
-            })
+            .map(|(application, applied)| (application, allocation.debts[applied.debt].obligation))
     }
 
-    /// For a reversal at `place`: the entry it cancels, if it was found.
-    fn cancelled_by(&self, entry: &Entry, place: usize) -> Option<&'a Entry> {
+    /// For a reversal at `place`: the entry it took out or put back.
+    fn toggled_by(&self, entry: &Entry, place: usize) -> Option<(&'a Entry, bool)> {
         if !matches!(entry.kind, EntryKind::Reversal { .. }) {
             return None;
         }
@@ -283,25 +420,18 @@ impl<'a> Walked<'a> {
             .reversals
             .binary_search_by_key(&place, |r| r.place)
             .ok()?;
-        let target = self.reversals[found].target_place?;
-        self.in_order.get(target).copied()
+        let toggle = self.reversals[found].toggled?;
+        Some((self.in_order[toggle.original], toggle.cancelled))
     }
 }
 
 pub(crate) struct WalkedEntry<'a> {
     pub(crate) entry: &'a Entry,
-    /// For a reversal: the entry it cancels.
-    pub(crate) cancels: Option<&'a Entry>,
-    /// Cancelled by a reversal.
+    /// For a reversal that changed something: the entry it took out of
+    /// history (`true`) or put back (`false`).
+    pub(crate) toggled: Option<(&'a Entry, bool)>,
+    /// No longer counts at the end of the walk.
     pub(crate) reversed: bool,
-}
-
-pub(crate) struct Paying<'w> {
-    pub(crate) application: &'w Application,
-    pub(crate) credit_place: usize,
-    pub(crate) debt_place: usize,
-    /// `None`: an adjustment.
-    pub(crate) obligation: Option<ObligationKind>,
 }
 
 #[cfg(test)]

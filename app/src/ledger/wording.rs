@@ -7,7 +7,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::explain::{Explained, Outcome, Paid, Reason};
+use super::entry::PaymentSource;
+use super::explain::{Explained, Outcome, Paid, Reason, Reversed};
 use super::money::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,17 +23,22 @@ trait Words {
     fn short_date(&self, date: NaiveDate) -> String;
     fn fell_due(&self, amount: Money, on: &str) -> String;
     fn outcome(&self, outcome: &Outcome) -> String;
-    fn received_reversed(&self, amount: Money, on: &str) -> String;
+    fn reversed_later(&self, on: &str) -> String;
     fn rest_of(&self, month: &str) -> String;
     fn months_share(&self, month: &str, amount: Money) -> String;
     fn toward(&self, amount: Money, month: &str) -> String;
     fn kept_as_credit(&self, amount: Money) -> String;
+    /// An intercept's excess: it pays no current support, it is refunded.
+    fn to_refund(&self, amount: Money) -> String;
     fn nothing_yet(&self) -> &'static str;
     fn and(&self) -> &'static str;
     fn received_paid(&self, amount: Money, on: &str, what: &str) -> String;
+    fn lowered_paid(&self, amount: Money, on: &str, what: &str) -> String;
     fn still_due(&self, amount: Money, month: &str) -> String;
-    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String;
-    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String;
+    /// `what` (an amount, of a day) was reversed on `on`.
+    fn reversed(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String;
+    fn put_back(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String;
+    fn no_effect(&self, on: &str) -> String;
     fn sent(&self, amount: Money, on: &str) -> String;
     fn held(&self, amount: Money, on: &str) -> String;
     fn released(&self, amount: Money, on: &str) -> String;
@@ -67,23 +73,22 @@ fn build(explained: &Explained, words: &impl Words) -> String {
             words.outcome(outcome)
         ),
         Reason::Received {
-            cancelled: true,
-            amount,
-            ..
-        } => words.received_reversed(*amount, &on),
-        Reason::Received {
+            source,
             amount,
             paid,
             kept_as_credit,
             still_due_this_month,
-            ..
+            reversed_on,
         } => {
             let mut parts: Vec<String> = paid
                 .iter()
                 .map(|p| paid_part(p, explained.date, words))
                 .collect();
             if kept_as_credit.is_positive() {
-                parts.push(words.kept_as_credit(*kept_as_credit));
+                parts.push(match source {
+                    Some(PaymentSource::TaxIntercept) => words.to_refund(*kept_as_credit),
+                    _ => words.kept_as_credit(*kept_as_credit),
+                });
             }
             let what = match parts.len() {
                 0 => words.nothing_yet().to_owned(),
@@ -93,25 +98,34 @@ fn build(explained: &Explained, words: &impl Words) -> String {
                     format!("{} {} {last}", parts.join(", "), words.and())
                 }
             };
-            let mut sentence = words.received_paid(*amount, &on, &what);
+            let mut sentence = match source {
+                Some(_) => words.received_paid(*amount, &on, &what),
+                None => words.lowered_paid(*amount, &on, &what),
+            };
             if still_due_this_month.is_positive() {
                 let month = words.month_name(explained.date, explained.date);
                 sentence.push(' ');
                 sentence.push_str(&words.still_due(*still_due_this_month, &month));
+            }
+            if let Some(day) = reversed_on {
+                sentence.push(' ');
+                sentence.push_str(&words.reversed_later(&words.short_date(*day)));
             }
             sentence
         }
         Reason::Reversed {
             original,
             amount,
-            was_payment,
+            what,
+            put_back,
         } => {
             let original = words.short_date(*original);
-            match was_payment {
-                true => words.payment_reversed(*amount, &original, &on),
-                false => words.charge_cancelled(*amount, &original, &on),
+            match put_back {
+                false => words.reversed(*what, *amount, &original, &on),
+                true => words.put_back(*what, *amount, &original, &on),
             }
         }
+        Reason::NoEffect => words.no_effect(&on),
         Reason::SentToReceiver { amount } => words.sent(*amount, &on),
         Reason::Held { amount } => words.held(*amount, &on),
         Reason::Released { amount } => words.released(*amount, &on),
@@ -171,8 +185,8 @@ impl Words for English {
             Outcome::Cancelled => "It was cancelled.".into(),
         }
     }
-    fn received_reversed(&self, amount: Money, on: &str) -> String {
-        format!("{amount} received {on} was reversed and paid nothing.")
+    fn reversed_later(&self, on: &str) -> String {
+        format!("It was reversed on {on} and no longer counts.")
     }
     fn rest_of(&self, month: &str) -> String {
         format!("the rest of {month}")
@@ -186,6 +200,9 @@ impl Words for English {
     fn kept_as_credit(&self, amount: Money) -> String {
         format!("{amount} kept as credit for the next payment due")
     }
+    fn to_refund(&self, amount: Money) -> String {
+        format!("{amount} more than was past due, which is refunded to the paying parent")
+    }
     fn nothing_yet(&self) -> &'static str {
         "nothing yet"
     }
@@ -195,14 +212,50 @@ impl Words for English {
     fn received_paid(&self, amount: Money, on: &str, what: &str) -> String {
         format!("{amount} received {on} paid {what}.")
     }
+    fn lowered_paid(&self, amount: Money, on: &str, what: &str) -> String {
+        format!("A correction on {on} lowered what is owed by {amount}: it paid {what}.")
+    }
     fn still_due(&self, amount: Money, month: &str) -> String {
         format!("{amount} of {month}'s support is still due.")
     }
-    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String {
-        format!("The {amount} payment of {original} was reversed on {on}: it no longer counts.")
+    fn reversed(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
+        match what {
+            Reversed::Payment => format!(
+                "The {amount} payment of {original} was reversed on {on}: it no longer counts."
+            ),
+            Reversed::Charge => format!("The {amount} charge of {original} was cancelled on {on}."),
+            Reversed::IncreaseAdjustment => format!(
+                "The correction of {original} that added {amount} to what is owed was taken back on {on}."
+            ),
+            Reversed::DecreaseAdjustment => format!(
+                "The correction of {original} that lowered what is owed by {amount} was taken back on {on}."
+            ),
+            Reversed::Disbursement => format!(
+                "The {amount} sent to the receiving parent on {original} was reversed on {on}: it was not sent."
+            ),
+            Reversed::Hold => format!(
+                "The hold of {amount} from {original} was reversed on {on}: that money is not on hold."
+            ),
+            Reversed::Release => format!(
+                "The release of {amount} on {original} was reversed on {on}: that money is on hold again."
+            ),
+        }
     }
-    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String {
-        format!("The {amount} charge of {original} was cancelled on {on}.")
+    fn put_back(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
+        let entry = match what {
+            Reversed::Payment => format!("the {amount} payment of {original}"),
+            Reversed::Charge => format!("the {amount} charge of {original}"),
+            Reversed::IncreaseAdjustment | Reversed::DecreaseAdjustment => {
+                format!("the {amount} correction of {original}")
+            }
+            Reversed::Disbursement => format!("the {amount} sent on {original}"),
+            Reversed::Hold => format!("the hold of {amount} from {original}"),
+            Reversed::Release => format!("the release of {amount} on {original}"),
+        };
+        format!("A reversal made in error was corrected on {on}: {entry} counts again.")
+    }
+    fn no_effect(&self, on: &str) -> String {
+        format!("A reversal on {on} changed nothing.")
     }
     fn sent(&self, amount: Money, on: &str) -> String {
         format!("{amount} was sent to the receiving parent on {on}.")
@@ -259,8 +312,8 @@ impl Words for Spanish {
             Outcome::Cancelled => "Se canceló.".into(),
         }
     }
-    fn received_reversed(&self, amount: Money, on: &str) -> String {
-        format!("El pago de {amount} recibido {on} se revirtió y no pagó nada.")
+    fn reversed_later(&self, on: &str) -> String {
+        format!("Se revirtió {on} y ya no cuenta.")
     }
     fn rest_of(&self, month: &str) -> String {
         format!("lo que faltaba de {month}")
@@ -274,6 +327,9 @@ impl Words for Spanish {
     fn kept_as_credit(&self, amount: Money) -> String {
         format!("{amount} quedan como crédito para el próximo pago")
     }
+    fn to_refund(&self, amount: Money) -> String {
+        format!("{amount} más de lo atrasado, que se devuelven al padre o la madre que paga")
+    }
     fn nothing_yet(&self) -> &'static str {
         "nada todavía"
     }
@@ -283,14 +339,50 @@ impl Words for Spanish {
     fn received_paid(&self, amount: Money, on: &str, what: &str) -> String {
         format!("El pago de {amount} recibido {on} pagó {what}.")
     }
+    fn lowered_paid(&self, amount: Money, on: &str, what: &str) -> String {
+        format!("Una corrección {on} redujo lo que se debe en {amount}: pagó {what}.")
+    }
     fn still_due(&self, amount: Money, month: &str) -> String {
         format!("Aún se deben {amount} de la manutención de {month}.")
     }
-    fn payment_reversed(&self, amount: Money, original: &str, on: &str) -> String {
-        format!("El pago de {amount} de {original} se revirtió {on}: ya no cuenta.")
+    fn reversed(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
+        match what {
+            Reversed::Payment => {
+                format!("El pago de {amount} de {original} se revirtió {on}: ya no cuenta.")
+            }
+            Reversed::Charge => format!("El cargo de {amount} de {original} se canceló {on}."),
+            Reversed::IncreaseAdjustment => format!(
+                "La corrección de {original} que sumó {amount} a lo que se debe se anuló {on}."
+            ),
+            Reversed::DecreaseAdjustment => format!(
+                "La corrección de {original} que redujo lo que se debe en {amount} se anuló {on}."
+            ),
+            Reversed::Disbursement => format!(
+                "El envío de {amount} al padre o la madre que recibe de {original} se revirtió {on}: no se envió."
+            ),
+            Reversed::Hold => format!(
+                "La retención de {amount} de {original} se revirtió {on}: ese dinero no está retenido."
+            ),
+            Reversed::Release => format!(
+                "La liberación de {amount} de {original} se revirtió {on}: ese dinero vuelve a estar retenido."
+            ),
+        }
     }
-    fn charge_cancelled(&self, amount: Money, original: &str, on: &str) -> String {
-        format!("El cargo de {amount} de {original} se canceló {on}.")
+    fn put_back(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
+        let entry = match what {
+            Reversed::Payment => format!("el pago de {amount} de {original}"),
+            Reversed::Charge => format!("el cargo de {amount} de {original}"),
+            Reversed::IncreaseAdjustment | Reversed::DecreaseAdjustment => {
+                format!("la corrección de {amount} de {original}")
+            }
+            Reversed::Disbursement => format!("el envío de {amount} de {original}"),
+            Reversed::Hold => format!("la retención de {amount} de {original}"),
+            Reversed::Release => format!("la liberación de {amount} de {original}"),
+        };
+        format!("Una reversión hecha por error se corrigió {on}: {entry} vuelve a contar.")
+    }
+    fn no_effect(&self, on: &str) -> String {
+        format!("Una reversión {on} no cambió nada.")
     }
     fn sent(&self, amount: Money, on: &str) -> String {
         format!("Se enviaron {amount} al padre o la madre que recibe {on}.")

@@ -13,6 +13,8 @@ pub enum Kind {
     PaymentReceived,
     /// Money was sent on (the receiving parent's).
     MoneySent,
+    /// Money for the receiving parent is held back: not sent (theirs).
+    MoneyHeld,
     /// The agency answered a conversation (the parent's).
     ReplyReceived,
     /// A parent wrote (the case's caseworker's).
@@ -27,9 +29,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::PaymentReceived,
         Kind::MoneySent,
+        Kind::MoneyHeld,
         Kind::ReplyReceived,
         Kind::MessageReceived,
         Kind::RequestReceived,
@@ -41,6 +44,7 @@ impl Kind {
         match self {
             Kind::PaymentReceived => "payment_received",
             Kind::MoneySent => "money_sent",
+            Kind::MoneyHeld => "money_held",
             Kind::ReplyReceived => "reply_received",
             Kind::MessageReceived => "message_received",
             Kind::RequestReceived => "request_received",

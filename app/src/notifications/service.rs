@@ -116,6 +116,8 @@ pub async fn entry_posted(
     let (told, notice_kind) = match kind {
         EntryKind::Payment { .. } => (CaseRole::PayingParent, Kind::PaymentReceived),
         EntryKind::Disbursement => (CaseRole::ReceivingParent, Kind::MoneySent),
+        // Held money is not sent: the case page says why and what to do.
+        EntryKind::Hold => (CaseRole::ReceivingParent, Kind::MoneyHeld),
         _ => return Ok(()),
     };
     let month_ago = now
@@ -138,7 +140,10 @@ pub async fn entry_posted(
             case: Some(case),
             amount: Some(amount),
             status: None,
-            link: format!("/cases/{number}/history"),
+            link: match notice_kind {
+                Kind::MoneyHeld => format!("/cases/{number}#on-hold"),
+                _ => format!("/cases/{number}/history"),
+            },
             dedupe: format!("entry:{entry}:{person}"),
         };
         notify(txn, notice, now).await?;

@@ -10,6 +10,7 @@ pub fn headline(locale: Locale, kind: Kind) -> &'static str {
     match kind {
         Kind::PaymentReceived => td_string!(locale, notices.payment_received),
         Kind::MoneySent => td_string!(locale, notices.money_sent),
+        Kind::MoneyHeld => td_string!(locale, notices.money_held),
         Kind::ReplyReceived => td_string!(locale, notices.reply_received),
         Kind::MessageReceived => td_string!(locale, notices.message_received),
         Kind::RequestReceived => td_string!(locale, notices.request_received),

@@ -53,12 +53,12 @@ pub async fn plan_start(
         return Err(AppError::Forbidden);
     }
     let case_number = authorized.case.case_number.clone();
-    let (orders, _) = case_orders(db, authorized.case.id)
+    let (orders, emancipations) = case_orders(db, authorized.case.id)
         .await
         .map_err(internal)?;
     // No order in force: nothing to pay extra on.
-    let basis =
-        crate::balance::service::planner_basis(&orders, today).ok_or(AppError::Forbidden)?;
+    let basis = crate::balance::service::planner_basis(&orders, &emancipations, today)
+        .ok_or(AppError::Forbidden)?;
     let view = crate::balance::service::case_view(
         db,
         authorized.case,
@@ -72,7 +72,8 @@ pub async fn plan_start(
     let past_due = view.past_due.map(|panel| panel.past_due);
     let next_due = basis
         .schedule
-        .due_dates(
+        .series_dates(
+            basis.series_start,
             today.succ_opt().unwrap_or(today),
             today.checked_add_days(Days::new(62)).unwrap_or(today),
         )

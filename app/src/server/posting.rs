@@ -11,15 +11,16 @@
 use chrono::{NaiveDate, Utc};
 use entity::{cases, ledger_entries};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, SqlErr,
     TransactionTrait,
 };
 use thiserror::Error;
 
 use super::audit::{self, AuditEvent, Source};
-use super::ledger_store::{entry_from_row, kind_name, StoreError};
+use super::ledger_store::{case_entries, entry_from_row, kind_name, StoreError};
 use crate::error::AppError;
-use crate::ledger::{EntryKind, Money, Posted};
+use crate::ledger::rules::{self, Refused};
+use crate::ledger::{Entry, EntryKind, Money, Posted};
 
 /// Longest reference and note a caseworker can type.
 pub const MAX_REFERENCE: usize = 100;
@@ -92,16 +93,17 @@ pub async fn post_audited<C: TransactionTrait<Transaction = DatabaseTransaction>
     if let Some(posted) = already_posted(&txn, &entry).await? {
         return Ok(posted);
     }
+    // Postings on one case take turns (PostgreSQL; SQLite has one writer),
+    // so the ledger read below is the one the new entry joins.
     if cases::Entity::find_by_id(entry.case_id)
+        .lock_exclusive()
         .one(&txn)
         .await?
         .is_none()
     {
         return Err(PostingError::NoSuchCase(entry.case_id));
     }
-    if let EntryKind::Reversal { reverses } = entry.kind {
-        check_reversible(&txn, entry.case_id, reverses).await?;
-    }
+    check_against_ledger(&txn, &entry).await?;
 
     let row = ledger_entries::ActiveModel {
         case_id: Set(entry.case_id),
@@ -234,28 +236,30 @@ async fn already_posted(
     }
 }
 
-/// Only an entry of the same case that is not a reversal and not already
-/// reversed can be reversed.
-async fn check_reversible(
+/// The rules that depend on the entries already there ([`rules::check`]):
+/// a reversal names a live entry of the same case, dated on or after it;
+/// money released never exceeds money held.
+async fn check_against_ledger(
     txn: &DatabaseTransaction,
-    case_id: i32,
-    target: i64,
+    entry: &NewEntry,
 ) -> Result<(), PostingError> {
-    let found = ledger_entries::Entity::find_by_id(target).one(txn).await?;
-    match found {
-        Some(original) if original.case_id == case_id => {
-            if original.kind == "reversal" {
-                return Err(invalid("reverses", "a reversal cannot itself be reversed"));
-            }
-            let reversed = ledger_entries::Entity::find()
-                .filter(ledger_entries::Column::Reverses.eq(target))
-                .one(txn)
-                .await?;
-            if reversed.is_some() {
-                return Err(invalid("reverses", "this entry is already reversed"));
-            }
-            Ok(())
+    let entries = case_entries(txn, entry.case_id).await?;
+    let proposed = Entry {
+        id: entries.iter().map(|e| e.id).max().unwrap_or(0) + 1,
+        key: entry.idempotency_key.clone(),
+        kind: entry.kind,
+        amount: entry.amount,
+        effective: entry.effective,
+    };
+    rules::check(&entries, &proposed).map_err(|refused| match refused {
+        Refused::BeforeEntry(_) => invalid(
+            "effective",
+            "a reversal cannot be dated before the entry it reverses",
+        ),
+        Refused::MoreThanHeld(_) => invalid("amount", "more is released than is held"),
+        Refused::NoSuchEntry => invalid("reverses", "no such entry on this case"),
+        Refused::AlreadyReversed | Refused::Reinstatement | Refused::NoEffect => {
+            invalid("reverses", "this entry cannot be reversed")
         }
-        _ => Err(invalid("reverses", "no such entry on this case")),
-    }
+    })
 }

@@ -11,13 +11,17 @@
 //! leaves every obligation charged up to some day, and the next run, which
 //! only looks past that day, completes it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use app::ledger::accrual::charges_due;
-use chrono::{NaiveDate, Utc};
+use app::ledger::accrual::{charges_due, Due};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use entity::{cases, children, ledger_entries, obligations, orders};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 
 use super::store::{assemble_orders, charge_row, StoreError};
 
@@ -28,13 +32,38 @@ const BATCH: usize = 1_000;
 pub struct AccrualReport {
     pub cases: usize,
     pub charges_posted: u64,
+    /// Cases whose orders changed while accrual ran: left for the next run.
+    pub changed_meanwhile: usize,
 }
 
-/// Posts every charge due through `through` on every open case.
+/// What accrual is about to post, and the orders it read to decide it.
+#[derive(Debug, Clone, Default)]
+pub struct AccrualPlan {
+    open_cases: usize,
+    /// (case, charge), in obligation and date order.
+    charges: Vec<(i32, Due)>,
+    /// How many orders each case had when the plan was read.
+    orders_read: HashMap<i32, usize>,
+}
+
+/// Posts every charge due through `through` on every open case. Cases
+/// whose orders change meanwhile are planned again at once.
 pub async fn accrue(
     db: &DatabaseConnection,
     through: NaiveDate,
 ) -> Result<AccrualReport, StoreError> {
+    let mut report = post(db, plan(db, through).await?).await?;
+    if report.changed_meanwhile > 0 {
+        let again = post(db, plan(db, through).await?).await?;
+        report.charges_posted += again.charges_posted;
+        report.changed_meanwhile = again.changed_meanwhile;
+    }
+    Ok(report)
+}
+
+/// Reads every open case's orders and works out the charges due through
+/// `through` that are not posted yet.
+pub async fn plan(db: &DatabaseConnection, through: NaiveDate) -> Result<AccrualPlan, StoreError> {
     let open: Vec<i32> = cases::Entity::find()
         .select_only()
         .column(cases::Column::Id)
@@ -62,12 +91,15 @@ pub async fn accrue(
     }
     let charged_through = charged_through(db).await?;
 
-    let now = Utc::now();
-    let mut new_charges = Vec::new();
+    let mut plan = AccrualPlan {
+        open_cases: open.len(),
+        ..AccrualPlan::default()
+    };
     for case_id in &open {
         let Some(case_orders) = orders_of.get(case_id) else {
             continue;
         };
+        plan.orders_read.insert(*case_id, case_orders.len());
         let case_obligations: Vec<obligations::Model> = case_orders
             .iter()
             .flat_map(|order| obligations_of.get(&order.id).into_iter().flatten().cloned())
@@ -79,31 +111,73 @@ pub async fn accrue(
             if last.is_some_and(|last| due.on <= last) {
                 continue;
             }
-            new_charges.push((*case_id, due));
+            plan.charges.push((*case_id, due));
         }
     }
+    plan.charges
+        .sort_by_key(|(_, due)| (due.obligation, due.on));
+    Ok(plan)
+}
 
-    new_charges.sort_by_key(|(_, due)| (due.obligation, due.on));
-    let mut posted = 0;
-    let rows: Vec<_> = new_charges
-        .iter()
-        .map(|(case_id, due)| charge_row(*case_id, due, now))
-        .collect();
-    let mut charges = rows.into_iter().peekable();
+/// Posts what `plan` found, a batch at a time. Each batch first locks its
+/// cases (shared, on PostgreSQL; SQLite takes one writer at a time anyway)
+/// and checks that their orders are still the ones the plan read: a change
+/// of terms locks its case for as long as it writes, so a charge of terms
+/// replaced in the meantime is never posted (the next run plans it again).
+pub async fn post(db: &DatabaseConnection, plan: AccrualPlan) -> Result<AccrualReport, StoreError> {
+    let now = Utc::now();
+    let mut report = AccrualReport {
+        cases: plan.open_cases,
+        ..AccrualReport::default()
+    };
+    let mut changed: BTreeSet<i32> = BTreeSet::new();
+    let mut charges = plan.charges.into_iter().peekable();
     while charges.peek().is_some() {
-        let batch: Vec<_> = charges.by_ref().take(BATCH).collect();
-        let inserted = ledger_entries::Entity::insert_many(batch)
-            .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
-            .exec_without_returning(db)
+        let batch: Vec<(i32, Due)> = charges.by_ref().take(BATCH).collect();
+        let case_ids: BTreeSet<i32> = batch.iter().map(|(case, _)| *case).collect();
+        let txn = db.begin().await?;
+        cases::Entity::find()
+            .filter(cases::Column::Id.is_in(case_ids.iter().copied()))
+            .order_by_asc(cases::Column::Id)
+            .lock_shared()
+            .all(&txn)
             .await?;
-        if let sea_orm::TryInsertResult::Inserted(count) = inserted {
-            posted += count;
+        let counts: Vec<(i32, i64)> = orders::Entity::find()
+            .select_only()
+            .column(orders::Column::CaseId)
+            .column_as(orders::Column::Id.count(), "orders")
+            .filter(orders::Column::CaseId.is_in(case_ids.iter().copied()))
+            .group_by(orders::Column::CaseId)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (case, count) in counts {
+            let read = plan.orders_read.get(&case).copied().unwrap_or(0);
+            if usize::try_from(count).ok() != Some(read) {
+                changed.insert(case);
+            }
         }
+        let rows: Vec<_> = batch
+            .iter()
+            .filter(|(case, _)| !changed.contains(case))
+            .map(|(case, due)| charge_row(*case, due, now))
+            .collect();
+        if !rows.is_empty() {
+            let inserted = ledger_entries::Entity::insert_many(rows)
+                .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
+                .exec_without_returning(&txn)
+                .await?;
+            if let sea_orm::TryInsertResult::Inserted(count) = inserted {
+                report.charges_posted += count;
+            }
+        }
+        txn.commit().await?;
     }
-    Ok(AccrualReport {
-        cases: open.len(),
-        charges_posted: posted,
-    })
+    report.changed_meanwhile = changed.len();
+    if !changed.is_empty() {
+        tracing::info!(cases = ?changed, "orders changed while accruing: planned again");
+    }
+    Ok(report)
 }
 
 /// The last due date charged so far, per obligation. Accrual only looks past
@@ -126,30 +200,73 @@ async fn charged_through(
         .collect())
 }
 
-/// Accrues now and then whenever the agency's date changes, for as long as
-/// the server runs. Failures are logged and retried on the next tick.
-pub fn spawn_daily(db: DatabaseConnection, today: impl Fn() -> NaiveDate + Send + 'static) {
+/// Accrues now, then again at each of the agency's midnights, for as long
+/// as the server runs: a charge due today counts from the first second of
+/// today, not from whenever a periodic job next wakes. A failed run is
+/// logged and retried a minute later.
+pub fn spawn_daily(db: DatabaseConnection, time_zone: Tz) {
     tokio::spawn(async move {
-        let mut last_run: Option<NaiveDate> = None;
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
-            tick.tick().await;
-            let day = today();
-            if last_run == Some(day) {
-                continue;
-            }
-            match accrue(&db, day).await {
+            let now = Utc::now().with_timezone(&time_zone);
+            let day = now.date_naive();
+            let wait = match accrue(&db, day).await {
                 Ok(report) => {
-                    last_run = Some(day);
                     tracing::info!(
                         through = %day,
                         cases = report.cases,
                         charges = report.charges_posted,
                         "accrual done"
                     );
+                    until_next_midnight(now)
                 }
-                Err(error) => tracing::error!(%error, "accrual failed; will retry"),
-            }
+                Err(error) => {
+                    tracing::error!(%error, "accrual failed; will retry");
+                    Duration::from_secs(60)
+                }
+            };
+            tokio::time::sleep(wait).await;
         }
     });
+}
+
+/// How long from `now` until the agency's next midnight (a second past it,
+/// so the new day has surely begun). Where a time change skips midnight,
+/// the day's first instant.
+pub fn until_next_midnight(now: DateTime<Tz>) -> Duration {
+    let tomorrow = now.date_naive().succ_opt().unwrap_or(now.date_naive());
+    let midnight = (0..=3)
+        .filter_map(|hour| tomorrow.and_hms_opt(hour, 0, 1))
+        .find_map(|at| now.timezone().from_local_datetime(&at).earliest());
+    midnight
+        .and_then(|at| (at - now).to_std().ok())
+        .unwrap_or(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accrual_wakes_a_second_after_the_agencys_midnight() {
+        let chicago: Tz = "America/Chicago".parse().unwrap_or(Tz::UTC);
+        let at = |y, m, d, h, min| {
+            chicago
+                .with_ymd_and_hms(y, m, d, h, min, 0)
+                .earliest()
+                .unwrap_or_else(|| panic!("a real time"))
+        };
+        assert_eq!(
+            until_next_midnight(at(2026, 12, 6, 23, 50)),
+            Duration::from_secs(10 * 60 + 1)
+        );
+        // The night clocks go back: 25 hours from midnight to midnight.
+        assert_eq!(
+            until_next_midnight(at(2026, 10, 31, 23, 0)),
+            Duration::from_secs(3_600 + 1)
+        );
+        assert_eq!(
+            until_next_midnight(at(2026, 11, 1, 0, 0)),
+            Duration::from_secs(25 * 3_600 + 1)
+        );
+    }
 }

@@ -4,10 +4,11 @@
 //! The rules live in `app::ledger`; this module only stores and loads.
 
 pub mod accrual;
+pub mod verify;
 /// Reading and posting live with the app, whose server functions need them too.
 pub use app::server::ledger_store as store;
 pub use app::server::posting;
 
-pub use accrual::{accrue, AccrualReport};
+pub use accrual::{accrue, AccrualPlan, AccrualReport};
 pub use posting::{post, NewEntry, PostingError};
 pub use store::{case_entries, case_orders, StoreError};
