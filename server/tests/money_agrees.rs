@@ -7,25 +7,57 @@ mod support;
 
 use app::balance::history::History;
 use app::balance::model::{CaseView, Overview, PrintStatement, Timeline};
-use app::caseworker::model::OrderReview;
-use app::ledger::{Allocation, EntryKind, Money, Statement};
+use app::caseworker::model::{CaseFile, OrderReview, PostingReview};
+use app::error::{Field, Problem};
+use app::ledger::{Allocation, EntryKind, Money, PaymentSource, Statement};
+use app::notifications::model::{Kind, Notification};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use entity::{cases, ledger_entries, obligations, orders};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use server::ledger::{accrual, case_entries};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
+use support::{
+    answer, call, error_of, get_as, posting, problems, router, sign_in_as, with_key, TestDb,
+};
 
 on_both_databases!(
     new_terms_mid_month_charge_it_once_and_every_view_agrees,
     accrual_that_read_the_old_terms_posts_none_of_their_charges,
+    a_reversal_counts_from_its_date_and_one_made_in_error_is_undone,
+    held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold,
+    an_intercept_pays_past_due_support_only,
+    the_ledger_check_finds_the_demo_clean_and_a_stray_charge,
 );
 
 /// The case of a $520 monthly order due on the 1st, years behind.
 const CASE: &str = "CS-2019-002931";
 const PAYER: &str = "behind.parent@example.com";
 const SUPERVISOR: &str = "supervisor@example.com";
+/// The caseworker of the demo's cases but one.
+const ALEX: &str = "caseworker@example.com";
+
+/// Reviews `form` as `cookie`, then confirms it with the review's key; the
+/// review and the error the confirmation met, if any.
+async fn review_and_post(
+    router: &axum::Router,
+    cookie: &str,
+    form: Vec<(&str, &str)>,
+) -> (PostingReview, Option<app::error::AppError>) {
+    let review: PostingReview = answer(router, "review_posting", &form, cookie).await;
+    let posted = call(
+        router,
+        "post_entry",
+        &with_key(form, &review.key),
+        Some(cookie),
+    )
+    .await;
+    (review, error_of(&posted))
+}
+
+async fn case_file(router: &axum::Router, case: &str, cookie: &str) -> CaseFile {
+    answer(router, "case_file", &[("case_number", case)], cookie).await
+}
 
 fn today() -> NaiveDate {
     support::config().today()
@@ -234,4 +266,392 @@ async fn accrual_that_read_the_old_terms_posts_none_of_their_charges(test: TestD
         .obligation_id
         .is_some_and(|o| new_obligations.contains(&o)));
     assert_eq!(charges[0].amount_cents, 30_000);
+}
+
+async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    let alex = sign_in_as(&router, ALEX, DEMO_PASSWORD).await;
+    let day = |back: u64| (today() - Days::new(back)).to_string();
+    let received = day(10);
+    let (_, error) = review_and_post(
+        &router,
+        &alex,
+        posting(
+            CASE,
+            &[
+                ("kind", "payment"),
+                ("amount", "75"),
+                ("date", &received),
+                ("source", "direct"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(error, None);
+    let before = case_file(&router, CASE, &alex).await;
+    let payment = before
+        .entries
+        .iter()
+        .find(|e| e.amount == Money::from_cents(7_500) && e.effective.to_string() == received)
+        .unwrap_or_else(|| panic!("the payment"))
+        .id
+        .to_string();
+    let stored = support::entry_count(&test.db).await;
+
+    // Dated before the payment: refused at the date, in review and on confirm.
+    let early = day(11);
+    let too_early = posting(
+        CASE,
+        &[
+            ("kind", "reversal"),
+            ("date", &early),
+            ("entry", &payment),
+            ("reason", "Check returned"),
+        ],
+    );
+    let refused = call(&router, "review_posting", &too_early, Some(&alex)).await;
+    assert_eq!(
+        problems(error_of(&refused)),
+        [(Field::Date, Problem::BeforeEntry)]
+    );
+    let confirmed = call(
+        &router,
+        "post_entry",
+        &with_key(too_early, "made-up-key-1"),
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(
+        problems(error_of(&confirmed)),
+        [(Field::Date, Problem::BeforeEntry)]
+    );
+    assert_eq!(
+        support::entry_count(&test.db).await,
+        stored,
+        "nothing stored"
+    );
+
+    // On a later day it counts from that day: taken back in that day's month.
+    let returned = day(5);
+    let (review, error) = review_and_post(
+        &router,
+        &alex,
+        posting(
+            CASE,
+            &[
+                ("kind", "reversal"),
+                ("date", &returned),
+                ("entry", &payment),
+                ("reason", "Check returned"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(error, None);
+    assert_eq!(
+        review.balance_after,
+        review.balance_before + Money::from_cents(7_500)
+    );
+    let reversed = case_file(&router, CASE, &alex).await;
+    let reversal = reversed
+        .entries
+        .iter()
+        .find(|e| matches!(e.kind, EntryKind::Reversal { reverses } if reverses.to_string() == payment))
+        .unwrap_or_else(|| panic!("the reversal"))
+        .clone();
+    assert!(
+        reversal.reversible(),
+        "a reversal made in error can be undone"
+    );
+
+    // The reversal was a mistake: undoing it puts the payment back, audited.
+    let audited = support::audit_count(&test.db, "entry_posted").await;
+    let reversal_id = reversal.id.to_string();
+    let today = today().to_string();
+    let (review, error) = review_and_post(
+        &router,
+        &alex,
+        posting(
+            CASE,
+            &[
+                ("kind", "reversal"),
+                ("date", &today),
+                ("entry", &reversal_id),
+                ("reason", "The check cleared after all"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(error, None);
+    assert_eq!(
+        review.balance_after,
+        review.balance_before - Money::from_cents(7_500)
+    );
+    let undone = case_file(&router, CASE, &alex).await;
+    assert_eq!(undone.view.card.owed, before.view.card.owed);
+    assert_eq!(
+        support::audit_count(&test.db, "entry_posted").await,
+        audited + 1
+    );
+    let reinstatement = undone.entries[0].clone();
+    assert!(reinstatement.reinstates && !reinstatement.reversible());
+    let again = call(
+        &router,
+        "review_posting",
+        &posting(
+            CASE,
+            &[
+                ("kind", "reversal"),
+                ("date", &today),
+                ("entry", &reinstatement.id.to_string()),
+                ("reason", "Again"),
+            ],
+        ),
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(
+        problems(error_of(&again)),
+        [(Field::Entry, Problem::NotReversible)]
+    );
+
+    // The month table shows each step in its own month, adding up.
+    let payer = sign_in_as(&router, PAYER, DEMO_PASSWORD).await;
+    let timeline: Timeline =
+        answer(&router, "case_timeline", &[("case_number", CASE)], &payer).await;
+    let mut opening = timeline.opening.balance;
+    for month in &timeline.months {
+        assert_eq!(
+            opening + month.due - month.received + month.taken_back,
+            month.closing.balance
+        );
+        opening = month.closing.balance;
+    }
+    assert_eq!(opening, undone.view.card.owed.max(opening));
+}
+
+async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    let alex = sign_in_as(&router, ALEX, DEMO_PASSWORD).await;
+    let case = "CS-2020-004172";
+    let day = |back: u64| (today() - Days::new(back)).to_string();
+    let (held_on, released_on, earlier) = (day(3), day(1), day(4));
+    let (_, error) = review_and_post(
+        &router,
+        &alex,
+        posting(
+            case,
+            &[
+                ("kind", "hold"),
+                ("amount", "100"),
+                ("date", &held_on),
+                ("reason", "Mail to you came back: confirm your address"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(error, None);
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    let told: Vec<Notification> = answer(&router, "my_notifications", &[], &dana).await;
+    assert!(told.iter().any(|n| n.kind == Kind::MoneyHeld
+        && n.amount == Some(Money::from_cents(10_000))
+        && n.link.ends_with("#on-hold")));
+    assert!(
+        !told
+            .iter()
+            .any(|n| n.kind == Kind::MoneySent && n.amount == Some(Money::from_cents(10_000))),
+        "held money is not sent"
+    );
+
+    // Nothing is released before it was held.
+    let refused = call(
+        &router,
+        "review_posting",
+        &posting(
+            case,
+            &[
+                ("kind", "release"),
+                ("amount", "10"),
+                ("date", &earlier),
+                ("reason", "Address confirmed"),
+            ],
+        ),
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(
+        problems(error_of(&refused)),
+        [(Field::Amount, Problem::MoreThanHeld)]
+    );
+    let (_, error) = review_and_post(
+        &router,
+        &alex,
+        posting(
+            case,
+            &[
+                ("kind", "release"),
+                ("amount", "60"),
+                ("date", &released_on),
+                ("reason", "Address confirmed"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(error, None);
+
+    // A hold already released in part cannot be reversed.
+    let file = case_file(&router, case, &alex).await;
+    let hold = file
+        .entries
+        .iter()
+        .find(|e| matches!(e.kind, EntryKind::Hold) && e.effective.to_string() == held_on)
+        .unwrap_or_else(|| panic!("the hold"))
+        .id
+        .to_string();
+    let refused = call(
+        &router,
+        "review_posting",
+        &posting(
+            case,
+            &[
+                ("kind", "reversal"),
+                ("date", &released_on),
+                ("entry", &hold),
+                ("reason", "Held in error"),
+            ],
+        ),
+        Some(&alex),
+    )
+    .await;
+    assert_eq!(
+        problems(error_of(&refused)),
+        [(Field::Entry, Problem::MoreThanHeld)]
+    );
+
+    // The rule holds inside the posting transaction too, whoever posts.
+    let id = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(case))
+        .one(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|c| c.id)
+        .unwrap_or_default();
+    let overdrawn = server::ledger::post(
+        &test.db,
+        server::ledger::NewEntry {
+            case_id: id,
+            kind: EntryKind::Release,
+            amount: Money::from_cents(4_001),
+            effective: today(),
+            reference: None,
+            note: None,
+            idempotency_key: "import:release:1".into(),
+            posted_by: None,
+        },
+        today(),
+    )
+    .await;
+    assert!(
+        matches!(
+            overdrawn,
+            Err(server::ledger::PostingError::Invalid {
+                field: "amount",
+                ..
+            })
+        ),
+        "{overdrawn:?}"
+    );
+}
+
+async fn an_intercept_pays_past_due_support_only(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = case_id(&test.db).await;
+    let posted = server::ledger::post(
+        &test.db,
+        server::ledger::NewEntry {
+            case_id: id,
+            kind: EntryKind::Payment {
+                source: PaymentSource::TaxIntercept,
+            },
+            amount: Money::from_cents(100_000),
+            effective: today(),
+            reference: Some("IRS offset".into()),
+            note: None,
+            idempotency_key: "offset:test".into(),
+            posted_by: None,
+        },
+        today(),
+    )
+    .await;
+    assert!(posted.is_ok(), "{posted:?}");
+    let entries = case_entries(&test.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let statement = Statement::build(&entries, today(), today());
+    let line = statement
+        .lines
+        .iter()
+        .find(|l| {
+            l.kind
+                == EntryKind::Payment {
+                    source: PaymentSource::TaxIntercept,
+                }
+        })
+        .unwrap_or_else(|| panic!("the intercept's line"));
+    assert_eq!(line.paid_current, Money::ZERO, "never this month's support");
+    assert_eq!(
+        line.paid_past_due,
+        Money::from_cents(100_000),
+        "the case is years behind"
+    );
+}
+
+async fn the_ledger_check_finds_the_demo_clean_and_a_stray_charge(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let all = server::ledger::verify::cases_to_check(&test.db, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    let found = server::ledger::verify::verify(&test.db, &all, today(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(lines, Vec::<String>::new());
+
+    // A charge no order makes due, slipped in by hand.
+    let id = case_id(&test.db).await;
+    ledger_entries::Entity::insert(ledger_entries::ActiveModel {
+        case_id: sea_orm::Set(id),
+        kind: sea_orm::Set("charge".into()),
+        amount_cents: sea_orm::Set(1_234),
+        effective_on: sea_orm::Set(today()),
+        posted_at: sea_orm::Set(chrono::Utc::now()),
+        obligation_kind: sea_orm::Set(Some("child_support".into())),
+        idempotency_key: sea_orm::Set("charge:by-hand".into()),
+        ..Default::default()
+    })
+    .exec(&test.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let one = server::ledger::verify::cases_to_check(&test.db, Some(CASE))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    let found = server::ledger::verify::verify(&test.db, &one, today(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with(&format!("{CASE}: entry ")));
+    assert!(lines[0].ends_with("charge `charge:by-hand` is not due under any order"));
 }

@@ -490,6 +490,10 @@ async fn check_posting(
     let proposed_entry = checked.entry(i64::MAX, "~review");
     rules::check(&checked.entries, &proposed_entry).map_err(|refused| match refused {
         Refused::BeforeEntry(_) => AppError::invalid(Field::Date, Problem::BeforeEntry),
+        // A reversal's form has no amount: the entry it names is the problem.
+        Refused::MoreThanHeld(_) if checked.proposed.posting == Posting::Reversal => {
+            AppError::invalid(Field::Entry, Problem::MoreThanHeld)
+        }
         Refused::MoreThanHeld(_) => AppError::invalid(Field::Amount, Problem::MoreThanHeld),
         Refused::NoSuchEntry => AppError::invalid(Field::Entry, Problem::Required),
         Refused::AlreadyReversed | Refused::Reinstatement | Refused::NoEffect => {

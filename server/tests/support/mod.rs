@@ -441,3 +441,22 @@ pub fn with_key<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str) -> Vec<(&'a
     form.push(("key", key));
     form
 }
+
+/// How many ledger entries the database holds.
+pub async fn entry_count(db: &sea_orm::DatabaseConnection) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    entity::ledger_entries::Entity::find()
+        .count(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// How many audit rows of `action` the database holds.
+pub async fn audit_count(db: &sea_orm::DatabaseConnection, action: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    entity::audit_events::Entity::find()
+        .filter(entity::audit_events::Column::Action.eq(action))
+        .count(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
