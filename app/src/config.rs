@@ -72,6 +72,13 @@ pub struct LedgerPolicy {
     /// Days behind after which driving and professional licences can be
     /// suspended.
     pub license_days_behind: u32,
+    /// Annual simple interest on past-due support, e.g. "0.06"; "0" = none
+    /// (the rule: [`crate::ledger::interest`]).
+    #[serde(default)]
+    pub interest: rust_decimal::Decimal,
+    /// The first day interest counts (needed when `interest` is not zero).
+    #[serde(default)]
+    pub interest_from: Option<chrono::NaiveDate>,
 }
 
 impl Default for LedgerPolicy {
@@ -81,7 +88,22 @@ impl Default for LedgerPolicy {
             passport_threshold: Money::from_cents(250_000),
             tax_intercept_threshold: Money::from_cents(50_000),
             license_days_behind: 90,
+            interest: rust_decimal::Decimal::ZERO,
+            interest_from: None,
         }
+    }
+}
+
+impl LedgerPolicy {
+    /// The agency's interest, when it charges any.
+    pub fn interest_policy(&self) -> Option<crate::ledger::interest::InterestPolicy> {
+        let from = self.interest_from?;
+        (!self.interest.is_zero() && self.interest.is_sign_positive()).then_some(
+            crate::ledger::interest::InterestPolicy {
+                rate: self.interest,
+                from,
+            },
+        )
     }
 }
 

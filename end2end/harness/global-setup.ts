@@ -15,6 +15,11 @@ export const TWO_STEP = [
   ['two.step.one@agency.example', 'Second Step Journey One'],
   ['two.step.two@agency.example', 'Second Step Journey Two'],
 ] as const;
+/** Generated for the money journey only (one per project): case, payer. */
+export const MONEY_CASES = [
+  ['GEN-9-0000001', 'payer-9-1@generated.example'],
+  ['GEN-9-0000002', 'payer-9-2@generated.example'],
+] as const;
 /** The password of the accounts made for one journey. */
 export const JOURNEY_PASSWORD = 'a quiet lighthouse keeper';
 
@@ -56,6 +61,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   // The demo cases and accounts (README): the journeys sign in as them.
   execFileSync(binary, ['seed', '--demo'], { cwd: repo, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Two generated cases no other journey reads, with their paying parents'
+  // accounts: the money journey changes their orders (one per project).
+  execFileSync(binary, ['seed', '--cases', String(MONEY_CASES.length), '--seed', '9', '--accounts', String(MONEY_CASES.length)], {
+    cwd: repo,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // Accounts the lockout journey may lock and the second-step journey asks
   // a code of, so that no demo account changes while the other journeys
   // sign in as it.

@@ -215,6 +215,21 @@ impl Config {
                 })?;
             }
         }
+        if let Some(value) = lookup("PORTAL_LEDGER_INTEREST") {
+            self.ledger.interest = value.trim().parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_LEDGER_INTEREST",
+                message: format!("`{value}` is not an annual rate like 0.06"),
+            })?;
+        }
+        if let Some(value) = lookup("PORTAL_LEDGER_INTEREST_FROM") {
+            self.ledger.interest_from = match value.trim() {
+                "" => None,
+                day => Some(day.parse().map_err(|_| ConfigError::Env {
+                    name: "PORTAL_LEDGER_INTEREST_FROM",
+                    message: format!("`{value}` is not a date (YYYY-MM-DD)"),
+                })?),
+            };
+        }
         if let Some(value) = lookup("PORTAL_REPLY_BUSINESS_DAYS") {
             self.messages.reply_business_days = value.parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_REPLY_BUSINESS_DAYS",
@@ -379,6 +394,19 @@ impl Config {
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
+        let interest = self.ledger.interest;
+        if interest.is_sign_negative() || interest > rust_decimal::Decimal::ONE {
+            return Err((
+                "ledger.interest",
+                "must be an annual rate from 0 to 1 (0.06 is 6 %)".into(),
+            ));
+        }
+        if !interest.is_zero() && self.ledger.interest_from.is_none() {
+            return Err((
+                "ledger.interest_from",
+                "is needed when interest is charged: the first day it counts".into(),
+            ));
+        }
         for (key, threshold) in [
             ("ledger.passport_threshold", self.ledger.passport_threshold),
             (
@@ -515,6 +543,8 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.passport_threshold" => "PORTAL_PASSPORT_THRESHOLD",
         "ledger.tax_intercept_threshold" => "PORTAL_TAX_INTERCEPT_THRESHOLD",
         "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
+        "ledger.interest" => "PORTAL_LEDGER_INTEREST",
+        "ledger.interest_from" => "PORTAL_LEDGER_INTEREST_FROM",
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
         "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",

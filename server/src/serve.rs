@@ -27,7 +27,11 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     db::migrate(&db).await?;
     // Charges due while the server was down are posted at once, then each
     // day's at the agency's midnight.
-    crate::ledger::accrual::spawn_daily(db.clone(), config.time_zone());
+    crate::ledger::accrual::spawn_daily(
+        db.clone(),
+        config.time_zone(),
+        config.ledger.interest_policy(),
+    );
 
     let listener = TcpListener::bind(config.site.addr)
         .await

@@ -28,6 +28,7 @@ on_both_databases!(
     held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold,
     an_intercept_pays_past_due_support_only,
     the_ledger_check_finds_the_demo_clean_and_a_stray_charge,
+    interest_is_charged_monthly_once_and_paid_after_support,
 );
 
 /// The case of a $520 monthly order due on the 1st, years behind.
@@ -654,4 +655,71 @@ async fn the_ledger_check_finds_the_demo_clean_and_a_stray_charge(test: TestDb) 
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].starts_with(&format!("{CASE}: entry ")));
     assert!(lines[0].ends_with("charge `charge:by-hand` is not due under any order"));
+}
+
+async fn interest_is_charged_monthly_once_and_paid_after_support(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let policy = app::ledger::interest::InterestPolicy {
+        rate: "0.06".parse().unwrap_or_default(),
+        from: today()
+            .with_day(1)
+            .and_then(|first| first.checked_sub_months(Months::new(3)))
+            .unwrap_or_else(|| panic!("three months ago")),
+    };
+    let posted = accrual::accrue_interest(&test.db, policy, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        posted >= 3,
+        "three months on the case years behind: {posted}"
+    );
+    let again = accrual::accrue_interest(&test.db, policy, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again, 0, "each month once");
+
+    let id = case_id(&test.db).await;
+    let entries = case_entries(&test.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let interest: Vec<&app::ledger::Entry> = entries
+        .iter()
+        .filter(|e| {
+            e.kind
+                == EntryKind::Charge {
+                    obligation: app::ledger::ObligationKind::Interest,
+                }
+        })
+        .collect();
+    assert_eq!(interest.len(), 3);
+    let expected = app::ledger::interest::interest_due(&entries, policy, today());
+    assert_eq!(
+        interest.iter().map(|e| e.amount).collect::<Vec<_>>(),
+        expected.iter().map(|d| d.amount).collect::<Vec<_>>()
+    );
+    // Years behind: no payment reaches the interest while support is unpaid.
+    let now = Allocation::replay(&entries, today());
+    let unpaid_interest: Money = now
+        .debts
+        .iter()
+        .filter(|d| d.obligation == Some(app::ledger::ObligationKind::Interest))
+        .map(|d| d.unpaid())
+        .sum();
+    assert_eq!(unpaid_interest, interest.iter().map(|e| e.amount).sum());
+
+    // The card says so, and the ledger check is content.
+    let router = router(test.db.clone());
+    let payer = sign_in_as(&router, PAYER, DEMO_PASSWORD).await;
+    let view: CaseView = answer(&router, "case_overview", &[("case_number", CASE)], &payer).await;
+    assert_eq!(view.card.interest, unpaid_interest);
+    let one = server::ledger::verify::cases_to_check(&test.db, Some(CASE))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    let found = server::ledger::verify::verify(&test.db, &one, today(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(found.is_empty(), "{found:?}");
 }

@@ -32,6 +32,10 @@ pub struct CaseCard {
     pub past_due_overdue: Money,
     /// Paid ahead: pays the next charges as they fall due.
     pub credit: Money,
+    /// Of what is past due, interest (where the agency charges it).
+    pub interest: Money,
+    /// The agency's annual interest rate on past-due support, if any.
+    pub interest_rate: Option<rust_decimal::Decimal>,
     pub last_payment: Option<Payment>,
     /// What the order in force says, per period (empty when none is).
     pub terms: Vec<Term>,

@@ -123,6 +123,16 @@ pub fn CaseCardView(
                         </span>
                     })}
                 </dd>
+                {card.interest.is_positive().then(|| view! {
+                    <dt>{t!(i18n, balance.interest)}</dt>
+                    <dd class="amount" data-figure="interest">{card.interest.to_string()}</dd>
+                })}
+                {card.interest_rate.map(|rate| view! {
+                    <dt>{t!(i18n, balance.interest_rate)}</dt>
+                    <dd data-figure="interest-rate">
+                        {t!(i18n, balance.interest_rate_value, rate = move || (rate * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string())}
+                    </dd>
+                })}
                 {card.credit.is_positive().then(|| view! {
                     <dt><GlossaryTerm slug="credit">{t!(i18n, balance.credit)}</GlossaryTerm></dt>
                     <dd class="amount" data-figure="credit">{card.credit.to_string()}</dd>

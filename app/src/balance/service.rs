@@ -20,7 +20,8 @@ use crate::config::LedgerPolicy;
 use crate::error::AppError;
 use crate::ledger::accrual::{still_charging, Obligation, Order};
 use crate::ledger::{
-    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, Statement,
+    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind,
+    Statement,
 };
 use crate::server::access::{parent_cases, parent_role};
 use crate::server::internal;
@@ -320,6 +321,13 @@ impl CaseFile {
             past_due_timing: past_due.timing,
             past_due_overdue: past_due.overdue,
             credit: allocation.credit(),
+            interest: allocation
+                .debts
+                .iter()
+                .filter(|d| d.obligation == Some(ObligationKind::Interest))
+                .map(|d| d.unpaid())
+                .sum(),
+            interest_rate: policy.interest_policy().map(|p| p.rate),
             last_payment,
             terms,
             next_due: next_due(&orders, &emancipations, today, past_due.total()),

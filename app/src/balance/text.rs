@@ -64,6 +64,7 @@ pub fn obligation(i18n: I18nContext<Locale>, kind: ObligationKind) -> &'static s
         ObligationKind::SpousalSupport => t_string!(i18n, case.obligation_spousal_support),
         ObligationKind::MedicalSupport => t_string!(i18n, case.obligation_medical_support),
         ObligationKind::ArrearsPayment => t_string!(i18n, case.obligation_arrears_payment),
+        ObligationKind::Interest => t_string!(i18n, case.obligation_interest),
     }
 }
 

@@ -152,7 +152,9 @@ fn falls_due(orders: &[Order], emancipations: &[NaiveDate], through: NaiveDate) 
         let order_end = [order.ends_on, replaced].into_iter().flatten().min();
         for obligation in &order.obligations {
             let end = match obligation.kind {
-                ObligationKind::SpousalSupport | ObligationKind::ArrearsPayment => order_end,
+                ObligationKind::SpousalSupport
+                | ObligationKind::ArrearsPayment
+                | ObligationKind::Interest => order_end,
                 ObligationKind::ChildSupport | ObligationKind::MedicalSupport => {
                     support_ends_on(order_end, emancipations)
                 }
@@ -289,7 +291,9 @@ pub fn still_charging<'o>(
         ObligationKind::ChildSupport | ObligationKind::MedicalSupport => {
             support_ends.is_none_or(|end| day <= end)
         }
-        ObligationKind::SpousalSupport | ObligationKind::ArrearsPayment => true,
+        ObligationKind::SpousalSupport
+        | ObligationKind::ArrearsPayment
+        | ObligationKind::Interest => true,
     })
 }
 

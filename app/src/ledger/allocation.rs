@@ -7,7 +7,8 @@
 //! 1. **current support**: charges due in the calendar month the money was
 //!    received, up to that day, oldest first;
 //! 2. **past-due support (arrears)**: everything else still unpaid, oldest
-//!    first. This is also what an arrears-payment obligation pays down;
+//!    first. This is also what an arrears-payment obligation pays down.
+//!    Interest on past-due support, where it is charged, is paid last;
 //! 3. what is left is a **credit**, which pays each later charge the day it
 //!    falls due.
 //!
@@ -208,6 +209,9 @@ pub(super) struct Replay {
     /// Beside `debts` and `credits`: the place of their entries in replay order.
     pub(super) debt_at: Vec<usize>,
     pub(super) credit_at: Vec<usize>,
+    /// Interest charges replayed so far (the second pass of past-due
+    /// support is skipped while there are none).
+    interest_owed: Money,
     /// Running sums, so a position is read without summing every debt.
     owed: Money,
     received: Money,
@@ -257,6 +261,9 @@ impl Replay {
         let debt = self.debts.len() - 1;
         self.skip.push(debt);
         self.owed += entry.amount;
+        if obligation == Some(ObligationKind::Interest) {
+            self.interest_owed += entry.amount;
+        }
         while let Some(&credit) = self.pool.front() {
             self.apply(credit, debt, at, entry.effective, Bucket::FromCredit);
             if self.credits[credit].unapplied.is_zero() {
@@ -297,22 +304,33 @@ impl Replay {
         if !past_due_only {
             let mut debt = self.unpaid_from(current_from);
             while debt < self.debts.len() && !self.credits[credit].unapplied.is_zero() {
-                if self.debts[debt].obligation.is_some() {
+                if self.debts[debt]
+                    .obligation
+                    .is_some_and(ObligationKind::is_support)
+                {
                     self.apply(credit, debt, at, received, Bucket::Current);
                 }
                 debt = self.unpaid_from(debt + 1);
             }
         }
         // 2. Past-due support, oldest first (an intercept: only what fell
-        // due before this month).
+        // due before this month); interest on it last of all.
         let past_due_end = match past_due_only {
             true => current_from,
             false => self.debts.len(),
         };
-        let mut debt = self.unpaid_from(self.oldest_unpaid);
-        while debt < past_due_end && !self.credits[credit].unapplied.is_zero() {
-            self.apply(credit, debt, at, received, Bucket::PastDue);
-            debt = self.unpaid_from(debt + 1);
+        for interest in [false, true] {
+            let mut debt = self.unpaid_from(self.oldest_unpaid);
+            while debt < past_due_end && !self.credits[credit].unapplied.is_zero() {
+                let is_interest = self.debts[debt].obligation == Some(ObligationKind::Interest);
+                if is_interest == interest {
+                    self.apply(credit, debt, at, received, Bucket::PastDue);
+                }
+                debt = self.unpaid_from(debt + 1);
+            }
+            if self.interest_owed.is_zero() {
+                break;
+            }
         }
         // 3. The rest is a credit that pays later charges as they fall due;
         // an intercept's rest is refunded instead.
@@ -368,6 +386,9 @@ impl Replay {
         let debts = self.debt_at.partition_point(|&place| place < at);
         for debt in self.debts.drain(debts..) {
             self.owed -= debt.amount;
+            if debt.obligation == Some(ObligationKind::Interest) {
+                self.interest_owed -= debt.amount;
+            }
         }
         self.debt_at.truncate(debts);
         let credits = self.credit_at.partition_point(|&place| place < at);

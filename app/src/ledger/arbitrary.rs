@@ -1,6 +1,6 @@
 //! Random ledgers for property tests: everything the posting rules accept.
 //!
-//! Charges of every obligation that accrues, payments from every source,
+//! Charges of every obligation that accrues (interest too), payments from every source,
 //! adjustments both ways, money sent on, held and released, reversals of any
 //! entry dated on or after it (the same day included), and re-instatements
 //! (a reversal of a reversal made in error). Keys are random, so entries of
@@ -54,6 +54,7 @@ fn draft() -> impl Strategy<Value = Draft> {
         3 => Just(ObligationKind::ChildSupport),
         1 => Just(ObligationKind::MedicalSupport),
         1 => Just(ObligationKind::SpousalSupport),
+        1 => Just(ObligationKind::Interest),
     ];
     let source = prop::sample::select(PaymentSource::ALL.to_vec());
     let later = prop_oneof![Just(0u64), 0u64..40, 0u64..600];

@@ -15,14 +15,18 @@ pub enum ObligationKind {
     /// An extra amount per period to pay down past-due support. It sets the
     /// pace of repayment; it is not new money owed, so it never posts a charge.
     ArrearsPayment,
+    /// Interest on past-due support, where the agency charges it: posted by
+    /// accrual each month (see [`super::interest`]), paid after all support.
+    Interest,
 }
 
 impl ObligationKind {
-    pub const ALL: [ObligationKind; 4] = [
+    pub const ALL: [ObligationKind; 5] = [
         ObligationKind::ChildSupport,
         ObligationKind::SpousalSupport,
         ObligationKind::MedicalSupport,
         ObligationKind::ArrearsPayment,
+        ObligationKind::Interest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +35,7 @@ impl ObligationKind {
             ObligationKind::SpousalSupport => "spousal_support",
             ObligationKind::MedicalSupport => "medical_support",
             ObligationKind::ArrearsPayment => "arrears_payment",
+            ObligationKind::Interest => "interest",
         }
     }
 
@@ -41,6 +46,16 @@ impl ObligationKind {
     /// Whether each due date adds to what is owed.
     pub fn accrues(self) -> bool {
         self != ObligationKind::ArrearsPayment
+    }
+
+    /// Support itself (not the pace of paying it, nor interest on it).
+    pub fn is_support(self) -> bool {
+        matches!(
+            self,
+            ObligationKind::ChildSupport
+                | ObligationKind::SpousalSupport
+                | ObligationKind::MedicalSupport
+        )
     }
 }
 

@@ -11,6 +11,7 @@ pub mod allocation;
 pub(crate) mod arbitrary;
 pub mod entry;
 pub mod explain;
+pub mod interest;
 pub mod money;
 pub mod projection;
 pub mod receiver;

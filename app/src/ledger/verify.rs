@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::accrual::{charges_due, Order};
 use super::allocation::Allocation;
-use super::entry::{Entry, EntryKind};
+use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
 use super::rules::held_never_overdrawn;
 use super::statement::Statement;
@@ -80,6 +80,10 @@ fn charges(
     let posted: HashSet<&str> = entries.iter().map(|e| e.key.as_str()).collect();
     for entry in entries {
         if let EntryKind::Charge { obligation } = entry.kind {
+            // Interest is charged on the ledger, not by an order.
+            if obligation == ObligationKind::Interest && entry.key.starts_with("interest:") {
+                continue;
+            }
             if !obligation.accrues() {
                 found.push(Finding::about(entry.id, "a charge of an arrears pace"));
             } else if !due_keys.contains(&entry.key) {

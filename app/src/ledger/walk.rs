@@ -292,6 +292,17 @@ impl<'a> Walk<'a> {
         })
     }
 
+    /// Support past due at the end of the day walked to: unpaid support that
+    /// fell due before it, interest left out (interest is never on interest).
+    pub(crate) fn past_due_support(&self) -> Money {
+        self.replay
+            .debts
+            .iter()
+            .filter(|d| d.due < self.day && d.obligation != Some(ObligationKind::Interest))
+            .map(|d| d.unpaid())
+            .sum()
+    }
+
     /// (balance, past-due, credit) at the end of the day walked to.
     pub(crate) fn position(&self) -> (Money, Money, Money) {
         self.replay.position(self.day)

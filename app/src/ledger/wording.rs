@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::entry::PaymentSource;
+use super::entry::{ObligationKind, PaymentSource};
 use super::explain::{Explained, Outcome, Paid, Reason, Reversed};
 use super::money::Money;
 
@@ -22,6 +22,7 @@ trait Words {
     const MONTHS: [&'static str; 12];
     fn short_date(&self, date: NaiveDate) -> String;
     fn fell_due(&self, amount: Money, on: &str) -> String;
+    fn interest_charged(&self, amount: Money, on: &str) -> String;
     fn outcome(&self, outcome: &Outcome) -> String;
     fn reversed_later(&self, on: &str) -> String;
     fn rest_of(&self, month: &str) -> String;
@@ -66,12 +67,16 @@ fn build(explained: &Explained, words: &impl Words) -> String {
     let on = words.short_date(explained.date);
     match &explained.reason {
         Reason::Due {
-            amount, outcome, ..
-        } => format!(
-            "{} {}",
-            words.fell_due(*amount, &on),
-            words.outcome(outcome)
-        ),
+            obligation,
+            amount,
+            outcome,
+        } => {
+            let charged = match obligation {
+                Some(ObligationKind::Interest) => words.interest_charged(*amount, &on),
+                _ => words.fell_due(*amount, &on),
+            };
+            format!("{charged} {}", words.outcome(outcome))
+        }
         Reason::Received {
             source,
             amount,
@@ -168,6 +173,11 @@ impl Words for English {
     }
     fn fell_due(&self, amount: Money, on: &str) -> String {
         format!("{amount} fell due {on}.")
+    }
+    fn interest_charged(&self, amount: Money, on: &str) -> String {
+        format!(
+            "{amount} of interest on the past-due support of the month before was charged {on}."
+        )
     }
     fn outcome(&self, outcome: &Outcome) -> String {
         match outcome {
@@ -295,6 +305,9 @@ impl Words for Spanish {
     }
     fn fell_due(&self, amount: Money, on: &str) -> String {
         format!("Se debían {amount} {on}.")
+    }
+    fn interest_charged(&self, amount: Money, on: &str) -> String {
+        format!("Se cobraron {amount} de intereses sobre la manutención atrasada del mes anterior {on}.")
     }
     fn outcome(&self, outcome: &Outcome) -> String {
         match outcome {

@@ -15,6 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use app::ledger::accrual::{charges_due, Due};
+use app::ledger::interest::{interest_due, InterestDue, InterestPolicy};
+use app::ledger::ObligationKind;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::{cases, children, ledger_entries, obligations, orders};
@@ -200,21 +202,107 @@ async fn charged_through(
         .collect())
 }
 
+/// Posts the interest of every month ended by `through` on every open case
+/// (see [`app::ledger::interest`]), a chunk of cases at a time; months
+/// already charged are skipped by their keys. The number posted.
+pub async fn accrue_interest(
+    db: &DatabaseConnection,
+    policy: InterestPolicy,
+    through: NaiveDate,
+) -> Result<u64, StoreError> {
+    let open: Vec<i32> = cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Id)
+        .filter(cases::Column::Status.eq("open"))
+        .order_by_asc(cases::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let mut posted = 0;
+    for chunk in open.chunks(500) {
+        let mut entries: HashMap<i32, Vec<app::ledger::Entry>> = HashMap::new();
+        for row in ledger_entries::Entity::find()
+            .filter(ledger_entries::Column::CaseId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            entries
+                .entry(row.case_id)
+                .or_default()
+                .push(super::store::entry_from_row(&row)?);
+        }
+        let rows: Vec<ledger_entries::ActiveModel> = entries
+            .iter()
+            .flat_map(|(case, ledger)| {
+                interest_due(ledger, policy, through)
+                    .into_iter()
+                    .map(move |due| interest_row(*case, &due, now))
+            })
+            .collect();
+        for batch in rows.chunks(BATCH) {
+            let inserted = ledger_entries::Entity::insert_many(batch.to_vec())
+                .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
+                .exec_without_returning(db)
+                .await?;
+            if let sea_orm::TryInsertResult::Inserted(count) = inserted {
+                posted += count;
+            }
+        }
+    }
+    Ok(posted)
+}
+
+/// How a month's interest is stored.
+fn interest_row(
+    case_id: i32,
+    due: &InterestDue,
+    posted_at: chrono::DateTime<Utc>,
+) -> ledger_entries::ActiveModel {
+    use sea_orm::Set;
+    ledger_entries::ActiveModel {
+        case_id: Set(case_id),
+        kind: Set("charge".into()),
+        amount_cents: Set(due.amount.cents()),
+        effective_on: Set(due.on),
+        posted_at: Set(posted_at),
+        obligation_id: Set(None),
+        obligation_kind: Set(Some(ObligationKind::Interest.as_str().into())),
+        idempotency_key: Set(due.key(case_id)),
+        note: Set(Some(format!(
+            "{} past due at the end of {}",
+            due.past_due,
+            due.month.format("%Y-%m")
+        ))),
+        ..Default::default()
+    }
+}
+
 /// Accrues now, then again at each of the agency's midnights, for as long
 /// as the server runs: a charge due today counts from the first second of
 /// today, not from whenever a periodic job next wakes. A failed run is
 /// logged and retried a minute later.
-pub fn spawn_daily(db: DatabaseConnection, time_zone: Tz) {
+pub fn spawn_daily(db: DatabaseConnection, time_zone: Tz, interest: Option<InterestPolicy>) {
     tokio::spawn(async move {
         loop {
             let now = Utc::now().with_timezone(&time_zone);
             let day = now.date_naive();
-            let wait = match accrue(&db, day).await {
-                Ok(report) => {
+            let accrued = match accrue(&db, day).await {
+                Ok(report) => match interest {
+                    Some(policy) => accrue_interest(&db, policy, day)
+                        .await
+                        .map(|interest| (report, interest)),
+                    None => Ok((report, 0)),
+                },
+                Err(error) => Err(error),
+            };
+            let wait = match accrued {
+                Ok((report, interest)) => {
                     tracing::info!(
                         through = %day,
                         cases = report.cases,
                         charges = report.charges_posted,
+                        interest,
                         "accrual done"
                     );
                     until_next_midnight(now)
