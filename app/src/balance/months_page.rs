@@ -101,6 +101,9 @@ fn MonthExplanations(months: Vec<Month>, explained: Vec<Explained>) -> impl Into
                         <span class="note">
                             " · " {t!(i18n, chart.due)} " " {month.due.to_string()}
                             " · " {t!(i18n, chart.received)} " " {month.received.to_string()}
+                            {(!month.taken_back.is_zero()).then(|| view! {
+                                " · " {t!(i18n, chart.taken_back)} " " {month.taken_back.to_string()}
+                            })}
                             " · " {t!(i18n, months.closed_at)} " " {month.closing.balance.to_string()}
                         </span>
                     </summary>

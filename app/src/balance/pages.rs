@@ -156,6 +156,12 @@ pub fn CaseCardView(
                         }.into_any(),
                         None => view! { {t!(i18n, balance.nothing_due)} }.into_any(),
                     }}
+                    // When that money should reach the receiving parent.
+                    {(card.role == CaseRole::ReceivingParent && next_due.is_some()).then(|| view! {
+                        <span class="note" data-figure="reaches-you">
+                            " — " {t!(i18n, balance.reaches_you)}
+                        </span>
+                    })}
                 </dd>
                 <dt>{t!(i18n, balance.last_payment)}</dt>
                 <dd data-figure="last-payment">
