@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::allocation::{Bucket, Debt};
 use super::entry::{Entry, EntryKind, ObligationKind, PaymentSource};
 use super::money::Money;
-use super::walk::{Walk, Walked};
+use super::walk::{Telling, Walk, Walked};
 pub use super::wording::Language;
 
 /// How a charge turned out, as of the end of the explained range.
@@ -136,7 +136,7 @@ pub fn explain(
     to: NaiveDate,
     grace_days: u32,
 ) -> Vec<Explained> {
-    let mut walk = Walk::new(entries, to);
+    let mut walk = Walk::new(entries, to).telling(Telling::Why);
     walk.advance_to(to);
     let walked = walk.finish_walked();
     let context = Context::of(&walked, grace_days);

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::allocation::{Allocation, Bucket};
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
-use super::walk::{Walk, Walked};
+use super::walk::{Telling, Walk, Walked};
 
 /// Where a case stands at the end of a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,7 +118,7 @@ impl Statement {
     /// replay to that day would.
     pub fn build(entries: &[Entry], from: NaiveDate, to: NaiveDate) -> Self {
         let before = from.pred_opt().unwrap_or(from);
-        let mut walk = Walk::new(entries, to.max(before));
+        let mut walk = Walk::new(entries, to.max(before)).telling(Telling::WhatPaid);
         walk.advance_to(before);
         let opening = Position::from(walk.position());
 

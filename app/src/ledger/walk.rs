@@ -30,6 +30,9 @@ pub(crate) struct Walk<'a> {
     next: usize,
     /// Entries before this place have been replayed once: their story is told.
     told: usize,
+    /// How much of the story to keep: a balance needs none, a statement
+    /// what each entry paid, an explanation also why.
+    telling: Telling,
     story: Story,
     replay: Replay,
     day: NaiveDate,
@@ -56,13 +59,24 @@ pub(crate) struct Toggle {
     pub(crate) cancelled: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Telling {
+    Nothing,
+    /// What each entry paid (a statement's lines).
+    WhatPaid,
+    /// And which payment settled a debt, and what of the month was still
+    /// due after each credit (an explanation's sentences).
+    Why,
+}
+
 /// What each entry did the first time it was replayed, as things stood then.
 #[derive(Default)]
 pub(crate) struct Story {
     /// Every application made by an entry on its first replay, in that order.
     pub(crate) paid: Vec<Told>,
-    /// For each credit on its first replay: its place, and the support due
-    /// earlier in the same month still unpaid right after it came in.
+    /// For each credit on its first replay: its place, and (told with
+    /// [`Telling::Why`]) the support due earlier in the same month still
+    /// unpaid right after it came in.
     pub(crate) credits: Vec<(usize, Money)>,
 }
 
@@ -75,9 +89,9 @@ pub(crate) struct Told {
     pub(crate) debt_due: NaiveDate,
     pub(crate) amount: Money,
     pub(crate) bucket: Bucket,
-    /// This application paid the last of the debt.
+    /// This application paid the last of the debt (told with [`Telling::Why`]).
     pub(crate) settled: bool,
-    /// The debt had been partly paid before.
+    /// The debt had been partly paid before (told with [`Telling::Why`]).
     pub(crate) rest: bool,
 }
 
@@ -163,13 +177,22 @@ impl<'a> Walk<'a> {
             reversed: BTreeSet::new(),
             next: 0,
             told: 0,
-            story: Story {
-                paid: Vec::with_capacity(debts + credits),
-                credits: Vec::with_capacity(credits),
-            },
+            telling: Telling::Nothing,
+            story: Story::default(),
             replay: Replay::with_capacity(debts, credits),
             day: NaiveDate::MIN,
         }
+    }
+
+    /// Keeps what each entry did the first time it was replayed ([`Story`]).
+    pub(crate) fn telling(mut self, telling: Telling) -> Self {
+        let (debts, credits) = (self.replay.debts.capacity(), self.replay.credits.capacity());
+        self.telling = telling;
+        self.story = Story {
+            paid: Vec::with_capacity(debts + credits),
+            credits: Vec::with_capacity(credits),
+        };
+        self
     }
 
     /// Replays through the end of `day` (days must not go backwards).
@@ -209,9 +232,10 @@ impl<'a> Walk<'a> {
             Role::Debt => self.replay.owe(entry, place),
             Role::Credit => self.replay.pay(entry, place),
         }
-        if !first {
+        if !first || self.telling == Telling::Nothing {
             return;
         }
+        let why = self.telling == Telling::Why;
         for n in before..self.replay.applications.len() {
             let application = &self.replay.applications[n];
             let applied = self.replay.applied[n];
@@ -225,11 +249,13 @@ impl<'a> Walk<'a> {
                 debt_due: debt.due,
                 amount: application.amount,
                 bucket: application.bucket,
-                settled: debt.unpaid().is_zero(),
-                rest: debt.paid > application.amount,
+                settled: why && debt.unpaid().is_zero(),
+                rest: why && debt.paid > application.amount,
             });
         }
-        if role == Role::Credit {
+        if role == Role::Credit && !why {
+            self.story.credits.push((place, Money::ZERO));
+        } else if role == Role::Credit {
             let month_starts = entry.effective.with_day(1).unwrap_or(entry.effective);
             let debts = &self.replay.debts;
             let this_month = debts.partition_point(|d| d.due < month_starts);
