@@ -185,13 +185,9 @@ fn build(drafts: &[(Draft, u32)], shuffle: u64) -> Vec<Entry> {
     renumber(made.into_iter().map(|(e, _)| e).collect(), shuffle)
 }
 
-/// What an entry does to the money held: a hold adds, a release takes.
+/// What an entry does to the money held, in cents.
 fn receiver_effect(entry: &Entry) -> i64 {
-    match entry.kind {
-        EntryKind::Hold => entry.amount.cents(),
-        EntryKind::Release => -entry.amount.cents(),
-        _ => 0,
-    }
+    entry.held().cents()
 }
 
 /// New ids, a permutation of the old ones, with reversals following them.

@@ -157,6 +157,25 @@ impl Entry {
     }
 }
 
+impl Entry {
+    /// What it sent on to the receiving parent.
+    pub fn sent(&self) -> Money {
+        match self.kind {
+            EntryKind::Disbursement => self.amount,
+            _ => Money::ZERO,
+        }
+    }
+
+    /// What it put on hold (negative: released).
+    pub fn held(&self) -> Money {
+        match self.kind {
+            EntryKind::Hold => self.amount,
+            EntryKind::Release => -self.amount,
+            _ => Money::ZERO,
+        }
+    }
+}
+
 /// What happened when an entry was offered to the ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Posted {

@@ -71,23 +71,16 @@ pub fn check(entries: &[Entry], proposed: &Entry) -> Result<(), Refused> {
 /// Checks that, in date order, money released never exceeds money held.
 pub fn held_never_overdrawn(entries: &[Entry]) -> Result<(), Refused> {
     let out: BTreeSet<i64> = Allocation::replay(entries, NaiveDate::MAX).reversed;
-    let mut moves: Vec<(NaiveDate, bool, Money)> = entries
+    let mut moves: Vec<(NaiveDate, Money)> = entries
         .iter()
-        .filter(|e| !out.contains(&e.id))
-        .filter_map(|e| match e.kind {
-            EntryKind::Hold => Some((e.effective, false, e.amount)),
-            EntryKind::Release => Some((e.effective, true, e.amount)),
-            _ => None,
-        })
+        .filter(|e| !out.contains(&e.id) && !e.held().is_zero())
+        .map(|e| (e.effective, e.held()))
         .collect();
     // On one day, holds come before releases.
-    moves.sort_by_key(|&(on, release, _)| (on, release));
+    moves.sort_by_key(|&(on, held)| (on, held.is_negative()));
     let mut held = Money::ZERO;
-    for (on, release, amount) in moves {
-        match release {
-            false => held += amount,
-            true => held -= amount,
-        }
+    for (on, change) in moves {
+        held += change;
         if held.is_negative() {
             return Err(Refused::MoreThanHeld(on));
         }

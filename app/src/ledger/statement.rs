@@ -192,8 +192,7 @@ fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
                 (EntryKind::Reversal { .. }, Some((original, cancelled))) => {
                     let sign = |amount: Money| if cancelled { -amount } else { amount };
                     line.taken_back = sign(original.balance_effect());
-                    let (sent, held) = to_receiver(original);
-                    (line.sent, line.held) = (sign(sent), sign(held));
+                    (line.sent, line.held) = (sign(original.sent()), sign(original.held()));
                 }
                 (EntryKind::Reversal { .. }, None) => {}
                 _ => {
@@ -203,7 +202,7 @@ fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
                     } else {
                         line.received = -effect;
                     }
-                    (line.sent, line.held) = to_receiver(entry);
+                    (line.sent, line.held) = (entry.sent(), entry.held());
                 }
             }
             running += line.change();
@@ -238,17 +237,6 @@ fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
 /// The line of the entry at `place` in replay order, if it is in the range.
 fn line_at(lines: &mut [Line], first: usize, place: usize) -> Option<&mut Line> {
     lines.get_mut(place.checked_sub(first)?)
-}
-
-/// What an entry did to the money on its way to the receiving parent:
-/// (sent, put on hold).
-fn to_receiver(entry: &Entry) -> (Money, Money) {
-    match entry.kind {
-        EntryKind::Disbursement => (entry.amount, Money::ZERO),
-        EntryKind::Hold => (Money::ZERO, entry.amount),
-        EntryKind::Release => (Money::ZERO, -entry.amount),
-        _ => (Money::ZERO, Money::ZERO),
-    }
 }
 
 /// Sums each month's lines; `closings` are (first day, first day of the next
