@@ -9,6 +9,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
+/// The server's allocator, so the benchmark measures what the server runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Twenty years of $115 due every Friday, paid by withholding a few days
 /// later, short now and then, with a tax intercept each spring and a
 /// returned payment once a year.

@@ -214,7 +214,12 @@ impl<'w> Context<'w> {
             walked,
             debts: allocation.debts.iter().map(|d| (d.entry, d)).collect(),
             paid,
-            still_due: walked.story.credits.iter().copied().collect(),
+            still_due: walked
+                .story
+                .credits
+                .iter()
+                .map(|c| (c.place, c.still_due))
+                .collect(),
             reversed_on,
             grace_days,
             otherwise_current: allocation.past_due_split(grace_days).overdue.is_zero(),

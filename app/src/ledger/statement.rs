@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::allocation::{Allocation, Bucket};
 use super::entry::{Entry, EntryKind, ObligationKind};
 use super::money::Money;
-use super::walk::{Telling, Walk, Walked};
+use super::walk::{Telling, Walk, Walked, WalkedEntry};
 
 /// Where a case stands at the end of a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +63,7 @@ pub struct Line {
 
 impl Line {
     /// What it did to the balance: the step from the running balance before it.
+    #[inline]
     pub fn change(&self) -> Money {
         self.due - self.received + self.taken_back
     }
@@ -77,8 +78,6 @@ pub struct Month {
     pub month: NaiveDate,
     pub due: Money,
     pub received: Money,
-    pub paid_current: Money,
-    pub paid_past_due: Money,
     /// What reversals in the month did to the balance.
     pub taken_back: Money,
     /// Sent on to the receiving parent in the month (held money is not sent).
@@ -138,8 +137,7 @@ impl Statement {
         let closing = Position::from(walk.position());
         let walked = walk.finish_walked();
 
-        let lines = lines(&walked, from, opening.balance);
-        let months = months(&lines, &closings);
+        let (lines, months) = lines_and_months(&walked, from, opening.balance, &closings);
         let totals = totals(&walked, from, to);
         Statement {
             from,
@@ -164,114 +162,149 @@ impl From<(Money, Money, Money)> for Position {
 }
 
 /// One line per entry from `from` on, each with the balance after it and
-/// what it did as things stood that day.
-fn lines(walked: &Walked, from: NaiveDate, opening: Money) -> Vec<Line> {
+/// what it did as things stood that day, and the months they add up to.
+///
+/// One pass in replay order, which is date order: the story is told in the
+/// same order (what an entry paid on its first replay is told when it is
+/// replayed), so each line takes the next run of it, and each month the next
+/// run of lines. `closings` are (first day, first day of the next month,
+/// position at the month's end), in order.
+fn lines_and_months(
+    walked: &Walked,
+    from: NaiveDate,
+    opening: Money,
+    closings: &[(NaiveDate, NaiveDate, Position)],
+) -> (Vec<Line>, Vec<Month>) {
     let first = walked.place_of(from);
-    let mut running = opening;
-    let mut lines: Vec<Line> = walked
-        .entries_from(first)
-        .map(|walked| {
-            let entry = walked.entry;
-            let mut line = Line {
-                entry: entry.id,
-                date: entry.effective,
-                kind: entry.kind,
-                due: Money::ZERO,
-                received: Money::ZERO,
-                paid_current: Money::ZERO,
-                paid_past_due: Money::ZERO,
-                to_credit: Money::ZERO,
-                paid_from_credit: Money::ZERO,
-                taken_back: Money::ZERO,
-                sent: Money::ZERO,
-                held: Money::ZERO,
-                running_balance: running,
-                reversed: walked.reversed,
-            };
-            match (entry.kind, walked.toggled) {
-                (EntryKind::Reversal { .. }, Some((original, cancelled))) => {
-                    let sign = |amount: Money| if cancelled { -amount } else { amount };
-                    line.taken_back = sign(original.balance_effect());
-                    (line.sent, line.held) = (sign(original.sent()), sign(original.held()));
-                }
-                (EntryKind::Reversal { .. }, None) => {}
-                _ => {
-                    let effect = entry.balance_effect();
-                    if effect.is_positive() {
-                        line.due = effect;
-                    } else {
-                        line.received = -effect;
-                    }
-                    (line.sent, line.held) = (entry.sent(), entry.held());
-                }
-            }
-            running += line.change();
-            line.running_balance = running;
-            line
-        })
-        .collect();
-
-    // What each payment paid, and what of each charge a kept credit paid,
-    // the first time it was replayed.
-    for told in &walked.story.paid {
-        let Some(line) = line_at(&mut lines, first, told.line) else {
-            continue; // before the statement's range
-        };
-        let column = match told.bucket {
-            Bucket::Current => &mut line.paid_current,
-            Bucket::PastDue => &mut line.paid_past_due,
-            Bucket::FromCredit => &mut line.paid_from_credit,
-        };
-        *column += told.amount;
-    }
-    // What a payment did not pay is kept as credit (a payment cancelled the
-    // day it came in never counted, and kept nothing).
-    for &(place, _) in &walked.story.credits {
-        if let Some(line) = line_at(&mut lines, first, place) {
-            line.to_credit = line.received - line.paid_current - line.paid_past_due;
-        }
-    }
-    lines
-}
-
-/// The line of the entry at `place` in replay order, if it is in the range.
-fn line_at(lines: &mut [Line], first: usize, place: usize) -> Option<&mut Line> {
-    lines.get_mut(place.checked_sub(first)?)
-}
-
-/// Sums each month's lines; `closings` are (first day, first day of the next
-/// month, position at the month's end), in order.
-fn months(lines: &[Line], closings: &[(NaiveDate, NaiveDate, Position)]) -> Vec<Month> {
-    // Lines are in date order: each month takes the next run of them.
-    let mut rest = lines;
+    let mut paid = walked
+        .story
+        .paid
+        .iter()
+        .skip_while(|told| told.line < first)
+        .peekable();
+    let mut credits = walked
+        .story
+        .credits
+        .iter()
+        .skip_while(|c| c.place < first)
+        .peekable();
+    let mut closings = closings.iter();
     let mut months = Vec::with_capacity(closings.len());
-    for &(first, next, closing) in closings {
-        let count = rest.iter().take_while(|line| line.date < next).count();
-        let (inside, later) = rest.split_at(count);
-        rest = later;
-        let mut month = Month {
-            month: first,
-            due: Money::ZERO,
-            received: Money::ZERO,
-            paid_current: Money::ZERO,
-            paid_past_due: Money::ZERO,
-            taken_back: Money::ZERO,
-            sent: Money::ZERO,
-            held: Money::ZERO,
-            closing,
-        };
-        for line in inside {
-            month.due += line.due;
-            month.received += line.received;
-            month.paid_current += line.paid_current;
-            month.paid_past_due += line.paid_past_due;
-            month.taken_back += line.taken_back;
-            month.sent += line.sent;
-            month.held += line.held;
+    let mut month: Option<(NaiveDate, Month)> = None;
+    let mut lines: Vec<Line> = Vec::with_capacity(walked.len().saturating_sub(first));
+    for (place, walked) in (first..).zip(walked.entries_from(first)) {
+        let mut what_paid = WhatPaid::default();
+        while let Some(told) = paid.next_if(|told| told.line == place) {
+            let column = match told.bucket {
+                Bucket::Current => &mut what_paid.current,
+                Bucket::PastDue => &mut what_paid.past_due,
+                Bucket::FromCredit => &mut what_paid.from_credit,
+            };
+            *column += told.amount;
         }
-        months.push(month);
+        // What a payment did not pay is kept as credit (a payment cancelled
+        // the day it came in never counted, and kept nothing).
+        if let Some(credit) = credits.next_if(|c| c.place == place) {
+            what_paid.to_credit = credit.kept;
+        }
+        let before = lines.last().map_or(opening, |line| line.running_balance);
+        lines.push(line(&walked, before, what_paid));
+        let Some(line) = lines.last() else {
+            continue; // just pushed
+        };
+        // Months without lines close as they stood.
+        while month.as_ref().is_none_or(|(next, _)| line.date >= *next) {
+            months.extend(month.take().map(|(_, done)| done));
+            let Some(&(first_day, next, closing)) = closings.next() else {
+                break;
+            };
+            month = Some((
+                next,
+                Month {
+                    month: first_day,
+                    closing,
+                    ..Month::default()
+                },
+            ));
+        }
+        if let Some((_, month)) = month.as_mut() {
+            month.add(line);
+        }
     }
-    months
+    months.extend(month.map(|(_, done)| done));
+    months.extend(closings.map(|&(first_day, _, closing)| Month {
+        month: first_day,
+        closing,
+        ..Month::default()
+    }));
+    (lines, months)
+}
+
+/// What an entry paid on its first replay, as a line shows it.
+#[derive(Default)]
+struct WhatPaid {
+    current: Money,
+    past_due: Money,
+    /// For a charge: what a credit kept from earlier paid of it.
+    from_credit: Money,
+    /// For a credit: what it did not pay.
+    to_credit: Money,
+}
+
+/// An entry's line, `before` being the running balance before it.
+#[inline]
+fn line(walked: &WalkedEntry, before: Money, paid: WhatPaid) -> Line {
+    let entry = walked.entry;
+    let zero = Money::ZERO;
+    // (due, received, taken back, sent, held)
+    let (due, received, taken_back, sent, held) = match (entry.kind, walked.toggled) {
+        (EntryKind::Reversal { .. }, Some((original, cancelled))) => {
+            let sign = |amount: Money| if cancelled { -amount } else { amount };
+            let taken_back = sign(original.balance_effect());
+            (
+                zero,
+                zero,
+                taken_back,
+                sign(original.sent()),
+                sign(original.held()),
+            )
+        }
+        (EntryKind::Reversal { .. }, None) => (zero, zero, zero, zero, zero),
+        _ => {
+            let effect = entry.balance_effect();
+            let (due, received) = match effect.is_positive() {
+                true => (effect, zero),
+                false => (zero, -effect),
+            };
+            (due, received, zero, entry.sent(), entry.held())
+        }
+    };
+    Line {
+        entry: entry.id,
+        date: entry.effective,
+        kind: entry.kind,
+        due,
+        received,
+        paid_current: paid.current,
+        paid_past_due: paid.past_due,
+        to_credit: paid.to_credit,
+        paid_from_credit: paid.from_credit,
+        taken_back,
+        sent,
+        held,
+        running_balance: before + due - received + taken_back,
+        reversed: walked.reversed,
+    }
+}
+
+impl Month {
+    fn add(&mut self, line: &Line) {
+        self.due += line.due;
+        self.received += line.received;
+        self.taken_back += line.taken_back;
+        self.sent += line.sent;
+        self.held += line.held;
+    }
 }
 
 /// Charged and paid per obligation within the range, in the order of

@@ -74,17 +74,28 @@ pub(crate) enum Telling {
 pub(crate) struct Story {
     /// Every application made by an entry on its first replay, in that order.
     pub(crate) paid: Vec<Told>,
-    /// For each credit on its first replay: its place, and (told with
-    /// [`Telling::Why`]) the support due earlier in the same month still
-    /// unpaid right after it came in.
-    pub(crate) credits: Vec<(usize, Money)>,
+    /// Each credit on its first replay, in place order.
+    pub(crate) credits: Vec<CreditTold>,
+}
+
+/// A credit as it came in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CreditTold {
+    pub(crate) place: usize,
+    /// What it did not pay, kept as credit for later charges (an
+    /// intercept's is refunded instead).
+    pub(crate) kept: Money,
+    /// The support due earlier in the same month still unpaid right after it
+    /// came in (told with [`Telling::Why`]).
+    pub(crate) still_due: Money,
 }
 
 /// One application as it was made.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Told {
     /// The place of the entry whose line shows it: the credit that paid, or
-    /// for [`Bucket::FromCredit`], the charge that a kept credit paid.
+    /// for [`Bucket::FromCredit`], the charge that a kept credit paid — in
+    /// either case the entry being replayed, so the story is in place order.
     pub(crate) line: usize,
     pub(crate) debt_due: NaiveDate,
     pub(crate) amount: Money,
@@ -244,6 +255,8 @@ impl<'a> Walk<'a> {
                 Bucket::FromCredit => self.replay.debt_at[applied.debt],
                 Bucket::Current | Bucket::PastDue => self.replay.credit_at[applied.credit],
             };
+            // A statement reads the story in replay order, a line at a time.
+            debug_assert_eq!(line, place, "told on another entry's line");
             self.story.paid.push(Told {
                 line,
                 debt_due: debt.due,
@@ -253,19 +266,32 @@ impl<'a> Walk<'a> {
                 rest: why && debt.paid > application.amount,
             });
         }
-        if role == Role::Credit && !why {
-            self.story.credits.push((place, Money::ZERO));
-        } else if role == Role::Credit {
-            let month_starts = entry.effective.with_day(1).unwrap_or(entry.effective);
-            let debts = &self.replay.debts;
-            let this_month = debts.partition_point(|d| d.due < month_starts);
-            let still_due = debts[this_month..]
-                .iter()
-                .filter(|d| d.due <= entry.effective)
-                .map(|d| d.unpaid())
-                .sum();
-            self.story.credits.push((place, still_due));
+        if role != Role::Credit {
+            return;
         }
+        let kept = self
+            .replay
+            .credits
+            .last()
+            .map_or(Money::ZERO, |c| c.unapplied);
+        let still_due = match why {
+            false => Money::ZERO,
+            true => {
+                let month_starts = entry.effective.with_day(1).unwrap_or(entry.effective);
+                let debts = &self.replay.debts;
+                let this_month = debts.partition_point(|d| d.due < month_starts);
+                debts[this_month..]
+                    .iter()
+                    .filter(|d| d.due <= entry.effective)
+                    .map(|d| d.unpaid())
+                    .sum()
+            }
+        };
+        self.story.credits.push(CreditTold {
+            place,
+            kept,
+            still_due,
+        });
     }
 
     /// Takes the reversal at `place` into account: the place from which the
@@ -414,6 +440,11 @@ pub(crate) struct Walked<'a> {
 }
 
 impl<'a> Walked<'a> {
+    /// How many entries the walk went through.
+    pub(crate) fn len(&self) -> usize {
+        self.in_order.len()
+    }
+
     /// The place in replay order of the first entry effective on or after `day`.
     pub(crate) fn place_of(&self, day: NaiveDate) -> usize {
         self.in_order.partition_point(|e| e.effective < day)
