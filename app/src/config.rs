@@ -79,6 +79,17 @@ pub struct LedgerPolicy {
     /// The first day interest counts (needed when `interest` is not zero).
     #[serde(default)]
     pub interest_from: Option<chrono::NaiveDate>,
+    /// The yearly service fee kept on never-assistance cases ($35 under
+    /// federal rules); zero = none (the rule: [`crate::ledger::fee`]).
+    #[serde(default)]
+    pub service_fee: Money,
+    /// Sent on in a federal fiscal year before the fee is kept ($550).
+    #[serde(default = "federal_fee_threshold")]
+    pub service_fee_threshold: Money,
+}
+
+fn federal_fee_threshold() -> Money {
+    Money::from_cents(55_000)
 }
 
 impl Default for LedgerPolicy {
@@ -90,11 +101,23 @@ impl Default for LedgerPolicy {
             license_days_behind: 90,
             interest: rust_decimal::Decimal::ZERO,
             interest_from: None,
+            service_fee: Money::ZERO,
+            service_fee_threshold: federal_fee_threshold(),
         }
     }
 }
 
 impl LedgerPolicy {
+    /// The agency's yearly service fee, when it keeps one.
+    pub fn service_fee_policy(&self) -> Option<crate::ledger::ServiceFee> {
+        self.service_fee
+            .is_positive()
+            .then_some(crate::ledger::ServiceFee {
+                amount: self.service_fee,
+                threshold: self.service_fee_threshold,
+            })
+    }
+
     /// The agency's interest, when it charges any.
     pub fn interest_policy(&self) -> Option<crate::ledger::interest::InterestPolicy> {
         let from = self.interest_from?;

@@ -17,6 +17,9 @@ pub struct Model {
     pub status: String,
     pub opened_on: Date,
     pub created_at: DateTimeUtc,
+    /// The family never received public assistance: the yearly service fee
+    /// applies (`app::ledger::fee`).
+    pub never_assistance: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261127_000006_notifications;
 mod m20261128_000007_staff;
 mod m20261128_000008_advice;
 mod m20261128_000009_language;
+mod m20261206_000010_never_assistance;
 mod support;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_staff::Migration),
             Box::new(m20261128_000008_advice::Migration),
             Box::new(m20261128_000009_language::Migration),
+            Box::new(m20261206_000010_never_assistance::Migration),
         ]
     }
 }

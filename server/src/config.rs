@@ -207,6 +207,11 @@ impl Config {
                 "PORTAL_TAX_INTERCEPT_THRESHOLD",
                 &mut self.ledger.tax_intercept_threshold,
             ),
+            ("PORTAL_LEDGER_SERVICE_FEE", &mut self.ledger.service_fee),
+            (
+                "PORTAL_LEDGER_SERVICE_FEE_THRESHOLD",
+                &mut self.ledger.service_fee_threshold,
+            ),
         ] {
             if let Some(value) = lookup(name) {
                 *field = Money::parse(&value).map_err(|e| ConfigError::Env {
@@ -413,6 +418,11 @@ impl Config {
                 "ledger.tax_intercept_threshold",
                 self.ledger.tax_intercept_threshold,
             ),
+            ("ledger.service_fee", self.ledger.service_fee),
+            (
+                "ledger.service_fee_threshold",
+                self.ledger.service_fee_threshold,
+            ),
         ] {
             if threshold.is_negative() {
                 return Err((key, "must not be negative".into()));
@@ -545,6 +555,8 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.license_days_behind" => "PORTAL_LICENSE_DAYS_BEHIND",
         "ledger.interest" => "PORTAL_LEDGER_INTEREST",
         "ledger.interest_from" => "PORTAL_LEDGER_INTEREST_FROM",
+        "ledger.service_fee" => "PORTAL_LEDGER_SERVICE_FEE",
+        "ledger.service_fee_threshold" => "PORTAL_LEDGER_SERVICE_FEE_THRESHOLD",
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
         "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",

@@ -95,7 +95,7 @@ fn spanish(headers: &HeaderMap) -> bool {
         == Some(app::i18n::Locale::es)
 }
 
-const COLUMNS: usize = 15;
+const COLUMNS: usize = 16;
 
 const HEADINGS_EN: [&str; COLUMNS] = [
     "date",
@@ -109,6 +109,7 @@ const HEADINGS_EN: [&str; COLUMNS] = [
     "taken_back",
     "sent",
     "held",
+    "fee",
     "change",
     "balance",
     "reversed_later",
@@ -126,6 +127,7 @@ const HEADINGS_ES: [&str; COLUMNS] = [
     "revertido",
     "enviado",
     "retenido",
+    "tarifa",
     "cambio",
     "saldo",
     "revertido_despues",
@@ -162,6 +164,7 @@ fn record(line: &HistoryLine) -> [String; COLUMNS] {
         EntryKind::Disbursement => "sent",
         EntryKind::Hold => "hold",
         EntryKind::Release => "release",
+        EntryKind::Fee => "fee",
         other => LineKind::of(&other).as_str(),
     };
     [
@@ -176,6 +179,7 @@ fn record(line: &HistoryLine) -> [String; COLUMNS] {
         plain(l.taken_back),
         plain(l.sent),
         plain(l.held),
+        plain(l.fee),
         plain(line.change),
         plain(l.running_balance),
         if l.reversed { "yes" } else { "" }.to_owned(),

@@ -111,6 +111,7 @@ async fn world(db: DatabaseConnection) -> World {
                 opened_on: date(2024, 1, 1),
                 paying,
                 receiving,
+                never_assistance: false,
             },
         )
         .await

@@ -50,6 +50,7 @@ async fn case_with_monthly_order(db: &DatabaseConnection, number: &str) -> i32 {
             opened_on: date(2024, 1, 1),
             paying,
             receiving,
+            never_assistance: false,
         },
     )
     .await
@@ -139,13 +140,13 @@ async fn a_payment_is_posted_once_whatever_the_retries(test: TestDb) {
     accrue(db, today).await.unwrap_or_else(|e| panic!("{e}"));
 
     let sent = payment(case_id, 250, date(2024, 2, 5), "portal:abc-123");
-    let first = post(db, sent.clone(), today)
+    let first = post(db, sent.clone(), today, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let Posted::New(id) = first else {
         panic!("expected a new entry, got {first:?}")
     };
-    let retried = post(db, sent.clone(), today)
+    let retried = post(db, sent.clone(), today, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(retried, Posted::AlreadyPosted(id));
@@ -154,7 +155,7 @@ async fn a_payment_is_posted_once_whatever_the_retries(test: TestDb) {
         amount: dollars(260),
         ..sent
     };
-    match post(db, different, today).await {
+    match post(db, different, today, None).await {
         Err(PostingError::KeyConflict(existing)) => assert_eq!(existing, id),
         other => panic!("expected a key conflict, got {other:?}"),
     }
@@ -198,12 +199,12 @@ async fn bad_input_is_refused_at_its_field_and_nothing_is_stored(test: TestDb) {
         ),
     ];
     for (entry, expected) in cases {
-        match post(db, entry, today).await {
+        match post(db, entry, today, None).await {
             Err(PostingError::Invalid { field, .. }) => assert_eq!(field, expected),
             other => panic!("expected {expected} to be refused, got {other:?}"),
         }
     }
-    match post(db, payment(99_999, 100, today, "k6"), today).await {
+    match post(db, payment(99_999, 100, today, "k6"), today, None).await {
         Err(PostingError::NoSuchCase(99_999)) => {}
         other => panic!("expected no such case, got {other:?}"),
     }
@@ -217,8 +218,13 @@ async fn a_reversal_cancels_a_payment_once(test: TestDb) {
     let today = date(2024, 1, 31);
     accrue(db, today).await.unwrap_or_else(|e| panic!("{e}"));
 
-    let Ok(Posted::New(paid)) =
-        post(db, payment(case_id, 400, date(2024, 1, 3), "chk"), today).await
+    let Ok(Posted::New(paid)) = post(
+        db,
+        payment(case_id, 400, date(2024, 1, 3), "chk"),
+        today,
+        None,
+    )
+    .await
     else {
         panic!("payment not posted")
     };
@@ -234,20 +240,20 @@ async fn a_reversal_cancels_a_payment_once(test: TestDb) {
         idempotency_key: key.into(),
         posted_by: None,
     };
-    match post(db, reversal("rev-other", other_case), today).await {
+    match post(db, reversal("rev-other", other_case), today, None).await {
         Err(PostingError::Invalid {
             field: "reverses", ..
         }) => {}
         other => panic!("a case cannot reverse another case's entry: {other:?}"),
     }
-    let posted = post(db, reversal("rev-1", case_id), today).await;
+    let posted = post(db, reversal("rev-1", case_id), today, None).await;
     assert!(matches!(posted, Ok(Posted::New(_))), "{posted:?}");
     assert_eq!(
         balance(db, case_id, today).await,
         dollars(400),
         "owed again"
     );
-    match post(db, reversal("rev-2", case_id), today).await {
+    match post(db, reversal("rev-2", case_id), today, None).await {
         Err(PostingError::Invalid {
             field: "reverses", ..
         }) => {}
@@ -450,6 +456,6 @@ async fn a_generated_caseload_is_deterministic_and_fully_accrued(test: TestDb) {
 
     // The database's own ids continue after the generated ones.
     let case_id = case_with_monthly_order(db, "T-AFTER").await;
-    let posted = post(db, payment(case_id, 10, today, "after-seed"), today).await;
+    let posted = post(db, payment(case_id, 10, today, "after-seed"), today, None).await;
     assert!(matches!(posted, Ok(Posted::New(_))), "{posted:?}");
 }

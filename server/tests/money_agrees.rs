@@ -18,7 +18,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use server::ledger::{accrual, case_entries};
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{
-    answer, call, error_of, get_as, posting, problems, router, sign_in_as, with_key, TestDb,
+    answer, call, error_of, get_as, posting, problems, router, router_with, sign_in_as, with_key,
+    TestDb,
 };
 
 on_both_databases!(
@@ -29,6 +30,7 @@ on_both_databases!(
     an_intercept_pays_past_due_support_only,
     the_ledger_check_finds_the_demo_clean_and_a_stray_charge,
     interest_is_charged_monthly_once_and_paid_after_support,
+    the_service_fee_is_kept_once_a_year_from_money_sent_on,
 );
 
 /// The case of a $520 monthly order due on the 1st, years behind.
@@ -556,6 +558,7 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
             posted_by: None,
         },
         today(),
+        None,
     )
     .await;
     assert!(
@@ -590,6 +593,7 @@ async fn an_intercept_pays_past_due_support_only(test: TestDb) {
             posted_by: None,
         },
         today(),
+        None,
     )
     .await;
     assert!(posted.is_ok(), "{posted:?}");
@@ -722,4 +726,147 @@ async fn interest_is_charged_monthly_once_and_paid_after_support(test: TestDb) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(found.is_empty(), "{found:?}");
+}
+
+/// Money sent on to a never-assistance family gives up the yearly fee once
+/// the threshold has been sent in the federal fiscal year: exactly once a
+/// year, split from the sending in the transaction that stores it, never
+/// changing what is owed, and shown to both parents.
+async fn the_service_fee_is_kept_once_a_year_from_money_sent_on(test: TestDb) {
+    demo::seed(&test.db, today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut config = support::config();
+    config.ledger.service_fee = Money::from_cents(3_500);
+    let fee = config.ledger.service_fee_policy();
+    assert!(fee.is_some());
+    let case = "CS-2020-004172";
+    let id = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(case))
+        .one(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("{case} is seeded"));
+    let send = |cents: i64, key: &str| server::ledger::NewEntry {
+        case_id: id,
+        kind: EntryKind::Disbursement,
+        amount: Money::from_cents(cents),
+        effective: today(),
+        reference: None,
+        note: None,
+        idempotency_key: key.into(),
+        posted_by: None,
+    };
+    let kept_this_year = |entries: &[app::ledger::Entry]| -> Money {
+        let year = app::ledger::fee::fiscal_year(today());
+        entries
+            .iter()
+            .filter(|e| app::ledger::fee::fiscal_year(e.effective) == year)
+            .map(app::ledger::Entry::fee)
+            .sum()
+    };
+    let before = case_entries(&test.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        kept_this_year(&before),
+        Money::ZERO,
+        "the demo keeps no fee"
+    );
+    let balance_before = Allocation::replay(&before, today()).balance();
+
+    // $600 reaches the threshold (if the year had not already); $20 and
+    // $100 after it give up the fee until $35 is kept, and not a cent more.
+    for (cents, key) in [
+        (60_000, "sdu:1"),
+        (2_000, "sdu:2"),
+        (10_000, "sdu:3"),
+        (5_000, "sdu:4"),
+    ] {
+        let posted = server::ledger::post(&test.db, send(cents, key), today(), fee).await;
+        assert!(posted.is_ok(), "{posted:?}");
+        // Sent again (a retried import): nothing more is stored.
+        let count = support::entry_count(&test.db).await;
+        let again = server::ledger::post(&test.db, send(cents, key), today(), fee).await;
+        assert!(
+            matches!(again, Ok(app::ledger::Posted::AlreadyPosted(_))),
+            "{again:?}"
+        );
+        assert_eq!(support::entry_count(&test.db).await, count);
+    }
+    let entries = case_entries(&test.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept_this_year(&entries), Money::from_cents(3_500));
+    let new: Vec<&app::ledger::Entry> = entries
+        .iter()
+        .filter(|e| e.id > before.iter().map(|b| b.id).max().unwrap_or(0))
+        .collect();
+    let sent: Money = new.iter().map(|e| e.sent()).sum();
+    let kept: Money = new.iter().map(|e| e.fee()).sum();
+    assert_eq!(
+        sent + kept,
+        Money::from_cents(77_000),
+        "every cent is sent or kept"
+    );
+    assert_eq!(
+        Allocation::replay(&entries, today()).balance(),
+        balance_before,
+        "the fee does not change what is owed"
+    );
+    // The last sending, after the fee was kept, went on whole.
+    assert!(
+        new.iter()
+            .any(|e| matches!(e.kind, EntryKind::Disbursement)
+                && e.amount == Money::from_cents(5_000))
+    );
+
+    // Both parents see it: the card's terms and the history's line.
+    let router = router_with(&config, test.db.clone());
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    let view: CaseView = answer(&router, "case_overview", &[("case_number", case)], &dana).await;
+    let terms = view
+        .card
+        .service_fee
+        .unwrap_or_else(|| panic!("the card tells the fee"));
+    assert_eq!(terms.kept_this_year, Money::from_cents(3_500));
+    assert_eq!(terms.threshold, Money::from_cents(55_000));
+    let range = [
+        ("case_number", case),
+        ("from", &*today().to_string()),
+        ("to", &*today().to_string()),
+    ];
+    let history: History = answer(&router, "case_history", &range, &dana).await;
+    let fees: Money = history.lines.iter().map(|l| l.line.fee).sum();
+    assert_eq!(fees, Money::from_cents(3_500));
+
+    // A family that received assistance keeps all it is sent.
+    let other = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(CASE))
+        .one(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("{CASE} is seeded"));
+    let mut assisted: cases::ActiveModel = other.clone().into();
+    assisted.never_assistance = sea_orm::Set(false);
+    sea_orm::ActiveModelTrait::update(assisted, &test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let posted = server::ledger::post(
+        &test.db,
+        server::ledger::NewEntry {
+            case_id: other.id,
+            idempotency_key: "sdu:other".into(),
+            ..send(90_000, "unused")
+        },
+        today(),
+        fee,
+    )
+    .await;
+    assert!(posted.is_ok(), "{posted:?}");
+    let theirs = case_entries(&test.db, other.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept_this_year(&theirs), Money::ZERO);
 }

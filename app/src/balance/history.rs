@@ -45,7 +45,9 @@ impl LineKind {
             EntryKind::Payment { .. } => LineKind::Received,
             EntryKind::Adjustment => LineKind::Adjustment,
             EntryKind::Reversal { .. } => LineKind::Reversal,
-            EntryKind::Disbursement | EntryKind::Hold | EntryKind::Release => LineKind::Sent,
+            EntryKind::Disbursement | EntryKind::Hold | EntryKind::Release | EntryKind::Fee => {
+                LineKind::Sent
+            }
         }
     }
 

@@ -42,6 +42,19 @@ pub struct CaseCard {
     pub next_due: Option<NextDue>,
     /// Money on its way to the receiving parent: for them (and staff) only.
     pub to_receiver: Option<ReceiverMoney>,
+    /// The agency's yearly service fee, on a never-assistance case.
+    pub service_fee: Option<FeeTerms>,
+}
+
+/// The yearly service fee as a card says it (`crate::ledger::fee`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeTerms {
+    pub amount: Money,
+    /// Sent on in a federal fiscal year before it is kept.
+    pub threshold: Money,
+    /// The federal fiscal year of today (October to September).
+    pub fiscal_year: i32,
+    pub kept_this_year: Money,
 }
 
 impl CaseCard {

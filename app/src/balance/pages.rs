@@ -133,6 +133,19 @@ pub fn CaseCardView(
                         {t!(i18n, balance.interest_rate_value, rate = move || (rate * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string())}
                     </dd>
                 })}
+                {card.service_fee.map(|fee| view! {
+                    <dt>{t!(i18n, balance.service_fee)}</dt>
+                    <dd data-figure="service-fee">
+                        {t!(i18n, balance.service_fee_terms,
+                            amount = move || fee.amount.to_string(),
+                            threshold = move || fee.threshold.to_string())}
+                        <span class="note">
+                            " — " {t!(i18n, balance.service_fee_kept,
+                                year = move || fee.fiscal_year,
+                                kept = move || fee.kept_this_year.to_string())}
+                        </span>
+                    </dd>
+                })}
                 {card.credit.is_positive().then(|| view! {
                     <dt><GlossaryTerm slug="credit">{t!(i18n, balance.credit)}</GlossaryTerm></dt>
                     <dd class="amount" data-figure="credit">{card.credit.to_string()}</dd>

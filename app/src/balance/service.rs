@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
-    CaseCard, CaseView, Child, HeldMoney, OrderView, PastDuePanel, Payment, PlannerBasis,
+    CaseCard, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment, PlannerBasis,
     PrintStatement, ReceiverMoney, Term, Timeline,
 };
 use crate::account::model::{CaseRole, User};
@@ -40,7 +40,7 @@ pub async fn cards(
         .into_iter()
         .map(|(case, role)| {
             let file = files.take(case.id);
-            Ok(file.card(case.case_number, role, today, policy)?.0)
+            Ok(file.card(&case, role, today, policy)?.0)
         })
         .collect()
 }
@@ -63,7 +63,7 @@ pub async fn case_view(
             .map(|person| person.full_name),
         None => None,
     };
-    let (card, allocation) = file.card(case.case_number.clone(), role, today, policy)?;
+    let (card, allocation) = file.card(&case, role, today, policy)?;
     let orders = file.order_views(today)?;
     let past_due = past_due_panel(&card, &allocation, &file, today, policy)?;
     Ok(CaseView {
@@ -275,7 +275,7 @@ impl CaseFile {
     /// The card, and the replay it was read from.
     fn card(
         &self,
-        case_number: String,
+        case: &cases::Model,
         role: CaseRole,
         today: NaiveDate,
         policy: &LedgerPolicy,
@@ -314,8 +314,25 @@ impl CaseFile {
                     .collect(),
             }
         });
+        let service_fee = policy
+            .service_fee_policy()
+            .filter(|_| case.never_assistance)
+            .map(|fee| {
+                let year = crate::ledger::fee::fiscal_year(today);
+                let kept = crate::ledger::fee::kept_by_year(entries, &allocation.reversed);
+                FeeTerms {
+                    amount: fee.amount,
+                    threshold: fee.threshold,
+                    fiscal_year: year,
+                    kept_this_year: kept
+                        .into_iter()
+                        .find(|(kept_in, _)| *kept_in == year)
+                        .map_or(Money::ZERO, |(_, kept)| kept),
+                }
+            });
         let card = CaseCard {
-            case_number,
+            case_number: case.case_number.clone(),
+            service_fee,
             role,
             owed: balance.max(Money::ZERO),
             past_due_timing: past_due.timing,

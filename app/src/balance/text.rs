@@ -178,6 +178,7 @@ pub fn describe(i18n: I18nContext<Locale>, line: &HistoryLine) -> String {
         }
         EntryKind::Hold => with_amount(t_string!(i18n, history.hold), line.line.held),
         EntryKind::Release => with_amount(t_string!(i18n, history.release), -line.line.held),
+        EntryKind::Fee => with_amount(t_string!(i18n, history.fee), line.line.fee),
     }
 }
 

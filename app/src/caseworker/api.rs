@@ -122,7 +122,9 @@ pub async fn post_entry(
         entry,
     };
     let today = state.agency_now().date_naive();
-    let id = super::service::post(&state.db, &reader, &case_number, &form, &key, today).await?;
+    let fee = state.ledger.service_fee_policy();
+    let id =
+        super::service::post(&state.db, &reader, &case_number, &form, &key, today, fee).await?;
     leptos_axum::redirect(&format!(
         "/caseload/{}?posted={id}",
         case_number.trim().to_ascii_uppercase()

@@ -352,6 +352,7 @@ pub fn entry_text(i18n: I18nContext<Locale>, kind: EntryKind) -> String {
         EntryKind::Disbursement => t_string!(i18n, history.disbursement).to_owned(),
         EntryKind::Hold => t_string!(i18n, history.hold).to_owned(),
         EntryKind::Release => t_string!(i18n, history.release).to_owned(),
+        EntryKind::Fee => t_string!(i18n, history.fee).to_owned(),
     }
 }
 

@@ -26,7 +26,9 @@ use crate::config::LedgerPolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::ledger::accrual::{recharge, Obligation, Order, Recharge};
 use crate::ledger::rules::{self, Refused};
-use crate::ledger::{in_force, Allocation, Entry, EntryKind, Money, ObligationKind, Schedule};
+use crate::ledger::{
+    in_force, Allocation, Entry, EntryKind, Money, ObligationKind, Schedule, ServiceFee,
+};
 use crate::messages::service::{case_threads, Clock};
 use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
@@ -579,6 +581,7 @@ pub async fn post(
     form: &PostingForm,
     key: &str,
     today: NaiveDate,
+    fee: Option<ServiceFee>,
 ) -> Result<i64, AppError> {
     let key = ledger_key(key)?;
     let case = authorize(db, reader, case_number, CaseAction::Post)
@@ -592,7 +595,7 @@ pub async fn post(
         .await?
     {
         let sent = read_posting(form, today, case.opened_on)?;
-        let stored = entry_from_row(&existing).map_err(internal)?;
+        let stored = posting::as_posted(db, &existing).await.map_err(internal)?;
         let same = existing.case_id == case.id
             && existing.posted_by == Some(reader.person_id)
             && stored.amount == sent.amount
@@ -616,7 +619,8 @@ pub async fn post(
         posted_by: Some(reader.person_id),
     };
     let event = AuditEvent::new(AuditAction::EntryPosted).by(reader.person_id);
-    match posting::post_audited(db, entry, today, Some((event, Source::of_request()))).await {
+    let audit = Some((event, Source::of_request()));
+    match posting::post_audited(db, entry, today, fee, audit).await {
         Ok(crate::ledger::Posted::New(id) | crate::ledger::Posted::AlreadyPosted(id)) => Ok(id),
         Ok(crate::ledger::Posted::KeyConflict(_)) | Err(PostingError::KeyConflict(_)) => {
             Err(AppError::FormUsed)

@@ -36,6 +36,8 @@ pub(crate) enum Draft {
     Payment(u64, i64, PaymentSource),
     Adjustment(u64, i64),
     Disbursement(u64, i64),
+    /// The agency's service fee, kept from money sent on.
+    Fee(u64, i64),
     Hold(u64, i64),
     Release(u64, i64),
     /// Reverses the `pick`-th entry that may be reversed, `later` days after it.
@@ -65,6 +67,7 @@ fn draft() -> impl Strategy<Value = Draft> {
             .prop_filter("an adjustment is never zero", |(_, c)| *c != 0)
             .prop_map(|(d, c)| Draft::Adjustment(d, c)),
         1 => (day(), 1i64..100_000).prop_map(|(d, c)| Draft::Disbursement(d, c)),
+        1 => (day(), 1i64..5_000).prop_map(|(d, c)| Draft::Fee(d, c)),
         1 => (day(), 1i64..100_000).prop_map(|(d, c)| Draft::Hold(d, c)),
         1 => (day(), 1i64..100_000).prop_map(|(d, c)| Draft::Release(d, c)),
         3 => (any::<usize>(), later).prop_map(|(pick, later)| Draft::Reversal { pick, later }),
@@ -123,6 +126,7 @@ fn build(drafts: &[(Draft, u32)], shuffle: u64) -> Vec<Entry> {
             }
             Draft::Adjustment(d, c) => (EntryKind::Adjustment, money(c), on(d), State::Live),
             Draft::Disbursement(d, c) => (EntryKind::Disbursement, money(c), on(d), State::Live),
+            Draft::Fee(d, c) => (EntryKind::Fee, money(c), on(d), State::Live),
             Draft::Hold(d, c) => {
                 held += c;
                 (EntryKind::Hold, money(c), on(d), State::Live)

@@ -123,6 +123,9 @@ pub enum EntryKind {
     Hold,
     /// Held money let go to the receiving parent.
     Release,
+    /// The agency's annual service fee, kept from money sent on to the
+    /// receiving parent ([`super::fee`]). Does not change what is owed.
+    Fee,
 }
 
 /// One line of a case's ledger.
@@ -152,7 +155,8 @@ impl Entry {
             EntryKind::Reversal { .. }
             | EntryKind::Disbursement
             | EntryKind::Hold
-            | EntryKind::Release => Money::ZERO,
+            | EntryKind::Release
+            | EntryKind::Fee => Money::ZERO,
         }
     }
 }
@@ -162,6 +166,14 @@ impl Entry {
     pub fn sent(&self) -> Money {
         match self.kind {
             EntryKind::Disbursement => self.amount,
+            _ => Money::ZERO,
+        }
+    }
+
+    /// What the agency kept as its service fee.
+    pub fn fee(&self) -> Money {
+        match self.kind {
+            EntryKind::Fee => self.amount,
             _ => Money::ZERO,
         }
     }

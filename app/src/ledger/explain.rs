@@ -62,6 +62,7 @@ pub enum Reversed {
     Disbursement,
     Hold,
     Release,
+    Fee,
 }
 
 impl Reversed {
@@ -74,6 +75,7 @@ impl Reversed {
             EntryKind::Disbursement => Reversed::Disbursement,
             EntryKind::Hold => Reversed::Hold,
             EntryKind::Release => Reversed::Release,
+            EntryKind::Fee => Reversed::Fee,
             EntryKind::Reversal { .. } => return None,
         })
     }
@@ -117,6 +119,11 @@ pub enum Reason {
     },
     Released {
         amount: Money,
+    },
+    /// The agency's yearly service fee, kept from money sent on.
+    ServiceFee {
+        amount: Money,
+        fiscal_year: i32,
     },
 }
 
@@ -297,6 +304,10 @@ impl<'w> Context<'w> {
             },
             EntryKind::Release => Reason::Released {
                 amount: entry.amount,
+            },
+            EntryKind::Fee => Reason::ServiceFee {
+                amount: entry.amount,
+                fiscal_year: super::fee::fiscal_year(entry.effective),
             },
         }
     }

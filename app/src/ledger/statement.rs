@@ -56,6 +56,8 @@ pub struct Line {
     pub sent: Money,
     /// Put on hold (negative: released, or a hold reversed).
     pub held: Money,
+    /// Kept by the agency as its service fee (negative: given back).
+    pub fee: Money,
     pub running_balance: Money,
     /// Out of history by the statement's end (reversed, or a reversal retracted).
     pub reversed: bool,
@@ -84,6 +86,8 @@ pub struct Month {
     pub sent: Money,
     /// Put on hold in the month, less what was released.
     pub held: Money,
+    /// Kept as the agency's service fee in the month.
+    pub fee: Money,
     /// At the end of the month (or of the statement, if sooner).
     pub closing: Position,
 }
@@ -256,27 +260,23 @@ struct WhatPaid {
 fn line(walked: &WalkedEntry, before: Money, paid: WhatPaid) -> Line {
     let entry = walked.entry;
     let zero = Money::ZERO;
-    // (due, received, taken back, sent, held)
-    let (due, received, taken_back, sent, held) = match (entry.kind, walked.toggled) {
+    // What a reversal did is what its entry did, the other way (or the same
+    // way, for a re-instatement).
+    let (due, received, taken_back, sent, held, fee) = match (entry.kind, walked.toggled) {
         (EntryKind::Reversal { .. }, Some((original, cancelled))) => {
             let sign = |amount: Money| if cancelled { -amount } else { amount };
             let taken_back = sign(original.balance_effect());
-            (
-                zero,
-                zero,
-                taken_back,
-                sign(original.sent()),
-                sign(original.held()),
-            )
+            let (sent, held, fee) = (original.sent(), original.held(), original.fee());
+            (zero, zero, taken_back, sign(sent), sign(held), sign(fee))
         }
-        (EntryKind::Reversal { .. }, None) => (zero, zero, zero, zero, zero),
+        (EntryKind::Reversal { .. }, None) => (zero, zero, zero, zero, zero, zero),
         _ => {
             let effect = entry.balance_effect();
             let (due, received) = match effect.is_positive() {
                 true => (effect, zero),
                 false => (zero, -effect),
             };
-            (due, received, zero, entry.sent(), entry.held())
+            (due, received, zero, entry.sent(), entry.held(), entry.fee())
         }
     };
     Line {
@@ -292,6 +292,7 @@ fn line(walked: &WalkedEntry, before: Money, paid: WhatPaid) -> Line {
         taken_back,
         sent,
         held,
+        fee,
         running_balance: before + due - received + taken_back,
         reversed: walked.reversed,
     }
@@ -304,6 +305,7 @@ impl Month {
         self.taken_back += line.taken_back;
         self.sent += line.sent;
         self.held += line.held;
+        self.fee += line.fee;
     }
 }
 

@@ -194,6 +194,7 @@ proptest! {
         prop_assert_eq!(month_sum(|m| m.taken_back), sum(|l| l.taken_back));
         prop_assert_eq!(month_sum(|m| m.sent), sum(|l| l.sent));
         prop_assert_eq!(month_sum(|m| m.held), sum(|l| l.held));
+        prop_assert_eq!(month_sum(|m| m.fee), sum(|l| l.fee));
     }
 
     /// What each line says it paid never contradicts the running balance as

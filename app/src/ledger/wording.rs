@@ -43,6 +43,7 @@ trait Words {
     fn sent(&self, amount: Money, on: &str) -> String;
     fn held(&self, amount: Money, on: &str) -> String;
     fn released(&self, amount: Money, on: &str) -> String;
+    fn fee_kept(&self, amount: Money, fiscal_year: i32, on: &str) -> String;
 
     /// A month's name, with its year when it is not the year of `beside`.
     fn month_name(&self, date: NaiveDate, beside: NaiveDate) -> String {
@@ -134,6 +135,10 @@ fn build(explained: &Explained, words: &impl Words) -> String {
         Reason::SentToReceiver { amount } => words.sent(*amount, &on),
         Reason::Held { amount } => words.held(*amount, &on),
         Reason::Released { amount } => words.released(*amount, &on),
+        Reason::ServiceFee {
+            amount,
+            fiscal_year,
+        } => words.fee_kept(*amount, *fiscal_year, &on),
     }
 }
 
@@ -249,6 +254,9 @@ impl Words for English {
             Reversed::Release => format!(
                 "The release of {amount} on {original} was reversed on {on}: that money is on hold again."
             ),
+            Reversed::Fee => format!(
+                "The {amount} service fee kept on {original} was given back on {on}: it is sent on with the next money."
+            ),
         }
     }
     fn put_back(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
@@ -261,6 +269,7 @@ impl Words for English {
             Reversed::Disbursement => format!("the {amount} sent on {original}"),
             Reversed::Hold => format!("the hold of {amount} from {original}"),
             Reversed::Release => format!("the release of {amount} on {original}"),
+            Reversed::Fee => format!("the {amount} service fee kept on {original}"),
         };
         format!("A reversal made in error was corrected on {on}: {entry} counts again.")
     }
@@ -275,6 +284,14 @@ impl Words for English {
     }
     fn released(&self, amount: Money, on: &str) -> String {
         format!("{amount} on hold was released on {on}.")
+    }
+    fn fee_kept(&self, amount: Money, fiscal_year: i32, on: &str) -> String {
+        format!(
+            "On {on} the agency kept {amount} of the money sent on to the receiving parent: the yearly \
+             service fee for federal fiscal year {fiscal_year} (October to September), which federal rules \
+             charge on cases that never received public assistance, once enough has been sent that year. \
+             It does not change what is owed."
+        )
     }
 }
 
@@ -379,6 +396,9 @@ impl Words for Spanish {
             Reversed::Release => format!(
                 "La liberación de {amount} de {original} se revirtió {on}: ese dinero vuelve a estar retenido."
             ),
+            Reversed::Fee => format!(
+                "La tarifa de servicio de {amount} retenida {original} se devolvió {on}: se envía con el próximo dinero."
+            ),
         }
     }
     fn put_back(&self, what: Reversed, amount: Money, original: &str, on: &str) -> String {
@@ -391,6 +411,7 @@ impl Words for Spanish {
             Reversed::Disbursement => format!("el envío de {amount} de {original}"),
             Reversed::Hold => format!("la retención de {amount} de {original}"),
             Reversed::Release => format!("la liberación de {amount} de {original}"),
+            Reversed::Fee => format!("la tarifa de servicio de {amount} retenida {original}"),
         };
         format!("Una reversión hecha por error se corrigió {on}: {entry} vuelve a contar.")
     }
@@ -405,6 +426,14 @@ impl Words for Spanish {
     }
     fn released(&self, amount: Money, on: &str) -> String {
         format!("Se liberaron {amount} retenidos {on}.")
+    }
+    fn fee_kept(&self, amount: Money, fiscal_year: i32, on: &str) -> String {
+        format!(
+            "{on} la agencia retuvo {amount} del dinero enviado al padre o la madre que recibe: la tarifa \
+             anual de servicio del año fiscal federal {fiscal_year} (de octubre a septiembre), que las reglas \
+             federales cobran en los casos que nunca recibieron asistencia pública, una vez enviado lo \
+             suficiente ese año. No cambia lo que se debe."
+        )
     }
 }
 

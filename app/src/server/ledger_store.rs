@@ -73,6 +73,7 @@ pub fn entry_from_row(row: &ledger_entries::Model) -> Result<Entry, StoreError> 
         "disbursement" => EntryKind::Disbursement,
         "hold" => EntryKind::Hold,
         "release" => EntryKind::Release,
+        "fee" => EntryKind::Fee,
         other => return Err(bad(&format!("unknown kind `{other}`"))),
     };
     Ok(Entry {
@@ -94,6 +95,7 @@ pub fn kind_name(kind: &EntryKind) -> &'static str {
         EntryKind::Disbursement => "disbursement",
         EntryKind::Hold => "hold",
         EntryKind::Release => "release",
+        EntryKind::Fee => "fee",
     }
 }
 

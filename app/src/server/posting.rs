@@ -7,12 +7,17 @@
 //!
 //! An entry a person posted is on the case's audit log, written in the same
 //! transaction as the entry itself.
+//!
+//! Money sent on to a never-assistance family gives up the agency's yearly
+//! service fee first ([`crate::ledger::fee`]): the sending is stored as what
+//! was sent and, beside it under `<key>:fee`, what was kept — decided inside
+//! the transaction that holds the case, so two sendings never both keep it.
 
 use chrono::{NaiveDate, Utc};
 use entity::{cases, ledger_entries};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect, Set, SqlErr,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use thiserror::Error;
 
@@ -20,7 +25,7 @@ use super::audit::{self, AuditEvent, Source};
 use super::ledger_store::{case_entries, entry_from_row, kind_name, StoreError};
 use crate::error::AppError;
 use crate::ledger::rules::{self, Refused};
-use crate::ledger::{Entry, EntryKind, Money, Posted};
+use crate::ledger::{fee, Allocation, Entry, EntryKind, Money, Posted, ServiceFee};
 
 /// Longest reference and note a caseworker can type.
 pub const MAX_REFERENCE: usize = 100;
@@ -76,8 +81,9 @@ pub async fn post<C: TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
     entry: NewEntry,
     today: NaiveDate,
+    fee: Option<ServiceFee>,
 ) -> Result<Posted, PostingError> {
-    post_audited(db, entry, today, None).await
+    post_audited(db, entry, today, fee, None).await
 }
 
 /// [`post`], and when the entry is new, `audit` (completed with the entry's
@@ -86,25 +92,101 @@ pub async fn post_audited<C: TransactionTrait<Transaction = DatabaseTransaction>
     db: &C,
     entry: NewEntry,
     today: NaiveDate,
+    fee: Option<ServiceFee>,
     audit: Option<(AuditEvent, Source)>,
 ) -> Result<Posted, PostingError> {
     check_fields(&entry, today)?;
+    if matches!(entry.kind, EntryKind::Fee) {
+        return Err(invalid(
+            "kind",
+            "the service fee is kept by the portal only",
+        ));
+    }
     let txn = db.begin().await?;
     if let Some(posted) = already_posted(&txn, &entry).await? {
         return Ok(posted);
     }
     // Postings on one case take turns (PostgreSQL; SQLite has one writer),
     // so the ledger read below is the one the new entry joins.
-    if cases::Entity::find_by_id(entry.case_id)
+    let Some(case) = cases::Entity::find_by_id(entry.case_id)
         .lock_exclusive()
         .one(&txn)
         .await?
-        .is_none()
-    {
+    else {
         return Err(PostingError::NoSuchCase(entry.case_id));
+    };
+    let entries = check_against_ledger(&txn, &entry).await?;
+    let kept = match (entry.kind, fee) {
+        (EntryKind::Disbursement, Some(fee)) if case.never_assistance => {
+            let reversed = Allocation::replay(&entries, NaiveDate::MAX).reversed;
+            fee::to_keep(fee, &entries, &reversed, entry.effective, entry.amount)
+        }
+        _ => Money::ZERO,
+    };
+    let rows = match kept.is_positive() {
+        false => vec![entry.clone()],
+        true => split_off_fee(&entry, kept),
+    };
+    let mut posted = None;
+    for row in rows {
+        match insert(&txn, &row, audit.clone()).await {
+            Ok(id) => {
+                posted.get_or_insert(id);
+            }
+            // Someone posted the same key between our check and our insert.
+            Err(PostingError::Store(StoreError::Db(error)))
+                if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                drop(txn);
+                let txn = db.begin().await?;
+                return match already_posted(&txn, &entry).await? {
+                    Some(posted) => Ok(posted),
+                    None => Err(error.into()),
+                };
+            }
+            Err(error) => return Err(error),
+        }
     }
-    check_against_ledger(&txn, &entry).await?;
+    let Some(id) = posted else {
+        return Err(invalid("amount", "nothing to store"));
+    };
+    txn.commit().await?;
+    Ok(Posted::New(id))
+}
 
+/// A sending that gives up `kept` as the fee: what was sent under the
+/// sending's key, and what was kept beside it (the key holds the fee itself
+/// when all of the sending was kept).
+fn split_off_fee(sending: &NewEntry, kept: Money) -> Vec<NewEntry> {
+    let fee = |key: String| NewEntry {
+        kind: EntryKind::Fee,
+        amount: kept,
+        idempotency_key: key,
+        note: Some(format!(
+            "Yearly service fee, federal fiscal year {}",
+            fee::fiscal_year(sending.effective)
+        )),
+        ..sending.clone()
+    };
+    let sent = sending.amount - kept;
+    match sent.is_positive() {
+        false => vec![fee(sending.idempotency_key.clone())],
+        true => vec![
+            NewEntry {
+                amount: sent,
+                ..sending.clone()
+            },
+            fee(format!("{}:fee", sending.idempotency_key)),
+        ],
+    }
+}
+
+/// Appends one entry, with its audit line and the notice it gives; its id.
+async fn insert(
+    txn: &DatabaseTransaction,
+    entry: &NewEntry,
+    audit: Option<(AuditEvent, Source)>,
+) -> Result<i64, PostingError> {
     let row = ledger_entries::ActiveModel {
         case_id: Set(entry.case_id),
         kind: Set(kind_name(&entry.kind).into()),
@@ -127,39 +209,27 @@ pub async fn post_audited<C: TransactionTrait<Transaction = DatabaseTransaction>
         posted_by: Set(entry.posted_by),
         ..Default::default()
     };
-    match ledger_entries::Entity::insert(row).exec(&txn).await {
-        Ok(inserted) => {
-            let id = inserted.last_insert_id;
-            if let Some((event, source)) = audit {
-                let event = event.on_case(entry.case_id).detail(format!("entry {id}"));
-                audit::record(&txn, event, &source, Utc::now())
-                    .await
-                    .map_err(PostingError::Audit)?;
-            }
-            let told = crate::notifications::service::entry_posted(
-                &txn,
-                entry.case_id,
-                id,
-                &entry.kind,
-                entry.amount,
-                entry.effective,
-                Utc::now(),
-            );
-            told.await.map_err(PostingError::Audit)?;
-            txn.commit().await?;
-            Ok(Posted::New(id))
-        }
-        // Someone posted the same key between our check and our insert.
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            drop(txn);
-            let txn = db.begin().await?;
-            match already_posted(&txn, &entry).await? {
-                Some(posted) => Ok(posted),
-                None => Err(error.into()),
-            }
-        }
-        Err(error) => Err(error.into()),
+    let id = ledger_entries::Entity::insert(row)
+        .exec(txn)
+        .await?
+        .last_insert_id;
+    if let Some((event, source)) = audit {
+        let event = event.on_case(entry.case_id).detail(format!("entry {id}"));
+        audit::record(txn, event, &source, Utc::now())
+            .await
+            .map_err(PostingError::Audit)?;
     }
+    let told = crate::notifications::service::entry_posted(
+        txn,
+        entry.case_id,
+        id,
+        &entry.kind,
+        entry.amount,
+        entry.effective,
+        Utc::now(),
+    );
+    told.await.map_err(PostingError::Audit)?;
+    Ok(id)
 }
 
 fn check_fields(entry: &NewEntry, today: NaiveDate) -> Result<(), PostingError> {
@@ -185,7 +255,8 @@ fn check_fields(entry: &NewEntry, today: NaiveDate) -> Result<(), PostingError> 
         EntryKind::Payment { .. }
         | EntryKind::Disbursement
         | EntryKind::Hold
-        | EntryKind::Release => {
+        | EntryKind::Release
+        | EntryKind::Fee => {
             if !entry.amount.is_positive() {
                 return Err(invalid("amount", "must be more than zero"));
             }
@@ -224,7 +295,7 @@ async fn already_posted(
     else {
         return Ok(None);
     };
-    let stored = entry_from_row(&existing)?;
+    let stored = as_posted(txn, &existing).await?;
     let same = existing.case_id == entry.case_id
         && stored.kind == entry.kind
         && stored.amount == entry.amount
@@ -236,13 +307,37 @@ async fn already_posted(
     }
 }
 
+/// The entry stored under a key as it was posted: a sending with the fee
+/// kept from it added back (a fee under the key itself was all of it).
+pub async fn as_posted(
+    db: &impl ConnectionTrait,
+    existing: &ledger_entries::Model,
+) -> Result<Entry, PostingError> {
+    let mut stored = entry_from_row(existing)?;
+    match stored.kind {
+        EntryKind::Fee => stored.kind = EntryKind::Disbursement,
+        EntryKind::Disbursement => {
+            let beside = format!("{}:fee", existing.idempotency_key);
+            if let Some(kept) = ledger_entries::Entity::find()
+                .filter(ledger_entries::Column::IdempotencyKey.eq(beside))
+                .one(db)
+                .await?
+            {
+                stored.amount += entry_from_row(&kept)?.amount;
+            }
+        }
+        _ => {}
+    }
+    Ok(stored)
+}
+
 /// The rules that depend on the entries already there ([`rules::check`]):
 /// a reversal names a live entry of the same case, dated on or after it;
 /// money released never exceeds money held.
 async fn check_against_ledger(
     txn: &DatabaseTransaction,
     entry: &NewEntry,
-) -> Result<(), PostingError> {
+) -> Result<Vec<Entry>, PostingError> {
     let entries = case_entries(txn, entry.case_id).await?;
     let proposed = Entry {
         id: entries.iter().map(|e| e.id).max().unwrap_or(0) + 1,
@@ -261,5 +356,6 @@ async fn check_against_ledger(
         Refused::AlreadyReversed | Refused::Reinstatement | Refused::NoEffect => {
             invalid("reverses", "this entry cannot be reversed")
         }
-    })
+    })?;
+    Ok(entries)
 }

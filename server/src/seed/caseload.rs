@@ -397,6 +397,8 @@ fn generate_case(
         status: Set("open".into()),
         opened_on: Set(opened),
         created_at: Set(now),
+        // Most families in a caseload never received assistance.
+        never_assistance: Set(index % 3 != 0),
     });
     for (person_id, role) in [(paying, "paying"), (receiving, "receiving")] {
         batch.participants.push(case_participants::ActiveModel {

@@ -172,7 +172,7 @@ impl Demo<'_> {
             idempotency_key: key.clone(),
             posted_by: None,
         };
-        match post(self.txn, entry, self.today).await {
+        match post(self.txn, entry, self.today, None).await {
             Ok(Posted::New(id) | Posted::AlreadyPosted(id)) => Ok(Some(id)),
             Ok(Posted::KeyConflict(_)) => Err(SeedError::Invalid(format!("key {key} reused"))),
             Err(source) => Err(SeedError::Posting { key, source }),
@@ -405,6 +405,7 @@ impl Demo<'_> {
                 opened_on,
                 paying,
                 receiving,
+                never_assistance: true,
             },
         )
         .await?;

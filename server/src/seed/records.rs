@@ -62,6 +62,8 @@ pub struct NewCase<'a> {
     pub opened_on: NaiveDate,
     pub paying: i32,
     pub receiving: i32,
+    /// The family never received public assistance (the yearly fee applies).
+    pub never_assistance: bool,
 }
 
 /// An open case with its two parents.
@@ -73,6 +75,7 @@ pub async fn case(db: &impl ConnectionTrait, new: NewCase<'_>) -> Result<i32, Db
         status: Set("open".into()),
         opened_on: Set(new.opened_on),
         created_at: Set(Utc::now()),
+        never_assistance: Set(new.never_assistance),
         ..Default::default()
     }
     .insert(db)
