@@ -840,6 +840,18 @@ async fn the_service_fee_is_kept_once_a_year_from_money_sent_on(test: TestDb) {
     let history: History = answer(&router, "case_history", &range, &dana).await;
     let fees: Money = history.lines.iter().map(|l| l.line.fee).sum();
     assert_eq!(fees, Money::from_cents(3_500));
+    // The case page says it in words, and when money should reach her.
+    let page = get_as(&router, &format!("/cases/{case}"), &dana).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"data-figure="service-fee""#));
+    assert!(page.body.contains("kept in fiscal year"));
+    assert!(page.body.contains(r#"data-figure="reaches-you""#));
+    // The paying parent is never told when money reaches them.
+    let payer = sign_in_as(&router, PAYER, DEMO_PASSWORD).await;
+    let theirs = get_as(&router, &format!("/cases/{CASE}"), &payer).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(theirs.body.contains(r#"data-figure="service-fee""#));
+    assert!(!theirs.body.contains(r#"data-figure="reaches-you""#));
 
     // A family that received assistance keeps all it is sent.
     let other = cases::Entity::find()
