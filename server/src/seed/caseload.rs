@@ -398,7 +398,7 @@ fn generate_case(
         opened_on: Set(opened),
         created_at: Set(now),
         // Most families in a caseload never received assistance.
-        never_assistance: Set(index % 3 != 0),
+        never_assistance: Set(!index.is_multiple_of(3)),
     });
     for (person_id, role) in [(paying, "paying"), (receiving, "receiving")] {
         batch.participants.push(case_participants::ActiveModel {
