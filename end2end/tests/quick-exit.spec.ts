@@ -39,8 +39,10 @@ test('leaving quickly signs out and leaves nothing personal behind', async ({ pa
   await expect(page).toHaveURL(/\/login/);
 
   if (!hydrated) return;
-  // Esc twice, from anywhere on the page.
+  // Esc twice, from anywhere on the page (heard once the page is hydrated:
+  // on a busy machine the keys came before the listener did).
   await signIn(page, hydrated);
+  await waitForHydration(page);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
   await expect(page).toHaveURL(NEUTRAL);
