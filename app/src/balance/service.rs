@@ -319,15 +319,15 @@ impl CaseFile {
             .filter(|_| case.never_assistance)
             .map(|fee| {
                 let year = crate::ledger::fee::fiscal_year(today);
-                let kept = crate::ledger::fee::kept_by_year(entries, &allocation.reversed);
                 FeeTerms {
                     amount: fee.amount,
                     threshold: fee.threshold,
                     fiscal_year: year,
-                    kept_this_year: kept
-                        .into_iter()
-                        .find(|(kept_in, _)| *kept_in == year)
-                        .map_or(Money::ZERO, |(_, kept)| kept),
+                    kept_this_year: crate::ledger::fee::kept_in(
+                        entries,
+                        &allocation.reversed,
+                        year,
+                    ),
                 }
             });
         let card = CaseCard {
