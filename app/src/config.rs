@@ -149,6 +149,10 @@ pub struct SecurityPolicy {
     /// Failed sign-ins from one address within `lockout_minutes` after which
     /// that address is refused too, whichever accounts it tries.
     pub failures_per_address: u32,
+    /// Sign-ins, second steps, activations and resets the whole portal
+    /// checks per second, from every address together; beyond it people are
+    /// asked to wait a minute, before anything is read or hashed.
+    pub credential_checks_per_second: u32,
     /// An activation PIN expires this long after it was issued.
     pub pin_valid_days: u32,
     /// Wrong PINs tried on a case that void its PINs.
@@ -166,6 +170,7 @@ impl Default for SecurityPolicy {
             lockout_after: 5,
             lockout_minutes: 15,
             failures_per_address: 20,
+            credential_checks_per_second: 30,
             pin_valid_days: 30,
             pin_tries: 5,
             require_mfa_for_staff: true,

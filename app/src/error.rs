@@ -42,6 +42,10 @@ pub enum AppError {
     /// A request from another site (cross-site request forgery).
     #[error("request from another site")]
     CrossSite,
+    /// More sign-ins, activations or resets arrive than the portal checks at
+    /// once: nothing was checked, and trying again in a minute will work.
+    #[error("too busy to check credentials")]
+    Busy,
     /// A form's one-time key was already used for something else: the form
     /// is stale (reviewed again, then changed). Nothing was stored.
     #[error("this form was already used")]

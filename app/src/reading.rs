@@ -66,7 +66,7 @@ pub fn past_date(
     if text.is_empty() {
         return Err(Problem::Required);
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Problem::NotADate)?;
+    let date = date(text)?;
     if date > latest {
         Err(Problem::InTheFuture)
     } else if date < opened_on {
@@ -74,6 +74,22 @@ pub fn past_date(
     } else {
         Ok(date)
     }
+}
+
+/// A calendar day as forms send it: `YYYY-MM-DD`, a four-digit year and
+/// nothing else. (chrono's `%Y` also reads signed and five-digit years, which
+/// no person means and which would make a range of millions of months.)
+pub fn date(text: &str) -> Result<NaiveDate, Problem> {
+    let text = text.trim();
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(Problem::NotADate);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Problem::NotADate)
 }
 
 /// Trimmed text without control characters (line breaks kept), `None` when empty.

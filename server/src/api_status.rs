@@ -21,6 +21,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         }
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::FormUsed => StatusCode::CONFLICT,
+        AppError::Busy => StatusCode::TOO_MANY_REQUESTS,
         AppError::Invalid(_) | AppError::ActivationRefused => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

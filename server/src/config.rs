@@ -284,6 +284,10 @@ impl Config {
                 "PORTAL_FAILURES_PER_ADDRESS",
                 &mut security.failures_per_address,
             ),
+            (
+                "PORTAL_CREDENTIAL_CHECKS_PER_SECOND",
+                &mut security.credential_checks_per_second,
+            ),
             ("PORTAL_PIN_VALID_DAYS", &mut security.pin_valid_days),
             ("PORTAL_PIN_TRIES", &mut security.pin_tries),
         ] {
@@ -441,6 +445,10 @@ impl Config {
                 "security.failures_per_address",
                 security.failures_per_address,
             ),
+            (
+                "security.credential_checks_per_second",
+                security.credential_checks_per_second,
+            ),
             ("security.pin_valid_days", security.pin_valid_days),
             ("security.pin_tries", security.pin_tries),
         ] {
@@ -569,6 +577,7 @@ fn env_name_of(key: &str) -> &'static str {
         "security.lockout_after" => "PORTAL_LOCKOUT_AFTER",
         "security.lockout_minutes" => "PORTAL_LOCKOUT_MINUTES",
         "security.failures_per_address" => "PORTAL_FAILURES_PER_ADDRESS",
+        "security.credential_checks_per_second" => "PORTAL_CREDENTIAL_CHECKS_PER_SECOND",
         "security.pin_valid_days" => "PORTAL_PIN_VALID_DAYS",
         "security.pin_tries" => "PORTAL_PIN_TRIES",
         "security.require_mfa_for_staff" => "PORTAL_REQUIRE_MFA_FOR_STAFF",

@@ -7,7 +7,7 @@
 //! balance at the start; each line's `change` added to it gives the next
 //! `balance`, so the column sums to the balance at the end.
 
-use app::balance::history::{Filter, HistoryLine, LineKind};
+use app::balance::history::{Filter, HistoryLine, Life, LineKind};
 use app::balance::model::PrintStatement;
 use app::error::AppError;
 use app::ledger::{EntryKind, Money};
@@ -74,7 +74,7 @@ async fn statement(
         range.to.as_deref(),
         None,
         None,
-        now.date_naive(),
+        Life::new(authorized.case.opened_on, now.date_naive()),
     )?;
     app::balance::service::printable(
         &state.db,

@@ -67,6 +67,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         security: config.security,
         messages: config.messages,
         requests: config.requests,
+        credential_gate: Arc::new(app::account::gate::CredentialGate::new(&config.security)),
     }
 }
 

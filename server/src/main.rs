@@ -271,16 +271,8 @@ async fn caseworker(
     };
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
-    match app::account::service::add_staff(
-        &db,
-        None,
-        &name,
-        &email,
-        password,
-        role,
-        chrono::Utc::now(),
-    )
-    .await
+    let attempt = app::account::service::Attempt::offline(config.security);
+    match app::account::service::add_staff(&db, &attempt, None, &name, &email, password, role).await
     {
         Ok(user) => {
             println!(

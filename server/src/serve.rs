@@ -52,8 +52,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         outbox.spawn(every);
         tracing::info!(host = %config.email.smtp_host, "e-mail notifications on");
     }
-    let mut state = crate::app_state(&config, db);
+    let mut state = crate::app_state(&config, db.clone());
     state.leptos_options.site_addr = addr;
+    spawn_refusal_records(state.credential_gate.clone(), db);
     let router = crate::router(state);
 
     tracing::info!(%addr, database = %db::redact(&config.database.url), "portal listening");
@@ -68,6 +69,23 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .map_err(ServeError::Io)?;
     tracing::info!("portal stopped");
     Ok(())
+}
+
+/// Writes the tally of credential checks turned away each minute (one audit
+/// row per address, action and reason, with the count).
+fn spawn_refusal_records(
+    gate: std::sync::Arc<app::account::gate::CredentialGate>,
+    db: sea_orm::DatabaseConnection,
+) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            ticks.tick().await;
+            if let Err(error) = gate.record(&db, chrono::Utc::now()).await {
+                tracing::warn!(?error, "could not record refused sign-ins");
+            }
+        }
+    });
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish.

@@ -60,11 +60,11 @@ struct World {
 }
 
 async fn world(db: DatabaseConnection) -> World {
-    let now = Utc::now();
+    let attempt = service::Attempt::offline(support::config().security);
     let staff = |name: &'static str, email: &'static str, role| {
-        let db = db.clone();
+        let (db, attempt) = (db.clone(), attempt.clone());
         async move {
-            service::add_staff(&db, None, name, email, PASSWORD, role, now)
+            service::add_staff(&db, &attempt, None, name, email, PASSWORD, role)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
         }
@@ -141,7 +141,7 @@ async fn world(db: DatabaseConnection) -> World {
 }
 
 async fn parent_account(db: &DatabaseConnection, person: i32, email: &str) {
-    let hash = secret::hash(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    let hash = secret::hash_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
     records::account(db, person, email, &hash, AccountRole::Parent, Utc::now())
         .await
         .unwrap_or_else(|e| panic!("{e}"));

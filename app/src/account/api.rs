@@ -33,7 +33,7 @@ pub async fn sign_in(
     use super::service::{self, Attempt, SignedIn};
     use crate::server::{session, state};
     let state = state()?;
-    let attempt = Attempt::of_request(state.security);
+    let attempt = Attempt::of_request(&state);
     let session = session::current().await?;
     let next = safe_next(next.as_deref());
     match service::sign_in(&state.db, &attempt, &email, &password).await? {
@@ -57,7 +57,7 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
     use super::service::{self, Attempt};
     use crate::server::{session, state};
     let state = state()?;
-    let attempt = Attempt::of_request(state.security);
+    let attempt = Attempt::of_request(&state);
     let session = session::current().await?;
     let account = session::awaiting_second_step(&session, attempt.now)
         .await?
@@ -125,7 +125,7 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
             crate::error::Problem::Required,
         ))?;
     let state = state()?;
-    let attempt = Attempt::of_request(state.security);
+    let attempt = Attempt::of_request(&state);
     let codes = super::second_factor::enable(&state.db, &attempt, &user, &key, &code).await?;
     session
         .remove_value(PENDING_SECRET_KEY)
@@ -146,7 +146,7 @@ pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     use crate::server::{state, user};
     let user = user::require_signed_in().await?;
     let state = state()?;
-    let attempt = Attempt::of_request(state.security);
+    let attempt = Attempt::of_request(&state);
     super::second_factor::disable(&state.db, &attempt, &user, &password).await?;
     leptos_axum::redirect("/account/security");
     Ok(())
@@ -181,7 +181,7 @@ pub async fn activate(
 ) -> Result<(), AppError> {
     use crate::server::{session, state};
     let state = state()?;
-    let attempt = super::service::Attempt::of_request(state.security);
+    let attempt = super::service::Attempt::of_request(&state);
     let form = super::service::Activation {
         case_number,
         pin,

@@ -1,6 +1,8 @@
 //! Accounts: activating with a PIN, signing in and out, who is signed in.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod gate;
 pub mod language;
 pub mod model;
 pub mod pages;

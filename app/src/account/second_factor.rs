@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, recovery_codes};
 use qrcode::render::svg;
 use qrcode::QrCode;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
+use super::gate::CredentialGate;
 use super::model::{PendingSecondFactor, SecuritySettings, User};
 use super::secret;
 use super::service::Attempt;
@@ -93,14 +94,13 @@ pub struct RecoveryCodes {
 }
 
 impl RecoveryCodes {
-    pub fn new() -> Result<Self, AppError> {
+    pub async fn new(gate: &CredentialGate) -> Result<Self, AppError> {
         let codes: Vec<String> = (0..RECOVERY_CODES)
             .map(|_| secret::random_code(2, 5))
             .collect();
-        let hashes = codes
-            .iter()
-            .map(|code| secret::hash(&secret::normalize_code(code)))
-            .collect::<Result<_, _>>()?;
+        let hashes = gate
+            .hash_each(codes.iter().map(|c| secret::normalize_code(c)).collect())
+            .await?;
         Ok(Self { codes, hashes })
     }
 
@@ -128,47 +128,63 @@ impl RecoveryCodes {
     }
 }
 
-/// Uses up the recovery code `typed`, if it is one of the account's unused
-/// codes.
-pub async fn use_recovery_code(
+/// Uses `code` for `account`'s second step, once: a code from the app, or
+/// an unused recovery code. The step or the recovery code is marked used by
+/// a conditional update, so of two requests carrying one code at the same
+/// moment only one gets through. What was used, if anything.
+pub async fn use_code(
     db: &impl ConnectionTrait,
-    account: i32,
-    typed: &str,
+    gate: &CredentialGate,
+    account: &accounts::Model,
+    code: &str,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    let typed = secret::normalize_code(typed);
+) -> Result<Option<CodeUsed>, AppError> {
+    let Some(key) = account.totp_secret.as_deref() else {
+        return Ok(None);
+    };
+    if let Some(step) = check_code(key, code, account.totp_last_step, now)? {
+        let newer = accounts::Column::TotpLastStep
+            .is_null()
+            .or(accounts::Column::TotpLastStep.lt(step));
+        let used = accounts::Entity::update_many()
+            .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)))
+            .filter(accounts::Column::Id.eq(account.id))
+            .filter(newer)
+            .exec(db)
+            .await?;
+        return Ok((used.rows_affected == 1).then_some(CodeUsed::App));
+    }
+    let typed = secret::normalize_code(code);
     if typed.len() != 10 {
-        return Ok(false);
+        return Ok(None);
     }
     let unused = recovery_codes::Entity::find()
-        .filter(recovery_codes::Column::AccountId.eq(account))
+        .filter(recovery_codes::Column::AccountId.eq(account.id))
         .filter(recovery_codes::Column::UsedAt.is_null())
         .all(db)
         .await?;
-    let Some(code) = unused
-        .into_iter()
-        .find(|c| secret::verify(&typed, &c.code_hash))
+    let hashes = unused.iter().map(|c| c.code_hash.clone()).collect();
+    let Some(code) = gate
+        .first_match(&typed, hashes, 0)
+        .await?
+        .and_then(|i| unused.get(i))
     else {
-        return Ok(false);
+        return Ok(None);
     };
-    let mut used: recovery_codes::ActiveModel = code.into();
-    used.used_at = Set(Some(now));
-    used.update(db).await?;
-    Ok(true)
-}
-
-/// Remembers the step of an accepted code, so it cannot be used again.
-pub async fn remember_step(
-    db: &impl ConnectionTrait,
-    account: i32,
-    step: i64,
-) -> Result<(), AppError> {
-    accounts::Entity::update_many()
-        .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)))
-        .filter(accounts::Column::Id.eq(account))
+    let used = recovery_codes::Entity::update_many()
+        .col_expr(recovery_codes::Column::UsedAt, Expr::value(Some(now)))
+        .filter(recovery_codes::Column::Id.eq(code.id))
+        .filter(recovery_codes::Column::UsedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok((used.rows_affected == 1).then_some(CodeUsed::RecoveryCode))
+}
+
+/// What a second step was passed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeUsed {
+    App,
+    RecoveryCode,
 }
 
 /// The settings page of `user`: whether the second factor is on, what to
@@ -226,7 +242,7 @@ pub async fn enable(
     let Some(step) = check_code(key, code, None, attempt.now)? else {
         return Err(AppError::invalid(Field::Code, Problem::WrongCode));
     };
-    let recovery = RecoveryCodes::new()?;
+    let recovery = RecoveryCodes::new(&attempt.gate).await?;
     let txn = db.begin().await?;
     accounts::Entity::update_many()
         .col_expr(
@@ -263,7 +279,11 @@ pub async fn disable(
         .one(db)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    if !secret::verify(password, &account.password_hash) {
+    if !attempt
+        .gate
+        .verify(password, &account.password_hash)
+        .await?
+    {
         return Err(AppError::invalid(Field::Password, Problem::WrongPassword));
     }
     let txn = db.begin().await?;

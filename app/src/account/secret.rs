@@ -1,9 +1,9 @@
 //! Passwords and PINs: argon2id hashes (the crate's defaults: 19 MiB, two
 //! passes), strength by zxcvbn, PINs from the operating system's generator.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use std::sync::LazyLock;
 
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use rand::seq::IndexedRandom;
 
@@ -15,27 +15,26 @@ use crate::server::internal;
 pub const PASSWORD_MIN_CHARS: usize = 12;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
-pub fn hash(secret: &str) -> Result<String, AppError> {
+/// Hashes `secret` on this thread (seeding, tests: not a request).
+pub fn hash_blocking(secret: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(secret.as_bytes())
         .map(|hash| hash.to_string())
         .map_err(internal)
 }
 
-/// Whether `secret` matches `hash`. A malformed hash matches nothing.
-pub fn verify(secret: &str, hash: &str) -> bool {
+/// Whether `secret` matches `hash`, on this thread. A malformed hash
+/// matches nothing.
+pub fn verify_blocking(secret: &str, hash: &str) -> bool {
     Argon2::default()
         .verify_password(secret.as_bytes(), hash)
         .is_ok()
 }
 
-/// Spends the time of one verification, so that "no such account" takes as
-/// long as "wrong password".
-pub fn verify_nothing(secret: &str) {
-    // The hash of a random string nobody knows, made once per process.
-    static NOBODY: LazyLock<String> = LazyLock::new(|| hash(&new_pin()).unwrap_or_default());
-    let _ = verify(secret, &NOBODY);
-}
+/// The hash of a random string nobody knows, made once per process:
+/// verifying against it spends the time of a real check.
+pub static NOBODY: LazyLock<String> =
+    LazyLock::new(|| hash_blocking(&new_pin()).unwrap_or_default());
 
 /// A password a person chose: long enough, not common, not guessable from
 /// what else they typed (`hints`: e-mail, name, case number). No rules on
@@ -133,11 +132,11 @@ mod tests {
 
     #[test]
     fn a_hash_verifies_its_secret_and_nothing_else() {
-        let hash = hash("correct horse battery staple").unwrap_or_default();
+        let hash = hash_blocking("correct horse battery staple").unwrap_or_default();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery staple", &hash));
-        assert!(!verify("correct horse battery stapler", &hash));
-        assert!(!verify("anything", "not a hash"));
+        assert!(verify_blocking("correct horse battery staple", &hash));
+        assert!(!verify_blocking("correct horse battery stapler", &hash));
+        assert!(!verify_blocking("anything", "not a hash"));
     }
 
     #[test]

@@ -9,8 +9,9 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
+use super::gate::{CredentialGate, TurnedAway};
 use super::model::{AccountRole, CaseLink, IssuedPin, User};
-use super::second_factor;
+use super::second_factor::{self, CodeUsed};
 use super::secret::{self, at};
 use crate::caseworker::model::FreshPin;
 use crate::config::SecurityPolicy;
@@ -18,22 +19,37 @@ use crate::error::{AppError, Field, FieldError, Problem};
 use crate::server::access::{self, authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::user;
+use crate::server::AppState;
+use std::sync::Arc;
 
-/// A request's surroundings: the agency's policy, where it came from, when.
+/// A request's surroundings: the agency's policy, where it came from, when,
+/// and the gate every credential check passes.
 #[derive(Debug, Clone)]
 pub struct Attempt {
     pub policy: SecurityPolicy,
     pub source: Source,
     pub now: DateTime<Utc>,
+    pub gate: Arc<CredentialGate>,
 }
 
 impl Attempt {
     /// The request being served, now.
-    pub fn of_request(policy: SecurityPolicy) -> Self {
+    pub fn of_request(state: &AppState) -> Self {
         Attempt {
-            policy,
+            policy: state.security,
             source: Source::of_request(),
             now: Utc::now(),
+            gate: state.credential_gate.clone(),
+        }
+    }
+
+    /// Outside any request (the command line), now.
+    pub fn offline(policy: SecurityPolicy) -> Self {
+        Attempt {
+            policy,
+            source: Source::default(),
+            now: Utc::now(),
+            gate: Arc::new(CredentialGate::new(&policy)),
         }
     }
 
@@ -41,14 +57,27 @@ impl Attempt {
         self.now - Duration::minutes(i64::from(self.policy.lockout_minutes))
     }
 
-    /// Too many failures of `action` from this address lately.
-    async fn throttled(
+    /// Whether this attempt at `action` is turned away before anything is
+    /// checked: its address failed too often lately (`Ok(true)`, to be
+    /// answered like any refusal), or the portal is checking all it can
+    /// (`Err(Busy)`). Either is counted, not hashed nor written down.
+    async fn turned_away(
         &self,
         db: &impl ConnectionTrait,
         action: AuditAction,
     ) -> Result<bool, AppError> {
         let failures = audit::count_from(db, &self.source, action, self.window_start()).await?;
-        Ok(failures >= u64::from(self.policy.failures_per_address))
+        if failures >= u64::from(self.policy.failures_per_address) {
+            self.gate
+                .count(action, TurnedAway::AddressBlocked, &self.source);
+            return Ok(true);
+        }
+        if !self.gate.admit() {
+            self.gate
+                .count(action, TurnedAway::OverTheLimit, &self.source);
+            return Err(AppError::Busy);
+        }
+        Ok(false)
     }
 }
 
@@ -81,9 +110,7 @@ pub async fn sign_in(
         audit::record(db, event, &attempt.source, attempt.now)
     };
 
-    if attempt.throttled(db, AuditAction::SignInFailed).await? {
-        secret::verify_nothing(password);
-        refuse("address blocked", None).await?;
+    if attempt.turned_away(db, AuditAction::SignInFailed).await? {
         return Err(AppError::SignInRefused);
     }
     let account = accounts::Entity::find()
@@ -91,7 +118,7 @@ pub async fn sign_in(
         .one(db)
         .await?;
     let Some(account) = account else {
-        secret::verify_nothing(password);
+        attempt.gate.verify_nothing(password).await?;
         refuse("unknown e-mail", None).await?;
         return Err(AppError::SignInRefused);
     };
@@ -99,16 +126,20 @@ pub async fn sign_in(
         .locked_until
         .is_some_and(|until| until > attempt.now)
     {
-        secret::verify_nothing(password);
+        attempt.gate.verify_nothing(password).await?;
         refuse("account locked", Some(&account)).await?;
         return Err(AppError::SignInRefused);
     }
     if account.deactivated_at.is_some() {
-        secret::verify_nothing(password);
+        attempt.gate.verify_nothing(password).await?;
         refuse("account deactivated", Some(&account)).await?;
         return Err(AppError::SignInRefused);
     }
-    if !secret::verify(password, &account.password_hash) {
+    if !attempt
+        .gate
+        .verify(password, &account.password_hash)
+        .await?
+    {
         count_failure(db, attempt, &account, "wrong password").await?;
         return Err(AppError::SignInRefused);
     }
@@ -143,19 +174,35 @@ pub async fn second_step(
     if locked || account.deactivated_at.is_some() {
         return Err(AppError::SignInRefused);
     }
-    let Some(key) = account.totp_secret.as_deref() else {
+    if account.totp_secret.is_none() {
         return Err(AppError::SignInRequired);
-    };
-    if let Some(step) = second_factor::check_code(key, code, account.totp_last_step, attempt.now)? {
-        second_factor::remember_step(db, account.id, step).await?;
-    } else if second_factor::use_recovery_code(db, account.id, code, attempt.now).await? {
-        let event = AuditEvent::new(AuditAction::RecoveryCodeUsed).by(account.person_id);
-        audit::record(db, event, &attempt.source, attempt.now).await?;
-    } else {
-        count_failure(db, attempt, &account, "wrong code").await?;
-        return Err(AppError::invalid(Field::Code, Problem::WrongCode));
     }
+    if attempt.turned_away(db, AuditAction::SignInFailed).await? {
+        return Err(AppError::SignInRefused);
+    }
+    pass_second_step(db, attempt, &account, code).await?;
     complete_sign_in(db, attempt, &account).await
+}
+
+/// Uses `code` as `account`'s second step; a wrong (or already used) code
+/// counts towards the lockout like a wrong password.
+async fn pass_second_step(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    account: &accounts::Model,
+    code: &str,
+) -> Result<(), AppError> {
+    match second_factor::use_code(db, &attempt.gate, account, code, attempt.now).await? {
+        Some(CodeUsed::App) => Ok(()),
+        Some(CodeUsed::RecoveryCode) => {
+            let event = AuditEvent::new(AuditAction::RecoveryCodeUsed).by(account.person_id);
+            audit::record(db, event, &attempt.source, attempt.now).await
+        }
+        None => {
+            count_failure(db, attempt, account, "wrong code").await?;
+            Err(AppError::invalid(Field::Code, Problem::WrongCode))
+        }
+    }
 }
 
 /// Every step passed: the failures are forgotten and the sign-in recorded.
@@ -183,7 +230,7 @@ async fn complete_sign_in(
 }
 
 /// One more wrong password (or code); at the policy's count the account locks.
-async fn count_failure(
+pub(super) async fn count_failure(
     db: &DatabaseConnection,
     attempt: &Attempt,
     account: &accounts::Model,
@@ -285,9 +332,10 @@ pub async fn activate(
         }
         audit::record(db, event, &attempt.source, attempt.now)
     };
-    if attempt.throttled(db, AuditAction::ActivationFailed).await? {
-        spend_pin_checks(&pin, 0);
-        refuse(None, "address blocked").await?;
+    if attempt
+        .turned_away(db, AuditAction::ActivationFailed)
+        .await?
+    {
         return Err(AppError::ActivationRefused);
     }
     let case = cases::Entity::find()
@@ -295,7 +343,10 @@ pub async fn activate(
         .one(db)
         .await?;
     let Some(case) = case else {
-        spend_pin_checks(&pin, 0);
+        attempt
+            .gate
+            .first_match(&pin, Vec::new(), PIN_CHECKS)
+            .await?;
         refuse(None, "unknown case number").await?;
         return Err(AppError::ActivationRefused);
     };
@@ -306,12 +357,9 @@ pub async fn activate(
         .filter(activation_pins::Column::ExpiresAt.gt(attempt.now))
         .all(db)
         .await?;
-    let matched = valid
-        .iter()
-        .find(|p| secret::verify(&pin, &p.pin_hash))
-        .cloned();
-    spend_pin_checks(&pin, valid.len());
-    let Some(issued) = matched else {
+    let hashes = valid.iter().map(|p| p.pin_hash.clone()).collect();
+    let matched = attempt.gate.first_match(&pin, hashes, PIN_CHECKS).await?;
+    let Some(issued) = matched.and_then(|i| valid.get(i)) else {
         count_wrong_pin(db, attempt, &valid).await?;
         refuse(Some(case.id), "wrong PIN").await?;
         return Err(AppError::ActivationRefused);
@@ -319,7 +367,7 @@ pub async fn activate(
 
     // Hashed before the transaction: SQLite's one connection is not held
     // while Argon2 works.
-    let password_hash = secret::hash(&form.password)?;
+    let password_hash = attempt.gate.hash(&form.password).await?;
     let txn = db.begin().await?;
     let taken = accounts::Entity::find()
         .filter(accounts::Column::Email.eq(email.as_str()))
@@ -370,13 +418,9 @@ pub async fn activate(
         .ok_or_else(|| crate::server::internal("account vanished"))
 }
 
-/// Verifies against nothing until at least two checks were spent, so a case
-/// with the usual two parents' PINs cannot be told from no case by timing.
-fn spend_pin_checks(pin: &str, done: usize) {
-    for _ in done..2 {
-        secret::verify_nothing(pin);
-    }
-}
+/// Verifications every activation spends at least, so a case with the
+/// usual two parents' PINs cannot be told from no case by timing.
+const PIN_CHECKS: usize = 2;
 
 /// A wrong PIN counts against every valid PIN of the case (it cannot be
 /// known whose it was meant to be); at the policy's count a PIN is void.
@@ -427,7 +471,7 @@ pub async fn issue_pin(
         return Err(AppError::invalid(Field::Person, Problem::NotOnCase));
     };
     let pin = secret::new_pin();
-    let pin_hash = secret::hash(&secret::normalize_code(&pin))?;
+    let pin_hash = attempt.gate.hash(&secret::normalize_code(&pin)).await?;
     let expires_at = attempt.now + Duration::days(i64::from(attempt.policy.pin_valid_days));
     let txn = db.begin().await?;
     activation_pins::Entity::update_many()
@@ -508,20 +552,21 @@ pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLi
 /// or from the command line (`server caseworker add`).
 pub async fn add_staff(
     db: &DatabaseConnection,
+    attempt: &Attempt,
     actor: Option<i32>,
     name: &str,
     email: &str,
     password: &str,
     role: AccountRole,
-    now: DateTime<Utc>,
 ) -> Result<User, AppError> {
+    let now = attempt.now;
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::invalid(Field::Person, Problem::Required));
     }
     let email = secret::normalize_email(email).map_err(at(Field::Email))?;
     secret::check_new_password(password, &[email.as_str(), name]).map_err(at(Field::Password))?;
-    let password_hash = secret::hash(password)?;
+    let password_hash = attempt.gate.hash(password).await?;
     let txn = db.begin().await?;
     if accounts::Entity::find()
         .filter(accounts::Column::Email.eq(email.as_str()))

@@ -76,7 +76,7 @@ pub async fn case_history(
         to.as_deref(),
         kind.as_deref(),
         obligation.as_deref(),
-        case.now.date_naive(),
+        case.life(),
     )?;
     super::service::history(
         &case.state.db,
@@ -97,8 +97,8 @@ pub async fn case_statement(
     to: Option<String>,
 ) -> Result<PrintStatement, AppError> {
     let case = open_case(&case_number).await?;
-    let today = case.now.date_naive();
-    let filter = super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, today)?;
+    let filter =
+        super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, case.life())?;
     super::service::printable(
         &case.state.db,
         case.authorized.case,
@@ -116,8 +116,8 @@ pub async fn case_timeline(
     to: Option<String>,
 ) -> Result<Timeline, AppError> {
     let case = open_case(&case_number).await?;
-    let today = case.now.date_naive();
-    let filter = super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, today)?;
+    let filter =
+        super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, case.life())?;
     super::service::timeline(
         &case.state.db,
         case.authorized.case,
@@ -136,6 +136,13 @@ struct OpenCase {
     reader: crate::account::model::User,
     authorized: crate::server::access::Authorized,
     now: chrono::DateTime<chrono_tz::Tz>,
+}
+
+#[cfg(feature = "ssr")]
+impl OpenCase {
+    fn life(&self) -> super::history::Life {
+        super::history::Life::new(self.authorized.case.opened_on, self.now.date_naive())
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -8,8 +8,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::account::model::CaseRole;
-use crate::error::{AppError, Field, FieldError, Problem};
+use crate::error::{AppError, Field, Problem};
 use crate::ledger::{EntryKind, Line, Money, ObligationKind, Position, Statement};
+use crate::reading::{self, Problems};
 
 /// Lines per page of the history.
 pub const PAGE_SIZE: usize = 50;
@@ -79,40 +80,35 @@ pub struct Filter {
 impl Filter {
     /// Reads the form: empty dates default to the last 24 months (from the
     /// first of the month), anything unreadable is an error at its field.
+    /// Dates are kept to the case's `life`: a day in a year the case lived
+    /// is moved to its first or last day, a year it did not live is refused,
+    /// so no request builds more than the case's own months.
     pub fn read(
         from: Option<&str>,
         to: Option<&str>,
         kind: Option<&str>,
         obligation: Option<&str>,
-        today: NaiveDate,
+        life: Life,
     ) -> Result<Self, AppError> {
-        let mut problems = Vec::new();
-        let mut date = |text: Option<&str>, field: Field, default: NaiveDate| match text
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            None => default,
-            Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| {
-                problems.push(FieldError {
-                    field,
-                    problem: Problem::NotADate,
-                });
-                default
-            }),
+        let mut problems = Problems::default();
+        let from = match chosen(from) {
+            None => Some(default_from(life.today)),
+            Some(text) => problems.take(Field::From, life.day(text)),
         };
-        let from = date(from, Field::From, default_from(today));
-        let to = date(to, Field::To, today);
-        if problems.is_empty() && to < from {
-            problems.push(FieldError {
-                field: Field::To,
-                problem: Problem::EndsBeforeStart,
-            });
+        let to = match chosen(to) {
+            None => Some(life.today),
+            Some(text) => problems.take(Field::To, life.day(text)),
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                problems.add(Field::To, Problem::EndsBeforeStart);
+            }
         }
-        if !problems.is_empty() {
-            return Err(AppError::Invalid(problems));
-        }
+        let dates = from
+            .zip(to)
+            .map(|(from, to)| (life.clamp(from), life.clamp(to)));
         // Unknown filter values come only from edited URLs: show everything.
-        Ok(Self {
+        problems.finish(dates).map(|(from, to)| Self {
             from,
             to,
             kind: chosen(kind).and_then(LineKind::parse),
@@ -129,6 +125,38 @@ impl Filter {
             |wanted| matches!(line.kind, EntryKind::Charge { obligation } if obligation == wanted),
         );
         kind_matches && obligation_matches
+    }
+}
+
+/// The days a case has lived: from its opening to today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Life {
+    opened_on: NaiveDate,
+    today: NaiveDate,
+}
+
+impl Life {
+    pub fn new(opened_on: NaiveDate, today: NaiveDate) -> Self {
+        Self {
+            opened_on: opened_on.min(today),
+            today,
+        }
+    }
+
+    /// A day typed into a range: in a year the case lived, or refused.
+    fn day(&self, text: &str) -> Result<NaiveDate, Problem> {
+        let day = reading::date(text)?;
+        if day.year() < self.opened_on.year() {
+            Err(Problem::BeforeCaseOpened)
+        } else if day.year() > self.today.year() {
+            Err(Problem::InTheFuture)
+        } else {
+            Ok(day)
+        }
+    }
+
+    fn clamp(&self, day: NaiveDate) -> NaiveDate {
+        day.clamp(self.opened_on, self.today)
     }
 }
 
@@ -261,7 +289,8 @@ mod tests {
     #[test]
     fn empty_dates_mean_the_last_24_months_and_bad_ones_are_named() {
         let today = date(2026, 11, 25);
-        let filter = Filter::read(None, Some(""), Some("received"), None, today);
+        let life = Life::new(date(2019, 3, 14), today);
+        let filter = Filter::read(None, Some(""), Some("received"), None, life);
         assert_eq!(
             filter,
             Ok(Filter {
@@ -271,7 +300,7 @@ mod tests {
                 obligation: None,
             })
         );
-        let bad = Filter::read(Some("2026-13-01"), Some("soon"), None, None, today);
+        let bad = Filter::read(Some("2026-13-01"), Some("soon"), None, None, life);
         assert_eq!(
             bad.as_ref().err().and_then(|e| e.problem_with(Field::From)),
             Some(Problem::NotADate)
@@ -280,11 +309,66 @@ mod tests {
             bad.as_ref().err().and_then(|e| e.problem_with(Field::To)),
             Some(Problem::NotADate)
         );
-        let backwards = Filter::read(Some("2026-05-01"), Some("2026-04-30"), None, None, today);
+        let backwards = Filter::read(Some("2026-05-01"), Some("2026-04-30"), None, None, life);
         assert_eq!(
             backwards.err().and_then(|e| e.problem_with(Field::To)),
             Some(Problem::EndsBeforeStart)
         );
+    }
+
+    #[test]
+    fn a_range_is_kept_to_the_case_s_life() {
+        let today = date(2026, 11, 25);
+        let life = Life::new(date(2019, 3, 14), today);
+        let problem = |from: &str, to: &str, field| {
+            Filter::read(Some(from), Some(to), None, None, life)
+                .err()
+                .and_then(|e| e.problem_with(field))
+        };
+        // Years the case did not live, however they are written.
+        for (year, problem_at_from) in [
+            ("0001-01-01", Problem::BeforeCaseOpened),
+            ("2018-12-31", Problem::BeforeCaseOpened),
+            ("2027-01-01", Problem::InTheFuture),
+            ("9999-12-31", Problem::InTheFuture),
+        ] {
+            assert_eq!(
+                problem(year, "", Field::From),
+                Some(problem_at_from),
+                "{year}"
+            );
+        }
+        for written in [
+            "+2020-01-01",
+            "-0001-01-01",
+            "12026-01-01",
+            "+262143-12-31",
+            "2020-1-01",
+        ] {
+            assert_eq!(
+                problem(written, "", Field::From),
+                Some(Problem::NotADate),
+                "{written}"
+            );
+            assert_eq!(
+                problem("", written, Field::To),
+                Some(Problem::NotADate),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            problem("2020-01-01", "2031-01-01", Field::To),
+            Some(Problem::InTheFuture)
+        );
+        // Days of years it lived are moved to its first and last day.
+        let whole = Filter::read(Some("2019-01-01"), Some("2026-12-31"), None, None, life);
+        assert_eq!(
+            whole.map(|f| (f.from, f.to)),
+            Ok((date(2019, 3, 14), today))
+        );
+        let young = Life::new(date(2026, 6, 2), today);
+        let default = Filter::read(None, None, None, None, young);
+        assert_eq!(default.map(|f| f.from), Ok(date(2026, 6, 2)));
     }
 
     #[test]

@@ -215,7 +215,7 @@ pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, Ap
     use crate::server::{internal, session, state, user};
     let actor = user::require().await?;
     let state = state()?;
-    let attempt = Attempt::of_request(state.security);
+    let attempt = Attempt::of_request(&state);
     let fresh = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
     let pin = fresh.pin.clone();
     session::current()

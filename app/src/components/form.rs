@@ -157,6 +157,7 @@ pub fn form_message(i18n: I18nContext<Locale>, error: &AppError) -> Option<&'sta
         AppError::SignInRefused => t_string!(i18n, account.sign_in_refused),
         AppError::ActivationRefused => t_string!(i18n, account.activation_refused),
         AppError::Transport(_) => t_string!(i18n, account.transport),
+        AppError::Busy => t_string!(i18n, account.busy),
         AppError::Forbidden | AppError::CrossSite => t_string!(i18n, cases.forbidden_body),
         AppError::SecondFactorSetupRequired => t_string!(i18n, security.setup_required),
         AppError::FormUsed => t_string!(i18n, posting.form_used),

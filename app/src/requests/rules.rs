@@ -301,7 +301,7 @@ fn coming_date(text: &str, today: NaiveDate, days: u64) -> Result<NaiveDate, Pro
     if text.is_empty() {
         return Err(Problem::Required);
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Problem::NotADate)?;
+    let date = crate::reading::date(text)?;
     let horizon = today.checked_add_days(Days::new(days)).unwrap_or(today);
     if date < today {
         Err(Problem::InThePast)

@@ -26,6 +26,9 @@ pub struct AppState {
     pub security: SecurityPolicy,
     pub messages: MessagePolicy,
     pub requests: RequestPolicy,
+    /// Shared by every request of this server: the limit on credential
+    /// checks and the tally of what it turned away.
+    pub credential_gate: std::sync::Arc<crate::account::gate::CredentialGate>,
 }
 
 impl AppState {

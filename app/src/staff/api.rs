@@ -42,15 +42,10 @@ pub async fn add_staff_member(
 ) -> Result<FreshPassword, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
-    let fresh = super::service::add_member(
-        &state()?.db,
-        &reader,
-        &name,
-        &email,
-        &role,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let state = state()?;
+    let attempt = crate::account::service::Attempt::of_request(&state);
+    let fresh =
+        super::service::add_member(&state.db, &reader, &name, &email, &role, &attempt).await?;
     keep_to_show_once(&fresh).await?;
     Ok(fresh)
 }
@@ -63,8 +58,9 @@ pub async fn change_staff(account: i32, change: String) -> Result<(), AppError> 
     let reader = user::require().await?;
     let change = super::model::StaffChange::parse(&change)
         .ok_or_else(|| AppError::invalid(Field::Person, Problem::NotAChoice))?;
-    let fresh =
-        super::service::change(&state()?.db, &reader, account, change, chrono::Utc::now()).await?;
+    let state = state()?;
+    let attempt = crate::account::service::Attempt::of_request(&state);
+    let fresh = super::service::change(&state.db, &reader, account, change, &attempt).await?;
     if let Some(fresh) = fresh {
         keep_to_show_once(&fresh).await?;
     }

@@ -12,7 +12,8 @@ use sea_orm::{
 
 use super::model::{FreshPassword, StaffChange, StaffList, StaffMember};
 use crate::account::model::{AccountRole, User};
-use crate::account::{secret, service::add_staff};
+use crate::account::secret;
+use crate::account::service::{add_staff, Attempt};
 use crate::error::{AppError, Field, Problem};
 use crate::messages::model::Colleague;
 use crate::reading::Problems;
@@ -116,7 +117,7 @@ pub async fn add_member(
     name: &str,
     email: &str,
     role: &str,
-    now: DateTime<Utc>,
+    attempt: &Attempt,
 ) -> Result<FreshPassword, AppError> {
     require_supervisor(reader)?;
     // Every field is read first, so all the form's problems come back at once.
@@ -142,12 +143,12 @@ pub async fn add_member(
     let password = first_password();
     let user = add_staff(
         db,
+        attempt,
         Some(reader.person_id),
         name,
         &email,
         &password,
         role,
-        now,
     )
     .await?;
     Ok(FreshPassword {
@@ -165,9 +166,10 @@ pub async fn change(
     reader: &User,
     account_id: i32,
     change: StaffChange,
-    now: DateTime<Utc>,
+    attempt: &Attempt,
 ) -> Result<Option<FreshPassword>, AppError> {
     require_supervisor(reader)?;
+    let now = attempt.now;
     let account = accounts::Entity::find_by_id(account_id)
         .filter(accounts::Column::Role.is_in(staff_roles()))
         .one(db)
@@ -193,7 +195,7 @@ pub async fn change(
     let new_password = match change {
         StaffChange::NewPassword => {
             let password = first_password();
-            let hash = secret::hash(&password)?;
+            let hash = attempt.gate.hash(&password).await?;
             Some((password, hash))
         }
         _ => None,
@@ -247,7 +249,7 @@ pub async fn change(
         .by(reader.person_id)
         .about(person)
         .detail(change.as_str());
-    audit::record(&txn, event, &Source::of_request(), now).await?;
+    audit::record(&txn, event, &attempt.source, now).await?;
     txn.commit().await?;
     Ok(fresh)
 }

@@ -162,7 +162,8 @@ pub async fn payer_accounts(
             .await?;
         with_account.extend(found);
     }
-    let hash = secret::hash(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
+    let hash =
+        secret::hash_blocking(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
     let mut created = 0;
     let txn = db.begin().await?;
     for (number, person) in payers {

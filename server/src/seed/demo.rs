@@ -354,14 +354,14 @@ impl Demo<'_> {
             accounts.push((self.person_named(name).await?, email, role));
         }
         let password_hash =
-            secret::hash(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
+            secret::hash_blocking(DEMO_PASSWORD).map_err(|e| SeedError::Invalid(e.to_string()))?;
         for (person, email, role) in accounts {
             records::account(self.txn, person, email, &password_hash, role, now).await?;
         }
         let case = self.case_numbered(CASE_NUMBERS[6]).await?;
         for (name, pin) in DEMO_PINS {
             let person = self.person_named(name).await?;
-            let pin_hash = secret::hash(&secret::normalize_code(pin))
+            let pin_hash = secret::hash_blocking(&secret::normalize_code(pin))
                 .map_err(|e| SeedError::Invalid(e.to_string()))?;
             // A year, not the policy's days: demo data is often tried later.
             let expires = now + chrono::Duration::days(365);

@@ -1,0 +1,218 @@
+//! Read as an attacker would: floods of sign-ins, ranges of millions of
+//! months, one code used twice at once. On SQLite and on PostgreSQL.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use app::account::model::AccountRole;
+use app::account::secret;
+use app::error::{AppError, Field, Problem};
+use app::server::AppState;
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use server::config::Config;
+use server::seed::records::{self, NewCase};
+use support::{audit_count, call_from, error_of, get_as, sign_in_as, TestDb};
+
+on_both_databases!(
+    a_blocked_address_is_answered_without_hashing_and_counted_not_logged_each,
+    beyond_the_portal_s_limit_people_are_asked_to_wait_without_hashing,
+    a_range_outside_the_case_s_life_is_refused_at_its_field,
+);
+
+const PASSWORD: &str = "maple syrup on tuesdays";
+const CASE: &str = "CS-ABUSE-000001";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
+}
+
+/// One case opened in March 2024, its paying parent with an account, and the
+/// server's state (to read its gate) beside its router.
+struct World {
+    state: AppState,
+    router: Router,
+    db: DatabaseConnection,
+}
+
+async fn world(db: DatabaseConnection, config: &Config) -> World {
+    let person = |name: &'static str| {
+        let db = db.clone();
+        async move {
+            records::person(&db, name)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let (paying, receiving) = (person("Pat Payer").await, person("Robin Receiver").await);
+    records::case(
+        &db,
+        NewCase {
+            case_number: CASE,
+            office: "Test office",
+            caseworker: None,
+            opened_on: date(2024, 3, 15),
+            paying,
+            receiving,
+            never_assistance: false,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let hash = secret::hash_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    records::account(
+        &db,
+        paying,
+        "pat@example.com",
+        &hash,
+        AccountRole::Parent,
+        Utc::now(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let state = server::app_state(config, db.clone());
+    World {
+        router: server::router(state.clone()),
+        state,
+        db,
+    }
+}
+
+async fn sign_in_from(world: &World, address: SocketAddr, password: &str) -> support::Page {
+    call_from(
+        &world.router,
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", password)],
+        None,
+        Some(address),
+    )
+    .await
+}
+
+async fn a_blocked_address_is_answered_without_hashing_and_counted_not_logged_each(test: TestDb) {
+    let mut config = support::config();
+    config.security.failures_per_address = 3;
+    config.security.lockout_after = 100;
+    let world = world(test.db, &config).await;
+    let prober: SocketAddr = ([203, 0, 113, 7], 50_000).into();
+    for _ in 0..3 {
+        let page = sign_in_from(&world, prober, "a guess").await;
+        assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    }
+    let hashed = world.state.credential_gate.hashed();
+    let logged = audit_count(&world.db, "sign_in_failed").await;
+    for _ in 0..25 {
+        let page = sign_in_from(&world, prober, "a guess").await;
+        assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    }
+    let right = sign_in_from(&world, prober, PASSWORD).await;
+    assert_eq!(error_of(&right), Some(AppError::SignInRefused));
+    assert_eq!(
+        world.state.credential_gate.hashed(),
+        hashed,
+        "a blocked address costs no hash"
+    );
+    assert_eq!(
+        audit_count(&world.db, "sign_in_failed").await,
+        logged,
+        "nor an audit row each"
+    );
+    // Counted, and written down as one row with the count.
+    world
+        .state
+        .credential_gate
+        .record(&world.db, Utc::now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = audit_count(&world.db, "sign_in_failed").await;
+    assert_eq!(rows, logged + 1);
+    let tally = entity::audit_events::Entity::find()
+        .filter(entity::audit_events::Column::Detail.eq("address blocked: 26 attempts"))
+        .filter(entity::audit_events::Column::Source.eq("203.0.113.7"))
+        .count(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(tally, 1);
+}
+
+async fn beyond_the_portal_s_limit_people_are_asked_to_wait_without_hashing(test: TestDb) {
+    let mut config = support::config();
+    config.security.credential_checks_per_second = 2;
+    let world = world(test.db, &config).await;
+    // Many addresses at once, none of them blocked: the portal checks two
+    // this second and asks the rest to wait.
+    let mut answers = Vec::new();
+    for i in 0..8u8 {
+        let address: SocketAddr = ([198, 51, 100, i], 50_000).into();
+        answers.push(error_of(&sign_in_from(&world, address, "a guess").await));
+    }
+    let busy = answers
+        .iter()
+        .filter(|a| **a == Some(AppError::Busy))
+        .count();
+    let checked = answers
+        .iter()
+        .filter(|a| **a == Some(AppError::SignInRefused))
+        .count();
+    assert!(busy >= 5 && busy + checked == 8, "{answers:?}");
+    assert_eq!(
+        world.state.credential_gate.hashed(),
+        checked as u64,
+        "only what was checked was hashed"
+    );
+}
+
+async fn a_range_outside_the_case_s_life_is_refused_at_its_field(test: TestDb) {
+    let config = support::config();
+    let world = world(test.db, &config).await;
+    let cookie = sign_in_as(&world.router, "pat@example.com", PASSWORD).await;
+    let history = |from: &'static str| {
+        let (router, cookie) = (world.router.clone(), cookie.clone());
+        async move {
+            call_from(
+                &router,
+                "case_history",
+                &[("case_number", CASE), ("from", from), ("to", "")],
+                Some(&cookie),
+                None,
+            )
+            .await
+        }
+    };
+    for (from, problem) in [
+        ("0001-01-01", Problem::BeforeCaseOpened),
+        ("+262143-01-01", Problem::NotADate),
+        ("12024-01-01", Problem::NotADate),
+        ("9999-12-31", Problem::InTheFuture),
+    ] {
+        let page = history(from).await;
+        assert_eq!(
+            error_of(&page),
+            Some(AppError::invalid(Field::From, problem)),
+            "{from}"
+        );
+    }
+    // A day of a year the case lived is moved to its opening.
+    let early = history("2024-01-01").await;
+    assert_eq!(error_of(&early), None, "{}", early.body);
+    assert!(
+        early.body.contains("\"from\":\"2024-03-15\""),
+        "{}",
+        early.body
+    );
+    // The CSV and the pages answer the same.
+    for uri in [
+        format!("/cases/{CASE}/history.csv?from=0001-01-01"),
+        format!("/cases/{CASE}/months?from=0001-01-01"),
+        format!("/cases/{CASE}/statement?from=%2B262143-01-01"),
+    ] {
+        let page = get_as(&world.router, &uri, &cookie).await;
+        assert!(
+            !page.body.contains("0001-02") && page.body.len() < 200_000,
+            "{uri}: {} bytes",
+            page.body.len()
+        );
+    }
+}
