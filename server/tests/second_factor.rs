@@ -9,6 +9,7 @@ use app::error::{AppError, Field, Problem};
 use axum::Router;
 use chrono::Utc;
 use http::header;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::records;
 use support::{call, error_of, router, router_with, session_cookie, TestDb};
 use totp_rs::{Algorithm, Builder, Secret};
@@ -18,6 +19,9 @@ on_both_databases!(
     a_lost_phone_is_what_recovery_codes_are_for,
     staff_must_set_up_the_second_step_when_the_agency_says_so,
     one_code_sent_twice_at_the_same_moment_signs_in_once,
+    a_changed_credential_ends_the_other_sessions_and_sign_out_everywhere_ends_all,
+    a_pin_reset_asks_for_the_second_step_and_tells_the_old_address,
+    a_pin_never_resets_a_staff_account,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -81,7 +85,7 @@ async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
     let wrong = call(
         router,
         "confirm_second_factor",
-        &[("code", "000000")],
+        &[("code", "000000"), ("password", PASSWORD)],
         Some(&cookie),
     )
     .await;
@@ -89,10 +93,24 @@ async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
         error_of(&wrong),
         Some(AppError::invalid(Field::Code, Problem::WrongCode))
     );
+    // Turning it on takes the password too (someone at an unlocked screen
+    // cannot put their own phone on the account).
+    let code = app_code(&pending.key, 0);
+    let no_password = call(
+        router,
+        "confirm_second_factor",
+        &[("code", &code), ("password", "not the password")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        error_of(&no_password),
+        Some(AppError::invalid(Field::Password, Problem::WrongPassword))
+    );
     let right = call(
         router,
         "confirm_second_factor",
-        &[("code", &app_code(&pending.key, 0))],
+        &[("code", &code), ("password", PASSWORD)],
         Some(&cookie),
     )
     .await;
@@ -334,4 +352,226 @@ async fn one_code_sent_twice_at_the_same_moment_signs_in_once(test: TestDb) {
             "{answers:?}"
         );
     }
+}
+
+/// Whether `cookie` is still a signed-in session.
+async fn signed_in(router: &Router, cookie: &str) -> bool {
+    error_of(&call(router, "my_cases", &[], Some(cookie)).await).is_none()
+}
+
+async fn sign_in_plain(router: &Router, email: &str) -> String {
+    let page = call(
+        router,
+        "sign_in",
+        &[("email", email), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body))
+}
+
+async fn a_changed_credential_ends_the_other_sessions_and_sign_out_everywhere_ends_all(
+    test: TestDb,
+) {
+    parent(&test, "pat@example.com").await;
+    let router = router(test.db.clone());
+    let phone = sign_in_plain(&router, "pat@example.com").await;
+    let library = sign_in_plain(&router, "pat@example.com").await;
+    let (key, codes) = enrol(&router, "pat@example.com").await;
+    assert!(
+        !signed_in(&router, &phone).await,
+        "turning it on ends the others"
+    );
+    assert!(!signed_in(&router, &library).await);
+
+    let first = password_step(&router, "pat@example.com").await;
+    let page = call(
+        &router,
+        "second_step",
+        &[("code", &app_code(&key, 30))],
+        Some(&first),
+    )
+    .await;
+    let laptop = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
+    let second = password_step(&router, "pat@example.com").await;
+    let page = call(
+        &router,
+        "second_step",
+        &[("code", &codes[0])],
+        Some(&second),
+    )
+    .await;
+    let tablet = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
+    assert!(signed_in(&router, &laptop).await && signed_in(&router, &tablet).await);
+    let off = call(
+        &router,
+        "disable_second_factor",
+        &[("password", PASSWORD)],
+        Some(&laptop),
+    )
+    .await;
+    assert_eq!(error_of(&off), None, "{}", off.body);
+    assert!(
+        signed_in(&router, &laptop).await,
+        "the one making the change stays"
+    );
+    assert!(
+        !signed_in(&router, &tablet).await,
+        "turning it off ends the others"
+    );
+
+    let phone = sign_in_plain(&router, "pat@example.com").await;
+    let everywhere = call(&router, "sign_out_everywhere", &[], Some(&laptop)).await;
+    assert_eq!(error_of(&everywhere), None, "{}", everywhere.body);
+    assert!(!signed_in(&router, &laptop).await && !signed_in(&router, &phone).await);
+    let sessions = entity::sessions::Entity::find()
+        .filter(entity::sessions::Column::AccountId.is_not_null())
+        .count(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sessions, 0);
+}
+
+/// A case with `person` as its paying parent, and a PIN issued to them.
+async fn pin_for(test: &TestDb, email: &str) -> &'static str {
+    let person = support::account_of(&test.db, email).await.person_id;
+    let other = records::person(&test.db, "Robin Receiver")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let case = records::case(
+        &test.db,
+        records::NewCase {
+            case_number: "CS-2FA-000001",
+            office: "Test office",
+            caseworker: None,
+            opened_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+            paying: person,
+            receiving: other,
+            never_assistance: false,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let pin = "K7QD-M2ZP-X9RA";
+    let hash =
+        secret::hash_blocking(&secret::normalize_code(pin)).unwrap_or_else(|e| panic!("{e}"));
+    let now = Utc::now();
+    records::pin(
+        &test.db,
+        case,
+        person,
+        &hash,
+        person,
+        now,
+        now + chrono::Duration::days(3),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    pin
+}
+
+fn reset<'a>(pin: &'a str, email: &'a str, code: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("case_number", "CS-2FA-000001"),
+        ("pin", pin),
+        ("email", email),
+        ("password", "a brand new passphrase here"),
+        ("confirm_password", "a brand new passphrase here"),
+        ("code", code),
+    ]
+}
+
+async fn a_pin_reset_asks_for_the_second_step_and_tells_the_old_address(test: TestDb) {
+    parent(&test, "pat@example.com").await;
+    let router = router(test.db.clone());
+    let (key, codes) = enrol(&router, "pat@example.com").await;
+    let first = password_step(&router, "pat@example.com").await;
+    let page = call(
+        &router,
+        "second_step",
+        &[("code", &app_code(&key, 30))],
+        Some(&first),
+    )
+    .await;
+    let kept = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
+    let pin = pin_for(&test, "pat@example.com").await;
+
+    // Whoever holds the PIN still needs the second step.
+    let without = call(
+        &router,
+        "activate",
+        &reset(pin, "new@example.com", ""),
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&without),
+        Some(AppError::invalid(Field::Code, Problem::Required))
+    );
+    let wrong = call(
+        &router,
+        "activate",
+        &reset(pin, "new@example.com", "000000"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        error_of(&wrong),
+        Some(AppError::invalid(Field::Code, Problem::WrongCode))
+    );
+    assert_eq!(
+        support::account_of(&test.db, "pat@example.com")
+            .await
+            .failed_sign_ins,
+        1
+    );
+    // The app's codes were all used: a recovery code does as well.
+    let done = call(
+        &router,
+        "activate",
+        &reset(pin, "new@example.com", &codes[1]),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&done), None, "{}", done.body);
+
+    assert!(
+        !signed_in(&router, &kept).await,
+        "the reset ends every session"
+    );
+    let told = entity::email_outbox::Entity::find()
+        .filter(entity::email_outbox::Column::ToAddress.eq("pat@example.com"))
+        .count(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(told, 1, "the old address hears of the change");
+}
+
+async fn a_pin_never_resets_a_staff_account(test: TestDb) {
+    let attempt = service::Attempt::offline(support::config().security);
+    service::add_staff(
+        &test.db,
+        &attempt,
+        None,
+        "Casey Worker",
+        "casey@agency.example",
+        PASSWORD,
+        AccountRole::Caseworker,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let router = router(test.db.clone());
+    // A PIN that names the caseworker (a bad row, or a caseworker who is
+    // also a parent on some case) does not take over their account.
+    let pin = pin_for(&test, "casey@agency.example").await;
+    let page = call(
+        &router,
+        "activate",
+        &reset(pin, "mine@example.com", ""),
+        None,
+    )
+    .await;
+    assert_eq!(error_of(&page), Some(AppError::ActivationRefused));
+    let account = support::account_of(&test.db, "casey@agency.example").await;
+    assert_eq!(account.email, "casey@agency.example");
 }

@@ -110,7 +110,7 @@ pub async fn start_second_factor() -> Result<(), AppError> {
 
 /// Confirms the key being set up with the app's first code.
 #[server(endpoint = "confirm_second_factor")]
-pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_second_factor(code: String, password: String) -> Result<(), AppError> {
     use super::service::Attempt;
     use crate::server::session::{self, FRESH_CODES_KEY, PENDING_SECRET_KEY};
     use crate::server::{internal, state, user};
@@ -126,7 +126,9 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
         ))?;
     let state = state()?;
     let attempt = Attempt::of_request(&state);
-    let codes = super::second_factor::enable(&state.db, &attempt, &user, &key, &code).await?;
+    let codes =
+        super::second_factor::enable(&state.db, &attempt, &user, &key, &code, &password).await?;
+    session::end_others_of(&state.db, user.account_id, &session).await?;
     session
         .remove_value(PENDING_SECRET_KEY)
         .await
@@ -148,6 +150,8 @@ pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     let state = state()?;
     let attempt = Attempt::of_request(&state);
     super::second_factor::disable(&state.db, &attempt, &user, &password).await?;
+    let session = crate::server::session::current().await?;
+    crate::server::session::end_others_of(&state.db, user.account_id, &session).await?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }
@@ -171,6 +175,23 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Ends every session of the signed-in account, this one too.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+    use crate::server::{session, state, user};
+    let user = user::require_signed_in().await?;
+    let state = state()?;
+    let ended = session::end_all_of(&state.db, user.account_id).await?;
+    let event = AuditEvent::new(AuditAction::SignOut)
+        .by(user.person_id)
+        .detail(format!("everywhere: {ended} sessions"));
+    audit::record(&state.db, event, &Source::of_request(), chrono::Utc::now()).await?;
+    session::end(&session::current().await?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
 #[server(endpoint = "activate")]
 pub async fn activate(
     case_number: String,
@@ -178,6 +199,7 @@ pub async fn activate(
     email: String,
     password: String,
     confirm_password: String,
+    code: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{session, state};
     let state = state()?;
@@ -188,6 +210,7 @@ pub async fn activate(
         email,
         password,
         confirm_password,
+        code: code.unwrap_or_default(),
     };
     let user = super::service::activate(&state.db, &attempt, &form).await?;
     session::begin(&session::current().await?, user.account_id).await?;

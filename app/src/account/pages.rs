@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{
     my_security, Activate, ConfirmSecondFactor, DisableSecondFactor, SecondStep, SignIn, SignOut,
-    StartSecondFactor,
+    SignOutEverywhere, StartSecondFactor,
 };
 use crate::components::form::{field_problem, FormAlert, TextField};
 use crate::components::title::PageTitle;
@@ -120,6 +120,13 @@ pub fn ActivatePage() -> impl IntoView {
                     label=text(|i18n| t_string!(i18n, account.confirm_password))
                     problem=field_problem(result, Field::ConfirmPassword)
                 />
+                <TextField
+                    name="code"
+                    autocomplete="one-time-code"
+                    label=text(|i18n| t_string!(i18n, account.reset_code))
+                    hint=text(|i18n| t_string!(i18n, account.reset_code_hint))
+                    problem=field_problem(result, Field::Code)
+                />
                 <button type="submit" class="button primary">
                     {t!(i18n, account.activate_button)}
                 </button>
@@ -191,6 +198,7 @@ pub fn SecurityPage() -> impl IntoView {
     let start = ServerAction::<StartSecondFactor>::new();
     let confirm = ServerAction::<ConfirmSecondFactor>::new();
     let disable = ServerAction::<DisableSecondFactor>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
     let settings = OnceResource::new(my_security());
     let confirmed = Signal::derive(move || confirm.value().get());
     let disabled = Signal::derive(move || disable.value().get());
@@ -250,6 +258,13 @@ pub fn SecurityPage() -> impl IntoView {
                                         label=t_string!(i18n, security.code).to_owned()
                                         problem=field_problem(confirmed, Field::Code)
                                     />
+                                    <TextField
+                                        name="password"
+                                        kind="password"
+                                        autocomplete="current-password"
+                                        label=t_string!(i18n, security.turn_off_password).to_owned()
+                                        problem=field_problem(confirmed, Field::Password)
+                                    />
                                     <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
                                 </ActionForm>
                             }.into_any()
@@ -265,6 +280,11 @@ pub fn SecurityPage() -> impl IntoView {
                                 </ActionForm>
                             }.into_any()
                         }}
+                        <h2>{t!(i18n, security.everywhere_title)}</h2>
+                        <p>{t!(i18n, security.everywhere_body)}</p>
+                        <ActionForm action=everywhere>
+                            <button type="submit" class="button">{t!(i18n, security.everywhere_button)}</button>
+                        </ActionForm>
                     }.into_any()
                 })}
             </Suspense>

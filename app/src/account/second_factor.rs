@@ -238,7 +238,13 @@ pub async fn enable(
     user: &User,
     key: &str,
     code: &str,
+    password: &str,
 ) -> Result<Vec<String>, AppError> {
+    let account = accounts::Entity::find_by_id(user.account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    check_password(db, attempt, &account, password).await?;
     let Some(step) = check_code(key, code, None, attempt.now)? else {
         return Err(AppError::invalid(Field::Code, Problem::WrongCode));
     };
@@ -262,6 +268,34 @@ pub async fn enable(
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     txn.commit().await?;
     Ok(codes)
+}
+
+/// The account's password typed again, to be sure it is them: a wrong one
+/// counts towards the lockout like a wrong one at sign-in.
+async fn check_password(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    account: &accounts::Model,
+    password: &str,
+) -> Result<(), AppError> {
+    if password.is_empty() {
+        return Err(AppError::invalid(Field::Password, Problem::Required));
+    }
+    if account
+        .locked_until
+        .is_some_and(|until| until > attempt.now)
+    {
+        return Err(AppError::invalid(Field::Password, Problem::WrongPassword));
+    }
+    if attempt
+        .gate
+        .verify(password, &account.password_hash)
+        .await?
+    {
+        return Ok(());
+    }
+    super::service::count_failure(db, attempt, account, "wrong password").await?;
+    Err(AppError::invalid(Field::Password, Problem::WrongPassword))
 }
 
 /// Turns the second factor off, after the password is typed again. Staff

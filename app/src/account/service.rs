@@ -16,10 +16,11 @@ use super::secret::{self, at};
 use crate::caseworker::model::FreshPin;
 use crate::config::SecurityPolicy;
 use crate::error::{AppError, Field, FieldError, Problem};
+use crate::notifications::{self, model::Kind, service::Notice};
 use crate::server::access::{self, authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
-use crate::server::user;
 use crate::server::AppState;
+use crate::server::{session, user};
 use std::sync::Arc;
 
 /// A request's surroundings: the agency's policy, where it came from, when,
@@ -279,6 +280,8 @@ pub struct Activation {
     pub email: String,
     pub password: String,
     pub confirm_password: String,
+    /// For an account with a second step: its code, or a recovery code.
+    pub code: String,
 }
 
 impl Activation {
@@ -365,6 +368,32 @@ pub async fn activate(
         return Err(AppError::ActivationRefused);
     };
 
+    let existing = accounts::Entity::find()
+        .filter(accounts::Column::PersonId.eq(issued.person_id))
+        .one(db)
+        .await?;
+    if let Some(account) = &existing {
+        // A PIN resets a parent's password, never a caseworker's.
+        if AccountRole::parse(&account.role) != Some(AccountRole::Parent) {
+            refuse(Some(case.id), "PIN of a staff account").await?;
+            return Err(AppError::ActivationRefused);
+        }
+        // Nor steps around the account's second step.
+        if account.totp_enabled_at.is_some() {
+            if form.code.trim().is_empty() {
+                return Err(AppError::invalid(Field::Code, Problem::Required));
+            }
+            // Locked by wrong codes: no more tries until it unlocks.
+            if account
+                .locked_until
+                .is_some_and(|until| until > attempt.now)
+            {
+                return Err(AppError::invalid(Field::Code, Problem::WrongCode));
+            }
+            pass_second_step(db, attempt, account, &form.code).await?;
+        }
+    }
+
     // Hashed before the transaction: SQLite's one connection is not held
     // while Argon2 works.
     let password_hash = attempt.gate.hash(&form.password).await?;
@@ -377,19 +406,21 @@ pub async fn activate(
     if taken.is_some() {
         return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
     }
-    let existing = accounts::Entity::find()
-        .filter(accounts::Column::PersonId.eq(issued.person_id))
-        .one(&txn)
-        .await?;
     let (account_id, action) = match existing {
         Some(account) => {
+            let told = account.email.clone();
             let mut account: accounts::ActiveModel = account.into();
             account.email = Set(email);
             account.password_hash = Set(password_hash);
             account.password_changed_at = Set(attempt.now);
             account.failed_sign_ins = Set(0);
             account.locked_until = Set(None);
-            (account.update(&txn).await?.id, AuditAction::PasswordReset)
+            let account = account.update(&txn).await?;
+            // Whoever was signed in with the old password is not any more,
+            // and the address the account had hears of the change.
+            session::end_all_of(&txn, account.id).await?;
+            sign_in_changed(&txn, &account, told, attempt.now).await?;
+            (account.id, AuditAction::PasswordReset)
         }
         None => {
             let account = new_account(
@@ -405,9 +436,19 @@ pub async fn activate(
             )
         }
     };
-    let mut used: activation_pins::ActiveModel = issued.clone().into();
-    used.used_at = Set(Some(attempt.now));
-    used.update(&txn).await?;
+    // Used once, even by two requests carrying it at the same moment.
+    let used = activation_pins::Entity::update_many()
+        .col_expr(
+            activation_pins::Column::UsedAt,
+            Expr::value(Some(attempt.now)),
+        )
+        .filter(activation_pins::Column::Id.eq(issued.id))
+        .filter(activation_pins::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AppError::ActivationRefused);
+    }
     let event = AuditEvent::new(action)
         .by(issued.person_id)
         .on_case(case.id);
@@ -416,6 +457,26 @@ pub async fn activate(
     user::load(db, account_id)
         .await?
         .ok_or_else(|| crate::server::internal("account vanished"))
+}
+
+/// Tells the person that their sign-in changed, by e-mail at `address` (the
+/// one the account had: if someone else changed it, its owner still hears).
+async fn sign_in_changed(
+    txn: &impl ConnectionTrait,
+    account: &accounts::Model,
+    address: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let notice = Notice {
+        person: account.person_id,
+        kind: Kind::SignInChanged,
+        case: None,
+        amount: None,
+        status: None,
+        link: "/account/security".into(),
+        dedupe: format!("sign-in-changed:{}:{}", account.id, now.timestamp_micros()),
+    };
+    notifications::service::notify_at(txn, notice, now, Some(address)).await
 }
 
 /// Verifications every activation spends at least, so a case with the

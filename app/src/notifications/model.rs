@@ -26,10 +26,13 @@ pub enum Kind {
     /// The other parent asked for a review of the order, or its hearing was
     /// set (the parent who did not ask).
     ReviewRequested,
+    /// The account's e-mail address or password was changed (told to the
+    /// address it had).
+    SignInChanged,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::PaymentReceived,
         Kind::MoneySent,
         Kind::MoneyHeld,
@@ -38,6 +41,7 @@ impl Kind {
         Kind::RequestReceived,
         Kind::RequestChanged,
         Kind::ReviewRequested,
+        Kind::SignInChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +54,7 @@ impl Kind {
             Kind::RequestReceived => "request_received",
             Kind::RequestChanged => "request_changed",
             Kind::ReviewRequested => "review_requested",
+            Kind::SignInChanged => "sign_in_changed",
         }
     }
 

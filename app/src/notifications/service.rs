@@ -40,6 +40,16 @@ pub async fn notify(
     notice: Notice,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    notify_at(txn, notice, now, None).await
+}
+
+/// [`notify`], with the e-mail sent to `address` instead of the account's.
+pub async fn notify_at(
+    txn: &impl ConnectionTrait,
+    notice: Notice,
+    now: DateTime<Utc>,
+    address: Option<String>,
+) -> Result<(), AppError> {
     let row = notifications::ActiveModel {
         id: NotSet,
         person_id: Set(notice.person),
@@ -64,13 +74,18 @@ pub async fn notify(
     if inserted == 0 {
         return Ok(());
     }
-    let address = accounts::Entity::find()
-        .filter(accounts::Column::PersonId.eq(notice.person))
-        .select_only()
-        .column(accounts::Column::Email)
-        .into_tuple::<String>()
-        .one(txn)
-        .await?;
+    let address = match address {
+        Some(address) => Some(address),
+        None => {
+            accounts::Entity::find()
+                .filter(accounts::Column::PersonId.eq(notice.person))
+                .select_only()
+                .column(accounts::Column::Email)
+                .into_tuple::<String>()
+                .one(txn)
+                .await?
+        }
+    };
     let Some(address) = address else {
         return Ok(());
     };

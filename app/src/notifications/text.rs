@@ -16,6 +16,7 @@ pub fn headline(locale: Locale, kind: Kind) -> &'static str {
         Kind::RequestReceived => td_string!(locale, notices.request_received),
         Kind::RequestChanged => td_string!(locale, notices.request_changed),
         Kind::ReviewRequested => td_string!(locale, notices.review_requested),
+        Kind::SignInChanged => td_string!(locale, notices.sign_in_changed),
     }
 }
 

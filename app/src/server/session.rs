@@ -1,7 +1,9 @@
 //! The signed-in account, as the session remembers it.
 
 use axum::extract::FromRequestParts;
+use entity::sessions;
 use leptos::prelude::use_context;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tower_sessions::Session;
 
 use super::internal;
@@ -70,6 +72,30 @@ pub async fn awaiting_second_step(
     Ok(awaiting
         .filter(|(_, since)| now.timestamp() - since <= SECOND_STEP_SECONDS)
         .map(|(account, _)| account))
+}
+
+/// Ends every session of `account` (after its password or second step
+/// changed, a session opened before is worth nothing).
+pub async fn end_all_of(db: &impl ConnectionTrait, account: i32) -> Result<u64, AppError> {
+    let ended = sessions::Entity::delete_many()
+        .filter(sessions::Column::AccountId.eq(account))
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}
+
+/// Ends every session of `account` but `current` (the one making a change).
+pub async fn end_others_of(
+    db: &impl ConnectionTrait,
+    account: i32,
+    current: &Session,
+) -> Result<u64, AppError> {
+    let mut others =
+        sessions::Entity::delete_many().filter(sessions::Column::AccountId.eq(account));
+    if let Some(id) = current.id() {
+        others = others.filter(sessions::Column::Id.ne(id.to_string()));
+    }
+    Ok(others.exec(db).await?.rows_affected)
 }
 
 /// Signs out: the session is deleted on the server, the cookie cleared.

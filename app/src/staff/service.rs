@@ -245,6 +245,10 @@ pub async fn change(
         }
     }
     changed.update(&txn).await?;
+    // A new password, or switched off: sessions opened before are worth nothing.
+    if matches!(change, StaffChange::NewPassword | StaffChange::Deactivate) {
+        crate::server::session::end_all_of(&txn, account_id).await?;
+    }
     let event = AuditEvent::new(AuditAction::StaffChanged)
         .by(reader.person_id)
         .about(person)
