@@ -132,7 +132,7 @@ impl LedgerPolicy {
 
 /// Sign-in, sessions and PINs, set by agency policy (NIST SP 800-63B and
 /// OWASP ASVS level 2 are the defaults' anchors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityPolicy {
     /// A session unused this long ends.
@@ -159,6 +159,11 @@ pub struct SecurityPolicy {
     pub pin_tries: u32,
     /// Staff must enrol and use a second factor (TOTP).
     pub require_mfa_for_staff: bool,
+    /// The proxies in front of the portal (addresses or CIDR blocks): only
+    /// a connection from one of them may say, in `Forwarded` or
+    /// `X-Forwarded-For`, whom it forwards. None by default.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for SecurityPolicy {
@@ -174,6 +179,7 @@ impl Default for SecurityPolicy {
             pin_valid_days: 30,
             pin_tries: 5,
             require_mfa_for_staff: true,
+            trusted_proxies: Vec::new(),
         }
     }
 }

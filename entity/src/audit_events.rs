@@ -18,6 +18,9 @@ pub struct Model {
     pub subject_id: Option<i32>,
     /// The client's address.
     pub source: Option<String>,
+    /// The block the per-address throttle counts: the address for IPv4,
+    /// its /64 for IPv6.
+    pub source_block: Option<String>,
     pub detail: Option<String>,
 }
 

@@ -16,6 +16,7 @@ mod m20261128_000007_staff;
 mod m20261128_000008_advice;
 mod m20261128_000009_language;
 mod m20261206_000010_never_assistance;
+mod m20261206_000011_audit_source_block;
 mod support;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_advice::Migration),
             Box::new(m20261128_000009_language::Migration),
             Box::new(m20261206_000010_never_assistance::Migration),
+            Box::new(m20261206_000011_audit_source_block::Migration),
         ]
     }
 }

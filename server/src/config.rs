@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::client::TrustedProxies;
 use app::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
 use app::ledger::Money;
 use chrono::NaiveDate;
@@ -312,6 +313,14 @@ impl Config {
                 })?;
             }
         }
+        if let Some(value) = lookup("PORTAL_TRUSTED_PROXIES") {
+            security.trusted_proxies = value
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
         self.validate().map_err(|(key, message)| ConfigError::Env {
             name: env_name_of(key),
             message,
@@ -468,6 +477,12 @@ impl Config {
                 "must be true in production (serve the portal over https)".into(),
             ));
         }
+        if let Err(entry) = TrustedProxies::parse(&security.trusted_proxies) {
+            return Err((
+                "security.trusted_proxies",
+                format!("`{entry}` is neither an address nor a CIDR block"),
+            ));
+        }
         if self.site.environment == Environment::Production && !security.require_mfa_for_staff {
             return Err((
                 "security.require_mfa_for_staff",
@@ -581,6 +596,7 @@ fn env_name_of(key: &str) -> &'static str {
         "security.pin_valid_days" => "PORTAL_PIN_VALID_DAYS",
         "security.pin_tries" => "PORTAL_PIN_TRIES",
         "security.require_mfa_for_staff" => "PORTAL_REQUIRE_MFA_FOR_STAFF",
+        "security.trusted_proxies" => "PORTAL_TRUSTED_PROXIES",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }

@@ -4,6 +4,7 @@
 pub mod api_status;
 pub mod attachments;
 pub mod browser;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod export;
@@ -64,7 +65,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         db,
         agency: config.agency.clone(),
         ledger: config.ledger,
-        security: config.security,
+        security: config.security.clone(),
         messages: config.messages,
         requests: config.requests,
         credential_gate: Arc::new(app::account::gate::CredentialGate::new(&config.security)),
@@ -131,6 +132,11 @@ pub fn router(state: AppState) -> Router {
             outage::gate,
         ))
         .layer(middleware::from_fn(headers::same_origin_writes))
+        // Before anything reads who the client is.
+        .layer(middleware::from_fn_with_state(
+            trusted_proxies(&state),
+            client::find_client,
+        ))
         .layer(middleware::from_fn(headers::security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -144,6 +150,18 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The configured proxies (validated when the configuration was read; an
+/// entry that still does not read trusts nothing).
+fn trusted_proxies(state: &AppState) -> client::TrustedProxies {
+    client::TrustedProxies::parse(&state.security.trusted_proxies).unwrap_or_else(|entry| {
+        tracing::error!(
+            entry,
+            "security.trusted_proxies: not an address nor a block; trusting no proxy"
+        );
+        client::TrustedProxies::default()
+    })
 }
 
 /// The app's routes, found once per process. Finding them runs the app with

@@ -271,7 +271,7 @@ async fn caseworker(
     };
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
-    let attempt = app::account::service::Attempt::offline(config.security);
+    let attempt = app::account::service::Attempt::offline(config.security.clone());
     match app::account::service::add_staff(&db, &attempt, None, &name, &email, password, role).await
     {
         Ok(user) => {

@@ -20,6 +20,8 @@ on_both_databases!(
     a_blocked_address_is_answered_without_hashing_and_counted_not_logged_each,
     beyond_the_portal_s_limit_people_are_asked_to_wait_without_hashing,
     a_range_outside_the_case_s_life_is_refused_at_its_field,
+    behind_a_trusted_proxy_each_client_is_counted_on_its_own,
+    ipv6_clients_are_counted_per_64,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -215,4 +217,89 @@ async fn a_range_outside_the_case_s_life_is_refused_at_its_field(test: TestDb) {
             page.body.len()
         );
     }
+}
+
+/// A sign-in through a proxy at `proxy` that says it forwards `client`.
+async fn sign_in_through(
+    world: &World,
+    proxy: SocketAddr,
+    client: &str,
+    password: &str,
+) -> support::Page {
+    let mut request = support::call_request(
+        "sign_in",
+        &[("email", "pat@example.com"), ("password", password)],
+        None,
+    );
+    request.headers_mut().insert(
+        "x-forwarded-for",
+        client.parse().unwrap_or_else(|e| panic!("{e}")),
+    );
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(proxy));
+    support::send(&world.router, request).await
+}
+
+async fn behind_a_trusted_proxy_each_client_is_counted_on_its_own(test: TestDb) {
+    let mut config = support::config();
+    config.security.failures_per_address = 3;
+    config.security.lockout_after = 100;
+    config.security.trusted_proxies = vec!["10.0.0.0/8".into()];
+    let world = world(test.db, &config).await;
+    let proxy: SocketAddr = ([10, 0, 0, 2], 40_000).into();
+    // One prober behind the agency's proxy is blocked …
+    for _ in 0..3 {
+        let page = sign_in_through(&world, proxy, "203.0.113.7", "a guess").await;
+        assert_eq!(error_of(&page), Some(AppError::SignInRefused));
+    }
+    let prober = sign_in_through(&world, proxy, "203.0.113.7", PASSWORD).await;
+    assert_eq!(error_of(&prober), Some(AppError::SignInRefused));
+    // … and the parent behind the same proxy is not.
+    let parent = sign_in_through(&world, proxy, "198.51.100.2", PASSWORD).await;
+    assert_eq!(error_of(&parent), None, "{}", parent.body);
+    let from_client = entity::audit_events::Entity::find()
+        .filter(entity::audit_events::Column::Source.eq("203.0.113.7"))
+        .count(&world.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        from_client, 3,
+        "the audit log names the client, not the proxy"
+    );
+    // A connection that is not the proxy cannot claim to be someone else.
+    let outsider: SocketAddr = ([192, 0, 2, 50], 40_000).into();
+    for _ in 0..3 {
+        sign_in_through(&world, outsider, "198.51.100.77", "a guess").await;
+    }
+    let spoofed = sign_in_through(&world, outsider, "198.51.100.78", PASSWORD).await;
+    assert_eq!(
+        error_of(&spoofed),
+        Some(AppError::SignInRefused),
+        "still counted as itself"
+    );
+}
+
+async fn ipv6_clients_are_counted_per_64(test: TestDb) {
+    let mut config = support::config();
+    config.security.failures_per_address = 3;
+    config.security.lockout_after = 100;
+    let world = world(test.db, &config).await;
+    let at = |text: &str| -> SocketAddr {
+        format!("[{text}]:443")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // A phone hops between addresses of its /64.
+    for host in [
+        "2001:db8:1:2::1",
+        "2001:db8:1:2::99",
+        "2001:db8:1:2:ffff::7",
+    ] {
+        sign_in_from(&world, at(host), "a guess").await;
+    }
+    let same_block = sign_in_from(&world, at("2001:db8:1:2::abcd"), PASSWORD).await;
+    assert_eq!(error_of(&same_block), Some(AppError::SignInRefused));
+    let next_block = sign_in_from(&world, at("2001:db8:1:3::1"), PASSWORD).await;
+    assert_eq!(error_of(&next_block), None, "{}", next_block.body);
 }

@@ -275,7 +275,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
     let router = router_with(&config, test.db.clone());
     service::add_staff(
         &test.db,
-        &service::Attempt::offline(config.security),
+        &service::Attempt::offline(config.security.clone()),
         None,
         "Casey Worker",
         "casey@agency.example",

@@ -50,7 +50,7 @@ impl TurnedAway {
     }
 }
 
-type Tally = BTreeMap<(AuditAction, TurnedAway, Option<String>), u64>;
+type Tally = BTreeMap<(AuditAction, TurnedAway, Source), u64>;
 
 pub struct CredentialGate {
     rate: DefaultDirectRateLimiter,
@@ -88,7 +88,7 @@ impl CredentialGate {
     /// Counts one attempt at `action` from `source` turned away for `why`.
     pub fn count(&self, action: AuditAction, why: TurnedAway, source: &Source) {
         if let Ok(mut tally) = self.turned_away.lock() {
-            *tally.entry((action, why, source.0.clone())).or_default() += 1;
+            *tally.entry((action, why, source.clone())).or_default() += 1;
         }
     }
 
@@ -110,7 +110,7 @@ impl CredentialGate {
         for ((action, why, source), count) in tally {
             let event =
                 AuditEvent::new(action).detail(format!("{}: {count} attempts", why.detail()));
-            audit::record(db, event, &Source(source), now).await?;
+            audit::record(db, event, &source, now).await?;
         }
         Ok(())
     }

@@ -37,7 +37,7 @@ impl Attempt {
     /// The request being served, now.
     pub fn of_request(state: &AppState) -> Self {
         Attempt {
-            policy: state.security,
+            policy: state.security.clone(),
             source: Source::of_request(),
             now: Utc::now(),
             gate: state.credential_gate.clone(),
@@ -47,10 +47,10 @@ impl Attempt {
     /// Outside any request (the command line), now.
     pub fn offline(policy: SecurityPolicy) -> Self {
         Attempt {
+            gate: Arc::new(CredentialGate::new(&policy)),
             policy,
             source: Source::default(),
             now: Utc::now(),
-            gate: Arc::new(CredentialGate::new(&policy)),
         }
     }
 

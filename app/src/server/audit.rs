@@ -2,7 +2,7 @@
 //! inside the same transaction as the change it records, so neither is ever
 //! stored without the other.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use chrono::{DateTime, Utc};
@@ -119,19 +119,52 @@ impl AuditEvent {
     }
 }
 
+/// The client's address as the server found it (through the proxies it
+/// trusts), put on the request before anything reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
 /// Where a request came from, as far as this server can tell.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Source(pub Option<String>);
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Source(pub Option<IpAddr>);
 
 impl Source {
     /// The client address of the request being served (none in tests that
     /// call the router directly without one).
     pub fn of_request() -> Self {
-        let address = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().copied())
-            .map(|ConnectInfo(address)| address.ip().to_string());
-        Source(address)
+        let parts = leptos::prelude::use_context::<http::request::Parts>();
+        Source(parts.and_then(|parts| client_address(&parts.extensions)))
     }
+
+    /// The address as the audit log shows it.
+    pub fn text(&self) -> Option<String> {
+        self.0.map(|address| address.to_string())
+    }
+
+    /// What the per-address throttle counts: an IPv4 address, or the /64 an
+    /// IPv6 address is in (a home or a phone is given a whole /64).
+    pub fn block(&self) -> Option<String> {
+        self.0.map(|address| match address {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => {
+                let network = u128::from(v6) & (u128::MAX << 64);
+                format!("{}/64", Ipv6Addr::from(network))
+            }
+        })
+    }
+}
+
+/// The client's address of a request: the one found through trusted
+/// proxies, else the connection's peer.
+pub fn client_address(extensions: &http::Extensions) -> Option<IpAddr> {
+    extensions
+        .get::<ClientAddress>()
+        .map(|ClientAddress(address)| *address)
+        .or_else(|| {
+            extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip())
+        })
 }
 
 /// Appends `event` at `at`.
@@ -147,7 +180,8 @@ pub async fn record(
         action: Set(event.action.as_str().to_owned()),
         case_id: Set(event.case),
         subject_id: Set(event.subject),
-        source: Set(source.0.clone()),
+        source: Set(source.text()),
+        source_block: Set(source.block()),
         detail: Set(event.detail),
         ..Default::default()
     }
@@ -164,11 +198,11 @@ pub async fn count_from(
     action: AuditAction,
     since: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    let Some(address) = &source.0 else {
+    let Some(block) = source.block() else {
         return Ok(0);
     };
     Ok(audit_events::Entity::find()
-        .filter(audit_events::Column::Source.eq(address.as_str()))
+        .filter(audit_events::Column::SourceBlock.eq(block))
         .filter(audit_events::Column::Action.eq(action.as_str()))
         .filter(audit_events::Column::At.gt(since))
         .count(db)

@@ -1,0 +1,204 @@
+//! Who the client is. Behind a TLS proxy every connection comes from the
+//! proxy, and the client's address arrives in `Forwarded` (RFC 7239) or
+//! `X-Forwarded-For`. Anyone can send those headers, so they are believed
+//! only from a proxy the agency named (`security.trusted_proxies`), and only
+//! as far back as the chain passes through its proxies: the first address
+//! that is not one of them is the client.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use app::server::audit::{client_address, ClientAddress};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::HeaderMap;
+use ipnet::IpNet;
+
+/// The proxies in front of the portal.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Arc<[IpNet]>);
+
+impl TrustedProxies {
+    /// Reads `security.trusted_proxies`: addresses (`10.0.0.7`) or blocks
+    /// (`10.0.0.0/8`, `fd00::/8`). The entry that is neither, if any.
+    pub fn parse(entries: &[String]) -> Result<Self, String> {
+        entries
+            .iter()
+            .map(|entry| {
+                let entry = entry.trim();
+                entry
+                    .parse::<IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| entry.to_owned())
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|nets| Self(nets.into()))
+    }
+
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client of a request that came over a connection from `peer`.
+    pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let chain = forwarded(headers).unwrap_or_else(|| x_forwarded_for(headers));
+        let mut client = peer;
+        // Nearest hop last: walk back while the hop is one of ours.
+        for hop in chain.iter().rev() {
+            match hop {
+                Some(address) => client = *address,
+                // "unknown", an obfuscated name, garbage: nothing further
+                // back can be believed; the last proxy that said is the client.
+                None => break,
+            }
+            if !self.trusts(client) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// Puts the client's address on the request, for the audit log and the
+/// throttles (`app::server::audit::Source`).
+pub async fn find_client(
+    State(proxies): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(peer) = client_address(request.extensions()) {
+        let client = proxies.client_of(peer, request.headers());
+        request.extensions_mut().insert(ClientAddress(client));
+    }
+    next.run(request).await
+}
+
+/// The `for=` of every `Forwarded` element, oldest first; `None` when the
+/// header is absent.
+fn forwarded(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
+    let mut chain = Vec::new();
+    let mut present = false;
+    for value in headers.get_all(http::header::FORWARDED) {
+        present = true;
+        let Ok(value) = value.to_str() else {
+            chain.push(None);
+            continue;
+        };
+        for element in value.split(',') {
+            let node = element.split(';').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("for").then(|| value.trim())
+            });
+            chain.push(node.and_then(node_address));
+        }
+    }
+    present.then_some(chain)
+}
+
+/// `192.0.2.60`, `"192.0.2.60:4711"`, `"[2001:db8::17]:4711"`, `"[2001:db8::17]"`.
+fn node_address(node: &str) -> Option<IpAddr> {
+    let node = node.trim_matches('"');
+    if let Ok(address) = node.parse::<IpAddr>() {
+        return Some(address);
+    }
+    if let Ok(socket) = node.parse::<SocketAddr>() {
+        return Some(socket.ip());
+    }
+    node.strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|v6| v6.parse().ok())
+}
+
+/// Every `X-Forwarded-For` address, oldest first.
+fn x_forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .flat_map(|value| match value.to_str() {
+            Ok(value) => value
+                .split(',')
+                .map(|hop| node_address(hop.trim()))
+                .collect(),
+            Err(_) => vec![None],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().unwrap_or_else(|e| panic!("{e}")));
+        }
+        map
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn proxies(entries: &[&str]) -> TrustedProxies {
+        let entries: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
+        TrustedProxies::parse(&entries).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn headers_from_anyone_but_a_trusted_proxy_are_ignored() {
+        let none = TrustedProxies::default();
+        let spoofed = headers(&[("x-forwarded-for", "1.2.3.4"), ("forwarded", "for=5.6.7.8")]);
+        assert_eq!(
+            none.client_of(ip("203.0.113.9"), &spoofed),
+            ip("203.0.113.9")
+        );
+        let ours = proxies(&["10.0.0.0/8"]);
+        assert_eq!(
+            ours.client_of(ip("203.0.113.9"), &spoofed),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn the_client_is_the_first_address_back_that_is_not_a_proxy_of_ours() {
+        let ours = proxies(&["10.0.0.0/8", "fd00::1"]);
+        // The client prepended a lie; our proxy appended what it saw.
+        let chain = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.1.1.1")]);
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &chain), ip("198.51.100.7"));
+        let forwarded = headers(&[(
+            "forwarded",
+            "for=6.6.6.6, for=\"[2001:db8:cafe::17]:4711\";proto=https",
+        )]);
+        assert_eq!(
+            ours.client_of(ip("fd00::1"), &forwarded),
+            ip("2001:db8:cafe::17")
+        );
+        // Forwarded wins over X-Forwarded-For when both are sent.
+        let both = headers(&[
+            ("forwarded", "for=192.0.2.60"),
+            ("x-forwarded-for", "192.0.2.99"),
+        ]);
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &both), ip("192.0.2.60"));
+        // Nothing believable: the proxy is all that is known.
+        let unknown = headers(&[("forwarded", "for=unknown")]);
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &unknown), ip("10.0.0.2"));
+        let garbage = headers(&[("x-forwarded-for", "not an address")]);
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &garbage), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn entries_are_addresses_or_blocks() {
+        assert!(
+            TrustedProxies::parse(&["127.0.0.1".into(), "::1".into(), "10.0.0.0/8".into()]).is_ok()
+        );
+        assert_eq!(
+            TrustedProxies::parse(&["10.0.0.0/33".into()]).err(),
+            Some("10.0.0.0/33".to_owned())
+        );
+    }
+}
