@@ -193,11 +193,17 @@ pub struct MessagePolicy {
     pub reply_business_days: u32,
     /// The largest attachment, in megabytes.
     pub attachment_max_mb: u32,
+    /// What one account may upload in 24 hours, in megabytes.
+    pub daily_upload_mb: u32,
 }
 
 impl MessagePolicy {
     pub fn attachment_max_bytes(&self) -> usize {
         self.attachment_max_mb as usize * 1024 * 1024
+    }
+
+    pub fn daily_upload_bytes(&self) -> i64 {
+        i64::from(self.daily_upload_mb) * 1024 * 1024
     }
 }
 
@@ -206,6 +212,7 @@ impl Default for MessagePolicy {
         Self {
             reply_business_days: 2,
             attachment_max_mb: 10,
+            daily_upload_mb: 50,
         }
     }
 }

@@ -154,6 +154,8 @@ pub enum Problem {
     EndsBeforeStart,
     /// A file larger than the agency accepts.
     FileTooLarge,
+    /// More files today than the agency accepts from one account.
+    DailyUploadQuota,
     /// Not a PDF, JPEG or PNG (read from the content, not the name).
     FileType,
     /// Not a sum of money (digits, at most two decimals).

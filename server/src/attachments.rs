@@ -44,7 +44,6 @@ async fn send(
     mut form: Multipart,
 ) -> Result<(), AppError> {
     let reader = signed_in(state, session).await?;
-    let max = state.messages.attachment_max_bytes();
     let (mut key, mut note, mut upload) = (String::new(), String::new(), None);
     let too_large = || AppError::invalid(Field::Attachment, Problem::FileTooLarge);
     while let Some(field) = form.next_field().await.map_err(|_| too_large())? {
@@ -67,7 +66,15 @@ async fn send(
         note,
         key,
     };
-    service::attach(&state.db, &reader, thread, upload, chrono::Utc::now(), max).await
+    service::attach(
+        &state.db,
+        &reader,
+        thread,
+        upload,
+        chrono::Utc::now(),
+        &state.messages,
+    )
+    .await
 }
 
 pub async fn download(
@@ -81,6 +88,9 @@ pub async fn download(
     };
     match file {
         Ok((name, content_type, bytes)) => {
+            // Named by its type again: rows stored before names followed
+            // their content get the same name as new ones.
+            let name = app::messages::rules::file_name(&name, &content_type);
             let mut response = bytes.into_response();
             let headers = response.headers_mut();
             let values = [
@@ -123,6 +133,7 @@ fn disposition(name: &str) -> String {
 fn problem_code(problem: Problem) -> &'static str {
     match problem {
         Problem::FileTooLarge => "too_large",
+        Problem::DailyUploadQuota => "quota",
         Problem::FileType => "type",
         Problem::TooLong => "note_too_long",
         _ => "required",

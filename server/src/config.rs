@@ -242,11 +242,19 @@ impl Config {
                 message: format!("`{value}` is not a whole number of days"),
             })?;
         }
-        if let Some(value) = lookup("PORTAL_ATTACHMENT_MAX_MB") {
-            self.messages.attachment_max_mb = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_ATTACHMENT_MAX_MB",
-                message: format!("`{value}` is not a whole number of megabytes"),
-            })?;
+        for (name, field) in [
+            (
+                "PORTAL_ATTACHMENT_MAX_MB",
+                &mut self.messages.attachment_max_mb,
+            ),
+            ("PORTAL_DAILY_UPLOAD_MB", &mut self.messages.daily_upload_mb),
+        ] {
+            if let Some(value) = lookup(name) {
+                *field = value.parse().map_err(|_| ConfigError::Env {
+                    name,
+                    message: format!("`{value}` is not a whole number of megabytes"),
+                })?;
+            }
         }
         for (name, field) in [
             (
@@ -375,6 +383,12 @@ impl Config {
             return Err((
                 "messages.attachment_max_mb",
                 "must be 1 to 50 megabytes".into(),
+            ));
+        }
+        if self.messages.daily_upload_mb < self.messages.attachment_max_mb {
+            return Err((
+                "messages.daily_upload_mb",
+                "must be at least messages.attachment_max_mb".into(),
             ));
         }
         if !(1..=100).contains(&self.requests.income_change_percent) {
@@ -582,6 +596,7 @@ fn env_name_of(key: &str) -> &'static str {
         "ledger.service_fee_threshold" => "PORTAL_LEDGER_SERVICE_FEE_THRESHOLD",
         "messages.reply_business_days" => "PORTAL_REPLY_BUSINESS_DAYS",
         "messages.attachment_max_mb" => "PORTAL_ATTACHMENT_MAX_MB",
+        "messages.daily_upload_mb" => "PORTAL_DAILY_UPLOAD_MB",
         "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",
         "email.from" => "PORTAL_EMAIL_FROM",
         "email.smtp_host" => "PORTAL_SMTP_HOST",

@@ -372,6 +372,7 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
         .unwrap_or_else(|e| panic!("{e}"));
     let mut config = support::config();
     config.messages.attachment_max_mb = 1;
+    config.messages.daily_upload_mb = 1;
     let router = router_with(&config, test.db.clone());
     let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
     let started = call(
@@ -391,9 +392,14 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
     let thread = inbox.threads[0].id.to_string();
     let back = format!("/messages/{thread}");
 
-    // A PNG, whatever its name says.
+    // A PNG, whatever its name says (and however a right-to-left override
+    // would make it read).
     let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat();
-    let sent = send(&router, file_form(&dana, &thread, "stub.pdf", &png)).await;
+    let sent = send(
+        &router,
+        file_form(&dana, &thread, "stub\u{202E}fdp.pdf", &png),
+    )
+    .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(location(&sent), back);
 
@@ -416,6 +422,15 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
         large.status,
         location(&large)
     );
+    // Under the size limit, but over what one account may send in a day.
+    let almost: Vec<u8> = [&b"%PDF-1.7\n"[..], &vec![b'x'; 1024 * 1024 - 20]].concat();
+    let over = send(&router, file_form(&dana, &thread, "more.pdf", &almost)).await;
+    assert!(
+        location(&over).contains("?attach=quota"),
+        "{} {}",
+        over.status,
+        location(&over)
+    );
     let stored = entity::attachments::Entity::find().count(&test.db).await;
     assert_eq!(stored.unwrap_or(0), 1, "only the PNG");
 
@@ -427,9 +442,11 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
         .flat_map(|m| m.attachments.clone())
         .next()
         .unwrap_or_else(|| panic!("no attachment"));
+    // Named as what it is: a PNG cannot pass as a PDF, nor hide behind
+    // invisible characters.
     assert_eq!(
         (file.file_name.as_str(), file.content_type.as_str()),
-        ("stub.pdf", "image/png")
+        ("stubfdp.png", "image/png")
     );
 
     // Dana and the caseworker download it; the other parent cannot.
@@ -445,7 +462,8 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
                 .unwrap_or_default()
         };
         assert_eq!(header(http::header::CONTENT_TYPE), "image/png");
-        assert!(header(http::header::CONTENT_DISPOSITION).starts_with("attachment;"));
+        assert!(header(http::header::CONTENT_DISPOSITION)
+            .starts_with("attachment; filename=\"stubfdp.png\""));
         assert_eq!(got.body.len(), String::from_utf8_lossy(&png).len());
     }
     let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;

@@ -128,6 +128,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::NotADate => t_string!(i18n, history.problem_not_a_date),
         Problem::EndsBeforeStart => t_string!(i18n, history.problem_ends_before_start),
         Problem::FileTooLarge => t_string!(i18n, messages.problem_file_too_large),
+        Problem::DailyUploadQuota => t_string!(i18n, messages.problem_daily_upload_quota),
         Problem::FileType => t_string!(i18n, messages.problem_file_type),
         Problem::NotAnAmount => t_string!(i18n, posting.problem_not_an_amount),
         Problem::NotPositive => t_string!(i18n, posting.problem_not_positive),

@@ -309,6 +309,7 @@ fn AttachForm(thread: i32, key: String, max_mb: u32) -> impl IntoView {
     let problem = Signal::derive(move || {
         query.with(|q| match q.get("attach").as_deref() {
             Some("too_large") => Some(Problem::FileTooLarge),
+            Some("quota") => Some(Problem::DailyUploadQuota),
             Some("type") => Some(Problem::FileType),
             Some("note_too_long") => Some(Problem::TooLong),
             Some(_) => Some(Problem::Required),

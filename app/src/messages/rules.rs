@@ -116,14 +116,46 @@ pub fn note(text: &str) -> Result<String, AppError> {
 /// The file types a message may carry, as read from the file's content.
 pub const ACCEPTED_TYPES: [&str; 3] = ["application/pdf", "image/jpeg", "image/png"];
 
-/// A file's name as sent, made safe to show: no folders, no control
-/// characters, not too long. It is only ever shown, never used as a path.
-pub fn file_name(sent: &str) -> String {
+/// A file's name as sent, made safe to show and to save: no folders, no
+/// control or format characters (a right-to-left override could make
+/// `report<U+202E>fdp.exe` show as `reportexe.pdf`), not too long, and ending in
+/// the extension of `content_type`, the type read from the content, so the
+/// name can never pass as another type. It is never used as a path.
+#[cfg(feature = "ssr")]
+pub fn file_name(sent: &str, content_type: &str) -> String {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
     let base = sent.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
-    match clean.trim() {
-        "" | "." | ".." => "attachment".to_owned(),
-        name => name.to_owned(),
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && c.general_category() != GeneralCategory::Format)
+        .take(120)
+        .collect();
+    let clean = clean.trim().trim_matches('.');
+    let (extension, others) = extensions_of(content_type);
+    let stem = match clean.rsplit_once('.') {
+        Some((_, ext)) if ext.eq_ignore_ascii_case(extension) => return clean.to_owned(),
+        Some((stem, ext)) if others.iter().any(|o| ext.eq_ignore_ascii_case(o)) => {
+            return format!("{stem}.{ext}")
+        }
+        // Any other extension goes: the content decides what the file is.
+        Some((stem, ext)) if ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            stem
+        }
+        _ => clean,
+    };
+    let stem = stem.trim();
+    let stem = if stem.is_empty() { "attachment" } else { stem };
+    format!("{stem}.{extension}")
+}
+
+/// The extension a type is saved with, and the others it is known by.
+#[cfg(feature = "ssr")]
+fn extensions_of(content_type: &str) -> (&'static str, &'static [&'static str]) {
+    match content_type {
+        "application/pdf" => ("pdf", &[]),
+        "image/jpeg" => ("jpg", &["jpeg", "jpe"]),
+        "image/png" => ("png", &[]),
+        _ => ("bin", &[]),
     }
 }
 
@@ -193,13 +225,29 @@ mod tests {
     }
 
     #[test]
-    fn file_names_are_only_names() {
-        assert_eq!(file_name("C:\\Users\\dana\\pay stub.pdf"), "pay stub.pdf");
-        assert_eq!(file_name("../../etc/passwd"), "passwd");
-        assert_eq!(file_name("a\u{0}b\u{7}.png"), "ab.png");
-        assert_eq!(file_name(".."), "attachment");
-        assert_eq!(file_name(&"x".repeat(500)).chars().count(), 120);
-        assert_eq!(note("  "), Ok(String::new()));
+    #[cfg(feature = "ssr")]
+    fn file_names_are_only_names_and_end_as_their_content_is() {
+        let pdf = "application/pdf";
+        assert_eq!(
+            file_name("C:\\Users\\dana\\pay stub.pdf", pdf),
+            "pay stub.pdf"
+        );
+        assert_eq!(file_name("../../etc/passwd", pdf), "passwd.pdf");
+        assert_eq!(file_name("a\u{0}b\u{7}.png", "image/png"), "ab.png");
+        assert_eq!(file_name("..", pdf), "attachment.pdf");
+        assert!(file_name(&"x".repeat(500), pdf).chars().count() <= 124);
+        // The content decides the type; the name follows it.
+        assert_eq!(file_name("photo.png", "image/jpeg"), "photo.jpg");
+        assert_eq!(file_name("photo.JPEG", "image/jpeg"), "photo.JPEG");
+        assert_eq!(file_name("invoice.pdf.exe", pdf), "invoice.pdf.pdf");
+        assert_eq!(file_name("scan", "image/png"), "scan.png");
+        assert_eq!(file_name("v1.2 final", pdf), "v1.2 final.pdf");
+        // Bidi overrides and invisible characters cannot disguise a name.
+        assert_eq!(file_name("report\u{202E}fdp.exe", pdf), "reportfdp.pdf");
+        assert_eq!(
+            file_name("pay\u{200B}stub\u{2066}.pdf\u{FEFF}", pdf),
+            "paystub.pdf"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{attachments, cases, message_threads, messages, support_requests, thread_reads};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
@@ -481,6 +481,28 @@ pub struct Upload {
     pub key: String,
 }
 
+/// The bytes `reader` sent in files since `since`.
+async fn uploaded_since(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    since: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let sent = Query::select()
+        .column(messages::Column::Id)
+        .from(messages::Entity)
+        .and_where(messages::Column::AuthorId.eq(reader.person_id))
+        .and_where(messages::Column::SentAt.gt(since))
+        .to_owned();
+    let sizes: Vec<i64> = attachments::Entity::find()
+        .filter(attachments::Column::MessageId.in_subquery(sent))
+        .select_only()
+        .column(attachments::Column::SizeBytes)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(sizes.iter().sum())
+}
+
 /// Sends a file (PDF, JPEG or PNG, by its content) with an optional note.
 pub async fn attach(
     db: &DatabaseConnection,
@@ -488,7 +510,7 @@ pub async fn attach(
     thread_id: i32,
     upload: Upload,
     now: DateTime<Utc>,
-    max_bytes: usize,
+    policy: &MessagePolicy,
 ) -> Result<(), AppError> {
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
     let Upload {
@@ -503,8 +525,14 @@ pub async fn attach(
     if bytes.is_empty() {
         return Err(at_attachment(Problem::Required));
     }
-    if bytes.len() > max_bytes {
+    if bytes.len() > policy.attachment_max_bytes() {
         return Err(at_attachment(Problem::FileTooLarge));
+    }
+    let size = i64::try_from(bytes.len()).map_err(internal)?;
+    if uploaded_since(db, reader, now - chrono::Duration::hours(24)).await? + size
+        > policy.daily_upload_bytes()
+    {
+        return Err(at_attachment(Problem::DailyUploadQuota));
     }
     let content_type = infer::get(&bytes)
         .map(|kind| kind.mime_type())
@@ -513,12 +541,11 @@ pub async fn attach(
     if already_sent(db, reader, key).await?.is_some() {
         return Ok(());
     }
-    let size = i64::try_from(bytes.len()).map_err(internal)?;
     let txn = db.begin().await?;
     let message = append(&txn, reader, thread, case.id, note, key, now).await?;
     attachments::ActiveModel {
         message_id: Set(message.id),
-        file_name: Set(rules::file_name(&file_name)),
+        file_name: Set(rules::file_name(&file_name, content_type)),
         content_type: Set(content_type.to_owned()),
         size_bytes: Set(size),
         content: Set(bytes),
