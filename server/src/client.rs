@@ -8,7 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use app::server::audit::{client_address, ClientAddress};
+use app::server::audit::{client_address, ClientAddress, REQUEST_CLIENT};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -70,11 +70,12 @@ pub async fn find_client(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if let Some(peer) = client_address(request.extensions()) {
-        let client = proxies.client_of(peer, request.headers());
+    let client =
+        client_address(request.extensions()).map(|peer| proxies.client_of(peer, request.headers()));
+    if let Some(client) = client {
         request.extensions_mut().insert(ClientAddress(client));
     }
-    next.run(request).await
+    REQUEST_CLIENT.scope(client, next.run(request)).await
 }
 
 /// The `for=` of every `Forwarded` element, oldest first; `None` when the

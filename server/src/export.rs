@@ -12,6 +12,7 @@ use app::balance::model::PrintStatement;
 use app::error::AppError;
 use app::ledger::{EntryKind, Money};
 use app::server::access::{authorize, CaseAction};
+use app::server::audit::{self, AuditAction};
 use app::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -76,6 +77,16 @@ async fn statement(
         None,
         Life::new(authorized.case.opened_on, now.date_naive()),
     )?;
+    let detail = Some(format!("{} to {}", filter.from, filter.to));
+    let case = authorized.case.id;
+    audit::staff_read(
+        &state.db,
+        &reader,
+        AuditAction::HistoryExported,
+        case,
+        detail,
+    )
+    .await?;
     app::balance::service::printable(
         &state.db,
         authorized.case,

@@ -22,6 +22,7 @@ on_both_databases!(
     a_range_outside_the_case_s_life_is_refused_at_its_field,
     behind_a_trusted_proxy_each_client_is_counted_on_its_own,
     ipv6_clients_are_counted_per_64,
+    staff_reads_and_refused_attempts_are_on_the_case_s_record,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -302,4 +303,125 @@ async fn ipv6_clients_are_counted_per_64(test: TestDb) {
     assert_eq!(error_of(&same_block), Some(AppError::SignInRefused));
     let next_block = sign_in_from(&world, at("2001:db8:1:3::1"), PASSWORD).await;
     assert_eq!(error_of(&next_block), None, "{}", next_block.body);
+}
+
+/// A GET as a browser at `address` sends it, signed in with `cookie`.
+async fn get_from(router: &Router, uri: &str, cookie: &str, address: SocketAddr) -> support::Page {
+    let mut request = http::Request::get(uri)
+        .header(http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(address));
+    support::send(router, request).await
+}
+
+async fn staff_reads_and_refused_attempts_are_on_the_case_s_record(test: TestDb) {
+    use server::seed::demo::{self, DEMO_PASSWORD};
+    demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = support::router(test.db.clone());
+    let desk: SocketAddr = ([192, 0, 2, 10], 50_000).into();
+    let case = "CS-2020-004172";
+    let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    for function in ["case_history", "case_statement", "case_timeline"] {
+        let page = call_from(
+            &router,
+            function,
+            &[("case_number", case)],
+            Some(&alex),
+            Some(desk),
+        )
+        .await;
+        assert_eq!(error_of(&page), None, "{function}: {}", page.body);
+    }
+    let csv = get_from(&router, &format!("/cases/{case}/history.csv"), &alex, desk).await;
+    assert_eq!(csv.status, http::StatusCode::OK);
+    // The parent reading their own case is not staff: not recorded.
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    call_from(
+        &router,
+        "case_history",
+        &[("case_number", case)],
+        Some(&dana),
+        Some(desk),
+    )
+    .await;
+    // A parent trying someone else's case, and a case that does not exist.
+    let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
+    let prying: SocketAddr = ([198, 51, 100, 66], 50_000).into();
+    for number in ["CS-2019-002931", "CS-2099-000001"] {
+        let page = call_from(
+            &router,
+            "case_overview",
+            &[("case_number", number)],
+            Some(&marcus),
+            Some(prying),
+        )
+        .await;
+        assert_eq!(error_of(&page), Some(AppError::Forbidden), "{number}");
+    }
+    let elsewhere = get_from(
+        &router,
+        "/cases/CS-2019-002931/history.csv",
+        &marcus,
+        prying,
+    )
+    .await;
+    assert_eq!(elsewhere.status, http::StatusCode::FORBIDDEN);
+
+    let rows = entity::audit_events::Entity::find()
+        .all(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let alex_person = support::account_of(&test.db, "caseworker@example.com")
+        .await
+        .person_id;
+    let marcus_person = support::account_of(&test.db, "paying.parent@example.com")
+        .await
+        .person_id;
+    for action in [
+        "history_read",
+        "statement_read",
+        "timeline_read",
+        "history_exported",
+    ] {
+        let found: Vec<_> = rows.iter().filter(|r| r.action == action).collect();
+        assert_eq!(found.len(), 1, "{action}: {found:?}");
+        assert_eq!(found[0].actor_id, Some(alex_person));
+        assert_eq!(
+            found[0].source.as_deref(),
+            Some("192.0.2.10"),
+            "{action}: where from"
+        );
+    }
+    let refused: Vec<_> = rows
+        .iter()
+        .filter(|r| r.action == "access_refused")
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.actor_id == Some(marcus_person)
+                && r.source.as_deref() == Some("198.51.100.66"))
+    );
+    assert!(refused
+        .iter()
+        .any(|r| r.case_id.is_none() && r.detail.as_deref() == Some("view: CS-2099-000001")));
+
+    // The case's own audit view shows who read it.
+    let file: app::caseworker::model::CaseFile =
+        support::answer(&router, "case_file", &[("case_number", case)], &alex).await;
+    let actions: Vec<&str> = file.audit.iter().map(|line| line.action.as_str()).collect();
+    for action in [
+        "history_read",
+        "statement_read",
+        "timeline_read",
+        "history_exported",
+    ] {
+        assert!(actions.contains(&action), "{action}: {actions:?}");
+    }
 }

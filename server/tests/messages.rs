@@ -466,11 +466,14 @@ async fn files_are_checked_by_content_and_read_only_in_their_conversation(test: 
             .starts_with("attachment; filename=\"stubfdp.png\""));
         assert_eq!(got.body.len(), String::from_utf8_lossy(&png).len());
     }
+    // The caseworker's download is on the record; the parent's own is not.
+    assert_eq!(support::audit_count(&test.db, "attachment_read").await, 1);
     let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
     assert_eq!(
         get_as(&router, &url, &marcus).await.status,
         StatusCode::FORBIDDEN
     );
+    assert_eq!(support::audit_count(&test.db, "access_refused").await, 1);
     let other = send(&router, file_form(&marcus, &thread, "x.png", &png)).await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     let anonymous = support::get(&router, &url).await;

@@ -33,20 +33,9 @@ pub async fn overview() -> Result<super::model::Overview, AppError> {
 /// The case page: the card, orders, children, caseworker, past-due panel.
 #[server(endpoint = "case_overview")]
 pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
-    use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+    use crate::server::audit::AuditAction;
     let case = open_case(&case_number).await?;
-    if case.reader.role.is_staff() {
-        let event = AuditEvent::new(AuditAction::CaseOpened)
-            .by(case.reader.person_id)
-            .on_case(case.authorized.case.id);
-        audit::record(
-            &case.state.db,
-            event,
-            &Source::of_request(),
-            chrono::Utc::now(),
-        )
-        .await?;
-    }
+    case.on_record(AuditAction::CaseOpened, None).await?;
     let today = case.now.date_naive();
     super::service::case_view(
         &case.state.db,
@@ -78,6 +67,9 @@ pub async fn case_history(
         obligation.as_deref(),
         case.life(),
     )?;
+    let range = Some(format!("{} to {}", filter.from, filter.to));
+    case.on_record(crate::server::audit::AuditAction::HistoryRead, range)
+        .await?;
     super::service::history(
         &case.state.db,
         case.authorized.case,
@@ -99,6 +91,9 @@ pub async fn case_statement(
     let case = open_case(&case_number).await?;
     let filter =
         super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, case.life())?;
+    let range = Some(format!("{} to {}", filter.from, filter.to));
+    case.on_record(crate::server::audit::AuditAction::StatementRead, range)
+        .await?;
     super::service::printable(
         &case.state.db,
         case.authorized.case,
@@ -118,6 +113,9 @@ pub async fn case_timeline(
     let case = open_case(&case_number).await?;
     let filter =
         super::history::Filter::read(from.as_deref(), to.as_deref(), None, None, case.life())?;
+    let range = Some(format!("{} to {}", filter.from, filter.to));
+    case.on_record(crate::server::audit::AuditAction::TimelineRead, range)
+        .await?;
     super::service::timeline(
         &case.state.db,
         case.authorized.case,
@@ -142,6 +140,16 @@ struct OpenCase {
 impl OpenCase {
     fn life(&self) -> super::history::Life {
         super::history::Life::new(self.authorized.case.opened_on, self.now.date_naive())
+    }
+
+    /// Puts a staff member's read of the case on its audit log.
+    async fn on_record(
+        &self,
+        action: crate::server::audit::AuditAction,
+        detail: Option<String>,
+    ) -> Result<(), AppError> {
+        let case = self.authorized.case.id;
+        crate::server::audit::staff_read(&self.state.db, &self.reader, action, case, detail).await
     }
 }
 

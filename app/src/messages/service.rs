@@ -230,6 +230,8 @@ pub async fn open(
     policy: MessagePolicy,
 ) -> Result<Conversation, AppError> {
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let what = Some(format!("conversation {thread_id}"));
+    audit::staff_read(db, reader, AuditAction::ConversationRead, case.id, what).await?;
     let rows = messages::Entity::find()
         .filter(messages::Column::ThreadId.eq(thread.id))
         .order_by_asc(messages::Column::Id)
@@ -563,20 +565,23 @@ pub async fn download(
     reader: &User,
     attachment_id: i32,
 ) -> Result<(String, String, Vec<u8>), AppError> {
-    let refused = missing(reader);
-    let Some(file) = attachments::Entity::find_by_id(attachment_id)
+    let what = format!("attachment {attachment_id}");
+    let message = match attachments::Entity::find_by_id(attachment_id)
         .one(db)
         .await?
-    else {
-        return Err(refused);
+    {
+        Some(file) => messages::Entity::find_by_id(file.message_id)
+            .one(db)
+            .await?
+            .map(|message| (file, message)),
+        None => None,
     };
-    let Some(message) = messages::Entity::find_by_id(file.message_id)
-        .one(db)
-        .await?
-    else {
-        return Err(refused);
+    let Some((file, message)) = message else {
+        audit::refused(db, reader, None, &what).await?;
+        return Err(missing(reader));
     };
-    authorize_thread(db, reader, message.thread_id).await?;
+    let (_, case) = authorize_thread(db, reader, message.thread_id).await?;
+    audit::staff_read(db, reader, AuditAction::AttachmentRead, case.id, Some(what)).await?;
     Ok((file.file_name, file.content_type, file.content))
 }
 
@@ -728,13 +733,14 @@ async fn authorize_thread(
     reader: &User,
     thread_id: i32,
 ) -> Result<(message_threads::Model, cases::Model), AppError> {
-    let refused = missing(reader);
+    let what = format!("conversation {thread_id}");
     let Some((thread, Some(case))) = message_threads::Entity::find_by_id(thread_id)
         .find_also_related(cases::Entity)
         .one(db)
         .await?
     else {
-        return Err(refused);
+        audit::refused(db, reader, None, &what).await?;
+        return Err(missing(reader));
     };
     let allowed = match reader.role {
         AccountRole::Parent => thread.parent_id == reader.person_id,
@@ -747,6 +753,7 @@ async fn authorize_thread(
     if allowed {
         Ok((thread, case))
     } else {
+        audit::refused(db, reader, Some(case.id), &what).await?;
         Err(AppError::Forbidden)
     }
 }

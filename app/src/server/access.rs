@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::error::AppError;
+use crate::server::audit;
 
 /// What someone wants to do with a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,20 @@ pub enum CaseAction {
     ChangeOrder,
     /// Give the case to another caseworker.
     Reassign,
+}
+
+impl CaseAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseAction::View => "view",
+            CaseAction::IssuePin => "issue_pin",
+            CaseAction::ReadAudit => "read_audit",
+            CaseAction::ReadFile => "read_file",
+            CaseAction::Post => "post",
+            CaseAction::ChangeOrder => "change_order",
+            CaseAction::Reassign => "reassign",
+        }
+    }
 }
 
 impl CaseRole {
@@ -64,11 +79,16 @@ pub async fn authorize(
         .one(db)
         .await?;
     let Some(case) = case else {
+        let asked: String = case_number.chars().filter(|c| !c.is_control()).collect();
+        audit::refused(db, user, None, &format!("{}: {asked}", action.as_str())).await?;
         return Err(missing(user));
     };
     match role_on_case(db, user, &case).await? {
         Some(role) if role.may(action) => Ok(Authorized { case, role }),
-        _ => Err(AppError::Forbidden),
+        _ => {
+            audit::refused(db, user, Some(case.id), action.as_str()).await?;
+            Err(AppError::Forbidden)
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::account::model::User;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,6 +43,16 @@ pub enum AuditAction {
     CaseReassigned,
     StaffChanged,
     AdvicePublished,
+    /// Staff read a case's history, statement, months, CSV, a conversation
+    /// or a file (parents reading their own case are not recorded).
+    HistoryRead,
+    StatementRead,
+    TimelineRead,
+    HistoryExported,
+    ConversationRead,
+    AttachmentRead,
+    /// Someone signed in asked for what is not theirs.
+    AccessRefused,
 }
 
 impl AuditAction {
@@ -71,6 +82,13 @@ impl AuditAction {
             AuditAction::OrderChanged => "order_changed",
             AuditAction::RequestMade => "request_made",
             AuditAction::RequestMoved => "request_moved",
+            AuditAction::HistoryRead => "history_read",
+            AuditAction::StatementRead => "statement_read",
+            AuditAction::TimelineRead => "timeline_read",
+            AuditAction::HistoryExported => "history_exported",
+            AuditAction::ConversationRead => "conversation_read",
+            AuditAction::AttachmentRead => "attachment_read",
+            AuditAction::AccessRefused => "access_refused",
         }
     }
 }
@@ -124,6 +142,13 @@ impl AuditEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
+tokio::task_local! {
+    /// The client of the request the current task serves, for the axum
+    /// handlers outside Leptos (CSV export, file download); set by the
+    /// server's middleware around every request.
+    pub static REQUEST_CLIENT: Option<IpAddr>;
+}
+
 /// Where a request came from, as far as this server can tell.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Source(pub Option<IpAddr>);
@@ -133,7 +158,10 @@ impl Source {
     /// call the router directly without one).
     pub fn of_request() -> Self {
         let parts = leptos::prelude::use_context::<http::request::Parts>();
-        Source(parts.and_then(|parts| client_address(&parts.extensions)))
+        let client = parts
+            .and_then(|parts| client_address(&parts.extensions))
+            .or_else(|| REQUEST_CLIENT.try_with(|client| *client).ok().flatten());
+        Source(client)
     }
 
     /// The address as the audit log shows it.
@@ -165,6 +193,42 @@ pub fn client_address(extensions: &http::Extensions) -> Option<IpAddr> {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(address)| address.ip())
         })
+}
+
+/// Records that the staff member `reader` read something of `case` (with
+/// `action`); a parent reading their own case is not recorded.
+pub async fn staff_read(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    action: AuditAction,
+    case: i32,
+    detail: Option<String>,
+) -> Result<(), AppError> {
+    if !reader.role.is_staff() {
+        return Ok(());
+    }
+    let mut event = AuditEvent::new(action).by(reader.person_id).on_case(case);
+    if let Some(detail) = detail {
+        event = event.detail(detail);
+    }
+    record(db, event, &Source::of_request(), Utc::now()).await
+}
+
+/// Records that `reader` was refused `what` (on `case`, when it exists):
+/// who, what and where from.
+pub async fn refused(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    case: Option<i32>,
+    what: &str,
+) -> Result<(), AppError> {
+    let mut event = AuditEvent::new(AuditAction::AccessRefused)
+        .by(reader.person_id)
+        .detail(what.chars().take(80).collect::<String>());
+    if let Some(case) = case {
+        event = event.on_case(case);
+    }
+    record(db, event, &Source::of_request(), Utc::now()).await
 }
 
 /// Appends `event` at `at`.
