@@ -416,6 +416,17 @@ impl Config {
             if self.email.smtp_host.trim().is_empty() {
                 return Err(("email.smtp_host", "is empty".into()));
             }
+            // Mail says what happened on a case: it crosses a network only encrypted.
+            if self.email.security == SmtpSecurity::None && !is_this_machine(&self.email.smtp_host)
+            {
+                return Err((
+                    "email.security",
+                    format!(
+                        "must be starttls or tls for `{}`: plain SMTP only to a relay on this machine",
+                        self.email.smtp_host
+                    ),
+                ));
+            }
         }
         if !(1..=3600).contains(&self.email.poll_seconds) {
             return Err(("email.poll_seconds", "must be 1 to 3600 seconds".into()));
@@ -600,6 +611,7 @@ fn env_name_of(key: &str) -> &'static str {
         "requests.income_change_percent" => "PORTAL_INCOME_CHANGE_PERCENT",
         "email.from" => "PORTAL_EMAIL_FROM",
         "email.smtp_host" => "PORTAL_SMTP_HOST",
+        "email.security" => "PORTAL_SMTP_SECURITY",
         "requests.review_after_months" => "PORTAL_REVIEW_AFTER_MONTHS",
         "security.session_idle_minutes" => "PORTAL_SESSION_IDLE_MINUTES",
         "security.session_max_hours" => "PORTAL_SESSION_MAX_HOURS",
@@ -614,6 +626,15 @@ fn env_name_of(key: &str) -> &'static str {
         "security.trusted_proxies" => "PORTAL_TRUSTED_PROXIES",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
+}
+
+/// `localhost`, or a loopback address.
+fn is_this_machine(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// toml's messages span several lines with a source excerpt; one line reads
@@ -746,6 +767,37 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("PORTAL_REQUIRE_MFA_FOR_STAFF"), "{error}");
+    }
+
+    #[test]
+    fn mail_crosses_a_network_only_encrypted() {
+        let on = SHIPPED.replace(
+            "enabled = false                 # PORTAL_EMAIL_ENABLED",
+            "enabled = true # ",
+        );
+        assert!(parse(&on).is_ok(), "plain SMTP to a relay on this machine");
+        let remote = on.replace(
+            "smtp_host = \"127.0.0.1\"",
+            "smtp_host = \"mail.agency.example\"",
+        );
+        assert_eq!(invalid_key(&remote), "email.security");
+        let encrypted = remote.replace("security = \"none\"", "security = \"starttls\"");
+        assert!(parse(&encrypted).is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() {
+        let text = SHIPPED.replace(
+            "trusted_proxies = []",
+            "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]",
+        );
+        let config = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.security.trusted_proxies.len(), 2);
+        let bad = SHIPPED.replace(
+            "trusted_proxies = []",
+            "trusted_proxies = [\"the load balancer\"]",
+        );
+        assert_eq!(invalid_key(&bad), "security.trusted_proxies");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! resolved data); each carries this request's nonce, which is minted here
 //! and handed to the renderer through the request's extensions.
 
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::{extract::Request, middleware::Next, response::Response};
 use base64::Engine as _;
@@ -34,7 +35,16 @@ impl CspNonce {
     }
 }
 
-pub async fn security_headers(mut request: Request, next: Next) -> Response {
+/// Whether the portal is served over https (`security.secure_cookies`, which
+/// production requires): browsers are then told never to use plain http.
+#[derive(Debug, Clone, Copy)]
+pub struct ServedOverHttps(pub bool);
+
+pub async fn security_headers(
+    State(ServedOverHttps(https)): State<ServedOverHttps>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = CspNonce::generate();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
@@ -61,7 +71,39 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     response
+}
+
+/// Whether a GET navigation came from another site (a link or a redirect
+/// there): the browser says so in `Sec-Fetch-Site`; a browser too old to say
+/// is judged by its `Referer`, and one that sends neither came from a
+/// bookmark or a typed address. `/leave` and `/language/…` change nothing
+/// for such a request, so no other site can sign someone out or change
+/// their language.
+pub fn from_another_site(headers: &http::HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match text(header::REFERER) {
+        Some(referer) => {
+            let referer_host = referer
+                .split_once("://")
+                .and_then(|(_, rest)| rest.split('/').next());
+            referer_host.is_none() || referer_host != text(header::HOST)
+        }
+        None => false,
+    }
 }
 
 /// Refuses a request that changes something (anything but GET, HEAD,

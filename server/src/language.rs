@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Path, Query, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -23,10 +23,16 @@ pub async fn switch_language(
     session: Session,
     Path(code): Path<String>,
     Query(query): Query<Next>,
+    headers: HeaderMap,
 ) -> Response {
     let Ok(locale) = code.parse::<app::i18n::Locale>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let back = local_path(query.next.as_deref());
+    // From another site: back to the page, the language unchanged.
+    if crate::headers::from_another_site(&headers) {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
+    }
     // The choice still holds in this browser if the account cannot keep it.
     match app::server::session::account_id(&session).await {
         Ok(Some(account)) => {
@@ -37,7 +43,6 @@ pub async fn switch_language(
         Ok(None) => {}
         Err(error) => tracing::warn!(?error, "the session could not be read"),
     }
-    let back = local_path(query.next.as_deref());
     let cookie = language::cookie(locale);
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -7,14 +7,23 @@
 
 use axum::{
     extract::State,
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use tower_sessions::Session;
 
 use app::server::AppState;
 
-pub async fn leave(State(state): State<AppState>, session: Session) -> Response {
+pub async fn leave(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+) -> Response {
+    // Another site sending someone here only sends them on: it cannot sign
+    // them out or empty their browser's copy of the portal.
+    if crate::headers::from_another_site(&headers) {
+        return away(&state.agency.quick_exit_url);
+    }
     // The exit must never stop at an error page: a session that cannot be
     // ended here is logged, and the cleared cookie ends it in the browser.
     if let Err(error) = session.flush().await {
@@ -23,14 +32,20 @@ pub async fn leave(State(state): State<AppState>, session: Session) -> Response 
     away_to(&state.agency.quick_exit_url)
 }
 
+/// To the neutral site, changing nothing.
+fn away(quick_exit_url: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(neutral) = HeaderValue::from_str(quick_exit_url) {
+        response.headers_mut().insert(header::LOCATION, neutral);
+    }
+    response
+}
+
 /// The quick exit's answer: to the neutral site, forgetting everything. Also
 /// what the outage gate sends when `/leave` fails for want of the database.
 pub fn away_to(quick_exit_url: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
+    let mut response = away(quick_exit_url);
     let headers = response.headers_mut();
-    if let Ok(neutral) = HeaderValue::from_str(quick_exit_url) {
-        headers.insert(header::LOCATION, neutral);
-    }
     headers.insert(
         "clear-site-data",
         HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""),

@@ -137,7 +137,10 @@ pub fn router(state: AppState) -> Router {
             trusted_proxies(&state),
             client::find_client,
         ))
-        .layer(middleware::from_fn(headers::security_headers))
+        .layer(middleware::from_fn_with_state(
+            headers::ServedOverHttps(state.security.secure_cookies),
+            headers::security_headers,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request

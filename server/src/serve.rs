@@ -19,12 +19,19 @@ pub enum ServeError {
     Email(crate::outbox::OutboxError),
     #[error("the server stopped with an error: {0}")]
     Io(std::io::Error),
+    #[error("this database holds {0} demo accounts (at example.com, with the published demo password): production will not serve it; use a database without the demo data")]
+    DemoData(u64),
+    #[error("cannot check the database for demo accounts: {0}")]
+    DemoCheck(sea_orm::DbErr),
 }
 
 /// Connects, migrates, listens, and serves until SIGTERM or Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = db::connect(&config.database.url, config.database.max_connections).await?;
     db::migrate(&db).await?;
+    if config.site.environment == crate::config::Environment::Production {
+        refuse_demo_data(&db).await?;
+    }
     // Charges due while the server was down are posted at once, then each
     // day's at the agency's midnight.
     crate::ledger::accrual::spawn_daily(
@@ -69,6 +76,22 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .map_err(ServeError::Io)?;
     tracing::info!("portal stopped");
     Ok(())
+}
+
+/// Production never runs on the demo data: its accounts share a password
+/// printed in the README. They (and the generated caseload's) are all at
+/// example.com, a domain no real person's address can be at (RFC 2606).
+pub async fn refuse_demo_data(db: &sea_orm::DatabaseConnection) -> Result<(), ServeError> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let demo = entity::accounts::Entity::find()
+        .filter(entity::accounts::Column::Email.ends_with("@example.com"))
+        .count(db)
+        .await
+        .map_err(ServeError::DemoCheck)?;
+    match demo {
+        0 => Ok(()),
+        accounts => Err(ServeError::DemoData(accounts)),
+    }
 }
 
 /// Writes the tally of credential checks turned away each minute (one audit

@@ -21,6 +21,18 @@ use app::config::SecurityPolicy;
 
 /// The name of the session cookie.
 pub const COOKIE_NAME: &str = "portal_session";
+/// Its name over https: browsers keep a `__Host-` cookie only if it is
+/// Secure, for the whole site and this host alone, so no sibling subdomain
+/// can plant or overwrite it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-portal_session";
+
+pub fn cookie_name(policy: &SecurityPolicy) -> &'static str {
+    if policy.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct DatabaseStore {
@@ -48,7 +60,8 @@ impl DatabaseStore {
 /// The session layer, configured by the agency's policy.
 pub fn layer(store: DatabaseStore, policy: &SecurityPolicy) -> SessionManagerLayer<DatabaseStore> {
     SessionManagerLayer::new(store)
-        .with_name(COOKIE_NAME)
+        .with_name(cookie_name(policy))
+        .with_path("/")
         .with_http_only(true)
         // Lax: a link from an e-mail still arrives signed in; cross-site
         // posts are refused by the origin check anyway.

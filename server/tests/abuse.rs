@@ -23,6 +23,9 @@ on_both_databases!(
     behind_a_trusted_proxy_each_client_is_counted_on_its_own,
     ipv6_clients_are_counted_per_64,
     staff_reads_and_refused_attempts_are_on_the_case_s_record,
+    over_https_the_cookie_is_host_only_and_browsers_keep_to_https,
+    another_site_cannot_sign_someone_out_or_change_their_language,
+    production_will_not_serve_the_demo_data,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -424,4 +427,115 @@ async fn staff_reads_and_refused_attempts_are_on_the_case_s_record(test: TestDb)
     ] {
         assert!(actions.contains(&action), "{action}: {actions:?}");
     }
+}
+
+fn header<'a>(page: &'a support::Page, name: &str) -> Option<&'a str> {
+    page.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn over_https_the_cookie_is_host_only_and_browsers_keep_to_https(test: TestDb) {
+    let mut config = support::config();
+    let plain = world(test.db.clone(), &config).await;
+    let home = support::get(&plain.router, "/").await;
+    assert_eq!(
+        header(&home, "strict-transport-security"),
+        None,
+        "not over http"
+    );
+
+    config.security.secure_cookies = true;
+    let secure = world_on(test.db, &config);
+    let home = support::get(&secure.router, "/").await;
+    assert_eq!(
+        header(&home, "strict-transport-security"),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let signed_in = sign_in_from(&secure, ([198, 51, 100, 2], 443).into(), PASSWORD).await;
+    let cookie = header(&signed_in, "set-cookie").unwrap_or_default();
+    assert!(cookie.starts_with("__Host-portal_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+/// The router of another configuration on the same database.
+fn world_on(db: DatabaseConnection, config: &Config) -> World {
+    let state = server::app_state(config, db.clone());
+    World {
+        router: server::router(state.clone()),
+        state,
+        db,
+    }
+}
+
+/// Whether the answer sets the language cookie.
+fn sets_language(page: &support::Page) -> bool {
+    page.headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|cookie| cookie.starts_with("i18n_pref_locale=es"))
+}
+
+/// A link followed to `uri`, from `site` (`Sec-Fetch-Site`).
+async fn follow(world: &World, uri: &str, cookie: &str, site: &str) -> support::Page {
+    let request = http::Request::get(uri)
+        .header(http::header::COOKIE, cookie)
+        .header(http::header::HOST, "portal.test")
+        .header("sec-fetch-site", site)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    support::send(&world.router, request).await
+}
+
+async fn another_site_cannot_sign_someone_out_or_change_their_language(test: TestDb) {
+    let config = support::config();
+    let world = world(test.db, &config).await;
+    let cookie = sign_in_as(&world.router, "pat@example.com", PASSWORD).await;
+    let still_signed_in = |cookie: String| {
+        let router = world.router.clone();
+        async move { error_of(&support::call(&router, "my_cases", &[], Some(&cookie)).await).is_none() }
+    };
+    // A link on another site: sent on, nothing changed.
+    let language = follow(
+        &world,
+        "/language/es?next=/dashboard",
+        &cookie,
+        "cross-site",
+    )
+    .await;
+    assert_eq!(header(&language, "location"), Some("/dashboard"));
+    assert!(!sets_language(&language), "the language stays");
+    let leave = follow(&world, "/leave", &cookie, "cross-site").await;
+    assert_eq!(header(&leave, "location"), Some("https://www.weather.gov/"));
+    assert_eq!(header(&leave, "clear-site-data"), None);
+    assert!(
+        still_signed_in(cookie.clone()).await,
+        "not signed out by another site"
+    );
+    // The same links on the portal itself do what they say.
+    let language = follow(
+        &world,
+        "/language/es?next=/dashboard",
+        &cookie,
+        "same-origin",
+    )
+    .await;
+    assert!(sets_language(&language));
+    let leave = follow(&world, "/leave", &cookie, "same-origin").await;
+    assert!(header(&leave, "clear-site-data").is_some());
+    assert!(!still_signed_in(cookie).await);
+}
+
+async fn production_will_not_serve_the_demo_data(test: TestDb) {
+    assert!(server::serve::refuse_demo_data(&test.db).await.is_ok());
+    server::seed::demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        server::serve::refuse_demo_data(&test.db).await,
+        Err(server::serve::ServeError::DemoData(accounts)) if accounts > 5
+    ));
 }
