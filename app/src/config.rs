@@ -164,6 +164,21 @@ pub struct SecurityPolicy {
     /// `X-Forwarded-For`, whom it forwards. None by default.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// The key that seals authenticator keys and values shown once: 32
+    /// bytes, base64 (`openssl rand -base64 32`). Production needs one.
+    #[serde(default, skip_serializing)]
+    pub secret_key: Option<SecretText>,
+}
+
+/// A secret from configuration: never printed, never sent.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(…)")
+    }
 }
 
 impl Default for SecurityPolicy {
@@ -180,6 +195,7 @@ impl Default for SecurityPolicy {
             pin_tries: 5,
             require_mfa_for_staff: true,
             trusted_proxies: Vec::new(),
+            secret_key: None,
         }
     }
 }

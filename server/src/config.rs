@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::client::TrustedProxies;
 use app::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
 use app::ledger::Money;
+use app::server::sealed::SecretKey;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -321,6 +322,9 @@ impl Config {
                 })?;
             }
         }
+        if let Some(value) = lookup("PORTAL_SECRET_KEY") {
+            security.secret_key = Some(app::config::SecretText(value));
+        }
         if let Some(value) = lookup("PORTAL_TRUSTED_PROXIES") {
             security.trusted_proxies = value
                 .split(',')
@@ -514,7 +518,36 @@ impl Config {
                 "must be true in production (staff sign in with a second step)".into(),
             ));
         }
+        match &security.secret_key {
+            Some(key) => {
+                if let Err(problem) = SecretKey::from_base64(&key.0) {
+                    return Err(("security.secret_key", problem.into()));
+                }
+            }
+            None if self.site.environment == Environment::Production => {
+                return Err((
+                    "security.secret_key",
+                    "must be set in production (openssl rand -base64 32)".into(),
+                ));
+            }
+            None => {}
+        }
         Ok(())
+    }
+
+    /// The key that seals secrets: the configured one (validated when the
+    /// configuration was read), or in development the published
+    /// development key.
+    pub fn secret_key(&self) -> SecretKey {
+        match &self.security.secret_key {
+            None => SecretKey::development(),
+            Some(key) => SecretKey::from_base64(&key.0).unwrap_or_else(|problem| {
+                // Cannot happen after validation; if it did, nothing sealed
+                // opens (second steps fail closed) rather than a known key.
+                tracing::error!(problem, "security.secret_key: using a random key");
+                SecretKey::random()
+            }),
+        }
     }
 
     /// The agency's time zone (validated when the configuration was read).
@@ -624,6 +657,7 @@ fn env_name_of(key: &str) -> &'static str {
         "security.pin_tries" => "PORTAL_PIN_TRIES",
         "security.require_mfa_for_staff" => "PORTAL_REQUIRE_MFA_FOR_STAFF",
         "security.trusted_proxies" => "PORTAL_TRUSTED_PROXIES",
+        "security.secret_key" => "PORTAL_SECRET_KEY",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }
 }
@@ -648,6 +682,8 @@ mod tests {
     use super::*;
 
     const SHIPPED: &str = include_str!("../../Leptos.toml");
+    /// 32 bytes, base64: a key for the tests.
+    const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, Path::new("Leptos.toml"))
@@ -740,6 +776,7 @@ mod tests {
                 "PORTAL_AGENCY_NAME" => Some("Lake County CSEA".into()),
                 "PORTAL_ENVIRONMENT" => Some("production".into()),
                 "PORTAL_SECURE_COOKIES" | "PORTAL_REQUIRE_MFA_FOR_STAFF" => Some("true".into()),
+                "PORTAL_SECRET_KEY" => Some(KEY.into()),
                 _ => None,
             })
             .unwrap_or_else(|e| panic!("{e}"));
@@ -767,6 +804,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("PORTAL_REQUIRE_MFA_FOR_STAFF"), "{error}");
+        let error = config
+            .apply_env(|name| match name {
+                "PORTAL_ENVIRONMENT" => Some("production".into()),
+                "PORTAL_SECURE_COOKIES" | "PORTAL_REQUIRE_MFA_FOR_STAFF" => Some("true".into()),
+                _ => None,
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PORTAL_SECRET_KEY"), "{error}");
+        let error = config
+            .apply_env(|name| match name {
+                "PORTAL_SECRET_KEY" => Some("c2hvcnQ=".into()),
+                _ => None,
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("32 bytes"), "{error}");
     }
 
     #[test]

@@ -68,7 +68,11 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         security: config.security.clone(),
         messages: config.messages,
         requests: config.requests,
-        credential_gate: Arc::new(app::account::gate::CredentialGate::new(&config.security)),
+        credential_gate: Arc::new(app::account::gate::CredentialGate::new(
+            &config.security,
+            config.secret_key(),
+        )),
+        secret_key: config.secret_key(),
     }
 }
 

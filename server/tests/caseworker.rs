@@ -582,18 +582,42 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
         .unwrap_or_else(|| panic!("Chris Young is on the case"));
     assert_eq!(chris.account_email, None);
     let person = chris.person.to_string();
-    let pin: app::account::model::IssuedPin = answer(
+    let issued = call(
         &router,
         "issue_pin",
         &[("case_number", case), ("person", &person)],
-        &jamie,
+        Some(&jamie),
     )
     .await;
-    let shown = file(&router, case, &jamie).await.fresh_pin;
-    assert_eq!(shown.map(|fresh| fresh.pin.pin), Some(pin.pin));
-    assert_eq!(
-        file(&router, case, &jamie).await.fresh_pin,
-        None,
-        "only once"
-    );
+    let pin: app::account::model::IssuedPin =
+        serde_json::from_str(&issued.body).unwrap_or_else(|e| panic!("{}: {e}", issued.body));
+    // The PIN rides to the file in a sealed cookie, and is stored nowhere.
+    let cookies = support::cookies_after(&jamie, &issued);
+    let sessions = entity::sessions::Entity::find()
+        .all(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(sessions.iter().all(|s| !s.data.contains(&pin.pin)));
+    assert!(!cookies.contains(&pin.pin));
+    let shown = call(
+        &router,
+        "case_file",
+        &[("case_number", case)],
+        Some(&cookies),
+    )
+    .await;
+    let file_now: app::caseworker::model::CaseFile =
+        serde_json::from_str(&shown.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file_now.fresh_pin.map(|fresh| fresh.pin.pin), Some(pin.pin));
+    let cookies = support::cookies_after(&cookies, &shown);
+    let again = call(
+        &router,
+        "case_file",
+        &[("case_number", case)],
+        Some(&cookies),
+    )
+    .await;
+    let file_again: app::caseworker::model::CaseFile =
+        serde_json::from_str(&again.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file_again.fresh_pin, None, "only once");
 }

@@ -116,12 +116,18 @@ async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
     .await;
     assert_eq!(error_of(&right), None, "{}", right.body);
 
-    let now_on = settings(router, &cookie).await;
+    // The codes ride to the page in a sealed cookie, stored nowhere.
+    let with_codes = support::cookies_after(&cookie, &right);
+    let shown = call(router, "my_security", &[], Some(&with_codes)).await;
+    let now_on: SecuritySettings =
+        serde_json::from_str(&shown.body).unwrap_or_else(|e| panic!("{}: {e}", shown.body));
     assert!(now_on.second_factor && now_on.pending.is_none());
     assert_eq!(now_on.fresh_recovery_codes.len(), 10);
     assert_eq!(now_on.recovery_codes_left, 10);
+    assert!(!with_codes.contains(&now_on.fresh_recovery_codes[0]));
+    let after = support::cookies_after(&with_codes, &shown);
     assert!(
-        settings(router, &cookie)
+        settings(router, &after)
             .await
             .fresh_recovery_codes
             .is_empty(),
@@ -164,6 +170,15 @@ async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: T
     parent(&test, "pat@example.com").await;
     let router = router(test.db.clone());
     let (key, _) = enrol(&router, "pat@example.com").await;
+    // The key rests sealed with the agency's key, never as the app has it.
+    let stored = support::account_of(&test.db, "pat@example.com")
+        .await
+        .totp_secret
+        .unwrap_or_default();
+    assert!(
+        stored.starts_with("sealed.v1.") && !stored.contains(&key),
+        "{stored}"
+    );
 
     let cookie = password_step(&router, "pat@example.com").await;
     let wrong = call(&router, "second_step", &[("code", "123456")], Some(&cookie)).await;

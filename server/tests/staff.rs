@@ -150,8 +150,11 @@ async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
     assert_eq!(error_of(&added), None, "{}", added.body);
     let fresh: FreshPassword = serde_json::from_str(&added.body).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(fresh.email, "riley.park@agency.example");
-    let desk: StaffDesk = answer(&router, "staff_desk", &[], &morgan).await;
+    let morgan_now = support::cookies_after(&morgan, &added);
+    let shown = support::call(&router, "staff_desk", &[], Some(&morgan_now)).await;
+    let desk: StaffDesk = serde_json::from_str(&shown.body).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(desk.fresh.as_ref(), Some(&fresh));
+    let morgan_now = support::cookies_after(&morgan_now, &shown);
     let riley_row = desk
         .list
         .members
@@ -165,7 +168,7 @@ async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
     );
     let alex_row = desk.list.members.iter().find(|m| m.name == "Alex Morgan");
     assert!(alex_row.is_some_and(|alex| alex.cases > 0));
-    let desk: StaffDesk = answer(&router, "staff_desk", &[], &morgan).await;
+    let desk: StaffDesk = answer(&router, "staff_desk", &[], &morgan_now).await;
     assert_eq!(desk.fresh, None, "shown once");
     let page = get_as(&router, "/staff", &morgan).await;
     assert!(page.body.contains("Riley Park") && page.body.contains("Add a member of staff"));
@@ -258,8 +261,16 @@ async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
 
     // On again, with a new password: the old one no longer works.
     assert_eq!(change(account.clone(), "reactivate").await, None);
-    assert_eq!(change(account.clone(), "new_password").await, None);
-    let desk: StaffDesk = answer(&router, "staff_desk", &[], &morgan).await;
+    let renewing = call(
+        &router,
+        "change_staff",
+        &[("account", &account), ("change", "new_password")],
+        Some(&morgan),
+    )
+    .await;
+    assert_eq!(error_of(&renewing), None, "{}", renewing.body);
+    let with_password = support::cookies_after(&morgan, &renewing);
+    let desk: StaffDesk = answer(&router, "staff_desk", &[], &with_password).await;
     let renewed = desk
         .fresh
         .unwrap_or_else(|| panic!("no new password shown"));

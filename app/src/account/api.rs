@@ -72,19 +72,12 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
 /// The signed-in account's sign-in security (shows new recovery codes once).
 #[server(endpoint = "my_security")]
 pub async fn my_security() -> Result<SecuritySettings, AppError> {
-    use crate::server::session::{self, FRESH_CODES_KEY, PENDING_SECRET_KEY};
-    use crate::server::{internal, state, user};
+    use crate::server::once::{self, Once};
+    use crate::server::{session, state, user};
     let user = user::require_signed_in().await?;
-    let session = session::current().await?;
-    let pending = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(internal)?;
-    let fresh = session
-        .remove::<Vec<String>>(FRESH_CODES_KEY)
-        .await
-        .map_err(internal)?
-        .unwrap_or_default();
+    let pending = session::pending_key(&session::current().await?).await?;
+    let fresh =
+        once::take::<Vec<String>>(Once::RecoveryCodes, user.account_id)?.unwrap_or_default();
     let state = state()?;
     super::second_factor::settings(&state.db, &user, &state.security, pending, fresh).await
 }
@@ -92,18 +85,13 @@ pub async fn my_security() -> Result<SecuritySettings, AppError> {
 /// Starts setting up the second factor: a new key to scan.
 #[server(endpoint = "start_second_factor")]
 pub async fn start_second_factor() -> Result<(), AppError> {
-    use crate::server::session::{self, PENDING_SECRET_KEY};
-    use crate::server::{internal, user};
+    use crate::server::{session, user};
     let user = user::require_signed_in().await?;
     if user.second_factor {
         return Err(AppError::Forbidden);
     }
     let session = session::current().await?;
-    let key = super::second_factor::new_secret();
-    session
-        .insert(PENDING_SECRET_KEY, key)
-        .await
-        .map_err(internal)?;
+    session::keep_pending_key(&session, &super::second_factor::new_secret()).await?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }
@@ -112,14 +100,12 @@ pub async fn start_second_factor() -> Result<(), AppError> {
 #[server(endpoint = "confirm_second_factor")]
 pub async fn confirm_second_factor(code: String, password: String) -> Result<(), AppError> {
     use super::service::Attempt;
-    use crate::server::session::{self, FRESH_CODES_KEY, PENDING_SECRET_KEY};
-    use crate::server::{internal, state, user};
+    use crate::server::once::{self, Once};
+    use crate::server::{session, state, user};
     let user = user::require_signed_in().await?;
     let session = session::current().await?;
-    let key = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(internal)?
+    let key = session::pending_key(&session)
+        .await?
         .ok_or(AppError::invalid(
             crate::error::Field::Code,
             crate::error::Problem::Required,
@@ -129,14 +115,8 @@ pub async fn confirm_second_factor(code: String, password: String) -> Result<(),
     let codes =
         super::second_factor::enable(&state.db, &attempt, &user, &key, &code, &password).await?;
     session::end_others_of(&state.db, user.account_id, &session).await?;
-    session
-        .remove_value(PENDING_SECRET_KEY)
-        .await
-        .map_err(internal)?;
-    session
-        .insert(FRESH_CODES_KEY, codes)
-        .await
-        .map_err(internal)?;
+    session::forget_pending_key(&session).await?;
+    once::keep(Once::RecoveryCodes, user.account_id, &codes)?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }

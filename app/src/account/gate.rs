@@ -27,6 +27,10 @@ use crate::config::SecurityPolicy;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
+use crate::server::sealed::SecretKey;
+
+/// What the authenticator keys are sealed for.
+const TOTP: &str = "totp";
 
 /// How long a request waits for its turn to hash before it is told the
 /// portal is busy.
@@ -59,6 +63,8 @@ pub struct CredentialGate {
     hashing: Semaphore,
     /// Hashes made or checked by this server since it started.
     hashed: AtomicU64,
+    /// Seals the authenticator keys.
+    key: SecretKey,
 }
 
 impl std::fmt::Debug for CredentialGate {
@@ -68,7 +74,7 @@ impl std::fmt::Debug for CredentialGate {
 }
 
 impl CredentialGate {
-    pub fn new(policy: &SecurityPolicy) -> Self {
+    pub fn new(policy: &SecurityPolicy, key: SecretKey) -> Self {
         let per_second =
             NonZeroU32::new(policy.credential_checks_per_second).unwrap_or(NonZeroU32::MIN);
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -77,6 +83,7 @@ impl CredentialGate {
             turned_away: Mutex::new(Tally::new()),
             hashing: Semaphore::new(cores),
             hashed: AtomicU64::new(0),
+            key,
         }
     }
 
@@ -113,6 +120,29 @@ impl CredentialGate {
             audit::record(db, event, &source, now).await?;
         }
         Ok(())
+    }
+}
+
+/// Authenticator keys, sealed at rest.
+impl CredentialGate {
+    pub fn seal_totp_key(&self, key: &str) -> Result<String, AppError> {
+        self.key.seal(key.as_bytes(), TOTP)
+    }
+
+    /// The key of a stored (sealed) value. One stored before keys were
+    /// sealed is read as it is; one that does not open is no key at all.
+    pub fn open_totp_key(&self, stored: &str) -> Option<String> {
+        if !SecretKey::is_sealed(stored) {
+            return Some(stored.to_owned());
+        }
+        let opened = self
+            .key
+            .open(stored, TOTP)
+            .and_then(|plain| String::from_utf8(plain).ok());
+        if opened.is_none() {
+            tracing::error!("an authenticator key does not open with security.secret_key");
+        }
+        opened
     }
 }
 

@@ -139,10 +139,14 @@ pub async fn use_code(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CodeUsed>, AppError> {
-    let Some(key) = account.totp_secret.as_deref() else {
+    let Some(key) = account
+        .totp_secret
+        .as_deref()
+        .and_then(|stored| gate.open_totp_key(stored))
+    else {
         return Ok(None);
     };
-    if let Some(step) = check_code(key, code, account.totp_last_step, now)? {
+    if let Some(step) = check_code(&key, code, account.totp_last_step, now)? {
         let newer = accounts::Column::TotpLastStep
             .is_null()
             .or(accounts::Column::TotpLastStep.lt(step));
@@ -253,7 +257,7 @@ pub async fn enable(
     accounts::Entity::update_many()
         .col_expr(
             accounts::Column::TotpSecret,
-            Expr::value(Some(key.to_owned())),
+            Expr::value(Some(attempt.gate.seal_totp_key(key)?)),
         )
         .col_expr(
             accounts::Column::TotpEnabledAt,

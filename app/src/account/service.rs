@@ -19,6 +19,7 @@ use crate::error::{AppError, Field, FieldError, Problem};
 use crate::notifications::{self, model::Kind, service::Notice};
 use crate::server::access::{self, authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::sealed::SecretKey;
 use crate::server::AppState;
 use crate::server::{session, user};
 use std::sync::Arc;
@@ -47,7 +48,7 @@ impl Attempt {
     /// Outside any request (the command line), now.
     pub fn offline(policy: SecurityPolicy) -> Self {
         Attempt {
-            gate: Arc::new(CredentialGate::new(&policy)),
+            gate: Arc::new(CredentialGate::new(&policy, SecretKey::random())),
             policy,
             source: Source::default(),
             now: Utc::now(),

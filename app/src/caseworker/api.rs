@@ -12,10 +12,6 @@ use super::model::{CaseFile, Caseload, OrderReview, PostingReview};
 pub use crate::account::model::IssuedPin;
 use crate::error::AppError;
 
-/// Where a PIN just issued waits, in the caseworker's session, to be shown once.
-#[cfg(feature = "ssr")]
-const FRESH_PIN_KEY: &str = "fresh_pin";
-
 /// The reader's caseload, narrowed and sorted, a page at a time.
 #[server(endpoint = "caseload")]
 pub async fn my_caseload(
@@ -41,7 +37,8 @@ pub async fn my_caseload(
 /// is on the case's audit log; a PIN issued a moment ago is shown this once.
 #[server(endpoint = "case_file")]
 pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
-    use crate::server::{internal, session, state, user};
+    use crate::server::once::{self, Once};
+    use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
     let clock = crate::messages::api::clock(&state);
@@ -54,16 +51,8 @@ pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
         crate::balance::api::as_of(state.agency_now()),
     )
     .await?;
-    let session = session::current().await?;
-    let fresh: Option<super::model::FreshPin> =
-        session.get(FRESH_PIN_KEY).await.map_err(internal)?;
-    if let Some(fresh) = fresh.filter(|pin| pin.case_number == file.view.card.case_number) {
-        session
-            .remove_value(FRESH_PIN_KEY)
-            .await
-            .map_err(internal)?;
-        file.fresh_pin = Some(fresh);
-    }
+    let fresh: Option<super::model::FreshPin> = once::take(Once::IssuedPin, reader.account_id)?;
+    file.fresh_pin = fresh.filter(|pin| pin.case_number == file.view.card.case_number);
     Ok(file)
 }
 
@@ -207,23 +196,19 @@ pub async fn change_order(
 }
 
 /// Issues a PIN to `person` on the case (voiding their earlier one). The
-/// PIN is returned, and kept in the caseworker's session until the case
-/// file shows it once, after the redirect.
+/// PIN is returned, and kept (sealed, in a cookie, never on the server)
+/// until the case file shows it once, after the redirect.
 #[server(endpoint = "issue_pin")]
 pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, AppError> {
     use crate::account::service::{self, Attempt};
-    use crate::server::{internal, session, state, user};
+    use crate::server::once::{self, Once};
+    use crate::server::{state, user};
     let actor = user::require().await?;
     let state = state()?;
     let attempt = Attempt::of_request(&state);
     let fresh = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
-    let pin = fresh.pin.clone();
-    session::current()
-        .await?
-        .insert(FRESH_PIN_KEY, fresh)
-        .await
-        .map_err(internal)?;
-    Ok(pin)
+    once::keep(Once::IssuedPin, actor.account_id, &fresh)?;
+    Ok(fresh.pin)
 }
 
 /// Who did what on the case, newest first (its caseworker and supervisors).

@@ -4,8 +4,10 @@
 pub mod access;
 pub mod audit;
 pub mod ledger_store;
+pub mod once;
 pub mod people;
 pub mod posting;
+pub mod sealed;
 pub mod session;
 pub mod user;
 
@@ -29,6 +31,8 @@ pub struct AppState {
     /// Shared by every request of this server: the limit on credential
     /// checks and the tally of what it turned away.
     pub credential_gate: std::sync::Arc<crate::account::gate::CredentialGate>,
+    /// Seals secrets kept at rest and values shown once.
+    pub secret_key: sealed::SecretKey,
 }
 
 impl AppState {

@@ -31,10 +31,10 @@ pub async fn account_id(session: &Session) -> Result<Option<i32>, AppError> {
 /// An account whose password was right and whose second step is to come,
 /// and since when (Unix seconds).
 const AWAITING_KEY: &str = "awaiting_second_step";
-/// A second factor being set up: its secret, until the first code confirms it.
-pub const PENDING_SECRET_KEY: &str = "pending_second_factor";
-/// Recovery codes just made, to be shown once.
-pub const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+/// A second factor being set up: its key (sealed), until the first code
+/// confirms it.
+const PENDING_KEY: &str = "pending_second_factor";
+const PENDING_PURPOSE: &str = "pending_totp";
 
 /// How long the second step may take after the password.
 const SECOND_STEP_SECONDS: i64 = 5 * 60;
@@ -96,6 +96,31 @@ pub async fn end_others_of(
         others = others.filter(sessions::Column::Id.ne(id.to_string()));
     }
     Ok(others.exec(db).await?.rows_affected)
+}
+
+/// Keeps the authenticator key being set up, sealed.
+pub async fn keep_pending_key(session: &Session, key: &str) -> Result<(), AppError> {
+    let sealed = super::state()?
+        .secret_key
+        .seal(key.as_bytes(), PENDING_PURPOSE)?;
+    session.insert(PENDING_KEY, sealed).await.map_err(internal)
+}
+
+/// The authenticator key being set up, if any.
+pub async fn pending_key(session: &Session) -> Result<Option<String>, AppError> {
+    let Some(sealed) = session.get::<String>(PENDING_KEY).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let key = super::state()?.secret_key.open(&sealed, PENDING_PURPOSE);
+    Ok(key.and_then(|plain| String::from_utf8(plain).ok()))
+}
+
+pub async fn forget_pending_key(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(|_| ())
+        .map_err(internal)
 }
 
 /// Signs out: the session is deleted on the server, the cookie cleared.

@@ -1,5 +1,6 @@
-//! The supervisors' server functions. A password made here is kept in the
-//! supervisor's session until the desk shows it once, after the redirect.
+//! The supervisors' server functions. A password made here is kept (sealed,
+//! in a cookie, never on the server) until the desk shows it once, after
+//! the redirect.
 
 use leptos::prelude::*;
 
@@ -7,29 +8,20 @@ use super::model::{FreshPassword, StaffDesk};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-const FRESH_PASSWORD_KEY: &str = "fresh_staff_password";
-
-#[cfg(feature = "ssr")]
 async fn keep_to_show_once(fresh: &FreshPassword) -> Result<(), AppError> {
-    use crate::server::{internal, session};
-    session::current()
-        .await?
-        .insert(FRESH_PASSWORD_KEY, fresh)
-        .await
-        .map_err(internal)
+    use crate::server::once::{self, Once};
+    let reader = crate::server::user::require().await?;
+    once::keep(Once::FirstPassword, reader.account_id, fresh)
 }
 
 /// Every staff account, and a password made a moment ago (shown this once).
 #[server(endpoint = "staff_desk")]
 pub async fn open_staff_desk() -> Result<StaffDesk, AppError> {
-    use crate::server::{internal, session, state, user};
+    use crate::server::once::{self, Once};
+    use crate::server::{state, user};
     let reader = user::require().await?;
     let list = super::service::staff_list(&state()?.db, &reader, chrono::Utc::now()).await?;
-    let session = session::current().await?;
-    let fresh = session
-        .remove::<FreshPassword>(FRESH_PASSWORD_KEY)
-        .await
-        .map_err(internal)?;
+    let fresh = once::take(Once::FirstPassword, reader.account_id)?;
     Ok(StaffDesk { list, fresh })
 }
 

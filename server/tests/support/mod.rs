@@ -305,6 +305,35 @@ pub fn session_cookie(page: &Page) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The `Cookie` header a browser sends after `page`: `cookies` with what
+/// the page set, and without what it cleared.
+pub fn cookies_after(cookies: &str, page: &Page) -> String {
+    let mut jar: Vec<(String, String)> = cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    for set in page
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        let Some((name, value)) = set.split(';').next().and_then(|pair| pair.split_once('='))
+        else {
+            continue;
+        };
+        jar.retain(|(k, _)| k != name);
+        if !value.is_empty() && !set.contains("Max-Age=0") {
+            jar.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    jar.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// How long one test may take. The slowest take seconds; a test that waits
 /// longer is stuck, and should fail with its name rather than hold CI.
 pub const TEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
