@@ -26,6 +26,7 @@ on_both_databases!(
     over_https_the_cookie_is_host_only_and_browsers_keep_to_https,
     another_site_cannot_sign_someone_out_or_change_their_language,
     production_will_not_serve_the_demo_data,
+    staff_lists_come_a_page_at_a_time,
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
@@ -538,4 +539,61 @@ async fn production_will_not_serve_the_demo_data(test: TestDb) {
         server::serve::refuse_demo_data(&test.db).await,
         Err(server::serve::ServeError::DemoData(accounts)) if accounts > 5
     ));
+}
+
+async fn staff_lists_come_a_page_at_a_time(test: TestDb) {
+    use app::messages::model::{Inbox, WorkList};
+    use server::seed::demo::{self, DEMO_PASSWORD};
+    demo::seed(&test.db, Utc::now().date_naive())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let router = support::router(test.db.clone());
+    let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    for n in 0..55 {
+        let key = format!("k-flood-{n}");
+        let body = format!("Question {n}");
+        let page = support::call(
+            &router,
+            "start_conversation",
+            &[
+                ("case_number", "CS-2020-004172"),
+                ("topic", "missing_payment"),
+                ("body", &body),
+                ("key", &key),
+            ],
+            Some(&dana),
+        )
+        .await;
+        assert_eq!(error_of(&page), None, "{}", page.body);
+    }
+    let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    let first: WorkList = support::answer(&router, "work_list", &[], &alex).await;
+    assert_eq!(first.items.len(), 50);
+    assert_eq!((first.paging.page, first.paging.pages), (1, 2));
+    let second: WorkList = support::answer(&router, "work_list", &[("page", "2")], &alex).await;
+    assert_eq!(second.items.len() as u64, first.paging.matching - 50);
+    assert!(second
+        .items
+        .iter()
+        .all(|item| !first.items.iter().any(|f| f.thread == item.thread)));
+
+    let supervisor = sign_in_as(&router, "supervisor@example.com", DEMO_PASSWORD).await;
+    let inbox: Inbox = support::answer(&router, "my_messages", &[], &supervisor).await;
+    assert_eq!(inbox.threads.len(), 50);
+    assert!(inbox.paging.pages >= 2);
+
+    let file: app::caseworker::model::CaseFile = support::answer(
+        &router,
+        "case_file",
+        &[("case_number", "CS-2020-004172")],
+        &alex,
+    )
+    .await;
+    assert_eq!(file.audit.len(), 50);
+    assert!(file.audit_paging.matching > 55);
+    let page = get_as(&router, "/caseload/CS-2020-004172?audit_page=2", &alex).await;
+    assert!(
+        page.body.contains("?audit%5Fpage=1\">"),
+        "a link back to the newest"
+    );
 }

@@ -6,7 +6,7 @@ use entity::{accounts, activation_pins, case_participants, cases, people};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::gate::{CredentialGate, TurnedAway};
@@ -577,6 +577,9 @@ pub async fn issue_pin(
 
 /// The cases `user` may open, with their role on each: a parent's own, a
 /// caseworker's assigned, every case for a supervisor.
+/// Cases a staff member's overview lists.
+pub const STAFF_CASES_LISTED: u64 = 50;
+
 pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLink>, AppError> {
     use crate::account::model::CaseRole;
     let links = match user.role {
@@ -588,8 +591,11 @@ pub async fn my_cases(db: &DatabaseConnection, user: &User) -> Result<Vec<CaseLi
                 role,
             })
             .collect(),
+        // Staff see the first of theirs here; the caseload pages through all.
         AccountRole::Caseworker | AccountRole::Supervisor => {
-            let mut query = cases::Entity::find().order_by_asc(cases::Column::CaseNumber);
+            let mut query = cases::Entity::find()
+                .order_by_asc(cases::Column::CaseNumber)
+                .limit(STAFF_CASES_LISTED);
             let role = if user.role == AccountRole::Caseworker {
                 query = query.filter(cases::Column::CaseworkerId.eq(user.person_id));
                 CaseRole::AssignedCaseworker

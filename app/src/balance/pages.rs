@@ -64,6 +64,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <p><A href="/caseload">{t!(i18n, caseload.whole)}</A></p>
         })}
         <AsOf as_of=overview.as_of />
     }

@@ -36,7 +36,10 @@ pub async fn my_caseload(
 /// The agency's file on a case (its caseworker and supervisors). Opening it
 /// is on the case's audit log; a PIN issued a moment ago is shown this once.
 #[server(endpoint = "case_file")]
-pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
+pub async fn open_case_file(
+    case_number: String,
+    audit_page: Option<u32>,
+) -> Result<CaseFile, AppError> {
     use crate::server::once::{self, Once};
     use crate::server::{state, user};
     let reader = user::require().await?;
@@ -49,6 +52,7 @@ pub async fn open_case_file(case_number: String) -> Result<CaseFile, AppError> {
         &state.ledger,
         clock,
         crate::balance::api::as_of(state.agency_now()),
+        audit_page.unwrap_or(1),
     )
     .await?;
     let fresh: Option<super::model::FreshPin> = once::take(Once::IssuedPin, reader.account_id)?;
@@ -213,7 +217,10 @@ pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, Ap
 
 /// Who did what on the case, newest first (its caseworker and supervisors).
 #[server(endpoint = "case_audit")]
-pub async fn case_audit(case_number: String) -> Result<Vec<AuditLine>, AppError> {
+pub async fn case_audit(
+    case_number: String,
+    page: Option<u32>,
+) -> Result<Vec<AuditLine>, AppError> {
     use crate::server::access::{authorize, CaseAction};
     use crate::server::{state, user};
     let reader = user::require().await?;
@@ -221,5 +228,6 @@ pub async fn case_audit(case_number: String) -> Result<Vec<AuditLine>, AppError>
     let case = authorize(&db, &reader, &case_number, CaseAction::ReadAudit)
         .await?
         .case;
-    super::service::audit_lines(&db, case.id).await
+    let (lines, _) = super::service::audit_lines(&db, case.id, page.unwrap_or(1)).await?;
+    Ok(lines)
 }

@@ -15,6 +15,7 @@ use crate::balance::case_page::{case_number_param, Children, Orders};
 use crate::balance::pages::{refusal, role_text, AsOf, CaseCardView};
 use crate::balance::text;
 use crate::components::form::{field_problem, FieldProblem, FormAlert};
+use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
@@ -32,10 +33,13 @@ pub fn CaseFilePage() -> impl IntoView {
     let number = case_number_param();
     let issue = ServerAction::<IssuePin>::new();
     let reassign = ServerAction::<ReassignCase>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let audit_page =
+        move || query.with(|q| q.get("audit_page").and_then(|p| p.parse::<u32>().ok()));
     let file = Resource::new(
-        move || number.get(),
-        |number| async move {
-            let file = open_case_file(number.clone()).await;
+        move || (number.get(), audit_page()),
+        |(number, audit_page)| async move {
+            let file = open_case_file(number.clone(), audit_page).await;
             let requests = match file {
                 Ok(_) => case_requests(number).await.unwrap_or_default(),
                 Err(_) => Vec::new(),
@@ -140,6 +144,7 @@ fn FileView(
         }}
         <h2>{t!(i18n, file.audit_heading)}</h2>
         <AuditTable lines=file.audit />
+        <Pager paging=file.audit_paging order=Order::NewestFirst param="audit_page" />
         <AsOf as_of=file.view.as_of />
     }
     .into_any()

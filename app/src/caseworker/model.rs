@@ -79,7 +79,9 @@ pub struct CaseFile {
     /// Held back from the receiving parent, not yet released.
     pub on_hold: Money,
     pub threads: Vec<ThreadSummary>,
+    /// A page of the audit log, newest first.
     pub audit: Vec<AuditLine>,
+    pub audit_paging: crate::components::pager::PageOf,
     /// A PIN issued a moment ago, shown this once.
     pub fresh_pin: Option<FreshPin>,
     /// Who works the case.

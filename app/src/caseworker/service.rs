@@ -22,6 +22,7 @@ use super::model::{
 use super::rules::{read_order, read_posting, Proposed, ProposedOrder};
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
+use crate::components::pager::PageOf;
 use crate::config::LedgerPolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::ledger::accrual::{recharge, Obligation, Order, Recharge};
@@ -281,6 +282,7 @@ pub async fn case_file(
     policy: &LedgerPolicy,
     clock: Clock,
     as_of: chrono::NaiveDateTime,
+    audit_page: u32,
 ) -> Result<CaseFile, AppError> {
     let Authorized { case, role } =
         authorize(db, reader, case_number, CaseAction::ReadFile).await?;
@@ -301,13 +303,15 @@ pub async fn case_file(
         .by(reader.person_id)
         .on_case(case_id);
     audit::record(db, event, &Source::of_request(), clock.now).await?;
+    let (audit, audit_paging) = audit_lines(db, case_id, audit_page).await?;
     Ok(CaseFile {
         view,
         participants: participants(db, case_id).await?,
         entries: latest_entries(db, case_id).await?,
         on_hold,
         threads: case_threads(db, reader, case_id, clock).await?,
-        audit: audit_lines(db, case_id).await?,
+        audit,
+        audit_paging,
         fresh_pin: None,
         caseworker,
         colleagues,
@@ -318,10 +322,11 @@ pub async fn case_file(
 pub async fn audit_lines(
     db: &impl ConnectionTrait,
     case_id: i32,
-) -> Result<Vec<AuditLine>, AppError> {
-    let events = audit::of_case(db, case_id).await?;
+    page: u32,
+) -> Result<(Vec<AuditLine>, PageOf), AppError> {
+    let (events, paging) = audit::of_case(db, case_id, page).await?;
     let actors = names_of(db, events.iter().filter_map(|event| event.actor_id)).await?;
-    Ok(events
+    let lines = events
         .into_iter()
         .map(|event| AuditLine {
             at: event.at,
@@ -332,7 +337,8 @@ pub async fn audit_lines(
             source: event.source,
             detail: event.detail,
         })
-        .collect())
+        .collect();
+    Ok((lines, paging))
 }
 
 /// The case's parents with how to reach them, paying parent first.

@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod layout;
+pub mod pager;
 pub mod quick_exit;
 pub mod term;
 pub mod title;

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use super::model::{Conversation, Inbox};
 use crate::error::AppError;
 
-/// The signed-in person's conversations.
+/// The signed-in person's conversations, newest first, a page at a time.
 #[server(endpoint = "my_messages")]
-pub async fn my_messages() -> Result<Inbox, AppError> {
+pub async fn my_messages(page: Option<u32>) -> Result<Inbox, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
@@ -17,6 +17,7 @@ pub async fn my_messages() -> Result<Inbox, AppError> {
         &reader,
         clock(&state),
         state.messages.reply_business_days,
+        page.unwrap_or(1),
     )
     .await
 }
@@ -27,6 +28,7 @@ pub async fn my_messages() -> Result<Inbox, AppError> {
 pub async fn work_list(
     #[server(default)] topic: String,
     #[server(default)] case_number: String,
+    page: Option<u32>,
 ) -> Result<super::model::WorkList, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
@@ -39,6 +41,7 @@ pub async fn work_list(
         state.messages,
         &topic,
         &case_number,
+        page.unwrap_or(1),
     )
     .await
 }

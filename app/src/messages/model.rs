@@ -1,5 +1,6 @@
 //! Conversations as both sides see them.
 
+use crate::components::pager::PageOf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,9 @@ use super::rules::{Status, Topic};
 /// starting a new one needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {
+    /// This page's conversations, newest first.
     pub threads: Vec<ThreadSummary>,
+    pub paging: PageOf,
     /// The cases a parent can write about (empty for staff).
     pub cases: Vec<String>,
     /// Makes a resent form (double click, reload) store one message.
@@ -95,6 +98,7 @@ pub struct WorkList {
     /// The filter it was read with.
     pub topic: Option<Topic>,
     pub case_number: String,
+    pub paging: PageOf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

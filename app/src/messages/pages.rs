@@ -17,6 +17,7 @@ use super::rules::{Status, Topic, MAX_BODY_CHARS};
 use crate::balance::pages::refusal;
 use crate::balance::text;
 use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
@@ -25,7 +26,11 @@ use crate::i18n::*;
 pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let start = ServerAction::<StartConversation>::new();
-    let inbox = OnceResource::new(my_messages());
+    let query = leptos_router::hooks::use_query_map();
+    let inbox = Resource::new(
+        move || query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok())),
+        my_messages,
+    );
     let result = Signal::derive(move || start.value().get());
     view! {
         <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
@@ -60,6 +65,7 @@ fn InboxView(
                 <ul class="threads">
                     {inbox.threads.into_iter().map(|thread| view! { <ThreadRow thread /> }).collect_view()}
                 </ul>
+                <Pager paging=inbox.paging order=Order::NewestFirst />
             }
             .into_any()
         }}

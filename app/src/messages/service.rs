@@ -10,7 +10,7 @@ use entity::{attachments, cases, message_threads, messages, support_requests, th
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 
 use super::model::{
@@ -19,7 +19,11 @@ use super::model::{
 use super::rules::{self, add_business_days, business_days_between, Status, Topic};
 use crate::account::model::{AccountRole, CaseRole, User};
 use crate::account::secret::random_code;
+use crate::components::pager::PageOf;
 use crate::config::MessagePolicy;
+
+/// Conversations on one page of a list (the inbox, the work list).
+const LISTED: u64 = 50;
 use crate::error::{AppError, Field, Problem};
 use crate::server::access::{authorize, missing, parent_cases, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
@@ -52,8 +56,10 @@ pub async fn inbox(
     reader: &User,
     clock: Clock,
     reply_business_days: u32,
+    page: u32,
 ) -> Result<Inbox, AppError> {
     let query = visible_threads(db, reader).await?;
+    let (paging, skip) = PageOf::at(query.clone().count(db).await?, LISTED, page);
     let case_numbers = match reader.role {
         AccountRole::Parent => parent_cases(db, reader.person_id)
             .await?
@@ -64,11 +70,15 @@ pub async fn inbox(
     };
     let threads = query
         .order_by_desc(message_threads::Column::LastMessageAt)
+        .order_by_desc(message_threads::Column::Id)
+        .offset(skip)
+        .limit(LISTED)
         .all(db)
         .await?;
     let threads = summaries(db, reader, threads, clock).await?;
     Ok(Inbox {
         threads,
+        paging,
         cases: case_numbers,
         send_key: send_key(),
         reply_business_days,
@@ -159,6 +169,7 @@ pub async fn work_list(
     policy: MessagePolicy,
     topic: &str,
     case_number: &str,
+    page: u32,
 ) -> Result<WorkList, AppError> {
     if !reader.role.is_staff() {
         return Err(AppError::Forbidden);
@@ -185,8 +196,12 @@ pub async fn work_list(
         // No such case: nothing of it waits.
         query = query.filter(message_threads::Column::CaseId.eq(case.map_or(0, |c| c.id)));
     }
+    let (paging, skip) = PageOf::at(query.clone().count(db).await?, LISTED, page);
     let threads = query
         .order_by_asc(message_threads::Column::WaitingSince)
+        .order_by_asc(message_threads::Column::Id)
+        .offset(skip)
+        .limit(LISTED)
         .all(db)
         .await?;
     let (numbers, names) = labels_of(db, &threads).await?;
@@ -218,6 +233,7 @@ pub async fn work_list(
         reply_business_days: policy.reply_business_days,
         topic,
         case_number,
+        paging,
     })
 }
 

@@ -10,6 +10,7 @@ use super::pages::topic_text;
 use super::rules::Topic;
 use crate::balance::pages::refusal;
 use crate::components::form::QueryForm;
+use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -23,7 +24,8 @@ pub fn WorkPage() -> impl IntoView {
         move || query.get(),
         |query| {
             let field = |name: &str| query.get(name).unwrap_or_default();
-            work_list(field("topic"), field("case_number"))
+            let page = query.get("page").and_then(|p| p.parse().ok());
+            work_list(field("topic"), field("case_number"), page)
         },
     );
     view! {
@@ -68,6 +70,7 @@ fn WorkView(list: WorkList) -> impl IntoView {
                 {list.items.into_iter().map(|item| view! { <WorkRow item /> }).collect_view()}
             </tbody>
         </table>
+        <Pager paging=list.paging order=Order::OldestFirst />
     }
     .into_any()
 }

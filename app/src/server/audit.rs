@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use entity::audit_events;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::account::model::User;
+use crate::components::pager::PageOf;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -273,15 +274,23 @@ pub async fn count_from(
         .await?)
 }
 
-/// Everything recorded on a case, newest first.
+/// Audit rows on one page of a case's log.
+const PER_PAGE: u64 = 50;
+
+/// One page of what was recorded on a case, newest first.
 pub async fn of_case(
     db: &impl ConnectionTrait,
     case: i32,
-) -> Result<Vec<audit_events::Model>, AppError> {
-    Ok(audit_events::Entity::find()
-        .filter(audit_events::Column::CaseId.eq(case))
+    page: u32,
+) -> Result<(Vec<audit_events::Model>, PageOf), AppError> {
+    let on_case = audit_events::Entity::find().filter(audit_events::Column::CaseId.eq(case));
+    let (paging, skip) = PageOf::at(on_case.clone().count(db).await?, PER_PAGE, page);
+    let events = on_case
         .order_by_desc(audit_events::Column::At)
         .order_by_desc(audit_events::Column::Id)
+        .offset(skip)
+        .limit(PER_PAGE)
         .all(db)
-        .await?)
+        .await?;
+    Ok((events, paging))
 }
