@@ -23,6 +23,8 @@ pub mod shell;
 pub mod site;
 pub mod staff;
 
+#[cfg(all(test, feature = "ssr"))]
+mod hostile_input;
 #[cfg(test)]
 mod locales_check;
 

@@ -111,7 +111,9 @@ pub fn normalize_email(typed: &str) -> Result<String, Problem> {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !email.chars().any(char::is_whitespace)
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
             && !domain.contains('@')
     });
     if valid {
@@ -119,6 +121,12 @@ pub fn normalize_email(typed: &str) -> Result<String, Problem> {
     } else {
         Err(Problem::NotAnEmail)
     }
+}
+
+/// Zero-width and direction-changing characters: an address holding one
+/// looks like another (`pat@example.com` and `pat\u{200B}@example.com`).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Turns a field's problem into the form's error.
@@ -196,6 +204,9 @@ mod tests {
             "jo @example.com",
             "jo@.com",
             "a@b@c.com",
+            "pat\u{1}@example.com",
+            "pat\u{200B}@example.com",
+            "pat@exa\u{202E}mple.com",
         ] {
             assert_eq!(normalize_email(bad), Err(Problem::NotAnEmail), "{bad}");
         }
