@@ -5,7 +5,9 @@
 //   - the signed-in parent's own pages (overview, case, history) and the
 //     advice they read, so the installed app opens without a network. These
 //     belong to one account: they are dropped when anyone signs in or out,
-//     and whenever the server says the reader is someone else.
+//     whenever the server says the reader is someone else, and once the
+//     session's idle time has passed since the last page came from the
+//     server (the session is over by then). Staff pages are never kept.
 // The server serves this file at /sw.js with the build's fingerprint and the
 // shell's files filled in (server/src/pwa.rs).
 'use strict';
@@ -13,12 +15,15 @@
 const BUILD = '__BUILD__';
 const SHELL_FILES = __SHELL_FILES__;
 const QUICK_EXIT_URL = '__QUICK_EXIT_URL__';
+const IDLE_MINUTES = '__IDLE_MINUTES__';
 
 const SHELL = `shell-${BUILD}`;
 const PUBLIC = 'public-pages';
 const PERSONAL = 'personal-pages';
 // A made-up address in PERSONAL whose body says whose pages these are.
 const OWNER = '/__portal/owner';
+// Another, whose body is when a page of theirs last came from the server.
+const SEEN = '/__portal/seen';
 const OFFLINE_PAGE = '/offline';
 
 // Pages worth having offline. Forms are not: they cannot be sent offline.
@@ -27,7 +32,7 @@ const ADVICE_PAGES = [/^\/advice$/, /^\/advice\/glossary$/, /^\/advice\/(?!check
 // Requests that change who is signed in.
 const SESSION_CHANGES = ['/api/sign_in', '/api/second_step', '/api/sign_out', '/api/activate', '/leave'];
 // The server says in this header who the reader of a page is: an opaque key
-// of their account, or `none`.
+// of a parent's account, `staff` (whose pages stay on no device), or `none`.
 const VIEWER = 'x-portal-viewer';
 
 // Bumped whenever the personal pages are forgotten: a page whose request
@@ -125,6 +130,8 @@ async function remember(url, response, started) {
   const viewer = response.headers.get(VIEWER);
   if (viewer === null || started !== generation) return;
   await followViewer(viewer);
+  if (viewer === 'staff') return;
+  if (viewer !== 'none') await (await caches.open(PERSONAL)).put(SEEN, new Response(String(Date.now())));
   const html = (response.headers.get('content-type') || '').startsWith('text/html');
   if (!response.ok || response.redirected || !html || !worthKeeping(url)) return;
   const signedIn = viewer !== 'none';
@@ -142,7 +149,18 @@ async function followViewer(viewer) {
   const owner = await personal.match(OWNER);
   if (owner && (await owner.text()) === viewer) return;
   await forgetPersonal();
-  if (viewer !== 'none') await (await caches.open(PERSONAL)).put(OWNER, new Response(viewer));
+  if (viewer !== 'none' && viewer !== 'staff') {
+    await (await caches.open(PERSONAL)).put(OWNER, new Response(viewer));
+  }
+}
+
+// A parent's pages outlive their session by nothing: past the idle time
+// since the server last sent one, they go.
+async function forgetIfIdle() {
+  const seen = await (await caches.open(PERSONAL)).match(SEEN);
+  if (!seen) return;
+  const idle = Date.now() - Number(await seen.text());
+  if (!(idle <= IDLE_MINUTES * 60 * 1000)) await forgetPersonal();
 }
 
 function forgetPersonal() {
@@ -151,6 +169,7 @@ function forgetPersonal() {
 }
 
 async function saved(url) {
+  await forgetIfIdle();
   for (const name of [PERSONAL, PUBLIC, SHELL]) {
     const cache = await caches.open(name);
     const hit = await cache.match(url.href);

@@ -82,7 +82,11 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
-    let installable = pwa::InstallableApp::new(&state.leptos_options, &state.agency);
+    let installable = pwa::InstallableApp::new(
+        &state.leptos_options,
+        &state.agency,
+        state.security.session_idle_minutes,
+    );
     let manifest = installable.clone();
 
     Router::new()

@@ -19,7 +19,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use app::config::Agency;
-use app::server::session::ACCOUNT_KEY;
+use app::server::session::{ACCOUNT_KEY, PARENT_KEY};
 
 /// The header that names the reader of a page: `none`, or a key of the
 /// signed-in account (its id: the service worker compares keys, nothing more,
@@ -40,11 +40,13 @@ pub struct InstallableApp {
 }
 
 impl InstallableApp {
-    pub fn new(options: &LeptosOptions, agency: &Agency) -> Self {
+    /// `idle_minutes`: how long the device keeps a parent's pages after
+    /// the last one came from the server (the session's idle timeout).
+    pub fn new(options: &LeptosOptions, agency: &Agency, idle_minutes: u32) -> Self {
         let bundle = Bundle::of(options);
         Self {
             manifest: manifest(agency).into(),
-            service_worker: service_worker(&bundle, agency).into(),
+            service_worker: service_worker(&bundle, agency, idle_minutes).into(),
         }
     }
 }
@@ -116,7 +118,7 @@ fn shell_files(bundle: &Bundle) -> Vec<String> {
     files
 }
 
-fn service_worker(bundle: &Bundle, agency: &Agency) -> String {
+fn service_worker(bundle: &Bundle, agency: &Agency, idle_minutes: u32) -> String {
     let files = serde_json::to_string(&shell_files(bundle)).unwrap_or_else(|_| "[]".into());
     // The exit address was checked to be a plain web address (config.rs); as
     // a JSON string it cannot end the literal early.
@@ -125,6 +127,7 @@ fn service_worker(bundle: &Bundle, agency: &Agency) -> String {
         .replace("'__BUILD__'", &format!("'{}'", bundle.fingerprint()))
         .replace("__SHELL_FILES__", &files)
         .replace("'__QUICK_EXIT_URL__'", &exit)
+        .replace("'__IDLE_MINUTES__'", &idle_minutes.to_string())
 }
 
 fn manifest(agency: &Agency) -> String {
@@ -189,6 +192,17 @@ impl InstallableApp {
 /// device it would outlive the sign-out; the service worker keeps what the
 /// offline app needs, and empties it at sign-out); other pages are asked
 /// for again each time, since what they show changes with a sign-in.
+/// The signed-in account of a session, and whether it is a parent's.
+async fn reader_of(
+    session: &Session,
+) -> Result<Option<(i32, bool)>, tower_sessions::session::Error> {
+    let Some(account) = session.get::<i32>(ACCOUNT_KEY).await? else {
+        return Ok(None);
+    };
+    let parent = session.get::<bool>(PARENT_KEY).await?.unwrap_or(false);
+    Ok(Some((account, parent)))
+}
+
 pub async fn name_the_viewer(request: Request, next: Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
     let mut response = next.run(request).await;
@@ -201,11 +215,14 @@ pub async fn name_the_viewer(request: Request, next: Next) -> Response {
         return response;
     }
     let reader = match session {
-        Some(session) => session.get::<i32>(ACCOUNT_KEY).await,
+        Some(session) => reader_of(&session).await,
         None => Ok(None),
     };
     let (viewer, keeping) = match reader {
-        Ok(Some(id)) => (format!("account-{id}"), "private, no-store"),
+        // A parent's own pages may stay on their phone; staff pages never
+        // stay on a device (it may be shared, and they show many families).
+        Ok(Some((id, true))) => (format!("account-{id}"), "private, no-store"),
+        Ok(Some((_, false))) => ("staff".to_owned(), "private, no-store"),
         Ok(None) => ("none".to_owned(), "no-cache"),
         // Unknown: kept by nobody, and the service worker keeps nothing
         // personal for a reader it cannot name.
@@ -238,13 +255,19 @@ mod tests {
             .output_name("portal")
             .site_root("/nonexistent")
             .build();
-        let worker = service_worker(&Bundle::of(&options), &agency());
-        for placeholder in ["__BUILD__", "__SHELL_FILES__", "__QUICK_EXIT_URL__"] {
+        let worker = service_worker(&Bundle::of(&options), &agency(), 30);
+        for placeholder in [
+            "__BUILD__",
+            "__SHELL_FILES__",
+            "__QUICK_EXIT_URL__",
+            "__IDLE_MINUTES__",
+        ] {
             assert!(!worker.contains(placeholder), "{placeholder} is filled");
         }
         assert!(worker.contains("\"/pkg/portal.wasm\""));
         assert!(worker.contains("\"/offline\""));
         assert!(worker.contains("const QUICK_EXIT_URL = \"https://www.weather.gov/\""));
+        assert!(worker.contains("const IDLE_MINUTES = 30;"));
     }
 
     #[test]

@@ -99,6 +99,19 @@ async fn every_page_names_its_reader_and_how_the_browser_may_keep_it(test: TestD
     assert_eq!(error_of(&out), None);
     let after = get_as(&router, "/dashboard", &cookie).await;
     assert_eq!(header_of(&after, "x-portal-viewer"), Some("none"));
+
+    // Staff pages stay on no device: the worker is told so, not whose.
+    let staff = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    let work = get_as(&router, "/dashboard", &staff).await;
+    assert_eq!(header_of(&work, "x-portal-viewer"), Some("staff"));
+    assert_eq!(header_of(&work, "cache-control"), Some("private, no-store"));
+    // And the worker forgets a parent's pages once the session's idle time
+    // has passed.
+    let worker = get(&router, "/sw.js").await;
+    let idle = support::config().security.session_idle_minutes;
+    assert!(worker
+        .body
+        .contains(&format!("const IDLE_MINUTES = {idle};")));
 }
 
 async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {

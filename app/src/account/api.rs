@@ -38,7 +38,7 @@ pub async fn sign_in(
     let next = safe_next(next.as_deref());
     match service::sign_in(&state.db, &attempt, &email, &password).await? {
         SignedIn::Complete(user) => {
-            session::begin(&session, user.account_id).await?;
+            session::begin(&session, &user).await?;
             super::language::at_sign_in(&user).await;
             leptos_axum::redirect(&next);
         }
@@ -63,7 +63,7 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
         .await?
         .ok_or(AppError::SignInRequired)?;
     let user = service::second_step(&state.db, &attempt, account, &code).await?;
-    session::begin(&session, user.account_id).await?;
+    session::begin(&session, &user).await?;
     super::language::at_sign_in(&user).await;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
@@ -193,7 +193,7 @@ pub async fn activate(
         code: code.unwrap_or_default(),
     };
     let user = super::service::activate(&state.db, &attempt, &form).await?;
-    session::begin(&session::current().await?, user.account_id).await?;
+    session::begin(&session::current().await?, &user).await?;
     super::language::at_sign_in(&user).await;
     leptos_axum::redirect("/dashboard");
     Ok(())

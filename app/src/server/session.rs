@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tower_sessions::Session;
 
 use super::internal;
+use crate::account::model::{AccountRole, User};
 use crate::error::AppError;
 
 /// The session key under which the signed-in account's id is kept (the
@@ -39,12 +40,21 @@ const PENDING_PURPOSE: &str = "pending_totp";
 /// How long the second step may take after the password.
 const SECOND_STEP_SECONDS: i64 = 5 * 60;
 
-/// Signs `account` in: a new session id (so an id planted before sign-in is
+/// Whether the signed-in account is a parent's: only a parent's pages may
+/// stay on a device (the service worker is told so with every page).
+pub const PARENT_KEY: &str = "parent";
+
+/// Signs `user` in: a new session id (so an id planted before sign-in is
 /// worth nothing after it), then the account.
-pub async fn begin(session: &Session, account: i32) -> Result<(), AppError> {
+pub async fn begin(session: &Session, user: &User) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     session.remove_value(AWAITING_KEY).await.map_err(internal)?;
-    session.insert(ACCOUNT_KEY, account).await.map_err(internal)
+    let parent = user.role == AccountRole::Parent;
+    session.insert(PARENT_KEY, parent).await.map_err(internal)?;
+    session
+        .insert(ACCOUNT_KEY, user.account_id)
+        .await
+        .map_err(internal)
 }
 
 /// The password was right; the code from the app is still to come.
