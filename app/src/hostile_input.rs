@@ -57,10 +57,8 @@ proptest! {
             // Two decimals at most, and it reads back as itself.
             prop_assert_eq!(Money::parse(&money.to_string()), Ok(money));
         }
-        for read in [positive_amount(&text), signed_amount(&text)] {
-            if let Ok(money) = read {
-                prop_assert!(!money.is_zero());
-            }
+        for money in [positive_amount(&text), signed_amount(&text)].into_iter().flatten() {
+            prop_assert!(!money.is_zero());
         }
         if let Ok(Some(money)) = optional_amount(&text) {
             prop_assert!(money.is_positive());

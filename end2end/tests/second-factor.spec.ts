@@ -22,16 +22,19 @@ test('a caseworker turns on the second step and then signs in with a code from t
   expect(key.replace(/\s/g, '')).toMatch(/^[A-Z2-7]{32}$/);
 
   await page.getByLabel('Six-digit code from the app').fill('000000');
+  await page.getByLabel('Your password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.getByText('That is not the code your app shows now')).toBeVisible();
+  // Turning it on takes the password too.
   await page.getByLabel('Six-digit code from the app').fill(totpCode(key));
+  await page.getByLabel('Your password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
   await expect(page.locator('.recovery-codes li')).toHaveCount(10);
   await expect(page.getByText('A second step is on')).toBeVisible();
   await page.screenshot({ path: `test-results/recovery-codes-${info.project.name}.png`, fullPage: true });
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
   await visit('/login');
   await page.getByLabel('E-mail address').fill(email);
@@ -44,4 +47,11 @@ test('a caseworker turns on the second step and then signs in with a code from t
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My cases');
+
+  // A lost laptop: sign out everywhere from the security page.
+  await visit('/account/security');
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await visit('/dashboard');
+  await expect(page).toHaveURL(/\/login/);
 });
