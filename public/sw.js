@@ -156,10 +156,12 @@ async function followViewer(viewer) {
 
 // A parent's pages outlive their session by nothing: past the idle time
 // since the server last sent one, they go.
+// (Pages kept before the worker counted the time count as idle.)
 async function forgetIfIdle() {
-  const seen = await (await caches.open(PERSONAL)).match(SEEN);
-  if (!seen) return;
-  const idle = Date.now() - Number(await seen.text());
+  const personal = await caches.open(PERSONAL);
+  if (!(await personal.match(OWNER))) return;
+  const seen = await personal.match(SEEN);
+  const idle = seen ? Date.now() - Number(await seen.text()) : Infinity;
   if (!(idle <= IDLE_MINUTES * 60 * 1000)) await forgetPersonal();
 }
 

@@ -164,10 +164,19 @@ pub struct SecurityPolicy {
     /// `X-Forwarded-For`, whom it forwards. None by default.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// The header those proxies write the client into: `x-forwarded-for`
+    /// (Caddy, nginx, most load balancers) or `forwarded` (RFC 7239). Only
+    /// that one is read: a client could send the other itself.
+    #[serde(default = "x_forwarded_for")]
+    pub client_address_header: String,
     /// The key that seals authenticator keys and values shown once: 32
     /// bytes, base64 (`openssl rand -base64 32`). Production needs one.
     #[serde(default, skip_serializing)]
     pub secret_key: Option<SecretText>,
+}
+
+fn x_forwarded_for() -> String {
+    "x-forwarded-for".to_owned()
 }
 
 /// A secret from configuration: never printed, never sent.
@@ -195,6 +204,7 @@ impl Default for SecurityPolicy {
             pin_tries: 5,
             require_mfa_for_staff: true,
             trusted_proxies: Vec::new(),
+            client_address_header: x_forwarded_for(),
             secret_key: None,
         }
     }

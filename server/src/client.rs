@@ -1,9 +1,11 @@
 //! Who the client is. Behind a TLS proxy every connection comes from the
-//! proxy, and the client's address arrives in `Forwarded` (RFC 7239) or
-//! `X-Forwarded-For`. Anyone can send those headers, so they are believed
-//! only from a proxy the agency named (`security.trusted_proxies`), and only
-//! as far back as the chain passes through its proxies: the first address
-//! that is not one of them is the client.
+//! proxy, and the client's address arrives in the header the proxy writes:
+//! `X-Forwarded-For` or `Forwarded` (RFC 7239), as the agency says
+//! (`security.client_address_header`; the other is never read, since a
+//! client can send it itself and most proxies pass it on untouched). It is
+//! believed only from a proxy the agency named (`security.trusted_proxies`),
+//! and only as far back as the chain passes through its proxies: the first
+//! address that is not one of them is the client.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -15,14 +17,36 @@ use axum::response::Response;
 use http::HeaderMap;
 use ipnet::IpNet;
 
+/// The header the proxies write the client into.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientHeader {
+    #[default]
+    XForwardedFor,
+    Forwarded,
+}
+
+impl ClientHeader {
+    /// `x-forwarded-for` or `forwarded`, any case.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Some(Self::XForwardedFor),
+            "forwarded" => Some(Self::Forwarded),
+            _ => None,
+        }
+    }
+}
+
 /// The proxies in front of the portal.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Arc<[IpNet]>);
+pub struct TrustedProxies {
+    nets: Arc<[IpNet]>,
+    header: ClientHeader,
+}
 
 impl TrustedProxies {
     /// Reads `security.trusted_proxies`: addresses (`10.0.0.7`) or blocks
     /// (`10.0.0.0/8`, `fd00::/8`). The entry that is neither, if any.
-    pub fn parse(entries: &[String]) -> Result<Self, String> {
+    pub fn parse(entries: &[String], header: ClientHeader) -> Result<Self, String> {
         entries
             .iter()
             .map(|entry| {
@@ -33,11 +57,14 @@ impl TrustedProxies {
                     .map_err(|_| entry.to_owned())
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(|nets| Self(nets.into()))
+            .map(|nets| Self {
+                nets: nets.into(),
+                header,
+            })
     }
 
     fn trusts(&self, address: IpAddr) -> bool {
-        self.0.iter().any(|net| net.contains(&address))
+        self.nets.iter().any(|net| net.contains(&address))
     }
 
     /// The client of a request that came over a connection from `peer`.
@@ -45,12 +72,15 @@ impl TrustedProxies {
         if !self.trusts(peer) {
             return peer;
         }
-        let chain = forwarded(headers).unwrap_or_else(|| x_forwarded_for(headers));
+        let chain = match self.header {
+            ClientHeader::XForwardedFor => x_forwarded_for(headers),
+            ClientHeader::Forwarded => forwarded(headers),
+        };
         let mut client = peer;
         // Nearest hop last: walk back while the hop is one of ours.
         for hop in chain.iter().rev() {
             match hop {
-                Some(address) => client = *address,
+                Some(address) => client = address.to_canonical(),
                 // "unknown", an obfuscated name, garbage: nothing further
                 // back can be believed; the last proxy that said is the client.
                 None => break,
@@ -78,13 +108,10 @@ pub async fn find_client(
     REQUEST_CLIENT.scope(client, next.run(request)).await
 }
 
-/// The `for=` of every `Forwarded` element, oldest first; `None` when the
-/// header is absent.
-fn forwarded(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
+/// The `for=` of every `Forwarded` element, oldest first.
+fn forwarded(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
     let mut chain = Vec::new();
-    let mut present = false;
     for value in headers.get_all(http::header::FORWARDED) {
-        present = true;
         let Ok(value) = value.to_str() else {
             chain.push(None);
             continue;
@@ -97,7 +124,7 @@ fn forwarded(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
             chain.push(node.and_then(node_address));
         }
     }
-    present.then_some(chain)
+    chain
 }
 
 /// `192.0.2.60`, `"192.0.2.60:4711"`, `"[2001:db8::17]:4711"`, `"[2001:db8::17]"`.
@@ -145,9 +172,9 @@ mod tests {
         text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
-    fn proxies(entries: &[&str]) -> TrustedProxies {
+    fn proxies(entries: &[&str], header: ClientHeader) -> TrustedProxies {
         let entries: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
-        TrustedProxies::parse(&entries).unwrap_or_else(|e| panic!("{e}"))
+        TrustedProxies::parse(&entries, header).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -158,7 +185,7 @@ mod tests {
             none.client_of(ip("203.0.113.9"), &spoofed),
             ip("203.0.113.9")
         );
-        let ours = proxies(&["10.0.0.0/8"]);
+        let ours = proxies(&["10.0.0.0/8"], ClientHeader::XForwardedFor);
         assert_eq!(
             ours.client_of(ip("203.0.113.9"), &spoofed),
             ip("203.0.113.9")
@@ -167,39 +194,53 @@ mod tests {
 
     #[test]
     fn the_client_is_the_first_address_back_that_is_not_a_proxy_of_ours() {
-        let ours = proxies(&["10.0.0.0/8", "fd00::1"]);
+        let ours = proxies(&["10.0.0.0/8", "fd00::1"], ClientHeader::XForwardedFor);
         // The client prepended a lie; our proxy appended what it saw.
         let chain = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.1.1.1")]);
         assert_eq!(ours.client_of(ip("10.0.0.2"), &chain), ip("198.51.100.7"));
-        let forwarded = headers(&[(
-            "forwarded",
-            "for=6.6.6.6, for=\"[2001:db8:cafe::17]:4711\";proto=https",
-        )]);
-        assert_eq!(
-            ours.client_of(ip("fd00::1"), &forwarded),
-            ip("2001:db8:cafe::17")
-        );
-        // Forwarded wins over X-Forwarded-For when both are sent.
+        // A `Forwarded` the client sent itself is not read by a portal whose
+        // proxy writes X-Forwarded-For (Caddy and nginx pass it on as it is).
         let both = headers(&[
-            ("forwarded", "for=192.0.2.60"),
+            ("forwarded", "for=10.0.0.9"),
             ("x-forwarded-for", "192.0.2.99"),
         ]);
-        assert_eq!(ours.client_of(ip("10.0.0.2"), &both), ip("192.0.2.60"));
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &both), ip("192.0.2.99"));
         // Nothing believable: the proxy is all that is known.
-        let unknown = headers(&[("forwarded", "for=unknown")]);
-        assert_eq!(ours.client_of(ip("10.0.0.2"), &unknown), ip("10.0.0.2"));
         let garbage = headers(&[("x-forwarded-for", "not an address")]);
         assert_eq!(ours.client_of(ip("10.0.0.2"), &garbage), ip("10.0.0.2"));
+        // An IPv4 client written as IPv6 is counted as itself.
+        let mapped = headers(&[("x-forwarded-for", "::ffff:198.51.100.7")]);
+        assert_eq!(ours.client_of(ip("10.0.0.2"), &mapped), ip("198.51.100.7"));
+
+        let rfc = proxies(&["fd00::1"], ClientHeader::Forwarded);
+        let forwarded = headers(&[
+            (
+                "forwarded",
+                "for=6.6.6.6, for=\"[2001:db8:cafe::17]:4711\";proto=https",
+            ),
+            ("x-forwarded-for", "192.0.2.99"),
+        ]);
+        assert_eq!(
+            rfc.client_of(ip("fd00::1"), &forwarded),
+            ip("2001:db8:cafe::17")
+        );
+        let unknown = headers(&[("forwarded", "for=unknown")]);
+        assert_eq!(rfc.client_of(ip("fd00::1"), &unknown), ip("fd00::1"));
     }
 
     #[test]
     fn entries_are_addresses_or_blocks() {
-        assert!(
-            TrustedProxies::parse(&["127.0.0.1".into(), "::1".into(), "10.0.0.0/8".into()]).is_ok()
-        );
+        let header = ClientHeader::default();
+        let good = ["127.0.0.1".into(), "::1".into(), "10.0.0.0/8".into()];
+        assert!(TrustedProxies::parse(&good, header).is_ok());
         assert_eq!(
-            TrustedProxies::parse(&["10.0.0.0/33".into()]).err(),
+            TrustedProxies::parse(&["10.0.0.0/33".into()], header).err(),
             Some("10.0.0.0/33".to_owned())
         );
+        assert_eq!(
+            ClientHeader::parse("Forwarded"),
+            Some(ClientHeader::Forwarded)
+        );
+        assert_eq!(ClientHeader::parse("x-real-ip"), None);
     }
 }

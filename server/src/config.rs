@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::client::TrustedProxies;
+use crate::client::{ClientHeader, TrustedProxies};
 use app::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
 use app::ledger::Money;
 use app::server::sealed::SecretKey;
@@ -325,6 +325,9 @@ impl Config {
         if let Some(value) = lookup("PORTAL_SECRET_KEY") {
             security.secret_key = Some(app::config::SecretText(value));
         }
+        if let Some(value) = lookup("PORTAL_CLIENT_ADDRESS_HEADER") {
+            security.client_address_header = value;
+        }
         if let Some(value) = lookup("PORTAL_TRUSTED_PROXIES") {
             security.trusted_proxies = value
                 .split(',')
@@ -506,7 +509,13 @@ impl Config {
                 "must be true in production (serve the portal over https)".into(),
             ));
         }
-        if let Err(entry) = TrustedProxies::parse(&security.trusted_proxies) {
+        let Some(header) = ClientHeader::parse(&security.client_address_header) else {
+            return Err((
+                "security.client_address_header",
+                "must be x-forwarded-for or forwarded".into(),
+            ));
+        };
+        if let Err(entry) = TrustedProxies::parse(&security.trusted_proxies, header) {
             return Err((
                 "security.trusted_proxies",
                 format!("`{entry}` is neither an address nor a CIDR block"),
@@ -657,6 +666,7 @@ fn env_name_of(key: &str) -> &'static str {
         "security.pin_tries" => "PORTAL_PIN_TRIES",
         "security.require_mfa_for_staff" => "PORTAL_REQUIRE_MFA_FOR_STAFF",
         "security.trusted_proxies" => "PORTAL_TRUSTED_PROXIES",
+        "security.client_address_header" => "PORTAL_CLIENT_ADDRESS_HEADER",
         "security.secret_key" => "PORTAL_SECRET_KEY",
         _ => "PORTAL_AGENCY_TIME_ZONE",
     }

@@ -166,7 +166,12 @@ pub fn router(state: AppState) -> Router {
 /// The configured proxies (validated when the configuration was read; an
 /// entry that still does not read trusts nothing).
 fn trusted_proxies(state: &AppState) -> client::TrustedProxies {
-    client::TrustedProxies::parse(&state.security.trusted_proxies).unwrap_or_else(|entry| {
+    let header = client::ClientHeader::parse(&state.security.client_address_header);
+    let header = header.unwrap_or_else(|| {
+        tracing::error!("security.client_address_header: unknown; reading X-Forwarded-For");
+        client::ClientHeader::XForwardedFor
+    });
+    client::TrustedProxies::parse(&state.security.trusted_proxies, header).unwrap_or_else(|entry| {
         tracing::error!(
             entry,
             "security.trusted_proxies: not an address nor a block; trusting no proxy"

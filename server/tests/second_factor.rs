@@ -212,6 +212,12 @@ async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: T
 
     // Turning it off takes the password.
     let signed_in = cookie;
+    let failures = |db: sea_orm::DatabaseConnection| async move {
+        support::account_of(&db, "pat@example.com")
+            .await
+            .failed_sign_ins
+    };
+    let before = failures(test.db.clone()).await;
     let wrong = call(
         &router,
         "disable_second_factor",
@@ -223,6 +229,9 @@ async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: T
         error_of(&wrong),
         Some(AppError::invalid(Field::Password, Problem::WrongPassword))
     );
+    // Counted like a wrong password at sign-in: a stolen session cannot
+    // guess it without end.
+    assert_eq!(failures(test.db.clone()).await, before + 1);
     let off = call(
         &router,
         "disable_second_factor",

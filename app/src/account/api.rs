@@ -59,10 +59,10 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
     let state = state()?;
     let attempt = Attempt::of_request(&state);
     let session = session::current().await?;
-    let account = session::awaiting_second_step(&session, attempt.now)
+    let (account, password_at) = session::awaiting_second_step(&session, attempt.now)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    let user = service::second_step(&state.db, &attempt, account, &code).await?;
+    let user = service::second_step(&state.db, &attempt, account, password_at, &code).await?;
     session::begin(&session, &user).await?;
     super::language::at_sign_in(&user).await;
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -112,11 +112,20 @@ pub async fn confirm_second_factor(code: String, password: String) -> Result<(),
         ))?;
     let state = state()?;
     let attempt = Attempt::of_request(&state);
-    let codes =
-        super::second_factor::enable(&state.db, &attempt, &user, &key, &code, &password).await?;
-    session::end_others_of(&state.db, user.account_id, &session).await?;
-    session::forget_pending_key(&session).await?;
+    let current = session::id_of(&session);
+    let codes = super::second_factor::enable(
+        &state.db,
+        &attempt,
+        &user,
+        current.as_deref(),
+        &key,
+        &code,
+        &password,
+    )
+    .await?;
+    // The codes first: the factor is on now, and they are shown only here.
     once::keep(Once::RecoveryCodes, user.account_id, &codes)?;
+    session::forget_pending_key(&session).await?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }
@@ -129,9 +138,9 @@ pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     let user = user::require_signed_in().await?;
     let state = state()?;
     let attempt = Attempt::of_request(&state);
-    super::second_factor::disable(&state.db, &attempt, &user, &password).await?;
-    let session = crate::server::session::current().await?;
-    crate::server::session::end_others_of(&state.db, user.account_id, &session).await?;
+    let current = crate::server::session::id_of(&crate::server::session::current().await?);
+    super::second_factor::disable(&state.db, &attempt, &user, current.as_deref(), &password)
+        .await?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }

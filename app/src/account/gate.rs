@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -54,13 +54,20 @@ impl TurnedAway {
     }
 }
 
-type Tally = BTreeMap<(AuditAction, TurnedAway, Source), u64>;
+/// Turned-away attempts by action, reason and address block (an IPv6
+/// client's /64), with an address of the block to show, and the count.
+type Tally = BTreeMap<(AuditAction, TurnedAway, Option<String>), (Source, u64)>;
+
+/// Blocks the tally keeps apart between two writes; beyond, attempts are
+/// counted together (a flood from ever new addresses cannot grow it).
+const TALLIED_BLOCKS: usize = 10_000;
 
 pub struct CredentialGate {
     rate: DefaultDirectRateLimiter,
     turned_away: Mutex<Tally>,
-    /// One permit per core.
-    hashing: Semaphore,
+    /// One permit per core; a permit lives as long as its hashing does, even
+    /// if the request that asked for it is gone.
+    hashing: Arc<Semaphore>,
     /// Hashes made or checked by this server since it started.
     hashed: AtomicU64,
     /// Seals the authenticator keys.
@@ -81,7 +88,7 @@ impl CredentialGate {
         Self {
             rate: RateLimiter::direct(Quota::per_second(per_second)),
             turned_away: Mutex::new(Tally::new()),
-            hashing: Semaphore::new(cores),
+            hashing: Arc::new(Semaphore::new(cores)),
             hashed: AtomicU64::new(0),
             key,
         }
@@ -95,7 +102,14 @@ impl CredentialGate {
     /// Counts one attempt at `action` from `source` turned away for `why`.
     pub fn count(&self, action: AuditAction, why: TurnedAway, source: &Source) {
         if let Ok(mut tally) = self.turned_away.lock() {
-            *tally.entry((action, why, source.clone())).or_default() += 1;
+            let mut key = (action, why, source.block());
+            let shown = if tally.len() >= TALLIED_BLOCKS && !tally.contains_key(&key) {
+                key.2 = None;
+                Source::default()
+            } else {
+                source.clone()
+            };
+            tally.entry(key).or_insert((shown, 0)).1 += 1;
         }
     }
 
@@ -106,18 +120,22 @@ impl CredentialGate {
         db: &impl ConnectionTrait,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let tally = match self.turned_away.lock() {
-            Ok(mut tally) => std::mem::take(&mut *tally),
-            Err(_) => {
-                return Err(crate::server::internal(
-                    "the tally of refusals was poisoned",
-                ))
-            }
-        };
-        for ((action, why, source), count) in tally {
+        let poisoned = || crate::server::internal("the tally of refusals was poisoned");
+        let tally = std::mem::take(&mut *self.turned_away.lock().map_err(|_| poisoned())?);
+        let mut rows = tally.into_iter();
+        while let Some(((action, why, block), (source, count))) = rows.next() {
             let event =
                 AuditEvent::new(action).detail(format!("{}: {count} attempts", why.detail()));
-            audit::record(db, event, &source, now).await?;
+            if let Err(error) = audit::record(db, event, &source, now).await {
+                // What was not written is counted again, for the next time.
+                let mut tally = self.turned_away.lock().map_err(|_| poisoned())?;
+                let unwritten =
+                    std::iter::once(((action, why, block), (source, count))).chain(rows);
+                for (key, (source, count)) in unwritten {
+                    tally.entry(key).or_insert((source, 0)).1 += count;
+                }
+                return Err(error);
+            }
         }
         Ok(())
     }
@@ -154,14 +172,20 @@ impl CredentialGate {
         hashes: usize,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let permit = tokio::time::timeout(HASHING_WAIT, self.hashing.acquire())
+        let permit = tokio::time::timeout(HASHING_WAIT, self.hashing.clone().acquire_owned())
             .await
             .map_err(|_| AppError::Busy)?
             .map_err(internal)?;
-        let done = tokio::task::spawn_blocking(work).await.map_err(internal);
-        drop(permit);
         self.hashed.fetch_add(hashes as u64, Ordering::Relaxed);
-        done
+        // The permit goes with the work: a request dropped meanwhile (the
+        // client gave up) does not free a turn while its hashing still runs.
+        tokio::task::spawn_blocking(move || {
+            let done = work();
+            drop(permit);
+            done
+        })
+        .await
+        .map_err(internal)
     }
 
     /// Hashes made or checked so far (for the tests and the load check).

@@ -21,7 +21,8 @@ use super::service::Attempt;
 use crate::config::SecurityPolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::server::audit::{self, AuditAction, AuditEvent};
-use crate::server::internal;
+use crate::server::sealed::SecretKey;
+use crate::server::{internal, session};
 
 /// What authenticator apps show as the account's issuer.
 const ISSUER: &str = "Child Support Portal";
@@ -139,25 +140,52 @@ pub async fn use_code(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CodeUsed>, AppError> {
-    let Some(key) = account
-        .totp_secret
-        .as_deref()
-        .and_then(|stored| gate.open_totp_key(stored))
-    else {
+    let Some(stored) = account.totp_secret.as_deref() else {
         return Ok(None);
     };
-    if let Some(step) = check_code(&key, code, account.totp_last_step, now)? {
-        let newer = accounts::Column::TotpLastStep
-            .is_null()
-            .or(accounts::Column::TotpLastStep.lt(step));
-        let used = accounts::Entity::update_many()
-            .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)))
-            .filter(accounts::Column::Id.eq(account.id))
-            .filter(newer)
-            .exec(db)
-            .await?;
-        return Ok((used.rows_affected == 1).then_some(CodeUsed::App));
+    // A key that does not open is the agency's fault (a changed
+    // `security.secret_key`), not the person's: recovery codes still work,
+    // and nothing counts against them.
+    let key = gate.open_totp_key(stored);
+    if let Some(key) = &key {
+        if let Some(step) = check_code(key, code, account.totp_last_step, now)? {
+            let newer = accounts::Column::TotpLastStep
+                .is_null()
+                .or(accounts::Column::TotpLastStep.lt(step));
+            let mut used = accounts::Entity::update_many()
+                .col_expr(accounts::Column::TotpLastStep, Expr::value(Some(step)));
+            // A key stored before keys were sealed is sealed now.
+            if !SecretKey::is_sealed(stored) {
+                used = used.col_expr(
+                    accounts::Column::TotpSecret,
+                    Expr::value(Some(gate.seal_totp_key(key)?)),
+                );
+            }
+            let used = used
+                .filter(accounts::Column::Id.eq(account.id))
+                .filter(newer)
+                .exec(db)
+                .await?;
+            return Ok((used.rows_affected == 1).then_some(CodeUsed::App));
+        }
     }
+    let recovered = use_recovery_code(db, gate, account, code, now).await?;
+    if recovered.is_none() && key.is_none() {
+        return Err(internal(
+            "an authenticator key does not open with security.secret_key",
+        ));
+    }
+    Ok(recovered)
+}
+
+/// Uses `code` as one of `account`'s unused recovery codes.
+async fn use_recovery_code(
+    db: &impl ConnectionTrait,
+    gate: &CredentialGate,
+    account: &accounts::Model,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CodeUsed>, AppError> {
     let typed = secret::normalize_code(code);
     if typed.len() != 10 {
         return Ok(None);
@@ -235,11 +263,14 @@ pub async fn settings(
 }
 
 /// Turns the second factor on with the `key` being set up, once the app's
-/// first `code` proves the phone has it. Returns the new recovery codes.
+/// first `code` proves the phone has it and the password is typed again.
+/// Every other session of the account ends with it (`current` stays), in
+/// the same transaction. Returns the new recovery codes.
 pub async fn enable(
     db: &DatabaseConnection,
     attempt: &Attempt,
     user: &User,
+    current: Option<&str>,
     key: &str,
     code: &str,
     password: &str,
@@ -268,6 +299,7 @@ pub async fn enable(
         .exec(&txn)
         .await?;
     let codes = recovery.store(&txn, user.account_id).await?;
+    session::end_others_of(&txn, user.account_id, current).await?;
     let event = AuditEvent::new(AuditAction::SecondFactorEnabled).by(user.person_id);
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     txn.commit().await?;
@@ -308,6 +340,7 @@ pub async fn disable(
     db: &DatabaseConnection,
     attempt: &Attempt,
     user: &User,
+    current: Option<&str>,
     password: &str,
 ) -> Result<(), AppError> {
     if user.role.is_staff() && attempt.policy.require_mfa_for_staff {
@@ -317,13 +350,7 @@ pub async fn disable(
         .one(db)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    if !attempt
-        .gate
-        .verify(password, &account.password_hash)
-        .await?
-    {
-        return Err(AppError::invalid(Field::Password, Problem::WrongPassword));
-    }
+    check_password(db, attempt, &account, password).await?;
     let txn = db.begin().await?;
     accounts::Entity::update_many()
         .col_expr(
@@ -345,6 +372,7 @@ pub async fn disable(
         .filter(recovery_codes::Column::AccountId.eq(account.id))
         .exec(&txn)
         .await?;
+    session::end_others_of(&txn, account.id, current).await?;
     let event = AuditEvent::new(AuditAction::SecondFactorDisabled).by(user.person_id);
     audit::record(&txn, event, &attempt.source, attempt.now).await?;
     txn.commit().await?;

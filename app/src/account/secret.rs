@@ -123,10 +123,11 @@ pub fn normalize_email(typed: &str) -> Result<String, Problem> {
     }
 }
 
-/// Zero-width and direction-changing characters: an address holding one
-/// looks like another (`pat@example.com` and `pat\u{200B}@example.com`).
+/// Format characters (zero-width, direction-changing, tags): an address
+/// holding one looks like another (`pat@example.com`, `pat\u{200B}@example.com`).
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
 }
 
 /// Turns a field's problem into the form's error.

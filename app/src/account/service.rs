@@ -6,7 +6,7 @@ use entity::{accounts, activation_pins, case_participants, cases, people};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::gate::{CredentialGate, TurnedAway};
@@ -161,6 +161,7 @@ pub async fn second_step(
     db: &DatabaseConnection,
     attempt: &Attempt,
     account: i32,
+    password_at: DateTime<Utc>,
     code: &str,
 ) -> Result<User, AppError> {
     if code.trim().is_empty() {
@@ -170,6 +171,11 @@ pub async fn second_step(
         .one(db)
         .await?
         .ok_or(AppError::SignInRequired)?;
+    // The password typed before the code was changed meanwhile (a reset):
+    // it no longer opens anything.
+    if account.password_changed_at > password_at {
+        return Err(AppError::SignInRequired);
+    }
     let locked = account
         .locked_until
         .is_some_and(|until| until > attempt.now);
@@ -374,6 +380,15 @@ pub async fn activate(
         .one(db)
         .await?;
     if let Some(account) = &existing {
+        // Before any code is used up: an address another account has.
+        let taken = accounts::Entity::find()
+            .filter(accounts::Column::Email.eq(email.as_str()))
+            .filter(accounts::Column::PersonId.ne(issued.person_id))
+            .count(db)
+            .await?;
+        if taken > 0 {
+            return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
+        }
         // A PIN resets a parent's password, never a caseworker's.
         if AccountRole::parse(&account.role) != Some(AccountRole::Parent) {
             refuse(Some(case.id), "PIN of a staff account").await?;

@@ -9,14 +9,17 @@ use leptos_router::components::A;
 use super::api::case_timeline;
 use super::case_page::case_number_param;
 use super::chart::{MonthsTable, TimelineChart};
-use super::history_page::query_value;
+use super::history_page::{query_value, RangeFields};
 use super::model::Timeline;
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::account::model::CaseRole;
+use crate::components::form::QueryForm;
 use crate::components::title::PageTitle;
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::ledger::{Explained, Month, Outcome, Reason};
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn MonthsPage() -> impl IntoView {
@@ -36,6 +39,20 @@ pub fn MonthsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match timeline.await {
                         Ok(timeline) => view! { <TimelineView timeline /> }.into_any(),
+                        // A range typed into the address: its problem at its field.
+                        Err(error @ AppError::Invalid(_)) => view! {
+                            <QueryForm action=use_location().pathname.get_untracked()>
+                                <fieldset class="filters">
+                                    <legend>{t!(i18n, months.range_legend)}</legend>
+                                    <RangeFields
+                                        from=from.get_untracked().unwrap_or_default()
+                                        to=to.get_untracked().unwrap_or_default()
+                                        error=Some(error)
+                                    />
+                                    <button class="button" type="submit">{t!(i18n, history.apply)}</button>
+                                </fieldset>
+                            </QueryForm>
+                        }.into_any(),
                         Err(error) => refusal(error).into_any(),
                     }
                 })}

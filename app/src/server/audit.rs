@@ -185,6 +185,8 @@ impl Source {
 
 /// The client's address of a request: the one found through trusted
 /// proxies, else the connection's peer.
+/// (An IPv4 client of a server listening on `[::]` arrives as
+/// `::ffff:a.b.c.d`: it is counted as the IPv4 address it is.)
 pub fn client_address(extensions: &http::Extensions) -> Option<IpAddr> {
     extensions
         .get::<ClientAddress>()
@@ -194,6 +196,7 @@ pub fn client_address(extensions: &http::Extensions) -> Option<IpAddr> {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(address)| address.ip())
         })
+        .map(|address| address.to_canonical())
 }
 
 /// Records that the staff member `reader` read something of `case` (with

@@ -30,7 +30,7 @@ pub async fn account_id(session: &Session) -> Result<Option<i32>, AppError> {
 }
 
 /// An account whose password was right and whose second step is to come,
-/// and since when (Unix seconds).
+/// and since when (Unix milliseconds).
 const AWAITING_KEY: &str = "awaiting_second_step";
 /// A second factor being set up: its key (sealed), until the first code
 /// confirms it.
@@ -65,23 +65,26 @@ pub async fn await_second_step(
 ) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     session
-        .insert(AWAITING_KEY, (account, now.timestamp()))
+        .insert(AWAITING_KEY, (account, now.timestamp_millis()))
         .await
         .map_err(internal)
 }
 
-/// The account waiting for its second step, if it has not waited too long.
+/// The account waiting for its second step, and since when (its password
+/// was right then), if it has not waited too long.
 pub async fn awaiting_second_step(
     session: &Session,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<i32>, AppError> {
+) -> Result<Option<(i32, chrono::DateTime<chrono::Utc>)>, AppError> {
     let awaiting = session
         .get::<(i32, i64)>(AWAITING_KEY)
         .await
         .map_err(internal)?;
     Ok(awaiting
-        .filter(|(_, since)| now.timestamp() - since <= SECOND_STEP_SECONDS)
-        .map(|(account, _)| account))
+        .filter(|(_, since)| now.timestamp_millis() - since <= SECOND_STEP_SECONDS * 1000)
+        .and_then(|(account, since)| {
+            chrono::DateTime::from_timestamp_millis(since).map(|since| (account, since))
+        }))
 }
 
 /// Ends every session of `account` (after its password or second step
@@ -94,18 +97,24 @@ pub async fn end_all_of(db: &impl ConnectionTrait, account: i32) -> Result<u64, 
     Ok(ended.rows_affected)
 }
 
-/// Ends every session of `account` but `current` (the one making a change).
+/// Ends every session of `account` but `current` (the id of the one making
+/// a change).
 pub async fn end_others_of(
     db: &impl ConnectionTrait,
     account: i32,
-    current: &Session,
+    current: Option<&str>,
 ) -> Result<u64, AppError> {
     let mut others =
         sessions::Entity::delete_many().filter(sessions::Column::AccountId.eq(account));
-    if let Some(id) = current.id() {
-        others = others.filter(sessions::Column::Id.ne(id.to_string()));
+    if let Some(id) = current {
+        others = others.filter(sessions::Column::Id.ne(id));
     }
     Ok(others.exec(db).await?.rows_affected)
+}
+
+/// The id of `session` as the store keeps it.
+pub fn id_of(session: &Session) -> Option<String> {
+    session.id().map(|id| id.to_string())
 }
 
 /// Keeps the authenticator key being set up, sealed.
