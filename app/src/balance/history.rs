@@ -80,9 +80,10 @@ pub struct Filter {
 impl Filter {
     /// Reads the form: empty dates default to the last 24 months (from the
     /// first of the month), anything unreadable is an error at its field.
-    /// Dates are kept to the case's `life`: a day in a year the case lived
-    /// is moved to its first or last day, a year it did not live is refused,
-    /// so no request builds more than the case's own months.
+    /// Dates are kept to the case's `life`: a day before its opening or
+    /// after today is moved to it, a year no case can have lived (before
+    /// 1975, after this year, signed, five digits) is refused, so no request
+    /// builds more than the case's own months.
     pub fn read(
         from: Option<&str>,
         to: Option<&str>,
@@ -128,6 +129,10 @@ impl Filter {
     }
 }
 
+/// The federal child support program (Title IV-D of the Social Security
+/// Act) began in 1975: no case's ledger holds a day before it.
+const FIRST_CASE_YEAR: i32 = 1975;
+
 /// The days a case has lived: from its opening to today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Life {
@@ -143,10 +148,12 @@ impl Life {
         }
     }
 
-    /// A day typed into a range: in a year the case lived, or refused.
+    /// A day typed into a range: from the first year any case could have
+    /// (`from=2000-01-01` means "from the start", and is moved to it) to
+    /// this year, or refused.
     fn day(&self, text: &str) -> Result<NaiveDate, Problem> {
         let day = reading::date(text)?;
-        if day.year() < self.opened_on.year() {
+        if day.year() < FIRST_CASE_YEAR {
             Err(Problem::BeforeCaseOpened)
         } else if day.year() > self.today.year() {
             Err(Problem::InTheFuture)
@@ -328,7 +335,7 @@ mod tests {
         // Years the case did not live, however they are written.
         for (year, problem_at_from) in [
             ("0001-01-01", Problem::BeforeCaseOpened),
-            ("2018-12-31", Problem::BeforeCaseOpened),
+            ("1974-12-31", Problem::BeforeCaseOpened),
             ("2027-01-01", Problem::InTheFuture),
             ("9999-12-31", Problem::InTheFuture),
         ] {
@@ -360,8 +367,9 @@ mod tests {
             problem("2020-01-01", "2031-01-01", Field::To),
             Some(Problem::InTheFuture)
         );
-        // Days of years it lived are moved to its first and last day.
-        let whole = Filter::read(Some("2019-01-01"), Some("2026-12-31"), None, None, life);
+        // Other days are moved to its first and last day: "from 2000" is
+        // "from the start".
+        let whole = Filter::read(Some("2000-01-01"), Some("2026-12-31"), None, None, life);
         assert_eq!(
             whole.map(|f| (f.from, f.to)),
             Ok((date(2019, 3, 14), today))
