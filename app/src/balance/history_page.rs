@@ -13,6 +13,7 @@ use super::history::{History, HistoryLine, LineKind, Totals};
 use super::pages::{refusal, AsOf, CaseTabs};
 use super::text;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::pager::{Order, PageOf, Pager};
 use crate::components::term::GlossaryTerm;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
@@ -210,7 +211,9 @@ fn HistoryView(history: History) -> impl IntoView {
         } else {
             view! { <LinesTable lines=history.lines.clone() newest_first=true /> }.into_any()
         }}
-        <Pager page=history.page pages=history.pages matching=history.matching />
+        <Pager paging=PageOf { page: history.page, pages: history.pages, matching: u64::from(history.matching) } order=Order::NewestFirst always=true>
+            " · " {t!(i18n, history.matching, n = move || history.matching)}
+        </Pager>
         <AsOf as_of=history.as_of />
     }
     .into_any()
@@ -331,30 +334,6 @@ pub fn LinesTable(
                 }).collect_view()}
             </tbody>
         </table>
-    }
-    .into_any()
-}
-
-/// Newer / older pages, keeping the rest of the query.
-#[component]
-fn Pager(page: u32, pages: u32, matching: u32) -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let href = move |to: u32| {
-        let mut params = query.get_untracked();
-        params.replace("page", to.to_string());
-        params.to_query_string()
-    };
-    view! {
-        <nav class="pager" aria-label=move || t_string!(i18n, history.pages_label).to_string()>
-            {(page > 1).then(|| view! { <A href=href(page - 1)>{t!(i18n, history.newer)}</A> })}
-            <span>
-                {t!(i18n, history.page_of, page = move || page, pages = move || pages)}
-                " · "
-                {t!(i18n, history.matching, n = move || matching)}
-            </span>
-            {(page < pages).then(|| view! { <A href=href(page + 1)>{t!(i18n, history.older)}</A> })}
-        </nav>
     }
     .into_any()
 }

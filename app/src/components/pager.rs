@@ -40,14 +40,17 @@ pub enum Order {
     OldestFirst,
 }
 
-/// Links to the pages before and after, under the query parameter `param`.
-/// Plain links: the router's would mark them as the current page (they
-/// differ from it only in the query).
+/// Links to the pages before and after, under the query parameter `param`,
+/// and where this page is (with `children` after it, e.g. a count). Plain
+/// links: the router's would mark them as the current page (they differ
+/// from it only in the query). A list of one page shows it only `always`.
 #[component]
 pub fn Pager(
     paging: PageOf,
     order: Order,
     #[prop(default = "page")] param: &'static str,
+    #[prop(optional)] always: bool,
+    #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
@@ -64,11 +67,14 @@ pub fn Pager(
         ),
         Order::OldestFirst => (t_string!(i18n, pager.earlier), t_string!(i18n, pager.later)),
     };
-    (pages > 1).then(|| {
+    (always || pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label=move || t_string!(i18n, history.pages_label).to_string()>
                 {(page > 1).then(|| view! { <a href=href(page - 1)>{back}</a> })}
-                <span>{t!(i18n, history.page_of, page = move || page, pages = move || pages)}</span>
+                <span>
+                    {t!(i18n, history.page_of, page = move || page, pages = move || pages)}
+                    {children.map(|children| children())}
+                </span>
                 {(page < pages).then(|| view! { <a href=href(page + 1)>{forward}</a> })}
             </nav>
         }
