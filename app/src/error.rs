@@ -147,6 +147,8 @@ pub enum Problem {
     NotOnCase,
     /// Not the code the app shows now (nor an unused recovery code).
     WrongCode,
+    /// The account has a second step: a PIN alone does not reset it.
+    SecondStepOn,
     WrongPassword,
     /// Not a date (the form asks for YYYY-MM-DD).
     NotADate,

@@ -20,6 +20,15 @@ export const MONEY_CASES = [
   ['GEN-9-0000001', 'payer-9-1@generated.example'],
   ['GEN-9-0000002', 'payer-9-2@generated.example'],
 ] as const;
+/**
+ * Generated for the abuse journeys only (one per project): a case whose
+ * paying parent has an account and a second step, and a case whose audit
+ * log grows past a page.
+ */
+export const GUARDED_CASES = [
+  { reset: ['GEN-10-0000001', 'payer-10-1@generated.example'], audited: 'GEN-10-0000003' },
+  { reset: ['GEN-10-0000002', 'payer-10-2@generated.example'], audited: 'GEN-10-0000004' },
+] as const;
 /** The password of the accounts made for one journey. */
 export const JOURNEY_PASSWORD = 'a quiet lighthouse keeper';
 
@@ -64,6 +73,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Two generated cases no other journey reads, with their paying parents'
   // accounts: the money journey changes their orders (one per project).
   execFileSync(binary, ['seed', '--cases', String(MONEY_CASES.length), '--seed', '9', '--accounts', String(MONEY_CASES.length)], {
+    cwd: repo,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  execFileSync(binary, ['seed', '--cases', '4', '--seed', '10', '--accounts', String(GUARDED_CASES.length)], {
     cwd: repo,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],

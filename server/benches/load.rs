@@ -333,6 +333,12 @@ impl Server {
     }
 
     /// Resident memory, in KiB.
+    /// The server's resident memory in KiB, or why it could not be read.
+    fn memory(&self) -> Result<u64, Failure> {
+        self.rss_kib()
+            .ok_or_else(|| "the server's memory (VmRSS) could not be read".into())
+    }
+
     fn rss_kib(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         status
@@ -498,7 +504,7 @@ impl Run {
 fn under_attack(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>, Failure> {
     const READERS: u32 = 4;
     let quiet = wrk.run("page", READERS, seconds, 0)?;
-    let before = server.rss_kib().unwrap_or(0);
+    let before = server.memory()?;
     let (attack, attacked, peak) = std::thread::scope(|scope| {
         let attack = scope.spawn(|| wrk.run("attack", 20, seconds + 4, 100));
         std::thread::sleep(Duration::from_secs(2));
@@ -506,18 +512,20 @@ fn under_attack(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>,
         let mut peak = before;
         while !attack.is_finished() {
             std::thread::sleep(Duration::from_millis(500));
-            peak = peak.max(server.rss_kib().unwrap_or(0));
+            peak = server.rss_kib().map_or(peak, |rss| peak.max(rss));
         }
         (attack.join(), attacked, peak)
     });
     let attack = attack.map_err(|_| "the attack's wrk thread panicked")??;
     let attacked = attacked?;
-    let after = server.rss_kib().unwrap_or(0);
+    let after = server.memory()?;
     let ratio = attacked.p95 as f64 / quiet.p95.max(1) as f64;
     let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
     Ok(vec![
         format!(
-            "The SSR overview `GET /dashboard` at {READERS} connections, {seconds} s quiet, then {seconds} s while              wrong-password sign-ins arrive from random addresses through a trusted proxy (20 connections, 100 ms              apart; `security.credential_checks_per_second` = 30)."
+            "The SSR overview `GET /dashboard` at {READERS} connections, {seconds} s quiet, then {seconds} s while \
+             wrong-password sign-ins arrive from random addresses through a trusted proxy (20 connections, 100 ms \
+             apart; `security.credential_checks_per_second` = 30)."
         ),
         String::new(),
         "| Load | Requests/s | p50 | p95 | p99 | max | Errors |".to_owned(),
@@ -527,7 +535,8 @@ fn under_attack(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>,
         attack.row("the attack: `POST /api/sign_in`, wrong passwords"),
         String::new(),
         format!(
-            "Budget: overview p95 under attack **{ratio:.2}×** its quiet p95 (≤ {UNDER_ATTACK_BUDGET}×: {}).              Server RSS {} before the attack, peak {} during it, {} after.",
+            "Budget: overview p95 under attack **{ratio:.2}×** its quiet p95 (≤ {UNDER_ATTACK_BUDGET}×: {}). \
+             Server RSS {} before the attack, peak {} during it, {} after.",
             verdict(ratio <= UNDER_ATTACK_BUDGET),
             mib(before),
             mib(peak),
@@ -540,7 +549,7 @@ fn under_attack(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>,
 fn soak(wrk: &Wrk, server: &Server, seconds: u64) -> Result<Vec<String>, Failure> {
     const CONNECTIONS: u32 = 8;
     const PAUSE_MS: u32 = 40;
-    let before = server.rss_kib().unwrap_or(0);
+    let before = server.memory()?;
     let (run, samples) = std::thread::scope(|scope| {
         let load = scope.spawn(|| wrk.run("mixed", CONNECTIONS, seconds, PAUSE_MS));
         let mut samples = Vec::new();

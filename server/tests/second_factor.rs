@@ -530,7 +530,7 @@ async fn a_pin_reset_asks_for_the_second_step_and_tells_the_old_address(test: Te
     .await;
     assert_eq!(
         error_of(&without),
-        Some(AppError::invalid(Field::Code, Problem::Required))
+        Some(AppError::invalid(Field::Code, Problem::SecondStepOn))
     );
     let wrong = call(
         &router,

@@ -397,7 +397,7 @@ pub async fn activate(
         // Nor steps around the account's second step.
         if account.totp_enabled_at.is_some() {
             if form.code.trim().is_empty() {
-                return Err(AppError::invalid(Field::Code, Problem::Required));
+                return Err(AppError::invalid(Field::Code, Problem::SecondStepOn));
             }
             // Locked by wrong codes: no more tries until it unlocks.
             if account

@@ -124,6 +124,7 @@ pub fn problem_message(i18n: I18nContext<Locale>, problem: Problem) -> &'static 
         Problem::EmailTaken => t_string!(i18n, account.problem_email_taken),
         Problem::NotOnCase => t_string!(i18n, account.problem_not_on_case),
         Problem::WrongCode => t_string!(i18n, account.problem_wrong_code),
+        Problem::SecondStepOn => t_string!(i18n, account.problem_second_step_on),
         Problem::WrongPassword => t_string!(i18n, account.problem_wrong_password),
         Problem::NotADate => t_string!(i18n, history.problem_not_a_date),
         Problem::EndsBeforeStart => t_string!(i18n, history.problem_ends_before_start),
