@@ -7,7 +7,6 @@ use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 
 use crate::account::api::safe_next;
-use crate::account::secret::{normalize_code, normalize_email};
 use crate::advice::search::terms;
 use crate::balance::history::{Filter, Life};
 use crate::caseworker::model::{CaseloadSort, OrderForm, PostingForm};
@@ -16,6 +15,7 @@ use crate::ledger::Money;
 use crate::messages::rules::{body, file_name};
 use crate::reading::{date, optional_amount, past_date, positive_amount, signed_amount};
 use crate::requests::rules::{read_hearing, read_plan};
+use crate::server::secret::{normalize_code, normalize_email};
 
 /// Text an attacker, or a confused phone keyboard, might send.
 fn hostile() -> impl Strategy<Value = String> {

@@ -8,7 +8,8 @@ use leptos_router::{
 };
 
 use crate::account::pages::{
-    ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutPage,
+    ActivatePage, ForgotPasswordPage, SecondStepPage, SecurityPage, SignInPage, SignOutButton,
+    SignOutPage,
 };
 use crate::advice::check_page::EligibilityPage;
 use crate::advice::edit_pages::{AdviceDeskPage, AdviceEditorPage};
@@ -28,7 +29,9 @@ use crate::messages::pages::{ConversationPage, MessagesPage};
 use crate::messages::work_page::WorkPage;
 use crate::notifications::pages::NotificationsPage;
 use crate::pwa::{KeepFirstPage, OfflineNotice, OfflinePage, UpdatePrompt, THEME_COLOUR};
-use crate::requests::pages::{ChangeRequestPage, PlanRequestPage, RequestPage};
+use crate::requests::pages::{
+    case_requests_section, ChangeRequestPage, PlanRequestPage, RequestPage,
+};
 use crate::site::{HomePage, NotFound};
 use crate::staff::pages::StaffPage;
 
@@ -66,7 +69,9 @@ pub fn App() -> impl IntoView {
             <Router>
                 <SkipLink />
                 <QuickExit />
-                <SiteHeader />
+                <SiteHeader>
+                    <SignOutButton />
+                </SiteHeader>
                 <KeepFirstPage />
                 <main id="main" tabindex="-1">
                     <OfflineNotice />
@@ -147,7 +152,11 @@ pub fn App() -> impl IntoView {
                                 view=ConversationPage
                                 ssr=SsrMode::Async
                             />
-                            <Route path=path!("/cases/:number") view=CasePage ssr=SsrMode::Async />
+                            <Route
+                                path=path!("/cases/:number")
+                                view=|| view! { <CasePage requests=case_requests_section /> }
+                                ssr=SsrMode::Async
+                            />
                             <Route
                                 path=path!("/cases/:number/history")
                                 view=HistoryPage

@@ -4,7 +4,7 @@
 //! whoever may read its conversation, and only as a download.
 
 use app::error::{AppError, Field, Problem};
-use app::messages::service::{self, Upload};
+use app::messages::service::files::{self as service, Upload};
 use app::server::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue};

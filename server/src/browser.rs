@@ -2,8 +2,8 @@
 //! the server functions: who is asking, and what the browser gets when the
 //! answer is no.
 
-use app::account::model::User;
 use app::error::AppError;
+use app::reader::User;
 use app::server::{user, AppState};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;

@@ -69,13 +69,13 @@ async fn statement(
 ) -> Result<PrintStatement, AppError> {
     let reader = signed_in(state, session).await?;
     let authorized = authorize(&state.db, &reader, number, CaseAction::View).await?;
-    let now = state.agency_now();
+    let clock = state.clock();
     let filter = Filter::read(
         range.from.as_deref(),
         range.to.as_deref(),
         None,
         None,
-        Life::new(authorized.case.opened_on, now.date_naive()),
+        Life::new(authorized.case.opened_on, clock.today()),
     )?;
     let detail = Some(format!("{} to {}", filter.from, filter.to));
     let case = authorized.case.id;
@@ -87,13 +87,7 @@ async fn statement(
         detail,
     )
     .await?;
-    app::balance::service::printable(
-        &state.db,
-        authorized.case,
-        filter,
-        app::balance::api::as_of(now),
-    )
-    .await
+    app::balance::service::printable(&state.db, authorized.case, filter, clock.as_of()).await
 }
 
 /// The reader chose Spanish (the language cookie).

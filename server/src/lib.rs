@@ -22,7 +22,8 @@ pub mod sessions;
 
 use std::sync::{Arc, OnceLock};
 
-use app::server::{user::RequestUser, AppState};
+use app::reader::Reader;
+use app::server::{user, AppState};
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::{
@@ -68,11 +69,12 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
         security: config.security.clone(),
         messages: config.messages,
         requests: config.requests,
-        credential_gate: Arc::new(app::account::gate::CredentialGate::new(
+        credential_gate: Arc::new(app::server::gate::CredentialGate::new(
             &config.security,
             config.secret_key(),
         )),
         secret_key: config.secret_key(),
+        zone: config.time_zone(),
     }
 }
 
@@ -126,7 +128,11 @@ pub fn router(state: AppState) -> Router {
             move || provide_request_context(&fallback_state), shell
         ))
         .with_state(state.clone())
-        // Inside the session layer, which it reads.
+        // Inside the session layer, which they read.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            user::find_reader,
+        ))
         .layer(middleware::from_fn(pwa::name_the_viewer))
         // Inside the headers and request id: a refused request still gets both.
         .layer(sessions::layer(
@@ -194,10 +200,13 @@ fn route_list() -> &'static [AxumRouteListing] {
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(state.agency.clone());
-    provide_context(RequestUser::default());
-    let nonce = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
-    if let Some(CspNonce(value)) = nonce {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return;
+    };
+    if let Some(CspNonce(value)) = parts.extensions.get::<CspNonce>().cloned() {
         provide_context(Nonce::from_value(value));
+    }
+    if let Some(reader) = parts.extensions.get::<Reader>().cloned() {
+        provide_context(reader);
     }
 }

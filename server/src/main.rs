@@ -15,8 +15,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use app::account::model::AccountRole;
 use app::error::AppError;
+use app::reader::AccountRole;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -272,7 +272,10 @@ async fn caseworker(
     let db = server::db::connect(&config.database.url, 1).await?;
     server::db::migrate(&db).await?;
     let attempt = app::account::service::Attempt::offline(config.security.clone());
-    match app::account::service::add_staff(&db, &attempt, None, &name, &email, password, role).await
+    match app::account::service::records::add_staff(
+        &db, &attempt, None, &name, &email, password, role,
+    )
+    .await
     {
         Ok(user) => {
             println!(

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use app::config::Agency;
 use app::i18n::Locale;
-use app::notifications::model::Kind;
-use app::notifications::service::email;
+use app::notice::Kind;
+use app::server::notices::email;
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::{accounts, email_outbox, notifications};
 use lettre::message::{header::ContentType, Mailbox};

@@ -97,7 +97,7 @@ pub async fn refuse_demo_data(db: &sea_orm::DatabaseConnection) -> Result<(), Se
 /// Writes the tally of credential checks turned away each minute (one audit
 /// row per address, action and reason, with the count).
 fn spawn_refusal_records(
-    gate: std::sync::Arc<app::account::gate::CredentialGate>,
+    gate: std::sync::Arc<app::server::gate::CredentialGate>,
     db: sea_orm::DatabaseConnection,
 ) {
     tokio::spawn(async move {

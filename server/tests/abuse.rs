@@ -5,9 +5,9 @@ mod support;
 
 use std::net::SocketAddr;
 
-use app::account::model::AccountRole;
-use app::account::secret;
 use app::error::{AppError, Field, Problem};
+use app::reader::AccountRole;
+use app::server::secret;
 use app::server::AppState;
 use axum::Router;
 use chrono::{NaiveDate, Utc};

@@ -3,9 +3,9 @@
 
 mod support;
 
-use app::account::model::CaseRole;
 use app::balance::model::Overview;
 use app::ledger::{Allocation, Money, PaymentSource};
+use app::reader::CaseRole;
 use chrono::Utc;
 use chrono_tz::Tz;
 use entity::cases;

@@ -94,9 +94,7 @@ async fn twin(test: &TestDb) -> TestDb {
     if test.url.starts_with("sqlite:") {
         support::sqlite().await
     } else {
-        support::postgres()
-            .await
-            .unwrap_or_else(|| panic!("PostgreSQL answered a moment ago"))
+        support::postgres().await
     }
 }
 

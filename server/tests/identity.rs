@@ -4,9 +4,10 @@
 
 mod support;
 
-use app::account::model::AccountRole;
-use app::account::{secret, service};
+use app::account::service;
 use app::error::{AppError, Field, Problem};
+use app::reader::AccountRole;
+use app::server::secret;
 use axum::body::Body;
 use axum::Router;
 use chrono::{NaiveDate, Utc};
@@ -63,7 +64,7 @@ async fn world(db: DatabaseConnection) -> World {
     let staff = |name: &'static str, email: &'static str, role| {
         let (db, attempt) = (db.clone(), attempt.clone());
         async move {
-            service::add_staff(&db, &attempt, None, name, email, PASSWORD, role)
+            service::records::add_staff(&db, &attempt, None, name, email, PASSWORD, role)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
         }
@@ -924,7 +925,7 @@ async fn every_server_function_answers_only_whom_it_should(test: TestDb) {
     // The supervisors' desk and the advice editor: theirs alone. (Case A goes to the caseworker
     // it has; a spare caseworker gets a new password, which ends their sessions, not Blair's.)
     let worker_a = world.worker_a.to_string();
-    let spare = service::add_staff(
+    let spare = service::records::add_staff(
         &world.db,
         &service::Attempt::offline(support::config().security),
         None,

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use app::caseworker::model::PostingReview;
 use app::messages::model::Inbox;
-use app::notifications::model::{Kind, Notification};
+use app::notice::Kind;
+use app::notifications::model::Notification;
 use chrono::{TimeDelta, Utc};
 use entity::email_outbox;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};

@@ -3,9 +3,11 @@
 
 mod support;
 
-use app::account::model::{AccountRole, SecuritySettings};
-use app::account::{secret, service};
+use app::account::model::SecuritySettings;
+use app::account::service;
 use app::error::{AppError, Field, Problem};
+use app::reader::AccountRole;
+use app::server::secret;
 use axum::Router;
 use chrono::Utc;
 use http::header;
@@ -297,7 +299,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
     let mut config = support::config();
     config.security.require_mfa_for_staff = true;
     let router = router_with(&config, test.db.clone());
-    service::add_staff(
+    service::records::add_staff(
         &test.db,
         &service::Attempt::offline(config.security.clone()),
         None,
@@ -573,7 +575,7 @@ async fn a_pin_reset_asks_for_the_second_step_and_tells_the_old_address(test: Te
 
 async fn a_pin_never_resets_a_staff_account(test: TestDb) {
     let attempt = service::Attempt::offline(support::config().security);
-    service::add_staff(
+    service::records::add_staff(
         &test.db,
         &attempt,
         None,

@@ -5,9 +5,9 @@
 
 mod support;
 
-use app::account::model::{AccountRole, User};
 use app::caseworker::model::CaseFile;
 use app::error::{AppError, Field, Problem};
+use app::reader::{AccountRole, User};
 use app::staff::model::{FreshPassword, StaffDesk};
 use entity::{accounts, audit_events, cases};
 use sea_orm::{

@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{CaseLink, SecuritySettings, User};
+use super::model::{CaseLink, SecuritySettings};
 use crate::error::AppError;
+use crate::reader::User;
 
 /// Where to go after signing in: a path on this site, else the dashboard.
 /// Only visible ASCII: the path becomes a `Location` header.
@@ -30,13 +31,14 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use super::service::{self, Attempt, SignedIn};
+    use super::service::sign_in::{sign_in, SignedIn};
+    use super::service::Attempt;
     use crate::server::{session, state};
     let state = state()?;
     let attempt = Attempt::of_request(&state);
     let session = session::current().await?;
     let next = safe_next(next.as_deref());
-    match service::sign_in(&state.db, &attempt, &email, &password).await? {
+    match sign_in(&state.db, &attempt, &email, &password).await? {
         SignedIn::Complete(user) => {
             session::begin(&session, &user).await?;
             super::language::at_sign_in(&user).await;
@@ -54,7 +56,7 @@ pub async fn sign_in(
 /// The code from the authenticator app (or a recovery code), after the password.
 #[server(endpoint = "second_step")]
 pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppError> {
-    use super::service::{self, Attempt};
+    use super::service::Attempt;
     use crate::server::{session, state};
     let state = state()?;
     let attempt = Attempt::of_request(&state);
@@ -62,7 +64,9 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
     let (account, password_at) = session::awaiting_second_step(&session, attempt.now)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    let user = service::second_step(&state.db, &attempt, account, password_at, &code).await?;
+    let user =
+        super::service::sign_in::second_step(&state.db, &attempt, account, password_at, &code)
+            .await?;
     session::begin(&session, &user).await?;
     super::language::at_sign_in(&user).await;
     leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -193,7 +197,7 @@ pub async fn activate(
     use crate::server::{session, state};
     let state = state()?;
     let attempt = super::service::Attempt::of_request(&state);
-    let form = super::service::Activation {
+    let form = super::service::activation::Activation {
         case_number,
         pin,
         email,
@@ -201,7 +205,7 @@ pub async fn activate(
         confirm_password,
         code: code.unwrap_or_default(),
     };
-    let user = super::service::activate(&state.db, &attempt, &form).await?;
+    let user = super::service::activation::activate(&state.db, &attempt, &form).await?;
     session::begin(&session::current().await?, &user).await?;
     super::language::at_sign_in(&user).await;
     leptos_axum::redirect("/dashboard");
@@ -218,7 +222,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseLink>, AppError> {
     let user = crate::server::user::require().await?;
-    super::service::my_cases(&crate::server::state()?.db, &user).await
+    super::service::records::my_cases(&crate::server::state()?.db, &user).await
 }
 
 #[cfg(test)]

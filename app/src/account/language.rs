@@ -36,8 +36,8 @@ mod server {
     use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
     use super::*;
-    use crate::account::model::User;
     use crate::error::AppError;
+    use crate::reader::User;
 
     /// Stores `locale` as the language of `account`.
     pub async fn remember(

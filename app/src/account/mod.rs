@@ -1,14 +1,10 @@
 //! Accounts: activating with a PIN, signing in and out, who is signed in.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod gate;
 pub mod language;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod second_factor;
-#[cfg(feature = "ssr")]
-pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod service;

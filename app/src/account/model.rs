@@ -1,68 +1,8 @@
-//! Who is signed in, as both sides see it.
+//! An account's cases, PINs and sign-in security, as both sides see them.
 
 use serde::{Deserialize, Serialize};
 
-/// What kind of account someone has. A parent's role differs per case (see
-/// [`CaseRole`]); staff roles are the account's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountRole {
-    Parent,
-    /// Sees and acts on the cases assigned to them.
-    Caseworker,
-    /// Sees every case; manages caseworkers and advice.
-    Supervisor,
-}
-
-impl AccountRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccountRole::Parent => "parent",
-            AccountRole::Caseworker => "caseworker",
-            AccountRole::Supervisor => "supervisor",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Parent, Self::Caseworker, Self::Supervisor]
-            .into_iter()
-            .find(|role| role.as_str() == name)
-    }
-
-    pub fn is_staff(self) -> bool {
-        self != AccountRole::Parent
-    }
-}
-
-/// Someone signed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    pub account_id: i32,
-    pub person_id: i32,
-    pub name: String,
-    pub role: AccountRole,
-    /// Signs in with a code from an authenticator app as well.
-    pub second_factor: bool,
-    /// The language they chose (`en`, `es`), if they did.
-    pub language: Option<String>,
-}
-
-impl User {
-    /// The language they chose, if they did.
-    pub fn locale(&self) -> Option<crate::i18n::Locale> {
-        self.language.as_deref().and_then(|code| code.parse().ok())
-    }
-}
-
-/// Who someone is on one case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseRole {
-    PayingParent,
-    ReceivingParent,
-    AssignedCaseworker,
-    Supervisor,
-}
+use crate::reader::CaseRole;
 
 /// A case as its list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,4 +37,13 @@ pub struct PendingSecondFactor {
     pub key: String,
     /// A QR code of the `otpauth://` address, as an image address.
     pub qr_image: String,
+}
+
+/// A PIN just issued, for the participant it was issued to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreshPin {
+    pub case_number: String,
+    pub person: i32,
+    pub name: String,
+    pub pin: IssuedPin,
 }

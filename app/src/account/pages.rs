@@ -10,7 +10,9 @@ use super::api::{
     my_security, Activate, ConfirmSecondFactor, DisableSecondFactor, SecondStep, SignIn, SignOut,
     SignOutEverywhere, StartSecondFactor,
 };
+use super::model::SecuritySettings;
 use crate::components::form::{field_problem, FormAlert, TextField};
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
@@ -195,100 +197,119 @@ pub fn SecondStepPage() -> impl IntoView {
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let i18n = use_i18n();
-    let start = ServerAction::<StartSecondFactor>::new();
-    let confirm = ServerAction::<ConfirmSecondFactor>::new();
-    let disable = ServerAction::<DisableSecondFactor>::new();
-    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let actions = SecurityActions {
+        start: ServerAction::new(),
+        confirm: ServerAction::new(),
+        disable: ServerAction::new(),
+        everywhere: ServerAction::new(),
+    };
     let settings = OnceResource::new(my_security());
-    let confirmed = Signal::derive(move || confirm.value().get());
-    let disabled = Signal::derive(move || disable.value().get());
     view! {
         <PageTitle text=move || t_string!(i18n, security.title).to_string() />
         <section class="page narrow">
             <h1>{t!(i18n, security.title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let settings = match settings.await {
-                        Ok(settings) => settings,
-                        Err(error) => return crate::balance::pages::refusal(error).into_any(),
-                    };
-                    let codes = settings.fresh_recovery_codes.clone();
-                    view! {
-                        {(!codes.is_empty()).then(|| view! {
-                            <div class="recovery-codes" role="status">
-                                <h2>{t!(i18n, security.codes_title)}</h2>
-                                <p>{t!(i18n, security.codes_body)}</p>
-                                <ul>{codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}</ul>
-                            </div>
-                        })}
-                        {if settings.second_factor {
-                            view! {
-                                <p>{t!(i18n, security.on)}</p>
-                                <p>{t!(i18n, security.codes_left)} ": " {settings.recovery_codes_left}</p>
-                                {if settings.second_factor_required {
-                                    view! { <p>{t!(i18n, security.required_on)}</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <h2>{t!(i18n, security.turn_off)}</h2>
-                                        <FormAlert result=disabled />
-                                        <ActionForm action=disable attr:novalidate=true>
-                                            <TextField
-                                                name="password"
-                                                kind="password"
-                                                autocomplete="current-password"
-                                                label=t_string!(i18n, security.turn_off_password).to_owned()
-                                                problem=field_problem(disabled, Field::Password)
-                                            />
-                                            <button type="submit" class="button">{t!(i18n, security.turn_off)}</button>
-                                        </ActionForm>
-                                    }.into_any()
-                                }}
-                            }.into_any()
-                        } else if let Some(pending) = settings.pending.clone() {
-                            view! {
-                                <p>{t!(i18n, security.scan)}</p>
-                                <img class="qr" src=pending.qr_image width="200" height="200"
-                                    alt=move || t_string!(i18n, security.qr_alt).to_string() />
-                                <p>{t!(i18n, security.key)} ": " <code class="key">{pending.key}</code></p>
-                                <FormAlert result=confirmed />
-                                <ActionForm action=confirm attr:novalidate=true>
-                                    <TextField
-                                        name="code"
-                                        autocomplete="one-time-code"
-                                        label=t_string!(i18n, security.code).to_owned()
-                                        problem=field_problem(confirmed, Field::Code)
-                                    />
-                                    <TextField
-                                        name="password"
-                                        kind="password"
-                                        autocomplete="current-password"
-                                        label=t_string!(i18n, security.turn_off_password).to_owned()
-                                        problem=field_problem(confirmed, Field::Password)
-                                    />
-                                    <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
-                                </ActionForm>
-                            }.into_any()
-                        } else {
-                            view! {
-                                {settings.second_factor_required.then(|| view! {
-                                    <p class="form-alert" role="alert">{t!(i18n, security.setup_required)}</p>
-                                })}
-                                <p>{t!(i18n, security.off)}</p>
-                                <p>{t!(i18n, security.why)}</p>
-                                <ActionForm action=start>
-                                    <button type="submit" class="button primary">{t!(i18n, security.start)}</button>
-                                </ActionForm>
-                            }.into_any()
-                        }}
-                        <h2>{t!(i18n, security.everywhere_title)}</h2>
-                        <p>{t!(i18n, security.everywhere_body)}</p>
-                        <ActionForm action=everywhere>
-                            <button type="submit" class="button">{t!(i18n, security.everywhere_button)}</button>
-                        </ActionForm>
-                    }.into_any()
-                })}
-            </Suspense>
+            <Load resource=settings let:settings>
+                <SecondStepSettings settings actions />
+            </Load>
         </section>
+    }
+}
+
+/// The security page's forms, one set a page: start, confirm, turn off, and
+/// sign out everywhere.
+#[derive(Clone, Copy)]
+struct SecurityActions {
+    start: ServerAction<StartSecondFactor>,
+    confirm: ServerAction<ConfirmSecondFactor>,
+    disable: ServerAction<DisableSecondFactor>,
+    everywhere: ServerAction<SignOutEverywhere>,
+}
+
+/// Where the reader's second step stands, and what they can do about it.
+#[component]
+fn SecondStepSettings(settings: SecuritySettings, actions: SecurityActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let SecurityActions {
+        start,
+        confirm,
+        disable,
+        everywhere,
+    } = actions;
+    let confirmed = Signal::derive(move || confirm.value().get());
+    let disabled = Signal::derive(move || disable.value().get());
+    let codes = settings.fresh_recovery_codes.clone();
+    view! {
+            {(!codes.is_empty()).then(|| view! {
+                <div class="recovery-codes" role="status">
+                    <h2>{t!(i18n, security.codes_title)}</h2>
+                    <p>{t!(i18n, security.codes_body)}</p>
+                    <ul>{codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}</ul>
+                </div>
+            })}
+            {if settings.second_factor {
+                view! {
+                    <p>{t!(i18n, security.on)}</p>
+                    <p>{t!(i18n, security.codes_left)} ": " {settings.recovery_codes_left}</p>
+                    {if settings.second_factor_required {
+                        view! { <p>{t!(i18n, security.required_on)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <h2>{t!(i18n, security.turn_off)}</h2>
+                            <FormAlert result=disabled />
+                            <ActionForm action=disable attr:novalidate=true>
+                                <TextField
+                                    name="password"
+                                    kind="password"
+                                    autocomplete="current-password"
+                                    label=t_string!(i18n, security.turn_off_password).to_owned()
+                                    problem=field_problem(disabled, Field::Password)
+                                />
+                                <button type="submit" class="button">{t!(i18n, security.turn_off)}</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                }.into_any()
+            } else if let Some(pending) = settings.pending.clone() {
+                view! {
+                    <p>{t!(i18n, security.scan)}</p>
+                    <img class="qr" src=pending.qr_image width="200" height="200"
+                        alt=move || t_string!(i18n, security.qr_alt).to_string() />
+                    <p>{t!(i18n, security.key)} ": " <code class="key">{pending.key}</code></p>
+                    <FormAlert result=confirmed />
+                    <ActionForm action=confirm attr:novalidate=true>
+                        <TextField
+                            name="code"
+                            autocomplete="one-time-code"
+                            label=t_string!(i18n, security.code).to_owned()
+                            problem=field_problem(confirmed, Field::Code)
+                        />
+                        <TextField
+                            name="password"
+                            kind="password"
+                            autocomplete="current-password"
+                            label=t_string!(i18n, security.turn_off_password).to_owned()
+                            problem=field_problem(confirmed, Field::Password)
+                        />
+                        <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    {settings.second_factor_required.then(|| view! {
+                        <p class="form-alert" role="alert">{t!(i18n, security.setup_required)}</p>
+                    })}
+                    <p>{t!(i18n, security.off)}</p>
+                    <p>{t!(i18n, security.why)}</p>
+                    <ActionForm action=start>
+                        <button type="submit" class="button primary">{t!(i18n, security.start)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+            <h2>{t!(i18n, security.everywhere_title)}</h2>
+            <p>{t!(i18n, security.everywhere_body)}</p>
+            <ActionForm action=everywhere>
+                <button type="submit" class="button">{t!(i18n, security.everywhere_button)}</button>
+            </ActionForm>
     }
 }
 

@@ -14,14 +14,15 @@ use sea_orm::{
 };
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::gate::CredentialGate;
-use super::model::{PendingSecondFactor, SecuritySettings, User};
-use super::secret;
+use super::model::{PendingSecondFactor, SecuritySettings};
 use super::service::Attempt;
 use crate::config::SecurityPolicy;
 use crate::error::{AppError, Field, Problem};
+use crate::reader::User;
 use crate::server::audit::{self, AuditAction, AuditEvent};
+use crate::server::gate::CredentialGate;
 use crate::server::sealed::SecretKey;
+use crate::server::secret;
 use crate::server::{internal, session};
 
 /// What authenticator apps show as the account's issuer.

@@ -59,7 +59,7 @@ pub async fn advice_index(locale: String) -> Result<Vec<ArticleLink>, AppError> 
 /// An article; a supervisor also gets the way to its editor.
 #[server(endpoint = "advice_article")]
 pub async fn advice_article(slug: String, locale: String) -> Result<Article, AppError> {
-    use crate::account::model::AccountRole;
+    use crate::reader::AccountRole;
     let state = crate::server::state()?;
     let mut article =
         super::service::article(&state.db, &slug, language(&locale), &values(&state)).await?;
@@ -128,7 +128,7 @@ pub async fn advice_editor(slug: String, locale: String) -> Result<Editor, AppEr
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let clock = crate::messages::api::clock(&state);
+    let clock = state.clock();
     super::editor::editor(&state.db, &reader, &slug, &locale, &values(&state), &clock).await
 }
 

@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::eligibility_check;
 use super::eligibility::{CheckForm, CheckPage, Finding, Outcome, Thresholds, Verdict};
-use crate::balance::pages::refusal;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::{Field, Problem};
 use crate::i18n::*;
@@ -57,15 +57,9 @@ pub fn EligibilityPage() -> impl IntoView {
             <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>
             <h1>{t!(i18n, check.title)}</h1>
             <p>{t!(i18n, check.intro)}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let typed = typed();
-                    match page.await {
-                        Ok(page) => view! { <CheckView page typed /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=page let:page>
+                <CheckView page typed=typed() />
+            </Load>
         </section>
     }
 }

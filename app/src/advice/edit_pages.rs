@@ -17,8 +17,8 @@ use super::editing::{
 };
 use super::model::AdviceAction;
 use super::pages::NextStep;
-use crate::balance::pages::refusal;
 use crate::components::form::{field_problem, problem_message, FormAlert, TextArea, TextField};
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
@@ -33,14 +33,9 @@ pub fn AdviceDeskPage() -> impl IntoView {
             <p class="crumbs"><A href="/staff">{t!(i18n, staff.title)}</A></p>
             <h1>{t!(i18n, editor.title)}</h1>
             <p>{t!(i18n, editor.intro)}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) => view! { <ArticleTable rows /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=rows let:rows>
+                <ArticleTable rows />
+            </Load>
         </section>
     }
 }
@@ -119,14 +114,9 @@ pub fn AdviceEditorPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, editor.edit_title).to_string() />
         <section class="page">
             <p class="crumbs"><A href="/staff/advice">{t!(i18n, editor.title)}</A></p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match editor.await {
-                        Ok(editor) => view! { <EditorView editor save /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=editor let:editor>
+                <EditorView editor save />
+            </Load>
         </section>
     }
 }

@@ -15,12 +15,12 @@ use super::editing::{
 };
 use super::render::Values;
 use super::service::{as_readers_see, latest_version, publish, reindex, Published};
-use crate::account::model::User;
 use crate::error::{AppError, Field, Problem};
-use crate::messages::service::Clock;
+use crate::reader::User;
+use crate::server::access::require_supervisor;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::clock::Clock;
 use crate::server::people::names_of;
-use crate::staff::service::require_supervisor;
 
 /// Every article in both languages, in list order, with what is published
 /// and whether a draft waits.

@@ -12,8 +12,8 @@ use super::api::{advice_article, advice_glossary, advice_index, search_advice};
 use super::model::{
     AdviceAction, Article, ArticleLink, HitKind, SearchResults, Term, MAX_QUERY_CHARS,
 };
-use crate::balance::pages::refusal;
 use crate::components::form::QueryForm;
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::error::AppError;
@@ -50,19 +50,12 @@ pub fn AdvicePage() -> impl IntoView {
             <h1>{t!(i18n, advice.title)}</h1>
             <p>{t!(i18n, advice.intro)}</p>
             <SearchBox searched=Signal::derive(searched) />
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok((articles, results)) => view! {
-                            {results.map(|results| view! { <Results results /> })}
-                            <h2 id="topics-heading">{t!(i18n, advice.topics_heading)}</h2>
-                            <ArticleList articles />
-                            <p><A href="/advice/glossary">{t!(i18n, advice.glossary_link)}</A></p>
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=page let((articles, results))>
+                {results.map(|results| view! { <Results results /> })}
+                <h2 id="topics-heading">{t!(i18n, advice.topics_heading)}</h2>
+                <ArticleList articles />
+                <p><A href="/advice/glossary">{t!(i18n, advice.glossary_link)}</A></p>
+            </Load>
         </section>
     }
 }
@@ -163,15 +156,16 @@ pub fn ArticlePage() -> impl IntoView {
     view! {
         <section class="page narrow">
             <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match article.await {
-                        Ok(article) => view! { <ArticleView article /> }.into_any(),
-                        Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load
+                resource=article
+                answers=|error: AppError| match error {
+                    AppError::NotFound => Ok(view! { <NotFound /> }.into_any()),
+                    error => Err(error),
+                }
+                let:article
+            >
+                <ArticleView article />
+            </Load>
         </section>
     }
 }
@@ -232,14 +226,9 @@ pub fn GlossaryPage() -> impl IntoView {
             <p class="crumbs"><A href="/advice">{t!(i18n, advice.title)}</A></p>
             <h1>{t!(i18n, advice.glossary_title)}</h1>
             <p>{t!(i18n, advice.glossary_intro)}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match terms.await {
-                        Ok(terms) => view! { <Glossary terms /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=terms let:terms>
+                <Glossary terms />
+            </Load>
         </section>
     }
 }

@@ -328,10 +328,10 @@ pub async fn find(
 /// (what the eligibility check fills in). Staff and visitors have none.
 pub async fn case_facts(
     db: &impl ConnectionTrait,
-    reader: Option<&crate::account::model::User>,
+    reader: Option<&crate::reader::User>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<super::eligibility::CaseFacts>, AppError> {
-    use crate::account::model::AccountRole;
+    use crate::reader::AccountRole;
     let Some(reader) = reader.filter(|user| user.role == AccountRole::Parent) else {
         return Ok(Vec::new());
     };

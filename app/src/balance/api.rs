@@ -14,17 +14,16 @@ pub async fn overview() -> Result<super::model::Overview, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let now = state.agency_now();
+    let clock = state.clock();
     let (cards, staff_cases) = if reader.role.is_staff() {
-        let cases = crate::account::service::my_cases(&state.db, &reader).await?;
+        let cases = crate::account::service::records::my_cases(&state.db, &reader).await?;
         (Vec::new(), cases)
     } else {
-        let today = now.date_naive();
-        let cards = super::service::cards(&state.db, &reader, today, &state.ledger).await?;
+        let cards = super::service::cards(&state.db, &reader, clock.today(), &state.ledger).await?;
         (cards, Vec::new())
     };
     Ok(super::model::Overview {
-        as_of: as_of(now),
+        as_of: clock.as_of(),
         cards,
         staff_cases,
     })
@@ -36,14 +35,14 @@ pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
     use crate::server::audit::AuditAction;
     let case = open_case(&case_number).await?;
     case.on_record(AuditAction::CaseOpened, None).await?;
-    let today = case.now.date_naive();
+    let today = case.clock.today();
     super::service::case_view(
         &case.state.db,
         case.authorized.case,
         case.authorized.role,
         today,
         &case.state.ledger,
-        as_of(case.now),
+        case.clock.as_of(),
     )
     .await
 }
@@ -76,7 +75,7 @@ pub async fn case_history(
         case.authorized.role,
         filter,
         page.unwrap_or(1),
-        as_of(case.now),
+        case.clock.as_of(),
     )
     .await
 }
@@ -98,7 +97,7 @@ pub async fn case_statement(
         &case.state.db,
         case.authorized.case,
         filter,
-        as_of(case.now),
+        case.clock.as_of(),
     )
     .await
 }
@@ -122,7 +121,7 @@ pub async fn case_timeline(
         case.authorized.role,
         filter,
         case.state.ledger.grace_days,
-        as_of(case.now),
+        case.clock.as_of(),
     )
     .await
 }
@@ -131,15 +130,15 @@ pub async fn case_timeline(
 #[cfg(feature = "ssr")]
 struct OpenCase {
     state: crate::server::AppState,
-    reader: crate::account::model::User,
+    reader: crate::reader::User,
     authorized: crate::server::access::Authorized,
-    now: chrono::DateTime<chrono_tz::Tz>,
+    clock: crate::server::clock::Clock,
 }
 
 #[cfg(feature = "ssr")]
 impl OpenCase {
     fn life(&self) -> super::history::Life {
-        super::history::Life::new(self.authorized.case.opened_on, self.now.date_naive())
+        super::history::Life::new(self.authorized.case.opened_on, self.clock.today())
     }
 
     /// Puts a staff member's read of the case on its audit log.
@@ -160,22 +159,11 @@ async fn open_case(case_number: &str) -> Result<OpenCase, AppError> {
     let reader = user::require().await?;
     let state = state()?;
     let authorized = authorize(&state.db, &reader, case_number, CaseAction::View).await?;
-    let now = state.agency_now();
+    let clock = state.clock();
     Ok(OpenCase {
         state,
         reader,
         authorized,
-        now,
+        clock,
     })
-}
-
-/// "As of": the agency's local date and time, to the minute.
-#[cfg(feature = "ssr")]
-pub fn as_of(now: chrono::DateTime<chrono_tz::Tz>) -> chrono::NaiveDateTime {
-    use chrono::Timelike;
-    let local = now.naive_local();
-    local
-        .with_second(0)
-        .and_then(|at| at.with_nanosecond(0))
-        .unwrap_or(local)
 }

@@ -4,61 +4,40 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use super::api::case_overview;
 use super::model::{CaseView, Child, OrderView, PastDuePanel};
-use super::pages::{refusal, status_text, AsOf, CaseCardView, CaseTabs, Terms};
+use super::pages::{status_text, CaseCardView, CaseTabs, Terms};
 use super::planner::PayoffPlanner;
-use super::text;
-use crate::account::model::CaseRole;
+use crate::components::page::{case_number_param, AsOf, Load};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::i18n::*;
-use crate::requests::api::case_requests;
-use crate::requests::model::RequestSummary;
-use crate::requests::pages::CaseRequests;
+use crate::reader::CaseRole;
 
-/// The case number in the URL.
-pub fn case_number_param() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()))
-}
+/// The case's requests on its page, drawn by the requests area (the shell
+/// gives it): from the case number and the reader's role on the case. It is
+/// only drawn once the case itself let the reader in.
+pub type RequestsSection = fn(String, CaseRole) -> AnyView;
 
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn CasePage(requests: RequestsSection) -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param();
-    // The case and its requests in one resource: the case decides whether
-    // its requests may be read at all.
-    let case = Resource::new(
-        move || number.get(),
-        |number| async move {
-            let case = case_overview(number.clone()).await;
-            let requests = match case {
-                Ok(_) => case_requests(number).await.unwrap_or_default(),
-                Err(_) => Vec::new(),
-            };
-            case.map(|case| (case, requests))
-        },
-    );
+    let case = Resource::new(move || number.get(), case_overview);
     view! {
         <PageTitle text=move || format!("{} {}", t_string!(i18n, cases.case_title), number.get()) />
         <section class="page wide">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match case.await {
-                        Ok((case, requests)) => view! { <CaseOverview case requests /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=case let:case>
+                <CaseOverview case requests />
+            </Load>
         </section>
     }
 }
 
 #[component]
-fn CaseOverview(case: CaseView, requests: Vec<RequestSummary>) -> impl IntoView {
+fn CaseOverview(case: CaseView, requests: RequestsSection) -> impl IntoView {
     let i18n = use_i18n();
     let locale = move || i18n.get_locale();
     let role = case.card.role;
@@ -77,12 +56,7 @@ fn CaseOverview(case: CaseView, requests: Vec<RequestSummary>) -> impl IntoView 
         })}
         <h2>{t!(i18n, case.order_heading)}</h2>
         <Orders orders=case.orders.clone() />
-        <CaseRequests
-            case_number=number.clone()
-            requests
-            offer=matches!(role, CaseRole::PayingParent | CaseRole::ReceivingParent)
-            paying=role == CaseRole::PayingParent
-        />
+        {requests(number.clone(), role)}
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=case.children.clone() />
         <h2>{t!(i18n, case.about_heading)}</h2>

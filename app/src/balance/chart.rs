@@ -9,7 +9,7 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 
-use super::text;
+use crate::components::text;
 use crate::i18n::*;
 use crate::ledger::{Money, Month};
 

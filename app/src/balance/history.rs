@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::account::model::CaseRole;
 use crate::error::{AppError, Field, Problem};
 use crate::ledger::{EntryKind, Line, Money, ObligationKind, Position, Statement};
+use crate::reader::CaseRole;
 use crate::reading::{self, Problems};
 
 /// Lines per page of the history.

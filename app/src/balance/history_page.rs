@@ -8,13 +8,14 @@ use leptos_router::hooks::use_location;
 use leptos_router::hooks::use_query_map;
 
 use super::api::case_history;
-use super::case_page::case_number_param;
 use super::history::{History, HistoryLine, LineKind, Totals};
-use super::pages::{refusal, AsOf, CaseTabs};
-use super::text;
+use super::history_text;
+use super::pages::CaseTabs;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::page::{case_number_param, AsOf, Load};
 use crate::components::pager::{Order, PageOf, Pager};
 use crate::components::term::GlossaryTerm;
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
@@ -53,20 +54,17 @@ pub fn HistoryPage() -> impl IntoView {
         <section class="page wide">
             <h1>{t!(i18n, history.title)} " · " {move || number.get()}</h1>
             <CaseTabs case_number=number.get_untracked() />
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(history) => view! {
-                            <FilterForm history=Some(history.clone()) error=None />
-                            <HistoryView history />
-                        }.into_any(),
-                        Err(AppError::Invalid(problems)) => view! {
-                            <FilterForm history=None error=Some(AppError::Invalid(problems)) />
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load
+                resource=history
+                answers=|error: AppError| match error {
+                    AppError::Invalid(_) => Ok(view! { <FilterForm history=None error=Some(error) /> }.into_any()),
+                    error => Err(error),
+                }
+                let:history
+            >
+                <FilterForm history=Some(history.clone()) error=None />
+                <HistoryView history />
+            </Load>
         </section>
     }
 }
@@ -98,7 +96,7 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
                         <option value="" selected=kind.is_none()>{t!(i18n, history.all_kinds)}</option>
                         {LineKind::ALL.into_iter().map(|k| view! {
                             <option value=k.as_str() selected=kind == Some(k)>
-                                {text::line_kind(i18n, k)}
+                                {history_text::line_kind(i18n, k)}
                             </option>
                         }).collect_view()}
                     </select>
@@ -310,7 +308,7 @@ pub fn LinesTable(
             <tbody>
                 {lines.into_iter().map(|line| {
                     let label = move |n: usize| headers()[n];
-                    let description = text::describe(i18n, &line);
+                    let description = history_text::describe(i18n, &line);
                     let on = line.line.date;
                     view! {
                         <tr class:reversed=line.line.reversed data-entry=line.line.entry>

@@ -6,6 +6,7 @@ pub mod case_page;
 pub mod chart;
 pub mod history;
 pub mod history_page;
+pub mod history_text;
 pub mod model;
 pub mod months_page;
 pub mod pages;
@@ -13,4 +14,3 @@ pub mod planner;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod statement_page;
-pub mod text;

@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::history::{Filter, HistoryLine, Totals};
-use crate::account::model::{CaseLink, CaseRole};
+use crate::account::model::CaseLink;
 use crate::ledger::{
     Explained, Frequency, Money, Month, NextDue, ObligationKind, PaymentSource, Position, Schedule,
 };
+use crate::reader::CaseRole;
 
 /// A signed-in person's overview: a card per case they are a parent on;
 /// staff get their list of cases instead.

@@ -7,18 +7,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::case_timeline;
-use super::case_page::case_number_param;
 use super::chart::{MonthsTable, TimelineChart};
 use super::history_page::{query_value, RangeFields};
 use super::model::Timeline;
-use super::pages::{refusal, AsOf, CaseTabs};
-use super::text;
-use crate::account::model::CaseRole;
+use super::pages::CaseTabs;
 use crate::components::form::QueryForm;
+use crate::components::page::{case_number_param, AsOf, Load};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ledger::{Explained, Month, Outcome, Reason};
+use crate::reader::CaseRole;
 use leptos_router::hooks::use_location;
 
 #[component]
@@ -35,28 +35,29 @@ pub fn MonthsPage() -> impl IntoView {
         <section class="page wide">
             <h1>{t!(i18n, months.title)} " · " {move || number.get()}</h1>
             <CaseTabs case_number=number.get_untracked() />
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match timeline.await {
-                        Ok(timeline) => view! { <TimelineView timeline /> }.into_any(),
-                        // A range typed into the address: its problem at its field.
-                        Err(error @ AppError::Invalid(_)) => view! {
-                            <QueryForm action=use_location().pathname.get_untracked()>
-                                <fieldset class="filters">
-                                    <legend>{t!(i18n, months.range_legend)}</legend>
-                                    <RangeFields
-                                        from=from.get_untracked().unwrap_or_default()
-                                        to=to.get_untracked().unwrap_or_default()
-                                        error=Some(error)
-                                    />
-                                    <button class="button" type="submit">{t!(i18n, history.apply)}</button>
-                                </fieldset>
-                            </QueryForm>
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load
+                resource=timeline
+                // A range typed into the address: its problem at its field.
+                answers=move |error: AppError| match error {
+                    AppError::Invalid(_) => Ok(view! {
+                        <QueryForm action=use_location().pathname.get_untracked()>
+                            <fieldset class="filters">
+                                <legend>{t!(i18n, months.range_legend)}</legend>
+                                <RangeFields
+                                    from=from.get_untracked().unwrap_or_default()
+                                    to=to.get_untracked().unwrap_or_default()
+                                    error=Some(error)
+                                />
+                                <button class="button" type="submit">{t!(i18n, history.apply)}</button>
+                            </fieldset>
+                        </QueryForm>
+                    }.into_any()),
+                    error => Err(error),
+                }
+                let:timeline
+            >
+                <TimelineView timeline />
+            </Load>
         </section>
     }
 }

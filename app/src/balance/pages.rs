@@ -1,19 +1,17 @@
 //! The overview (`/dashboard`): one card per case, and what every case page
-//! shares: the card, the case's tabs, and what a page shows when the server
-//! said no.
+//! shares: the card, the case's tabs, and how a case's role and status read.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_location;
+use leptos_router::components::A;
 
 use super::api::overview;
 use super::model::{CaseCard, Overview, ReceiverMoney, Term};
-use super::text;
-use crate::account::model::CaseRole;
+use crate::components::page::{AsOf, Load};
 use crate::components::term::GlossaryTerm;
+use crate::components::text;
 use crate::components::title::PageTitle;
-use crate::error::AppError;
 use crate::i18n::*;
+use crate::reader::CaseRole;
 use leptos_i18n::I18nContext;
 
 #[component]
@@ -24,14 +22,9 @@ pub fn MyCasesPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, cases.my_cases_title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, cases.my_cases_title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(overview) => view! { <OverviewView overview /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=overview let:overview>
+                <OverviewView overview />
+            </Load>
             <p class="aside">
                 <A href="/account/security">{t!(i18n, security.link)}</A>
             </p>
@@ -69,17 +62,6 @@ fn OverviewView(overview: Overview) -> impl IntoView {
         <AsOf as_of=overview.as_of />
     }
     .into_any()
-}
-
-/// "Figures as of …": when the numbers on the page were read.
-#[component]
-pub fn AsOf(as_of: chrono::NaiveDateTime) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <p class="as-of">
-            {t!(i18n, balance.as_of)} " " {move || text::date_time(i18n.get_locale(), as_of)}
-        </p>
-    }
 }
 
 /// Where a case stands: what is owed and past due, what the order asks and
@@ -312,45 +294,7 @@ fn tab_label(i18n: I18nContext<Locale>, tab: CaseTab) -> &'static str {
     }
 }
 
-/// What a page shows instead of its content when the server said no:
-/// anonymous people go to sign in (and come back), others see why.
-pub fn refusal(error: AppError) -> impl IntoView {
-    match error {
-        AppError::SignInRequired => {
-            let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let path = format!(
-                "/login?next={}",
-                leptos_router::location::Url::escape(&here)
-            );
-            view! { <Redirect path /> }.into_any()
-        }
-        AppError::SecondFactorSetupRequired => {
-            view! { <Redirect path="/account/security" /> }.into_any()
-        }
-        AppError::Forbidden | AppError::NotFound => view! { <Forbidden /> }.into_any(),
-        _ => view! { <crate::components::layout::ErrorText /> }.into_any(),
-    }
-}
-
-/// Shown, with HTTP status 403, for a page that is not the reader's to see.
-#[component]
-pub fn Forbidden() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::FORBIDDEN);
-    }
-    let i18n = use_i18n();
-    view! {
-        <h1>{t!(i18n, cases.forbidden_title)}</h1>
-        <p>{t!(i18n, cases.forbidden_body)}</p>
-    }
-}
-
+/// A person's part in a case, in the reader's language.
 pub fn role_text(i18n: I18nContext<Locale>, role: CaseRole) -> &'static str {
     match role {
         CaseRole::PayingParent => t_string!(i18n, cases.role_paying_parent),

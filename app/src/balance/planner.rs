@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::location::Url;
 
 use super::model::PlannerBasis;
-use super::text;
+use crate::components::text;
 use crate::i18n::*;
 use crate::ledger::{payoff, Money, MoneyError, Payoff, PayoffError};
 

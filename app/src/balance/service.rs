@@ -15,7 +15,6 @@ use super::model::{
     CaseCard, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment, PlannerBasis,
     PrintStatement, ReceiverMoney, Term, Timeline,
 };
-use crate::account::model::{CaseRole, User};
 use crate::config::LedgerPolicy;
 use crate::error::AppError;
 use crate::ledger::accrual::{still_charging, Obligation, Order};
@@ -23,6 +22,7 @@ use crate::ledger::{
     explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind,
     Statement,
 };
+use crate::reader::{CaseRole, User};
 use crate::server::access::{parent_cases, parent_role};
 use crate::server::internal;
 use crate::server::ledger_store::{assemble_orders, entry_from_row};

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::api::case_statement;
-use super::case_page::case_number_param;
 use super::history_page::{query_value, LinesTable, RangeFields, Summary};
 use super::model::PrintStatement;
-use super::pages::{refusal, role_text, CaseTabs};
-use super::text;
+use super::pages::{role_text, CaseTabs};
 use crate::components::form::QueryForm;
+use crate::components::page::{case_number_param, Load};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::config::Agency;
 use crate::error::AppError;
@@ -32,28 +32,27 @@ pub fn StatementPage() -> impl IntoView {
             <div class="no-print">
                 <CaseTabs case_number=number.get_untracked() />
             </div>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match statement.await {
-                        Ok(statement) => view! {
-                            <RangeForm
-                                from=statement.filter.from.to_string()
-                                to=statement.filter.to.to_string()
-                                error=None
-                            />
-                            <StatementView statement />
-                        }.into_any(),
-                        Err(AppError::Invalid(problems)) => view! {
-                            <RangeForm
-                                from=from.get_untracked().unwrap_or_default()
-                                to=to.get_untracked().unwrap_or_default()
-                                error=Some(AppError::Invalid(problems))
-                            />
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load
+                resource=statement
+                answers=move |error: AppError| match error {
+                    AppError::Invalid(_) => Ok(view! {
+                        <RangeForm
+                            from=from.get_untracked().unwrap_or_default()
+                            to=to.get_untracked().unwrap_or_default()
+                            error=Some(error)
+                        />
+                    }.into_any()),
+                    error => Err(error),
+                }
+                let:statement
+            >
+                <RangeForm
+                    from=statement.filter.from.to_string()
+                    to=statement.filter.to.to_string()
+                    error=None
+                />
+                <StatementView statement />
+            </Load>
         </section>
     }
 }

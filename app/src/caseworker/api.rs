@@ -22,13 +22,13 @@ pub async fn my_caseload(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::caseload(
+    super::service::caseload::caseload(
         &state.db,
         &reader,
         search.as_deref().unwrap_or_default(),
         super::model::CaseloadSort::read(sort.as_deref().unwrap_or_default()),
         page.unwrap_or(1),
-        crate::messages::api::clock(&state),
+        state.clock(),
     )
     .await
 }
@@ -44,18 +44,19 @@ pub async fn open_case_file(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let clock = crate::messages::api::clock(&state);
-    let mut file = super::service::case_file(
+    let clock = state.clock();
+    let mut file = super::service::case_file::case_file(
         &state.db,
         &reader,
         &case_number,
         &state.ledger,
         clock,
-        crate::balance::api::as_of(state.agency_now()),
+        clock.as_of(),
         audit_page.unwrap_or(1),
     )
     .await?;
-    let fresh: Option<super::model::FreshPin> = once::take(Once::IssuedPin, reader.account_id)?;
+    let fresh: Option<crate::account::model::FreshPin> =
+        once::take(Once::IssuedPin, reader.account_id)?;
     file.fresh_pin = fresh.filter(|pin| pin.case_number == file.view.card.case_number);
     Ok(file)
 }
@@ -85,7 +86,7 @@ pub async fn review_posting(
         entry,
     };
     let today = state.agency_now().date_naive();
-    super::service::review_posting(&state.db, &reader, &case_number, &form, today).await
+    super::service::posting::review_posting(&state.db, &reader, &case_number, &form, today).await
 }
 
 /// Posts a reviewed payment, adjustment, hold, release or reversal, then
@@ -117,7 +118,8 @@ pub async fn post_entry(
     let today = state.agency_now().date_naive();
     let fee = state.ledger.service_fee_policy();
     let id =
-        super::service::post(&state.db, &reader, &case_number, &form, &key, today, fee).await?;
+        super::service::posting::post(&state.db, &reader, &case_number, &form, &key, today, fee)
+            .await?;
     leptos_axum::redirect(&format!(
         "/caseload/{}?posted={id}",
         case_number.trim().to_ascii_uppercase()
@@ -154,7 +156,7 @@ pub async fn review_order(
         request,
     };
     let today = state.agency_now().date_naive();
-    super::service::review_order(&state.db, &reader, &case_number, &form, today).await
+    super::service::order_change::review_order(&state.db, &reader, &case_number, &form, today).await
 }
 
 /// Stores reviewed order terms, then goes back to the case.
@@ -188,7 +190,15 @@ pub async fn change_order(
     };
     let today = state.agency_now().date_naive();
     let answered: Option<i32> = form.request.trim().parse().ok();
-    super::service::change_order(&state.db, &reader, &case_number, &form, &key, today).await?;
+    super::service::order_change::change_order(
+        &state.db,
+        &reader,
+        &case_number,
+        &form,
+        &key,
+        today,
+    )
+    .await?;
     match answered {
         Some(request) => leptos_axum::redirect(&format!("/requests/{request}")),
         None => leptos_axum::redirect(&format!(
@@ -204,13 +214,13 @@ pub async fn change_order(
 /// until the case file shows it once, after the redirect.
 #[server(endpoint = "issue_pin")]
 pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, AppError> {
-    use crate::account::service::{self, Attempt};
+    use crate::account::service::{activation, Attempt};
     use crate::server::once::{self, Once};
     use crate::server::{state, user};
     let actor = user::require().await?;
     let state = state()?;
     let attempt = Attempt::of_request(&state);
-    let fresh = service::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
+    let fresh = activation::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
     once::keep(Once::IssuedPin, actor.account_id, &fresh)?;
     Ok(fresh.pin)
 }
@@ -228,6 +238,7 @@ pub async fn case_audit(
     let case = authorize(&db, &reader, &case_number, CaseAction::ReadAudit)
         .await?
         .case;
-    let (lines, _) = super::service::audit_lines(&db, case.id, page.unwrap_or(1)).await?;
+    let (lines, _) =
+        super::service::case_file::audit_lines(&db, case.id, page.unwrap_or(1)).await?;
     Ok(lines)
 }

@@ -10,18 +10,20 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{open_case_file, IssuePin};
-use super::model::{AuditLine, CaseFile, EntryLine, FreshPin, Participant};
-use crate::balance::case_page::{case_number_param, Children, Orders};
-use crate::balance::pages::{refusal, role_text, AsOf, CaseCardView};
-use crate::balance::text;
+use super::model::{AuditLine, CaseFile, EntryLine, Participant};
+use crate::account::model::FreshPin;
+use crate::balance::case_page::{Children, Orders};
+use crate::balance::pages::{role_text, CaseCardView};
 use crate::components::form::{field_problem, FieldProblem, FormAlert};
+use crate::components::page::{case_number_param, AsOf, Load};
 use crate::components::pager::{Order, Pager};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::ledger::EntryKind;
-use crate::messages::model::Colleague;
 use crate::messages::pages::{status_text, topic_text};
+use crate::reader::Colleague;
 use crate::requests::api::case_requests;
 use crate::requests::model::RequestSummary;
 use crate::requests::pages::CaseRequests;
@@ -39,25 +41,16 @@ pub fn CaseFilePage() -> impl IntoView {
     let file = Resource::new(
         move || (number.get(), audit_page()),
         |(number, audit_page)| async move {
-            let file = open_case_file(number.clone(), audit_page).await;
-            let requests = match file {
-                Ok(_) => case_requests(number).await.unwrap_or_default(),
-                Err(_) => Vec::new(),
-            };
-            file.map(|file| (file, requests))
+            let file = open_case_file(number.clone(), audit_page).await?;
+            Ok((file, case_requests(number).await?))
         },
     );
     view! {
         <PageTitle text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
         <section class="page wide">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match file.await {
-                        Ok((file, requests)) => view! { <FileView file requests issue reassign /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=file let((file, requests))>
+                <FileView file requests issue reassign />
+            </Load>
         </section>
     }
 }

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::my_caseload;
 use super::model::{Caseload, CaseloadRow, CaseloadSort};
-use crate::balance::pages::refusal;
-use crate::balance::text;
 use crate::components::form::QueryForm;
+use crate::components::page::Load;
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::i18n::*;
 
@@ -35,14 +35,9 @@ pub fn CaseloadPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, caseload.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, caseload.title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(list) => view! { <CaseloadView list /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list let:list>
+                <CaseloadView list />
+            </Load>
         </section>
     }
 }

@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::account::model::{CaseRole, IssuedPin};
 use crate::balance::model::CaseView;
 use crate::ledger::{EntryKind, Frequency, Money, PaymentSource};
 use crate::messages::model::ThreadSummary;
+use crate::reader::CaseRole;
 
 /// `/caseload`: the cases a caseworker runs (a supervisor: every case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,11 +83,11 @@ pub struct CaseFile {
     pub audit: Vec<AuditLine>,
     pub audit_paging: crate::components::pager::PageOf,
     /// A PIN issued a moment ago, shown this once.
-    pub fresh_pin: Option<FreshPin>,
+    pub fresh_pin: Option<crate::account::model::FreshPin>,
     /// Who works the case.
     pub caseworker: Option<i32>,
     /// Supervisors: whom the case can be given to (empty for caseworkers).
-    pub colleagues: Vec<crate::messages::model::Colleague>,
+    pub colleagues: Vec<crate::reader::Colleague>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,15 +100,6 @@ pub struct Participant {
     pub mailing_address: Option<String>,
     /// The e-mail they sign in with, once they have an account.
     pub account_email: Option<String>,
-}
-
-/// A PIN just issued, for the participant it was issued to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FreshPin {
-    pub case_number: String,
-    pub person: i32,
-    pub name: String,
-    pub pin: IssuedPin,
 }
 
 /// One ledger entry as the agency reads it.

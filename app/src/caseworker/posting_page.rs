@@ -12,10 +12,9 @@ use leptos_router::params::ParamsMap;
 
 use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
 use super::model::{OrderReview, Posting, PostingReview};
-use crate::balance::case_page::case_number_param;
-use crate::balance::pages::refusal;
-use crate::balance::text;
 use crate::components::form::{problem_message, QueryForm};
+use crate::components::page::{case_number_param, refusal};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field};
 use crate::i18n::*;

@@ -5,12 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use crate::account::api::current_user;
-use crate::account::model::AccountRole;
-use crate::account::pages::SignOutButton;
 use crate::config::Agency;
 use crate::i18n::*;
-use crate::notifications::api::unseen_notifications;
+use crate::reader::{AccountRole, Reader};
 
 /// First focusable element: lets keyboard users jump past the navigation.
 #[component]
@@ -19,8 +16,9 @@ pub fn SkipLink() -> impl IntoView {
     view! { <a class="skip-link" href="#main">{t!(i18n, layout.skip_to_content)}</a> }
 }
 
+/// The header; `children` is the sign-out form, shown to someone signed in.
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let agency = use_context::<Agency>().unwrap_or_default();
 
@@ -40,7 +38,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <li>
                         <A href="/advice">{t!(i18n, layout.nav_advice)}</A>
                     </li>
-                    <AccountLinks />
+                    <AccountLinks sign_out=children />
                 </ul>
             </nav>
             <LanguageSwitcher />
@@ -48,51 +46,37 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// "Sign in" for visitors; "My cases" and "Sign out" for someone signed in.
+/// "Sign in" for visitors; their pages, notifications and `sign_out` for
+/// someone signed in (who that is, the server found before the page ran).
 #[component]
-fn AccountLinks() -> impl IntoView {
+fn AccountLinks(sign_out: Children) -> impl IntoView {
     let i18n = use_i18n();
-    // Who is signed in and how many notifications they have not seen, in
-    // one resource: one read, one Suspense.
-    let account = OnceResource::new(async move {
-        let user = current_user().await;
-        let unseen = match user {
-            Ok(Some(_)) => unseen_notifications().await.unwrap_or(0),
-            _ => 0,
-        };
-        user.map(|user| user.map(|user| (user, unseen)))
-    });
+    let reader = use_context::<Reader>().unwrap_or_default();
+    let Some(user) = reader.user else {
+        return view! { <li><A href="/login">{t!(i18n, layout.nav_sign_in)}</A></li> }.into_any();
+    };
+    let unseen = reader.unseen.unwrap_or_default();
     view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Ok(Some((user, unseen))) => view! {
-                        <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
-                        {user.role.is_staff().then(|| view! {
-                            <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
-                            <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
-                        })}
-                        {(user.role == AccountRole::Supervisor).then(|| view! {
-                            <li><A href="/staff">{t!(i18n, staff.nav)}</A></li>
-                        })}
-                        <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
-                        <li>
-                            <A href="/notifications">
-                                {match unseen {
-                                    0 => t!(i18n, notices.nav).into_any(),
-                                    n => t!(i18n, notices.nav_unseen, n = move || n).into_any(),
-                                }}
-                            </A>
-                        </li>
-                        <li><SignOutButton /></li>
-                    }.into_any(),
-                    _ => view! {
-                        <li><A href="/login">{t!(i18n, layout.nav_sign_in)}</A></li>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <li><A href="/dashboard">{t!(i18n, layout.nav_my_cases)}</A></li>
+        {user.role.is_staff().then(|| view! {
+            <li><A href="/work">{t!(i18n, layout.nav_work)}</A></li>
+            <li><A href="/caseload">{t!(i18n, layout.nav_caseload)}</A></li>
+        })}
+        {(user.role == AccountRole::Supervisor).then(|| view! {
+            <li><A href="/staff">{t!(i18n, staff.nav)}</A></li>
+        })}
+        <li><A href="/messages">{t!(i18n, layout.nav_messages)}</A></li>
+        <li>
+            <A href="/notifications">
+                {match unseen {
+                    0 => t!(i18n, notices.nav).into_any(),
+                    n => t!(i18n, notices.nav_unseen, n = move || n).into_any(),
+                }}
+            </A>
+        </li>
+        <li>{sign_out()}</li>
     }
+    .into_any()
 }
 
 /// Links to the other language: `/language/{code}` sets the cookie (and the

@@ -2,7 +2,9 @@
 
 pub mod form;
 pub mod layout;
+pub mod page;
 pub mod pager;
 pub mod quick_exit;
 pub mod term;
+pub mod text;
 pub mod title;

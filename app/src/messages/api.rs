@@ -12,10 +12,10 @@ pub async fn my_messages(page: Option<u32>) -> Result<Inbox, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::inbox(
+    super::service::lists::inbox(
         &state.db,
         &reader,
-        clock(&state),
+        state.clock(),
         state.messages.reply_business_days,
         page.unwrap_or(1),
     )
@@ -33,8 +33,8 @@ pub async fn work_list(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let clock = clock(&state);
-    super::service::work_list(
+    let clock = state.clock();
+    super::service::lists::work_list(
         &state.db,
         &reader,
         clock,
@@ -52,7 +52,8 @@ pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::assign(&state.db, &reader, thread, to, chrono::Utc::now()).await?;
+    super::service::conversation::assign(&state.db, &reader, thread, to, chrono::Utc::now())
+        .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }
@@ -63,7 +64,8 @@ pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::open(&state.db, &reader, thread, clock(&state), state.messages).await
+    super::service::conversation::open(&state.db, &reader, thread, state.clock(), state.messages)
+        .await
 }
 
 /// A parent writes to the agency about one of their cases, then sees the
@@ -78,7 +80,7 @@ pub async fn start_conversation(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let thread = super::service::start(
+    let thread = super::service::conversation::start(
         &state.db,
         &reader,
         &case_number,
@@ -98,7 +100,15 @@ pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), 
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::reply(&state.db, &reader, thread, &body, &key, chrono::Utc::now()).await?;
+    super::service::conversation::reply(
+        &state.db,
+        &reader,
+        thread,
+        &body,
+        &key,
+        chrono::Utc::now(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }
@@ -109,16 +119,7 @@ pub async fn close_conversation(thread: i32) -> Result<(), AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::close(&state.db, &reader, thread, chrono::Utc::now()).await?;
+    super::service::conversation::close(&state.db, &reader, thread, chrono::Utc::now()).await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-pub fn clock(state: &crate::server::AppState) -> super::service::Clock {
-    let now = state.agency_now();
-    super::service::Clock {
-        now: now.with_timezone(&chrono::Utc),
-        zone: now.timezone(),
-    }
 }

@@ -4,6 +4,8 @@ use crate::components::pager::PageOf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::reader::Colleague;
+
 use super::rules::{Status, Topic};
 
 /// The signed-in person's conversations, newest activity first, and what
@@ -58,13 +60,6 @@ pub struct Conversation {
     pub assigned_to: Option<String>,
     /// Staff: who it can be given to (empty for parents).
     pub colleagues: Vec<Colleague>,
-}
-
-/// A member of staff a conversation can be given to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Colleague {
-    pub person: i32,
-    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

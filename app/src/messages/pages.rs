@@ -12,15 +12,16 @@ use super::api::{
     my_messages, open_conversation, AssignConversation, CloseConversation, SendMessage,
     StartConversation,
 };
-use super::model::{Colleague, Conversation, Inbox, MessageView, ThreadSummary};
+use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{Status, Topic, MAX_BODY_CHARS};
-use crate::balance::pages::refusal;
-use crate::balance::text;
 use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
+use crate::reader::Colleague;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -36,14 +37,9 @@ pub fn MessagesPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, messages.title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match inbox.await {
-                        Ok(inbox) => view! { <InboxView inbox start result /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=inbox let:inbox>
+                <InboxView inbox start result />
+            </Load>
         </section>
     }
 }
@@ -182,14 +178,9 @@ pub fn ConversationPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, messages.title).to_string() />
         <section class="page wide">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match thread.await {
-                        Ok(thread) => view! { <ConversationView thread send close result /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=thread let:thread>
+                <ConversationView thread send close result />
+            </Load>
         </section>
     }
 }

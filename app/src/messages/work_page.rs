@@ -8,8 +8,8 @@ use super::api::work_list;
 use super::model::{WorkItem, WorkList};
 use super::pages::topic_text;
 use super::rules::Topic;
-use crate::balance::pages::refusal;
 use crate::components::form::QueryForm;
+use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
 use crate::i18n::*;
@@ -32,14 +32,9 @@ pub fn WorkPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, work.title).to_string() />
         <section class="page wide">
             <h1>{t!(i18n, work.title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(list) => view! { <WorkView list /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list let:list>
+                <WorkView list />
+            </Load>
         </section>
     }
 }

@@ -12,7 +12,7 @@ pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let clock = crate::messages::api::clock(&state);
+    let clock = state.clock();
     super::service::open(&state.db, &reader, clock).await
 }
 
@@ -21,5 +21,5 @@ pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
 pub async fn unseen_notifications() -> Result<u64, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
-    super::service::unseen(&state()?.db, &reader).await
+    user::unseen(&state()?.db, reader.person_id).await
 }

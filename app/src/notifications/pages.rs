@@ -6,10 +6,10 @@ use leptos_router::components::A;
 
 use super::api::my_notifications;
 use super::model::Notification;
-use super::text::headline;
-use crate::balance::pages::refusal;
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::i18n::*;
+use crate::notice::headline;
 use crate::requests::pages::status_text;
 
 #[component]
@@ -20,19 +20,17 @@ pub fn NotificationsPage() -> impl IntoView {
         <PageTitle text=move || t_string!(i18n, notices.title).to_string() />
         <section class="page">
             <h1>{t!(i18n, notices.title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, notices.none)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="notifications">
-                                {list.into_iter().map(|notice| view! { <NoticeLine notice /> }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list let:list>
+                {if list.is_empty() {
+                    view! { <p>{t!(i18n, notices.none)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="notifications">
+                            {list.into_iter().map(|notice| view! { <NoticeLine notice /> }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::balance::text;
+use crate::components::text;
 use crate::i18n::*;
 
 /// Where the page stands with the network.
@@ -41,7 +41,7 @@ fn rendered_at() -> Option<NaiveDateTime> {
     {
         crate::server::state()
             .ok()
-            .map(|state| crate::balance::api::as_of(state.agency_now()))
+            .map(|state| state.clock().as_of())
     }
     #[cfg(not(feature = "ssr"))]
     {

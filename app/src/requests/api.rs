@@ -16,7 +16,7 @@ pub async fn open_plan_form(case_number: String) -> Result<PlanStart, AppError> 
     let reader = user::require().await?;
     let state = state()?;
     let today = state.agency_now().date_naive();
-    super::service::plan_start(&state.db, &reader, &case_number, today, &state.ledger).await
+    super::service::asking::plan_start(&state.db, &reader, &case_number, today, &state.ledger).await
 }
 
 /// The paying parent proposes a payment plan, then sees the request.
@@ -31,13 +31,13 @@ pub async fn ask_plan(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let form = super::service::PlanForm {
+    let form = super::service::asking::PlanForm {
         extra,
         starts_on,
         note,
     };
     let now = state.agency_now();
-    let id = super::service::ask_plan(
+    let id = super::service::asking::ask_plan(
         &state.db,
         &reader,
         &case_number,
@@ -57,7 +57,7 @@ pub async fn open_change_form(case_number: String) -> Result<ChangeStart, AppErr
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    super::service::change_start(&state.db, &reader, &case_number, state.requests).await
+    super::service::asking::change_start(&state.db, &reader, &case_number, state.requests).await
 }
 
 /// A parent asks for a change of support, then sees the request (and the
@@ -91,7 +91,7 @@ pub async fn ask_change(
         .filter(|(_, box_value)| box_value.as_deref().is_some_and(|v| !v.is_empty()))
         .map(|(reason, _)| reason.as_str().to_owned())
         .collect();
-    let id = super::service::ask_change(
+    let id = super::service::asking::ask_change(
         &state.db,
         &reader,
         &case_number,
@@ -111,8 +111,8 @@ pub async fn open_request(id: i32) -> Result<RequestView, AppError> {
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let clock = crate::messages::api::clock(&state);
-    super::service::open(&state.db, &reader, id, clock).await
+    let clock = state.clock();
+    super::service::reading::open(&state.db, &reader, id, clock).await
 }
 
 /// The requests of a case the reader may know of.
@@ -123,8 +123,8 @@ pub async fn case_requests(case_number: String) -> Result<Vec<RequestSummary>, A
     let reader = user::require().await?;
     let state = state()?;
     let authorized = authorize(&state.db, &reader, &case_number, CaseAction::View).await?;
-    let clock = crate::messages::api::clock(&state);
-    super::service::case_requests(
+    let clock = state.clock();
+    super::service::reading::case_requests(
         &state.db,
         &reader,
         authorized.case.id,
@@ -147,13 +147,13 @@ pub async fn request_step(
     use crate::server::{state, user};
     let reader = user::require().await?;
     let state = state()?;
-    let form = super::service::StepForm {
+    let form = super::service::steps::StepForm {
         reason,
         hearing_at,
         place,
     };
-    let clock = crate::messages::api::clock(&state);
-    super::service::take_step(&state.db, &reader, id, &step, &form, &key, clock).await?;
+    let clock = state.clock();
+    super::service::steps::take_step(&state.db, &reader, id, &step, &form, &key, clock).await?;
     leptos_axum::redirect(&format!("/requests/{id}"));
     Ok(())
 }

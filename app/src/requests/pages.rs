@@ -8,17 +8,19 @@ use leptos_i18n::I18nContext;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{open_change_form, open_plan_form, open_request, AskChange, AskPlan, RequestStep};
+use super::api::{
+    case_requests, open_change_form, open_plan_form, open_request, AskChange, AskPlan, RequestStep,
+};
 use super::model::{ChangeStart, Hearing, PlanStart, RequestEvent, RequestSummary, RequestView};
 use super::rules::{Document, Reason, RequestKind, RequestStatus, Step};
-use crate::balance::case_page::case_number_param;
-use crate::balance::pages::refusal;
-use crate::balance::text;
 use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::page::{case_number_param, Load};
+use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::Money;
+use crate::reader::CaseRole;
 
 type Answer = Signal<Option<Result<(), AppError>>>;
 
@@ -35,14 +37,9 @@ pub fn PlanRequestPage() -> impl IntoView {
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/cases/{}", number.get())>{t!(i18n, requests.back_to_case)}</A></p>
             <h1>{t!(i18n, requests.plan_title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match start.await {
-                        Ok(start) => view! { <PlanForm start ask result /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=start let:start>
+                <PlanForm start ask result />
+            </Load>
         </section>
     }
 }
@@ -131,14 +128,9 @@ pub fn ChangeRequestPage() -> impl IntoView {
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/cases/{}", number.get())>{t!(i18n, requests.back_to_case)}</A></p>
             <h1>{t!(i18n, requests.change_title)}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match start.await {
-                        Ok(start) => view! { <ChangeForm start ask result /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=start let:start>
+                <ChangeForm start ask result />
+            </Load>
         </section>
     }
 }
@@ -277,14 +269,9 @@ pub fn RequestPage() -> impl IntoView {
     view! {
         <PageTitle text=move || t_string!(i18n, requests.request_title).to_string() />
         <section class="page">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match request.await {
-                        Ok(request) => view! { <RequestDetail request step result /> }.into_any(),
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=request let:request>
+                <RequestDetail request step result />
+            </Load>
         </section>
     }
 }
@@ -513,6 +500,25 @@ fn ReasonField(name: &'static str, problem: Signal<Option<Problem>>) -> impl Int
             ></textarea>
         </div>
     }
+}
+
+/// The case page's requests section ([`RequestsSection`]): the case's
+/// requests, with the forms for a parent.
+///
+/// [`RequestsSection`]: crate::balance::case_page::RequestsSection
+pub fn case_requests_section(case_number: String, role: CaseRole) -> AnyView {
+    let requests = OnceResource::new(case_requests(case_number.clone()));
+    view! {
+        <Load resource=requests let:requests>
+            <CaseRequests
+                case_number=case_number.clone()
+                requests
+                offer=matches!(role, CaseRole::PayingParent | CaseRole::ReceivingParent)
+                paying=role == CaseRole::PayingParent
+            />
+        </Load>
+    }
+    .into_any()
 }
 
 /// The requests of a case on its page: the reader's own (and all, for

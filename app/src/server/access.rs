@@ -6,8 +6,8 @@
 use entity::{case_participants, cases};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::account::model::{AccountRole, CaseRole, User};
 use crate::error::AppError;
+use crate::reader::{AccountRole, CaseRole, User};
 use crate::server::audit;
 
 /// What someone wants to do with a case.
@@ -144,6 +144,14 @@ pub fn parent_role(stored: &str) -> Option<CaseRole> {
         "paying" => Some(CaseRole::PayingParent),
         "receiving" => Some(CaseRole::ReceivingParent),
         _ => None,
+    }
+}
+
+/// Supervisors only: the staff desk and the advice editor.
+pub fn require_supervisor(reader: &User) -> Result<(), AppError> {
+    match reader.role {
+        AccountRole::Supervisor => Ok(()),
+        _ => Err(AppError::Forbidden),
     }
 }
 

@@ -13,9 +13,9 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::account::model::User;
 use crate::components::pager::PageOf;
 use crate::error::AppError;
+use crate::reader::User;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,11 +3,15 @@
 
 pub mod access;
 pub mod audit;
+pub mod clock;
+pub mod gate;
 pub mod ledger_store;
+pub mod notices;
 pub mod once;
 pub mod people;
 pub mod posting;
 pub mod sealed;
+pub mod secret;
 pub mod session;
 pub mod user;
 
@@ -30,16 +34,26 @@ pub struct AppState {
     pub requests: RequestPolicy,
     /// Shared by every request of this server: the limit on credential
     /// checks and the tally of what it turned away.
-    pub credential_gate: std::sync::Arc<crate::account::gate::CredentialGate>,
+    pub credential_gate: std::sync::Arc<gate::CredentialGate>,
     /// Seals secrets kept at rest and values shown once.
     pub secret_key: sealed::SecretKey,
+    /// The agency's time zone (`agency.time_zone`, checked when the
+    /// configuration was read).
+    pub zone: chrono_tz::Tz,
 }
 
 impl AppState {
+    /// The clock of this moment.
+    pub fn clock(&self) -> clock::Clock {
+        clock::Clock {
+            now: chrono::Utc::now(),
+            zone: self.zone,
+        }
+    }
+
     /// Now, where the agency is: due dates and "as of" times are read there.
     pub fn agency_now(&self) -> chrono::DateTime<chrono_tz::Tz> {
-        let zone = self.agency.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-        chrono::Utc::now().with_timezone(&zone)
+        self.clock().agency_now()
     }
 }
 

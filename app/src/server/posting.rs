@@ -219,7 +219,7 @@ async fn insert(
             .await
             .map_err(PostingError::Audit)?;
     }
-    let told = crate::notifications::service::entry_posted(
+    let told = crate::server::notices::entry_posted(
         txn,
         entry.case_id,
         id,

@@ -7,8 +7,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tower_sessions::Session;
 
 use super::internal;
-use crate::account::model::{AccountRole, User};
 use crate::error::AppError;
+use crate::reader::{AccountRole, User};
 
 /// The session key under which the signed-in account's id is kept (the
 /// session store also copies it into its own column).

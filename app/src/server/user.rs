@@ -1,63 +1,85 @@
 //! The person behind a request.
 
-use std::sync::Arc;
-
-use entity::{accounts, people};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use entity::{accounts, notifications, people};
+use http::request::Parts;
+use http::Method;
 use leptos::prelude::use_context;
-use sea_orm::{ConnectionTrait, EntityTrait};
-use tokio::sync::Mutex;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tower_sessions::Session;
 
 use super::{internal, session, state, AppState};
-use crate::account::model::{AccountRole, User};
 use crate::error::AppError;
+use crate::reader::{AccountRole, Reader, User};
 
-/// The signed-in user of this request, if any.
+/// The signed-in user of this request, if any: the one [`find_reader`]
+/// found, unless the request signed someone in or out since.
 pub async fn current() -> Result<Option<User>, AppError> {
     let session = session::current().await?;
-    let state = state()?;
     let Some(account) = session::account_id(&session).await? else {
         return Ok(None);
     };
-    match use_context::<RequestUser>() {
-        Some(known) => known.load(&state.db, account).await,
-        None => load(&state.db, account).await,
+    let found = use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<Reader>().cloned())
+        .and_then(|reader| reader.user)
+        .filter(|user| user.account_id == account);
+    match found {
+        Some(user) => Ok(Some(user)),
+        None => load(&state()?.db, account).await,
     }
 }
 
-/// The user of one request, loaded once. A page rendered on the server asks
-/// in several places at once (the header, its notifications, the page), and
-/// it is the same account row each time. Kept by account, so signing in or
-/// out during the request loads the new one.
-#[derive(Clone, Default)]
-pub struct RequestUser(Arc<Mutex<Option<Loaded>>>);
-
-/// The user of `account` (`None`: the account is gone or switched off).
-struct Loaded {
-    account: i32,
-    user: Option<User>,
-}
-
-impl RequestUser {
-    /// [`load`], once per account in this request.
-    async fn load(
-        &self,
-        db: &impl ConnectionTrait,
-        account: i32,
-    ) -> Result<Option<User>, AppError> {
-        // Held while loading, so the other parts of the page wait for this
-        // load instead of making their own.
-        let mut known = self.0.lock().await;
-        if let Some(loaded) = known.as_ref().filter(|loaded| loaded.account == account) {
-            return Ok(loaded.user.clone());
+/// Middleware: finds who is asking once per request, before any page or
+/// server function runs, and keeps it in the request ([`Reader`]). Static
+/// files are not asked about; a page also gets the reader's unseen count for
+/// its header. What cannot be read is logged and left out: the page's own
+/// call to [`current`] then fails with it, where it can be shown.
+pub async fn find_reader(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if is_a_file(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let is_page = request.method() == Method::GET && !request.uri().path().starts_with("/api/");
+    if let Some(session) = request.extensions().get::<Session>().cloned() {
+        match reader_of(&state, &session, is_page).await {
+            Ok(reader) => {
+                request.extensions_mut().insert(reader);
+            }
+            Err(error) => tracing::error!(%error, "who is asking could not be read"),
         }
-        let user = load(db, account).await?;
-        *known = Some(Loaded {
-            account,
-            user: user.clone(),
-        });
-        Ok(user)
     }
+    next.run(request).await
+}
+
+/// A static file's path: its last part has an extension (`/pkg/app.wasm`,
+/// `/favicon.svg`); no page's does.
+fn is_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+async fn reader_of(state: &AppState, session: &Session, is_page: bool) -> Result<Reader, AppError> {
+    let user = of_session(session, state).await?;
+    let unseen = match &user {
+        Some(user) if is_page => Some(unseen(&state.db, user.person_id).await?),
+        _ => None,
+    };
+    Ok(Reader { user, unseen })
+}
+
+/// How many notifications `person` has not read yet.
+pub async fn unseen(db: &impl ConnectionTrait, person: i32) -> Result<u64, AppError> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::PersonId.eq(person))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
 }
 
 /// The user `session` is signed in as, if any (for handlers outside Leptos).

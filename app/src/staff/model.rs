@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::account::model::AccountRole;
+use crate::reader::AccountRole;
 
 /// Everyone with a staff account (`/staff`), by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,12 +10,12 @@ use leptos_router::components::A;
 
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
 use super::model::{FreshPassword, StaffChange, StaffMember};
-use crate::account::model::AccountRole;
-use crate::balance::pages::refusal;
 use crate::components::form::{field_problem, form_message, problem_message, FormAlert, TextField};
+use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
+use crate::reader::AccountRole;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
@@ -28,39 +28,30 @@ pub fn StaffPage() -> impl IntoView {
         <section class="page wide">
             <h1>{t!(i18n, staff.title)}</h1>
             <p><A href="/staff/advice">{t!(i18n, staff.advice_link)}</A></p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match desk.await {
-                        Ok(desk) => {
-                            view! {
-                                {desk.fresh.map(|fresh| view! { <FreshPasswordPanel fresh /> })}
-                                <ChangeAlert change />
-                                <table class="ledger staff">
-                                    <caption class="visually-hidden">{t!(i18n, staff.title)}</caption>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t!(i18n, staff.name)}</th>
-                                            <th scope="col">{t!(i18n, staff.email)}</th>
-                                            <th scope="col">{t!(i18n, staff.role)}</th>
-                                            <th scope="col" class="amount">{t!(i18n, staff.cases)}</th>
-                                            <th scope="col">{t!(i18n, staff.status)}</th>
-                                            <th scope="col">{t!(i18n, staff.changes)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {desk.list.members.into_iter().map(|member| {
-                                            let mine = member.account == desk.list.me;
-                                            view! { <MemberRow member mine change /> }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                <AddForm add />
-                            }.into_any()
-                        }
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=desk let:desk>
+                {desk.fresh.map(|fresh| view! { <FreshPasswordPanel fresh /> })}
+                <ChangeAlert change />
+                <table class="ledger staff">
+                    <caption class="visually-hidden">{t!(i18n, staff.title)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, staff.name)}</th>
+                            <th scope="col">{t!(i18n, staff.email)}</th>
+                            <th scope="col">{t!(i18n, staff.role)}</th>
+                            <th scope="col" class="amount">{t!(i18n, staff.cases)}</th>
+                            <th scope="col">{t!(i18n, staff.status)}</th>
+                            <th scope="col">{t!(i18n, staff.changes)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {desk.list.members.into_iter().map(|member| {
+                            let mine = member.account == desk.list.me;
+                            view! { <MemberRow member mine change /> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <AddForm add />
+            </Load>
         </section>
     }
 }

@@ -11,56 +11,21 @@ use sea_orm::{
 };
 
 use super::model::{FreshPassword, StaffChange, StaffList, StaffMember};
-use crate::account::model::{AccountRole, User};
-use crate::account::secret;
-use crate::account::service::{add_staff, Attempt};
+use crate::account::service::records::add_staff;
+use crate::account::service::Attempt;
 use crate::error::{AppError, Field, Problem};
-use crate::messages::model::Colleague;
+use crate::reader::{AccountRole, User};
 use crate::reading::Problems;
+use crate::server::access::require_supervisor;
 use crate::server::access::{authorize, missing, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
-use crate::server::people::names_of;
+use crate::server::people::{colleagues, names_of, staff_roles};
+use crate::server::secret;
 
 /// A first password: 20 characters of 31 (about 99 bits), in groups of five
 /// so it can be read out and typed.
 fn first_password() -> String {
     secret::random_code(4, 5)
-}
-
-pub(crate) fn require_supervisor(reader: &User) -> Result<(), AppError> {
-    match reader.role {
-        AccountRole::Supervisor => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-fn staff_roles() -> [&'static str; 2] {
-    [
-        AccountRole::Caseworker.as_str(),
-        AccountRole::Supervisor.as_str(),
-    ]
-}
-
-/// Staff who can be given a case or a conversation (switched-off accounts
-/// cannot), by name.
-pub async fn colleagues(db: &impl ConnectionTrait) -> Result<Vec<Colleague>, AppError> {
-    let staff = accounts::Entity::find()
-        .filter(accounts::Column::Role.is_in(staff_roles()))
-        .filter(accounts::Column::DeactivatedAt.is_null())
-        .all(db)
-        .await?;
-    let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
-    let mut colleagues: Vec<Colleague> = staff
-        .iter()
-        .filter_map(|account| {
-            Some(Colleague {
-                person: account.person_id,
-                name: names.get(&account.person_id)?.clone(),
-            })
-        })
-        .collect();
-    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(colleagues)
 }
 
 /// Every staff account, with how many cases each works.

@@ -10,9 +10,9 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use app::account::model::AccountRole;
-use app::account::secret;
-use app::account::service::new_account;
+use app::account::service::records::new_account;
+use app::reader::AccountRole;
+use app::server::secret;
 
 use app::ledger::accrual::{charges_due, Obligation, Order};
 use app::ledger::{Frequency, Money, ObligationKind, PaymentSource, Schedule};

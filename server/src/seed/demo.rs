@@ -22,9 +22,9 @@
 //! Everything is scripted (no randomness): the same day gives the same data.
 //! Payments are posted through [`crate::ledger::post`], charges by accrual.
 
-use app::account::model::AccountRole;
-use app::account::secret;
 use app::ledger::{EntryKind, Frequency, Money, ObligationKind, PaymentSource, Posted, Schedule};
+use app::reader::AccountRole;
+use app::server::secret;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use entity::{cases, people};
 use sea_orm::{

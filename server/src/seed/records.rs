@@ -1,9 +1,9 @@
 //! Writing the records a case is made of, one at a time (the demo and the
 //! tests; the large generator batches its own).
 
-use app::account::model::AccountRole;
-use app::account::service::new_account;
+use app::account::service::records::new_account;
 use app::ledger::{Money, ObligationKind, Schedule};
+use app::reader::AccountRole;
 use chrono::{NaiveDate, Utc};
 use entity::{case_participants, cases, children, obligations, orders, people};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};

@@ -81,6 +81,12 @@ pub fn random_code(groups: usize, length: usize) -> String {
     groups.join("-")
 }
 
+/// A one-time key for a form (a confirmation, a message): it acts once, so
+/// a form sent twice (a double click, a reload) does not act twice.
+pub fn form_key() -> String {
+    random_code(4, 5)
+}
+
 /// A new PIN, e.g. `K7QD-M2ZP-X9RA`: 12 characters of 31 (about 59 bits).
 pub fn new_pin() -> String {
     random_code(3, 4)

@@ -1,0 +1,187 @@
+//! A case's file as the agency sees it: the case, its people, its latest
+//! entries, its conversations and its audit log.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{accounts, case_participants, ledger_entries, people};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::caseworker::model::{AuditLine, CaseFile, EntryLine, Participant};
+use crate::components::pager::PageOf;
+use crate::config::LedgerPolicy;
+use crate::error::AppError;
+use crate::ledger::Money;
+use crate::messages::service::lists::case_threads;
+use crate::reader::User;
+use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
+use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::clock::Clock;
+use crate::server::internal;
+use crate::server::ledger_store::entry_from_row;
+use crate::server::people::names_of;
+
+/// Entries the case file lists (the history page has every one).
+const LATEST_ENTRIES: u64 = 25;
+
+/// The agency's file on a case, for its caseworker or a supervisor.
+pub async fn case_file(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    case_number: &str,
+    policy: &LedgerPolicy,
+    clock: Clock,
+    as_of: chrono::NaiveDateTime,
+    audit_page: u32,
+) -> Result<CaseFile, AppError> {
+    let Authorized { case, role } =
+        authorize(db, reader, case_number, CaseAction::ReadFile).await?;
+    let today = clock.now.with_timezone(&clock.zone).date_naive();
+    let (case_id, caseworker) = (case.id, case.caseworker_id);
+    let colleagues = match role.may(CaseAction::Reassign) {
+        true => crate::server::people::colleagues(db).await?,
+        false => Vec::new(),
+    };
+    let view = crate::balance::service::case_view(db, case, role, today, policy, as_of).await?;
+    let on_hold = view
+        .card
+        .to_receiver
+        .as_ref()
+        .map(|money| money.on_hold.iter().map(|held| held.amount).sum())
+        .unwrap_or(Money::ZERO);
+    let event = AuditEvent::new(AuditAction::CaseOpened)
+        .by(reader.person_id)
+        .on_case(case_id);
+    audit::record(db, event, &Source::of_request(), clock.now).await?;
+    let (audit, audit_paging) = audit_lines(db, case_id, audit_page).await?;
+    Ok(CaseFile {
+        view,
+        participants: participants(db, case_id).await?,
+        entries: latest_entries(db, case_id).await?,
+        on_hold,
+        threads: case_threads(db, reader, case_id, clock).await?,
+        audit,
+        audit_paging,
+        fresh_pin: None,
+        caseworker,
+        colleagues,
+    })
+}
+
+/// Who did what on the case, newest first, with the actors' names.
+pub async fn audit_lines(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+    page: u32,
+) -> Result<(Vec<AuditLine>, PageOf), AppError> {
+    let (events, paging) = audit::of_case(db, case_id, page).await?;
+    let actors = names_of(db, events.iter().filter_map(|event| event.actor_id)).await?;
+    let lines = events
+        .into_iter()
+        .map(|event| AuditLine {
+            at: event.at,
+            actor_name: event.actor_id.and_then(|id| actors.get(&id).cloned()),
+            action: event.action,
+            actor: event.actor_id,
+            subject: event.subject_id,
+            source: event.source,
+            detail: event.detail,
+        })
+        .collect();
+    Ok((lines, paging))
+}
+
+/// The case's parents with how to reach them, paying parent first.
+async fn participants(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<Participant>, AppError> {
+    let rows = case_participants::Entity::find()
+        .filter(case_participants::Column::CaseId.eq(case_id))
+        .find_also_related(people::Entity)
+        .all(db)
+        .await?;
+    let logins: HashMap<i32, String> = accounts::Entity::find()
+        .filter(accounts::Column::PersonId.is_in(rows.iter().map(|(p, _)| p.person_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|account| (account.person_id, account.email))
+        .collect();
+    let mut participants: Vec<Participant> = rows
+        .into_iter()
+        .filter_map(|(participant, person)| {
+            let person = person?;
+            Some(Participant {
+                person: person.id,
+                role: parent_role(&participant.role)?,
+                name: person.full_name,
+                phone: person.phone,
+                email: person.email,
+                mailing_address: person.mailing_address,
+                account_email: logins.get(&person.id).cloned(),
+            })
+        })
+        .collect();
+    participants.sort_by_key(|p| p.role);
+    Ok(participants)
+}
+
+/// The latest entries by date (then by posting), with whether each was
+/// reversed and who posted it.
+async fn latest_entries(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<EntryLine>, AppError> {
+    let rows = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::CaseId.eq(case_id))
+        .order_by_desc(ledger_entries::Column::EffectiveOn)
+        .order_by_desc(ledger_entries::Column::Id)
+        .limit(LATEST_ENTRIES)
+        .all(db)
+        .await?;
+    // Reversals of these rows, and those reversals' own reversals (a
+    // reversal made in error, retracted): only a live reversal takes an
+    // entry out of history.
+    let reversals = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Reverses.is_in(rows.iter().map(|row| row.id)))
+        .all(db)
+        .await?;
+    let retracted: HashSet<i64> = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Reverses.is_in(reversals.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.reverses)
+        .collect();
+    let reversed: HashSet<i64> = reversals
+        .iter()
+        .filter(|r| !retracted.contains(&r.id))
+        .filter_map(|r| r.reverses)
+        .collect();
+    // Rows that re-instate: reversals whose target is itself a reversal.
+    let targets_reversals: HashSet<i64> = ledger_entries::Entity::find()
+        .filter(ledger_entries::Column::Id.is_in(rows.iter().filter_map(|row| row.reverses)))
+        .filter(ledger_entries::Column::Kind.eq("reversal"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    let posters = names_of(db, rows.iter().filter_map(|row| row.posted_by)).await?;
+    rows.into_iter()
+        .map(|row| {
+            let entry = entry_from_row(&row).map_err(internal)?;
+            Ok(EntryLine {
+                id: row.id,
+                kind: entry.kind,
+                amount: entry.amount,
+                effective: entry.effective,
+                reference: row.reference,
+                note: row.note,
+                posted_by: row.posted_by.and_then(|id| posters.get(&id).cloned()),
+                reversed: reversed.contains(&row.id) || retracted.contains(&row.id),
+                reinstates: row.reverses.is_some_and(|t| targets_reversals.contains(&t)),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,467 @@
+//! One conversation: opening it (marked read), starting one, replying,
+//! giving it to a colleague, closing it, and who may do each.
+
+use super::files::files_of;
+use super::lists::requests_of;
+use super::{status_of, topic_of};
+use crate::config::MessagePolicy;
+use crate::error::{AppError, Field, Problem};
+use crate::messages::model::{AttachmentLink, Conversation, MessageView};
+use crate::messages::rules::{self, add_business_days, Status, Topic};
+use crate::reader::{AccountRole, CaseRole, User};
+use crate::server::access::{authorize, missing, CaseAction};
+use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::clock::Clock;
+use crate::server::internal;
+use crate::server::people::names_of;
+use crate::server::secret::form_key;
+use chrono::{DateTime, Utc};
+use entity::{cases, message_threads, messages, thread_reads};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// One conversation, marked as read by the reader.
+pub async fn open(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    thread_id: i32,
+    clock: Clock,
+    policy: MessagePolicy,
+) -> Result<Conversation, AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let what = Some(format!("conversation {thread_id}"));
+    audit::staff_read(db, reader, AuditAction::ConversationRead, case.id, what).await?;
+    let rows = messages::Entity::find()
+        .filter(messages::Column::ThreadId.eq(thread.id))
+        .order_by_asc(messages::Column::Id)
+        .all(db)
+        .await?;
+    let names = names_of(
+        db,
+        rows.iter().map(|m| m.author_id).chain([thread.parent_id]),
+    )
+    .await?;
+    let reads = thread_reads::Entity::find()
+        .filter(thread_reads::Column::ThreadId.eq(thread.id))
+        .all(db)
+        .await?;
+    let mut files: HashMap<i32, Vec<AttachmentLink>> = HashMap::new();
+    for (message, link) in files_of(db, rows.iter().map(|m| m.id)).await? {
+        files.entry(message).or_default().push(link);
+    }
+    // The agency's side has seen up to what any of its people has read.
+    let parent_read = reads
+        .iter()
+        .filter(|r| r.person_id == thread.parent_id)
+        .map(|r| r.read_up_to)
+        .max()
+        .unwrap_or(0);
+    let agency_read = reads
+        .iter()
+        .filter(|r| r.person_id != thread.parent_id)
+        .map(|r| r.read_up_to)
+        .max()
+        .unwrap_or(0);
+    if let Some(newest) = rows.last() {
+        mark_read(db, thread.id, reader.person_id, newest.id, clock.now).await?;
+    }
+    let status = status_of(&thread)?;
+    let waiting_since = thread.waiting_since.with_timezone(&clock.zone).date_naive();
+    Ok(Conversation {
+        id: thread.id,
+        case_number: case.case_number,
+        topic: topic_of(&thread)?,
+        status,
+        parent_name: names.get(&thread.parent_id).cloned().unwrap_or_default(),
+        messages: rows
+            .iter()
+            .map(|m| {
+                let from_agency = m.author_id != thread.parent_id;
+                MessageView {
+                    id: m.id,
+                    author: names.get(&m.author_id).cloned().unwrap_or_default(),
+                    from_agency,
+                    body: m.body.clone(),
+                    attachments: files.remove(&m.id).unwrap_or_default(),
+                    sent_at: clock.local(m.sent_at),
+                    seen: if from_agency {
+                        parent_read >= m.id
+                    } else {
+                        agency_read >= m.id
+                    },
+                }
+            })
+            .collect(),
+        reply_due: (status == Status::Waiting)
+            .then(|| add_business_days(waiting_since, policy.reply_business_days)),
+        reader_is_staff: reader.role.is_staff(),
+        send_key: form_key(),
+        attach_key: form_key(),
+        attachment_max_mb: policy.attachment_max_mb,
+        request: requests_of(db, [thread.id]).await?.get(&thread.id).copied(),
+        assigned_to: match thread.assigned_to {
+            Some(id) => names_of(db, [id]).await?.remove(&id),
+            None => None,
+        },
+        colleagues: match reader.role.is_staff() {
+            true => crate::server::people::colleagues(db).await?,
+            false => Vec::new(),
+        },
+    })
+}
+
+/// A parent starts a conversation about one of their cases; the id of the
+/// conversation (the same one again if this form was already sent).
+pub async fn start(
+    db: &DatabaseConnection,
+    reader: &User,
+    case_number: &str,
+    topic: &str,
+    body: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
+    if !matches!(
+        authorized.role,
+        CaseRole::PayingParent | CaseRole::ReceivingParent
+    ) {
+        // Staff write from the case; this form is a parent's.
+        return Err(AppError::Forbidden);
+    }
+    let topic = Topic::parse(topic.trim());
+    let body = rules::body(body);
+    let mut problems = Vec::new();
+    if topic.is_none() {
+        problems.push(crate::error::FieldError {
+            field: Field::Topic,
+            problem: Problem::Required,
+        });
+    }
+    if let Err(AppError::Invalid(mut body_problems)) = body.clone() {
+        problems.append(&mut body_problems);
+    }
+    let (Some(topic), Ok(body), true) = (topic, body, problems.is_empty()) else {
+        return Err(AppError::Invalid(problems));
+    };
+    if let Some(existing) = already_sent(db, reader, key).await? {
+        return Ok(existing.thread_id);
+    }
+    let txn = db.begin().await?;
+    let thread = new_thread(&txn, authorized.case.id, reader.person_id, topic, now).await?;
+    let id = thread.id;
+    append(&txn, reader, thread, authorized.case.id, body, key, now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A new conversation of `parent` with the agency about `case`, waiting for
+/// the agency from `now`, with no message yet.
+pub(crate) async fn new_thread(
+    txn: &impl ConnectionTrait,
+    case: i32,
+    parent: i32,
+    topic: Topic,
+    now: DateTime<Utc>,
+) -> Result<message_threads::Model, AppError> {
+    Ok(message_threads::ActiveModel {
+        case_id: Set(case),
+        parent_id: Set(parent),
+        topic: Set(topic.as_str().to_owned()),
+        status: Set(Status::Waiting.as_str().to_owned()),
+        assigned_to: Set(None),
+        created_at: Set(now),
+        waiting_since: Set(now),
+        last_message_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// The agency acted on what the conversation asked (a request moved): it
+/// no longer waits on the work list, and the parent sees something new.
+pub(crate) async fn mark_answered(
+    txn: &impl ConnectionTrait,
+    thread_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(thread) = message_threads::Entity::find_by_id(thread_id)
+        .one(txn)
+        .await?
+    else {
+        return Err(internal(format!("thread {thread_id} is gone")));
+    };
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.status = Set(Status::Answered.as_str().to_owned());
+    changed.last_message_at = Set(now);
+    changed.update(txn).await?;
+    Ok(())
+}
+
+/// Adds a message to a conversation the reader may see.
+pub async fn reply(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    body: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let body = rules::body(body)?;
+    if already_sent(db, reader, key).await?.is_some() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    append(&txn, reader, thread, case.id, body, key, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Appends a message to `thread` and moves its status: a parent's message
+/// waits for the agency, the agency's answers it.
+pub(crate) async fn append(
+    txn: &impl ConnectionTrait,
+    reader: &User,
+    thread: message_threads::Model,
+    case_id: i32,
+    body: String,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<messages::Model, AppError> {
+    let thread_id = thread.id;
+    let from_parent = reader.person_id == thread.parent_id;
+    let (parent, assigned) = (thread.parent_id, thread.assigned_to);
+    let status = status_of(&thread)?;
+    let message = insert_message(txn, thread_id, reader.person_id, body, key, now).await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    if from_parent && status != Status::Waiting {
+        changed.waiting_since = Set(now);
+    }
+    changed.status = Set(status.after_message(from_parent).as_str().to_owned());
+    changed.last_message_at = Set(now);
+    changed.update(txn).await?;
+    mark_read(txn, thread_id, reader.person_id, message.id, now).await?;
+    tell_other_side(
+        txn,
+        thread_id,
+        case_id,
+        from_parent,
+        parent,
+        assigned,
+        message.id,
+        now,
+    )
+    .await?;
+    let event = AuditEvent::new(AuditAction::MessageSent)
+        .by(reader.person_id)
+        .on_case(case_id)
+        .detail(format!("thread {thread_id}"));
+    audit::record(txn, event, &Source::of_request(), now).await?;
+    Ok(message)
+}
+
+/// A new message is news for the other side: the parent when the agency
+/// answered; the colleague it was given to, or else the case's caseworker,
+/// when the parent wrote.
+#[allow(clippy::too_many_arguments)]
+async fn tell_other_side(
+    txn: &impl ConnectionTrait,
+    thread: i32,
+    case: i32,
+    from_parent: bool,
+    parent: i32,
+    assigned: Option<i32>,
+    message: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::notice::Kind;
+    use crate::server::notices::{notify, Notice};
+    let (person, kind) = if from_parent {
+        let caseworker = match assigned {
+            Some(colleague) => Some(colleague),
+            None => cases::Entity::find_by_id(case)
+                .one(txn)
+                .await?
+                .and_then(|case| case.caseworker_id),
+        };
+        let Some(caseworker) = caseworker else {
+            return Ok(());
+        };
+        (caseworker, Kind::MessageReceived)
+    } else {
+        (parent, Kind::ReplyReceived)
+    };
+    let notice = Notice {
+        person,
+        kind,
+        case: Some(case),
+        amount: None,
+        status: None,
+        link: format!("/messages/{thread}"),
+        dedupe: format!("message:{message}:{person}"),
+    };
+    notify(txn, notice, now).await
+}
+
+/// Staff give a conversation to a colleague (themself: "take it"); it then
+/// waits on that colleague's work list, and they may answer it.
+pub async fn assign(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    to: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !reader.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let is_staff = crate::server::people::colleagues(db)
+        .await?
+        .iter()
+        .any(|c| c.person == to);
+    if !is_staff {
+        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
+    }
+    let txn = db.begin().await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.assigned_to = Set(Some(to));
+    changed.update(&txn).await?;
+    let event = AuditEvent::new(AuditAction::ThreadAssigned)
+        .by(reader.person_id)
+        .on_case(case.id)
+        .about(to)
+        .detail(format!("thread {thread_id}"));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes a conversation (either side may; a new message opens it again).
+pub async fn close(
+    db: &DatabaseConnection,
+    reader: &User,
+    thread_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (thread, case) = authorize_thread(db, reader, thread_id).await?;
+    let txn = db.begin().await?;
+    let mut changed: message_threads::ActiveModel = thread.into();
+    changed.status = Set(Status::Closed.as_str().to_owned());
+    changed.update(&txn).await?;
+    let event = AuditEvent::new(AuditAction::ThreadClosed)
+        .by(reader.person_id)
+        .on_case(case.id)
+        .detail(format!("thread {thread_id}"));
+    audit::record(&txn, event, &Source::of_request(), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The thread and its case, if `reader` may see it. Someone else's thread
+/// and one that does not exist are refused alike.
+pub(super) async fn authorize_thread(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    thread_id: i32,
+) -> Result<(message_threads::Model, cases::Model), AppError> {
+    let what = format!("conversation {thread_id}");
+    let Some((thread, Some(case))) = message_threads::Entity::find_by_id(thread_id)
+        .find_also_related(cases::Entity)
+        .one(db)
+        .await?
+    else {
+        audit::refused(db, reader, None, &what).await?;
+        return Err(missing(reader));
+    };
+    let allowed = match reader.role {
+        AccountRole::Parent => thread.parent_id == reader.person_id,
+        AccountRole::Caseworker => {
+            case.caseworker_id == Some(reader.person_id)
+                || thread.assigned_to == Some(reader.person_id)
+        }
+        AccountRole::Supervisor => true,
+    };
+    if allowed {
+        Ok((thread, case))
+    } else {
+        audit::refused(db, reader, Some(case.id), &what).await?;
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The message this form already stored, if it was sent before. A key
+/// is its sender's: someone else's key is refused, never answered with
+/// their message.
+pub(super) async fn already_sent(
+    db: &impl ConnectionTrait,
+    reader: &User,
+    key: &str,
+) -> Result<Option<messages::Model>, AppError> {
+    if key.trim().is_empty() || key.len() > 64 {
+        return Err(AppError::invalid(Field::Body, Problem::Required));
+    }
+    let existing = messages::Entity::find()
+        .filter(messages::Column::IdempotencyKey.eq(key.trim()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(message) if message.author_id != reader.person_id => Err(AppError::Forbidden),
+        found => Ok(found),
+    }
+}
+
+async fn insert_message(
+    db: &impl ConnectionTrait,
+    thread_id: i32,
+    author: i32,
+    body: String,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<messages::Model, AppError> {
+    Ok(messages::ActiveModel {
+        thread_id: Set(thread_id),
+        author_id: Set(author),
+        body: Set(body),
+        sent_at: Set(now),
+        idempotency_key: Set(key.trim().to_owned()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Records that `person` has read `thread` up to message `up_to`.
+async fn mark_read(
+    db: &impl ConnectionTrait,
+    thread: i32,
+    person: i32,
+    up_to: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = thread_reads::ActiveModel {
+        thread_id: Set(thread),
+        person_id: Set(person),
+        read_up_to: Set(up_to),
+        read_at: Set(now),
+        ..Default::default()
+    };
+    thread_reads::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                thread_reads::Column::ThreadId,
+                thread_reads::Column::PersonId,
+            ])
+            .update_columns([thread_reads::Column::ReadUpTo, thread_reads::Column::ReadAt])
+            .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
