@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use server::config::{Email, SmtpSecurity};
 use server::outbox::Outbox;
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, router, sign_in_as, TestDb};
+use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -73,7 +73,13 @@ async fn notifications_come_with_their_event_once_and_to_their_person_only(test:
     post_payment(&router, &alex, "money order 1").await;
     let unseen: u64 = answer(&router, "unseen_notifications", &[], &marcus).await;
     assert_eq!(unseen, 1, "one payment, confirmed twice: one notification");
+    // Every page's header counts it (found once, before the page runs).
+    let page = get_as(&router, "/dashboard", &marcus).await;
+    let header = page.body.replace("<!>", "");
+    assert!(header.contains("Notifications (1 new)"), "{header}");
     let list: Vec<Notification> = answer(&router, "my_notifications", &[], &marcus).await;
+    let page = get_as(&router, "/dashboard", &marcus).await;
+    assert!(!page.body.contains(" new)"), "seen: no count in the header");
     let newest = &list[0];
     assert_eq!(newest.kind, Kind::PaymentReceived);
     assert!(newest.new);
