@@ -224,14 +224,15 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), Box<dyn std::error::
 
 async fn verify(config: Config, case: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
     let db = server::db::connect(&config.database.url, 2).await?;
-    let Some(cases) = server::ledger::verify::cases_to_check(&db, case.as_deref()).await? else {
+    let Some(cases) = app::server::ledger::verify::cases_to_check(&db, case.as_deref()).await?
+    else {
         return Err(format!("no case {}", case.unwrap_or_default()).into());
     };
     let started = std::time::Instant::now();
     let progress = ProgressBar::new(cases.len() as u64).with_style(ProgressStyle::with_template(
         "{bar:40} {pos}/{len} cases · {per_sec} · {elapsed} elapsed, about {eta} left",
     )?);
-    let found = server::ledger::verify::verify(&db, &cases, config.today(), |done| {
+    let found = app::server::ledger::verify::verify(&db, &cases, config.today(), |done| {
         progress.set_position(done)
     })
     .await?;

@@ -34,7 +34,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     }
     // Charges due while the server was down are posted at once, then each
     // day's at the agency's midnight.
-    crate::ledger::accrual::spawn_daily(
+    crate::daily::spawn_daily(
         db.clone(),
         config.time_zone(),
         config.ledger.interest_policy(),

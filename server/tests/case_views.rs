@@ -12,12 +12,12 @@ use app::balance::history::{History, LineKind, PAGE_SIZE};
 use app::balance::model::{CaseView, PrintStatement, Timeline};
 use app::error::{Field, Problem};
 use app::ledger::{Allocation, Money};
+use app::server::ledger::case_entries;
 use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::cases;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use server::ledger::case_entries;
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
 

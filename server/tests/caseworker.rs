@@ -462,7 +462,7 @@ async fn new_order_terms_recharge_from_their_effective_date(test: TestDb) {
     assert_eq!(audited(&test.db, "order_changed").await.len(), 1);
 
     // Accrual afterwards finds nothing more to charge today.
-    let report = server::ledger::accrue(&test.db, today())
+    let report = app::server::ledger::accrue(&test.db, today())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.charges_posted, 0);

@@ -187,7 +187,7 @@ async fn accrual_killed_midway_completes_after_a_restart(test: TestDb) {
 
     let never_stopped = twin(&test).await;
     finish(&mut seed(&never_stopped.url));
-    server::ledger::accrual::accrue(&never_stopped.db, today)
+    app::server::ledger::accrual::accrue(&never_stopped.db, today)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let expected = number(&never_stopped.db, charges).await;

@@ -6,10 +6,10 @@ mod support;
 use app::ledger::{
     Allocation, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Posted, Schedule,
 };
+use app::server::ledger::{accrue, case_entries, post, NewEntry, PostingError};
 use chrono::NaiveDate;
 use entity::ledger_entries;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
-use server::ledger::{accrue, case_entries, post, NewEntry, PostingError};
 use server::seed::caseload;
 use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS, DEMO_PASSWORD};
 use server::seed::records::{self, NewCase, NewOrder, Terms};

@@ -12,11 +12,11 @@ use app::error::{Field, Problem};
 use app::ledger::{Allocation, EntryKind, Money, PaymentSource, Statement};
 use app::notice::Kind;
 use app::notifications::model::Notification;
+use app::server::ledger::{accrual, case_entries};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use entity::{cases, ledger_entries, obligations, orders};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use server::ledger::{accrual, case_entries};
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{
     answer, call, error_of, get_as, posting, problems, router, router_with, sign_in_as, with_key,
@@ -239,7 +239,7 @@ async fn accrual_that_read_the_old_terms_posts_none_of_their_charges(test: TestD
     assert_eq!(report.changed_meanwhile, 1, "{report:?}");
 
     // Neither that run nor the next leaves a charge of the old terms there.
-    server::ledger::accrue(&test.db, next_first)
+    app::server::ledger::accrue(&test.db, next_first)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let id = case_id(&test.db).await;
@@ -546,9 +546,9 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
         .unwrap_or_else(|e| panic!("{e}"))
         .map(|c| c.id)
         .unwrap_or_default();
-    let overdrawn = server::ledger::post(
+    let overdrawn = app::server::ledger::post(
         &test.db,
-        server::ledger::NewEntry {
+        app::server::ledger::NewEntry {
             case_id: id,
             kind: EntryKind::Release,
             amount: Money::from_cents(4_001),
@@ -565,7 +565,7 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
     assert!(
         matches!(
             overdrawn,
-            Err(server::ledger::PostingError::Invalid {
+            Err(app::server::ledger::PostingError::Invalid {
                 field: "amount",
                 ..
             })
@@ -579,9 +579,9 @@ async fn an_intercept_pays_past_due_support_only(test: TestDb) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let id = case_id(&test.db).await;
-    let posted = server::ledger::post(
+    let posted = app::server::ledger::post(
         &test.db,
-        server::ledger::NewEntry {
+        app::server::ledger::NewEntry {
             case_id: id,
             kind: EntryKind::Payment {
                 source: PaymentSource::TaxIntercept,
@@ -624,11 +624,11 @@ async fn the_ledger_check_finds_the_demo_clean_and_a_stray_charge(test: TestDb) 
     demo::seed(&test.db, today())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let all = server::ledger::verify::cases_to_check(&test.db, None)
+    let all = app::server::ledger::verify::cases_to_check(&test.db, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_default();
-    let found = server::ledger::verify::verify(&test.db, &all, today(), |_| {})
+    let found = app::server::ledger::verify::verify(&test.db, &all, today(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
@@ -649,11 +649,11 @@ async fn the_ledger_check_finds_the_demo_clean_and_a_stray_charge(test: TestDb) 
     .exec(&test.db)
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let one = server::ledger::verify::cases_to_check(&test.db, Some(CASE))
+    let one = app::server::ledger::verify::cases_to_check(&test.db, Some(CASE))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_default();
-    let found = server::ledger::verify::verify(&test.db, &one, today(), |_| {})
+    let found = app::server::ledger::verify::verify(&test.db, &one, today(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
@@ -719,11 +719,11 @@ async fn interest_is_charged_monthly_once_and_paid_after_support(test: TestDb) {
     let payer = sign_in_as(&router, PAYER, DEMO_PASSWORD).await;
     let view: CaseView = answer(&router, "case_overview", &[("case_number", CASE)], &payer).await;
     assert_eq!(view.card.interest, unpaid_interest);
-    let one = server::ledger::verify::cases_to_check(&test.db, Some(CASE))
+    let one = app::server::ledger::verify::cases_to_check(&test.db, Some(CASE))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_default();
-    let found = server::ledger::verify::verify(&test.db, &one, today(), |_| {})
+    let found = app::server::ledger::verify::verify(&test.db, &one, today(), |_| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(found.is_empty(), "{found:?}");
@@ -749,7 +749,7 @@ async fn the_service_fee_is_kept_once_a_year_from_money_sent_on(test: TestDb) {
         .unwrap_or_else(|e| panic!("{e}"))
         .map(|c| c.id)
         .unwrap_or_else(|| panic!("{case} is seeded"));
-    let send = |cents: i64, key: &str| server::ledger::NewEntry {
+    let send = |cents: i64, key: &str| app::server::ledger::NewEntry {
         case_id: id,
         kind: EntryKind::Disbursement,
         amount: Money::from_cents(cents),
@@ -785,11 +785,11 @@ async fn the_service_fee_is_kept_once_a_year_from_money_sent_on(test: TestDb) {
         (10_000, "sdu:3"),
         (5_000, "sdu:4"),
     ] {
-        let posted = server::ledger::post(&test.db, send(cents, key), today(), fee).await;
+        let posted = app::server::ledger::post(&test.db, send(cents, key), today(), fee).await;
         assert!(posted.is_ok(), "{posted:?}");
         // Sent again (a retried import): nothing more is stored.
         let count = support::entry_count(&test.db).await;
-        let again = server::ledger::post(&test.db, send(cents, key), today(), fee).await;
+        let again = app::server::ledger::post(&test.db, send(cents, key), today(), fee).await;
         assert!(
             matches!(again, Ok(app::ledger::Posted::AlreadyPosted(_))),
             "{again:?}"
@@ -866,9 +866,9 @@ async fn the_service_fee_is_kept_once_a_year_from_money_sent_on(test: TestDb) {
     sea_orm::ActiveModelTrait::update(assisted, &test.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let posted = server::ledger::post(
+    let posted = app::server::ledger::post(
         &test.db,
-        server::ledger::NewEntry {
+        app::server::ledger::NewEntry {
             case_id: other.id,
             idempotency_key: "sdu:other".into(),
             ..send(90_000, "unused")

@@ -249,7 +249,7 @@ async fn a_payment_plan_is_proposed_approved_and_accrues(test: TestDb) {
     assert_eq!(next.on, start.next_due);
     assert_eq!(next.toward_past_due, Money::from_cents(5_000));
     assert_eq!(next.support, start.current);
-    server::ledger::accrue(&test.db, start.next_due)
+    app::server::ledger::accrue(&test.db, start.next_due)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let plan_charges = ledger_entries::Entity::find()

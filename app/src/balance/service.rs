@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::{case_participants, cases, children, ledger_entries, obligations, orders, people};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{case_participants, cases, people};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
@@ -19,13 +19,12 @@ use crate::config::LedgerPolicy;
 use crate::error::AppError;
 use crate::ledger::accrual::{still_charging, Obligation, Order};
 use crate::ledger::{
-    explain, in_force, next_due, to_receiver, Allocation, Entry, EntryKind, Money, ObligationKind,
+    explain, in_force, next_due, to_receiver, Allocation, EntryKind, Money, ObligationKind,
     Statement,
 };
 use crate::reader::{CaseRole, User};
 use crate::server::access::{parent_cases, parent_role};
-use crate::server::internal;
-use crate::server::ledger_store::{assemble_orders, entry_from_row};
+use crate::server::ledger::{CaseRecord, CaseRecords};
 
 /// A card for each case `parent` is on, as of the end of `today`.
 pub async fn cards(
@@ -35,12 +34,12 @@ pub async fn cards(
     policy: &LedgerPolicy,
 ) -> Result<Vec<CaseCard>, AppError> {
     let cases = parent_cases(db, parent.person_id).await?;
-    let mut files = CaseFiles::load(db, cases.iter().map(|(case, _)| case.id)).await?;
+    let mut files = CaseRecords::load(db, cases.iter().map(|(case, _)| case.id)).await?;
     cases
         .into_iter()
         .map(|(case, role)| {
             let file = files.take(case.id);
-            Ok(file.card(&case, role, today, policy)?.0)
+            Ok(card(&file, &case, role, today, policy)?.0)
         })
         .collect()
 }
@@ -54,7 +53,7 @@ pub async fn case_view(
     policy: &LedgerPolicy,
     as_of: chrono::NaiveDateTime,
 ) -> Result<CaseView, AppError> {
-    let mut files = CaseFiles::load(db, [case.id]).await?;
+    let mut files = CaseRecords::load(db, [case.id]).await?;
     let file = files.take(case.id);
     let caseworker = match case.caseworker_id {
         Some(id) => people::Entity::find_by_id(id)
@@ -63,8 +62,8 @@ pub async fn case_view(
             .map(|person| person.full_name),
         None => None,
     };
-    let (card, allocation) = file.card(&case, role, today, policy)?;
-    let orders = file.order_views(today)?;
+    let (card, allocation) = card(&file, &case, role, today, policy)?;
+    let orders = order_views(&file, today)?;
     let past_due = past_due_panel(&card, &allocation, &file, today, policy)?;
     Ok(CaseView {
         as_of,
@@ -95,8 +94,8 @@ pub async fn history(
     page: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<History, AppError> {
-    let file = CaseFiles::load_entries(db, case.id).await?;
-    let (lines, totals, statement) = file.lines(&filter);
+    let file = CaseRecords::ledger(db, case.id).await?;
+    let (lines, totals, statement) = lines(&file, &filter);
     let matching = u32::try_from(lines.len()).unwrap_or(u32::MAX);
     let (lines, page, pages) = page_of(lines, page);
     Ok(History {
@@ -123,8 +122,8 @@ pub async fn printable(
     filter: Filter,
     as_of: chrono::NaiveDateTime,
 ) -> Result<PrintStatement, AppError> {
-    let file = CaseFiles::load_entries(db, case.id).await?;
-    let (lines, totals, statement) = file.lines(&filter);
+    let file = CaseRecords::ledger(db, case.id).await?;
+    let (lines, totals, statement) = lines(&file, &filter);
     let participants = case_participants::Entity::find()
         .filter(case_participants::Column::CaseId.eq(case.id))
         .all(db)
@@ -163,7 +162,7 @@ pub async fn timeline(
     grace_days: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<Timeline, AppError> {
-    let file = CaseFiles::load_entries(db, case.id).await?;
+    let file = CaseRecords::ledger(db, case.id).await?;
     let statement = Statement::build(&file.entries, filter.from, filter.to);
     Ok(Timeline {
         case_number: case.case_number,
@@ -177,215 +176,114 @@ pub async fn timeline(
     })
 }
 
-/// What the ledger and the orders hold for one case.
-#[derive(Default)]
-struct CaseFile {
-    entries: Vec<Entry>,
-    /// Caseworkers' notes, by entry: why an adjustment, reversal or hold.
-    notes: HashMap<i64, String>,
-    orders: Vec<orders::Model>,
-    obligations: Vec<obligations::Model>,
-    /// Oldest first.
-    children: Vec<children::Model>,
-}
-
-/// Case files for several cases, read with one query per table.
-struct CaseFiles(HashMap<i32, CaseFile>);
-
-impl CaseFiles {
-    async fn load(
-        db: &impl ConnectionTrait,
-        case_ids: impl IntoIterator<Item = i32>,
-    ) -> Result<Self, AppError> {
-        let case_ids: Vec<i32> = case_ids.into_iter().collect();
-        let mut files: HashMap<i32, CaseFile> = HashMap::new();
-        for row in ledger_entries::Entity::find()
-            .filter(ledger_entries::Column::CaseId.is_in(case_ids.clone()))
-            .order_by_asc(ledger_entries::Column::Id)
-            .all(db)
-            .await?
-        {
-            let file = files.entry(row.case_id).or_default();
-            file.entries.push(entry_from_row(&row).map_err(internal)?);
-            if let Some(note) = row.note {
-                file.notes.insert(row.id, note);
-            }
+/// The card, and the replay it was read from.
+fn card(
+    file: &CaseRecord,
+    case: &cases::Model,
+    role: CaseRole,
+    today: NaiveDate,
+    policy: &LedgerPolicy,
+) -> Result<(CaseCard, Allocation), AppError> {
+    let entries = &file.entries;
+    let allocation = Allocation::replay(entries, today);
+    let past_due = allocation.past_due_split(policy.grace_days);
+    let last_payment = entries
+        .iter()
+        .filter(|e| e.effective <= today && !allocation.reversed.contains(&e.id))
+        .filter_map(|e| match e.kind {
+            EntryKind::Payment { source } => Some((e.effective, e.id, e.amount, source)),
+            _ => None,
+        })
+        .max()
+        .map(|(on, _, amount, source)| Payment { on, amount, source });
+    let orders = file.terms()?;
+    let emancipations = file.emancipations();
+    let terms = in_force(&orders, today)
+        .map(|order| terms_of(still_charging(order, &emancipations, today)))
+        .unwrap_or_default();
+    let balance = allocation.balance();
+    let to_receiver = (role != CaseRole::PayingParent).then(|| {
+        let money = to_receiver(entries, &allocation.reversed, today);
+        ReceiverMoney {
+            last_sent: money.last_sent,
+            sent_this_year: money.sent_this_year,
+            on_hold: money
+                .on_hold
+                .into_iter()
+                .map(|held| HeldMoney {
+                    since: held.since,
+                    amount: held.amount,
+                    reason: file.notes.get(&held.entry).cloned(),
+                })
+                .collect(),
         }
-        let orders = orders::Entity::find()
-            .filter(orders::Column::CaseId.is_in(case_ids.clone()))
-            .order_by_asc(orders::Column::EffectiveOn)
-            .all(db)
-            .await?;
-        let case_of_order: HashMap<i32, i32> = orders.iter().map(|o| (o.id, o.case_id)).collect();
-        for row in obligations::Entity::find()
-            .filter(obligations::Column::OrderId.is_in(case_of_order.keys().copied()))
-            .order_by_asc(obligations::Column::Id)
-            .all(db)
-            .await?
-        {
-            if let Some(case) = case_of_order.get(&row.order_id) {
-                files.entry(*case).or_default().obligations.push(row);
-            }
-        }
-        for order in orders {
-            files.entry(order.case_id).or_default().orders.push(order);
-        }
-        for child in children::Entity::find()
-            .filter(children::Column::CaseId.is_in(case_ids))
-            .order_by_asc(children::Column::BornOn)
-            .all(db)
-            .await?
-        {
-            files.entry(child.case_id).or_default().children.push(child);
-        }
-        Ok(Self(files))
-    }
-
-    /// Only the ledger of one case (the history needs no orders).
-    async fn load_entries(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseFile, AppError> {
-        let mut file = CaseFile::default();
-        for row in ledger_entries::Entity::find()
-            .filter(ledger_entries::Column::CaseId.eq(case_id))
-            .order_by_asc(ledger_entries::Column::Id)
-            .all(db)
-            .await?
-        {
-            file.entries.push(entry_from_row(&row).map_err(internal)?);
-            if let Some(note) = row.note {
-                file.notes.insert(row.id, note);
-            }
-        }
-        Ok(file)
-    }
-
-    fn take(&mut self, case_id: i32) -> CaseFile {
-        self.0.remove(&case_id).unwrap_or_default()
-    }
-}
-
-impl CaseFile {
-    fn domain_orders(&self) -> Result<Vec<Order>, AppError> {
-        assemble_orders(&self.orders, &self.obligations).map_err(internal)
-    }
-
-    fn emancipations(&self) -> Vec<NaiveDate> {
-        self.children.iter().map(|c| c.emancipates_on).collect()
-    }
-
-    /// The card, and the replay it was read from.
-    fn card(
-        &self,
-        case: &cases::Model,
-        role: CaseRole,
-        today: NaiveDate,
-        policy: &LedgerPolicy,
-    ) -> Result<(CaseCard, Allocation), AppError> {
-        let entries = &self.entries;
-        let allocation = Allocation::replay(entries, today);
-        let past_due = allocation.past_due_split(policy.grace_days);
-        let last_payment = entries
-            .iter()
-            .filter(|e| e.effective <= today && !allocation.reversed.contains(&e.id))
-            .filter_map(|e| match e.kind {
-                EntryKind::Payment { source } => Some((e.effective, e.id, e.amount, source)),
-                _ => None,
-            })
-            .max()
-            .map(|(on, _, amount, source)| Payment { on, amount, source });
-        let orders = self.domain_orders()?;
-        let emancipations = self.emancipations();
-        let terms = in_force(&orders, today)
-            .map(|order| terms_of(still_charging(order, &emancipations, today)))
-            .unwrap_or_default();
-        let balance = allocation.balance();
-        let to_receiver = (role != CaseRole::PayingParent).then(|| {
-            let money = to_receiver(entries, &allocation.reversed, today);
-            ReceiverMoney {
-                last_sent: money.last_sent,
-                sent_this_year: money.sent_this_year,
-                on_hold: money
-                    .on_hold
-                    .into_iter()
-                    .map(|held| HeldMoney {
-                        since: held.since,
-                        amount: held.amount,
-                        reason: self.notes.get(&held.entry).cloned(),
-                    })
-                    .collect(),
+    });
+    let service_fee = policy
+        .service_fee_policy()
+        .filter(|_| case.never_assistance)
+        .map(|fee| {
+            let year = crate::ledger::fee::fiscal_year(today);
+            FeeTerms {
+                amount: fee.amount,
+                threshold: fee.threshold,
+                fiscal_year: year,
+                kept_this_year: crate::ledger::fee::kept_in(entries, &allocation.reversed, year),
             }
         });
-        let service_fee = policy
-            .service_fee_policy()
-            .filter(|_| case.never_assistance)
-            .map(|fee| {
-                let year = crate::ledger::fee::fiscal_year(today);
-                FeeTerms {
-                    amount: fee.amount,
-                    threshold: fee.threshold,
-                    fiscal_year: year,
-                    kept_this_year: crate::ledger::fee::kept_in(
-                        entries,
-                        &allocation.reversed,
-                        year,
-                    ),
-                }
-            });
-        let card = CaseCard {
-            case_number: case.case_number.clone(),
-            service_fee,
-            role,
-            owed: balance.max(Money::ZERO),
-            past_due_timing: past_due.timing,
-            past_due_overdue: past_due.overdue,
-            credit: allocation.credit(),
-            interest: allocation
-                .debts
-                .iter()
-                .filter(|d| d.obligation == Some(ObligationKind::Interest))
-                .map(|d| d.unpaid())
-                .sum(),
-            interest_rate: policy.interest_policy().map(|p| p.rate),
-            last_payment,
-            terms,
-            next_due: next_due(&orders, &emancipations, today, past_due.total()),
-            to_receiver,
-        };
-        Ok((card, allocation))
-    }
-
-    /// The statement of the filter's range, and its kept lines with totals.
-    fn lines(&self, filter: &Filter) -> (Vec<HistoryLine>, Totals, Statement) {
-        let statement = Statement::build(&self.entries, filter.from, filter.to);
-        let reversed_kinds: HashMap<i64, (NaiveDate, LineKind)> = self
-            .entries
+    let card = CaseCard {
+        case_number: case.case_number.clone(),
+        service_fee,
+        role,
+        owed: balance.max(Money::ZERO),
+        past_due_timing: past_due.timing,
+        past_due_overdue: past_due.overdue,
+        credit: allocation.credit(),
+        interest: allocation
+            .debts
             .iter()
-            .map(|e| (e.id, (e.effective, LineKind::of(&e.kind))))
-            .collect();
-        let (lines, totals) = annotate(&statement, filter, &self.notes, &reversed_kinds);
-        (lines, totals, statement)
-    }
-
-    fn order_views(&self, today: NaiveDate) -> Result<Vec<OrderView>, AppError> {
-        let orders = self.domain_orders()?;
-        let current = in_force(&orders, today).map(|o| o.effective_on);
-        // `orders` came back in the order of the rows: oldest first.
-        Ok(self
-            .orders
-            .iter()
-            .zip(&orders)
-            .rev()
-            .map(|(row, order)| OrderView {
-                source: row.source.clone(),
-                reference: row.reference.clone(),
-                effective_on: row.effective_on,
-                ends_on: row.ends_on,
-                terms: terms_of(order.obligations.iter()),
-                in_force: current == Some(order.effective_on),
-            })
-            .collect())
-    }
+            .filter(|d| d.obligation == Some(ObligationKind::Interest))
+            .map(|d| d.unpaid())
+            .sum(),
+        interest_rate: policy.interest_policy().map(|p| p.rate),
+        last_payment,
+        terms,
+        next_due: next_due(&orders, &emancipations, today, past_due.total()),
+        to_receiver,
+    };
+    Ok((card, allocation))
 }
 
+/// The statement of the filter's range, and its kept lines with totals.
+fn lines(file: &CaseRecord, filter: &Filter) -> (Vec<HistoryLine>, Totals, Statement) {
+    let statement = Statement::build(&file.entries, filter.from, filter.to);
+    let reversed_kinds: HashMap<i64, (NaiveDate, LineKind)> = file
+        .entries
+        .iter()
+        .map(|e| (e.id, (e.effective, LineKind::of(&e.kind))))
+        .collect();
+    let (lines, totals) = annotate(&statement, filter, &file.notes, &reversed_kinds);
+    (lines, totals, statement)
+}
+
+fn order_views(file: &CaseRecord, today: NaiveDate) -> Result<Vec<OrderView>, AppError> {
+    let orders = file.terms()?;
+    let current = in_force(&orders, today).map(|o| o.effective_on);
+    // `orders` came back in the order of the rows: oldest first.
+    Ok(file
+        .orders
+        .iter()
+        .zip(&orders)
+        .rev()
+        .map(|(row, order)| OrderView {
+            source: row.source.clone(),
+            reference: row.reference.clone(),
+            effective_on: row.effective_on,
+            ends_on: row.ends_on,
+            terms: terms_of(order.obligations.iter()),
+            in_force: current == Some(order.effective_on),
+        })
+        .collect())
+}
 /// Obligations as terms, support first, the arrears pace last.
 fn terms_of<'o>(obligations: impl Iterator<Item = &'o Obligation>) -> Vec<Term> {
     let mut terms: Vec<Term> = obligations
@@ -402,7 +300,7 @@ fn terms_of<'o>(obligations: impl Iterator<Item = &'o Obligation>) -> Vec<Term> 
 fn past_due_panel(
     card: &CaseCard,
     allocation: &Allocation,
-    file: &CaseFile,
+    file: &CaseRecord,
     today: NaiveDate,
     policy: &LedgerPolicy,
 ) -> Result<Option<PastDuePanel>, AppError> {
@@ -417,7 +315,7 @@ fn past_due_panel(
         .map(|d| d.due)
         .min()
         .unwrap_or(today);
-    let orders = file.domain_orders()?;
+    let orders = file.terms()?;
     let planner = planner_basis(&orders, &file.emancipations(), today);
     Ok(Some(PastDuePanel {
         past_due,

@@ -33,7 +33,7 @@ use sea_orm::{ColumnTrait, EntityName, Iterable};
 
 use super::demo::DEMO_PASSWORD;
 use super::SeedError;
-use crate::ledger::store::charge_row;
+use app::server::ledger::store::charge_row;
 
 /// Cases written per transaction.
 const CASES_PER_BATCH: u32 = 500;

@@ -20,7 +20,7 @@
 //! `supervisor@example.com` (Morgan Reyes); PINs for CS-2025-007741 in [`DEMO_PINS`].
 //!
 //! Everything is scripted (no randomness): the same day gives the same data.
-//! Payments are posted through [`crate::ledger::post`], charges by accrual.
+//! Payments are posted through [`app::server::ledger::post`], charges by accrual.
 
 use app::ledger::{EntryKind, Frequency, Money, ObligationKind, PaymentSource, Posted, Schedule};
 use app::reader::AccountRole;
@@ -34,8 +34,8 @@ use sea_orm::{
 
 use super::records::{self, NewCase, NewOrder, Terms};
 use super::SeedError;
-use crate::ledger::store::kind_name;
-use crate::ledger::{accrue, post, NewEntry};
+use app::server::ledger::store::kind_name;
+use app::server::ledger::{accrue, post, NewEntry};
 
 /// The demo's case numbers, in the order of the table above.
 pub const CASE_NUMBERS: [&str; 7] = [

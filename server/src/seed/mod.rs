@@ -9,7 +9,7 @@ pub mod records;
 use sea_orm::DbErr;
 use thiserror::Error;
 
-use crate::ledger::{PostingError, StoreError};
+use app::server::ledger::{PostingError, StoreError};
 
 #[derive(Debug, Error)]
 pub enum SeedError {

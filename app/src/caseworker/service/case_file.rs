@@ -1,10 +1,10 @@
 //! A case's file as the agency sees it: the case, its people, its latest
 //! entries, its conversations and its audit log.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use entity::{accounts, case_participants, ledger_entries, people};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::{accounts, case_participants, people};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::caseworker::model::{AuditLine, CaseFile, EntryLine, Participant};
 use crate::components::pager::PageOf;
@@ -16,8 +16,7 @@ use crate::reader::User;
 use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::clock::Clock;
-use crate::server::internal;
-use crate::server::ledger_store::entry_from_row;
+use crate::server::ledger::store::latest;
 use crate::server::people::names_of;
 
 /// Entries the case file lists (the history page has every one).
@@ -132,56 +131,23 @@ async fn latest_entries(
     db: &impl ConnectionTrait,
     case_id: i32,
 ) -> Result<Vec<EntryLine>, AppError> {
-    let rows = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::CaseId.eq(case_id))
-        .order_by_desc(ledger_entries::Column::EffectiveOn)
-        .order_by_desc(ledger_entries::Column::Id)
-        .limit(LATEST_ENTRIES)
-        .all(db)
-        .await?;
-    // Reversals of these rows, and those reversals' own reversals (a
-    // reversal made in error, retracted): only a live reversal takes an
-    // entry out of history.
-    let reversals = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Reverses.is_in(rows.iter().map(|row| row.id)))
-        .all(db)
-        .await?;
-    let retracted: HashSet<i64> = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Reverses.is_in(reversals.iter().map(|r| r.id)))
-        .all(db)
-        .await?
+    let recent = latest(db, case_id, LATEST_ENTRIES).await?;
+    let posters = names_of(db, recent.iter().filter_map(|r| r.written.posted_by)).await?;
+    Ok(recent
         .into_iter()
-        .filter_map(|row| row.reverses)
-        .collect();
-    let reversed: HashSet<i64> = reversals
-        .iter()
-        .filter(|r| !retracted.contains(&r.id))
-        .filter_map(|r| r.reverses)
-        .collect();
-    // Rows that re-instate: reversals whose target is itself a reversal.
-    let targets_reversals: HashSet<i64> = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Id.is_in(rows.iter().filter_map(|row| row.reverses)))
-        .filter(ledger_entries::Column::Kind.eq("reversal"))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
-    let posters = names_of(db, rows.iter().filter_map(|row| row.posted_by)).await?;
-    rows.into_iter()
-        .map(|row| {
-            let entry = entry_from_row(&row).map_err(internal)?;
-            Ok(EntryLine {
-                id: row.id,
-                kind: entry.kind,
-                amount: entry.amount,
-                effective: entry.effective,
-                reference: row.reference,
-                note: row.note,
-                posted_by: row.posted_by.and_then(|id| posters.get(&id).cloned()),
-                reversed: reversed.contains(&row.id) || retracted.contains(&row.id),
-                reinstates: row.reverses.is_some_and(|t| targets_reversals.contains(&t)),
-            })
+        .map(|recent| EntryLine {
+            id: recent.entry.id,
+            kind: recent.entry.kind,
+            amount: recent.entry.amount,
+            effective: recent.entry.effective,
+            posted_by: recent
+                .written
+                .posted_by
+                .and_then(|id| posters.get(&id).cloned()),
+            reference: recent.written.reference,
+            note: recent.written.note,
+            reversed: recent.reversed,
+            reinstates: recent.reinstates,
         })
-        .collect()
+        .collect())
 }

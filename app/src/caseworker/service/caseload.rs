@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{case_participants, cases, ledger_entries, message_threads, people};
+use entity::{case_participants, cases, message_threads, people};
 use sea_orm::sea_query::{Expr, Func, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -17,26 +17,11 @@ use crate::ledger::Money;
 use crate::reader::{AccountRole, CaseRole, User};
 use crate::server::access::parent_role;
 use crate::server::clock::Clock;
+use crate::server::ledger::store::standings;
 use crate::server::people::names_of;
 
 /// Cases on one page of the caseload.
 pub const CASELOAD_PAGE: u64 = 50;
-
-/// What a balance is, in SQL: the same sum as [`Entry::balance_effect`]
-/// over the entries no reversal cancelled. Cast, because Postgres sums
-/// BIGINTs into NUMERIC.
-const BALANCE_SQL: &str = "CAST(SUM(CASE \
-    WHEN ledger_entries.kind = 'charge' AND ledger_entries.obligation_kind <> 'arrears_payment' \
-        THEN ledger_entries.amount_cents \
-    WHEN ledger_entries.kind = 'payment' THEN -ledger_entries.amount_cents \
-    WHEN ledger_entries.kind = 'adjustment' THEN ledger_entries.amount_cents \
-    ELSE 0 END) AS BIGINT)";
-/// No live reversal cancels it: a reversal itself reversed (a re-instatement)
-/// no longer counts.
-const NOT_REVERSED_SQL: &str = "NOT EXISTS (SELECT 1 FROM ledger_entries AS reversal \
-    WHERE reversal.reverses = ledger_entries.id \
-    AND NOT EXISTS (SELECT 1 FROM ledger_entries AS reinstatement \
-        WHERE reinstatement.reverses = reversal.id))";
 
 /// The reader's caseload: a caseworker's cases, or every case for a
 /// supervisor; narrowed by `search` (case number or a parent's name).
@@ -170,28 +155,10 @@ impl CaseSums {
         clock: Clock,
     ) -> Result<Self, AppError> {
         let mut sums: HashMap<i32, CaseSum> = HashMap::new();
-        let balances: Vec<(i32, Option<i64>, Option<NaiveDate>)> = ledger_entries::Entity::find()
-            .select_only()
-            .column(ledger_entries::Column::CaseId)
-            .column_as(Expr::cust(BALANCE_SQL), "balance")
-            // A person's posting (not accrual's charges) is activity.
-            .column_as(
-                Expr::cust(
-                    "MAX(CASE WHEN ledger_entries.kind <> 'charge' \
-                     THEN ledger_entries.effective_on END)",
-                ),
-                "last_posting",
-            )
-            .filter(ledger_entries::Column::CaseId.in_subquery(case_ids.clone()))
-            .filter(Expr::cust(NOT_REVERSED_SQL))
-            .group_by(ledger_entries::Column::CaseId)
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (case, balance, last_posting) in balances {
+        for (case, standing) in standings(db, case_ids.clone()).await? {
             let sum = sums.entry(case).or_default();
-            sum.balance = Money::from_cents(balance.unwrap_or(0));
-            sum.last_activity = last_posting;
+            sum.balance = standing.balance;
+            sum.last_activity = standing.last_posting;
         }
         let threads: Vec<(i32, Option<chrono::DateTime<Utc>>, Option<i64>)> =
             message_threads::Entity::find()

@@ -3,7 +3,7 @@
 //! stored in one transaction with its audit line.
 
 use chrono::{NaiveDate, Utc};
-use entity::{cases, ledger_entries, obligations, orders};
+use entity::{cases, obligations, orders};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect, Set, TransactionTrait,
@@ -18,7 +18,7 @@ use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
-use crate::server::ledger_store::{case_orders, charge_row};
+use crate::server::ledger::store::{case_entries, case_orders, charge_row, reversal_row};
 use crate::server::secret::form_key;
 
 use super::ledger_key;
@@ -108,9 +108,7 @@ struct CaseLedger {
 
 impl CaseLedger {
     async fn read(db: &impl ConnectionTrait, case_id: i32) -> Result<Self, AppError> {
-        let entries = crate::server::ledger_store::case_entries(db, case_id)
-            .await
-            .map_err(internal)?;
+        let entries = case_entries(db, case_id).await.map_err(internal)?;
         let (orders, emancipations) = case_orders(db, case_id).await.map_err(internal)?;
         Ok(Self {
             entries,
@@ -269,20 +267,11 @@ pub async fn change_order(
     }
     let recharge = ledger.recharge(plan.order(ids), today);
     for entry in &recharge.reverse {
-        ledger_entries::ActiveModel {
-            case_id: Set(plan.case.id),
-            kind: Set("reversal".into()),
-            amount_cents: Set(0),
-            effective_on: Set(today),
-            posted_at: Set(now),
-            idempotency_key: Set(format!("order:{}:reverses:{entry}", order.id)),
-            reverses: Set(Some(*entry)),
-            note: Set(Some(proposed.reason.clone())),
-            posted_by: Set(Some(reader.person_id)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let key = format!("order:{}:reverses:{entry}", order.id);
+        let by = reader.person_id;
+        reversal_row(plan.case.id, *entry, today, key, &proposed.reason, by, now)
+            .insert(&txn)
+            .await?;
     }
     for due in &recharge.charge {
         charge_row(plan.case.id, due, now).insert(&txn).await?;

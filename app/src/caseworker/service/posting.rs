@@ -2,8 +2,8 @@
 //! for review, then stored in one transaction with its audit line.
 
 use chrono::NaiveDate;
-use entity::{cases, ledger_entries};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entity::cases;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::caseworker::model::{EntryLine, Posting, PostingForm, PostingReview};
 use crate::caseworker::rules::{read_posting, Proposed};
@@ -14,7 +14,8 @@ use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{AuditAction, AuditEvent, Source};
 use crate::server::internal;
-use crate::server::posting::{self, NewEntry, PostingError};
+use crate::server::ledger::posting::{self, NewEntry, PostingError};
+use crate::server::ledger::store::{case_entries, kind_name, written};
 use crate::server::secret::form_key;
 
 use super::ledger_key;
@@ -39,9 +40,7 @@ async fn check_posting(
         .await?
         .case;
     let proposed = read_posting(form, today, case.opened_on)?;
-    let entries = crate::server::ledger_store::case_entries(db, case.id)
-        .await
-        .map_err(internal)?;
+    let entries = case_entries(db, case.id).await.map_err(internal)?;
     // Out of history: reversed entries and retracted reversals.
     let reversed = Allocation::replay(&entries, NaiveDate::MAX).reversed;
     let mut target = None;
@@ -50,8 +49,7 @@ async fn check_posting(
         let Some(entry) = entries.iter().find(|e| e.id == wanted) else {
             return Err(AppError::invalid(Field::Entry, Problem::Required));
         };
-        let row = ledger_entries::Entity::find_by_id(wanted)
-            .one(db)
+        let written = written(db, wanted)
             .await?
             .ok_or_else(|| internal(format!("entry {wanted} vanished")))?;
         target = Some(EntryLine {
@@ -59,8 +57,8 @@ async fn check_posting(
             kind: entry.kind,
             amount: entry.amount,
             effective: entry.effective,
-            reference: row.reference,
-            note: row.note,
+            reference: written.reference,
+            note: written.note,
             posted_by: None,
             reversed: reversed.contains(&entry.id),
             reinstates: matches!(
@@ -177,20 +175,15 @@ pub async fn post(
         .case;
     // Before the ledger checks: once posted, a reversal's entry is reversed
     // and a release's money released, so the second send must stop here.
-    if let Some(existing) = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::IdempotencyKey.eq(key.as_str()))
-        .one(db)
-        .await?
-    {
+    if let Some(earlier) = posting::posted_under(db, &key).await.map_err(internal)? {
         let sent = read_posting(form, today, case.opened_on)?;
-        let stored = posting::as_posted(db, &existing).await.map_err(internal)?;
-        let same = existing.case_id == case.id
-            && existing.posted_by == Some(reader.person_id)
-            && stored.amount == sent.amount
-            && stored.effective == sent.date
-            && crate::server::ledger_store::kind_name(&stored.kind) == sent.posting.as_str();
+        let same = earlier.case_id == case.id
+            && earlier.posted_by == Some(reader.person_id)
+            && earlier.entry.amount == sent.amount
+            && earlier.entry.effective == sent.date
+            && kind_name(&earlier.entry.kind) == sent.posting.as_str();
         return if same {
-            Ok(existing.id)
+            Ok(earlier.entry.id)
         } else {
             Err(AppError::FormUsed)
         };

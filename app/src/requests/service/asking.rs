@@ -15,7 +15,7 @@ use crate::requests::rules::{
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
-use crate::server::ledger_store::case_orders;
+use crate::server::ledger::store::case_orders;
 use crate::server::notices::{notify, Notice};
 use crate::server::secret::form_key;
 use chrono::{DateTime, Days, NaiveDate, Utc};

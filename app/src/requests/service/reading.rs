@@ -12,7 +12,7 @@ use crate::requests::rules::{documents, reasons_from_str, RequestKind, RequestSt
 use crate::server::access::CaseAction;
 use crate::server::clock::Clock;
 use crate::server::internal;
-use crate::server::ledger_store::case_orders;
+use crate::server::ledger::store::case_orders;
 use crate::server::people::names_of;
 use crate::server::secret::form_key;
 use entity::{orders, request_events, support_requests};

@@ -21,11 +21,11 @@ use sea_orm::{
 };
 use thiserror::Error;
 
-use super::audit::{self, AuditEvent, Source};
-use super::ledger_store::{case_entries, entry_from_row, kind_name, StoreError};
+use super::store::{case_entries, entry_from_row, kind_name, StoreError};
 use crate::error::AppError;
 use crate::ledger::rules::{self, Refused};
 use crate::ledger::{fee, Allocation, Entry, EntryKind, Money, Posted, ServiceFee};
+use crate::server::audit::{self, AuditEvent, Source};
 
 /// Longest reference and note a caseworker can type.
 pub const MAX_REFERENCE: usize = 100;
@@ -288,36 +288,47 @@ async fn already_posted(
     txn: &DatabaseTransaction,
     entry: &NewEntry,
 ) -> Result<Option<Posted>, PostingError> {
+    let Some(earlier) = posted_under(txn, &entry.idempotency_key).await? else {
+        return Ok(None);
+    };
+    let same = earlier.case_id == entry.case_id
+        && earlier.entry.kind == entry.kind
+        && earlier.entry.amount == entry.amount
+        && earlier.entry.effective == entry.effective;
+    if same {
+        Ok(Some(Posted::AlreadyPosted(earlier.entry.id)))
+    } else {
+        Err(PostingError::KeyConflict(earlier.entry.id))
+    }
+}
+
+/// An entry stored under an idempotency key, as it was posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Earlier {
+    pub case_id: i32,
+    pub posted_by: Option<i32>,
+    /// A sending with the fee kept from it added back (a fee under the key
+    /// itself was all of it).
+    pub entry: Entry,
+}
+
+/// The entry first posted under `key`, if any.
+pub async fn posted_under(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<Earlier>, PostingError> {
     let Some(existing) = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::IdempotencyKey.eq(entry.idempotency_key.as_str()))
-        .one(txn)
+        .filter(ledger_entries::Column::IdempotencyKey.eq(key))
+        .one(db)
         .await?
     else {
         return Ok(None);
     };
-    let stored = as_posted(txn, &existing).await?;
-    let same = existing.case_id == entry.case_id
-        && stored.kind == entry.kind
-        && stored.amount == entry.amount
-        && stored.effective == entry.effective;
-    if same {
-        Ok(Some(Posted::AlreadyPosted(existing.id)))
-    } else {
-        Err(PostingError::KeyConflict(existing.id))
-    }
-}
-
-/// The entry stored under a key as it was posted: a sending with the fee
-/// kept from it added back (a fee under the key itself was all of it).
-pub async fn as_posted(
-    db: &impl ConnectionTrait,
-    existing: &ledger_entries::Model,
-) -> Result<Entry, PostingError> {
-    let mut stored = entry_from_row(existing)?;
+    let mut stored = entry_from_row(&existing)?;
     match stored.kind {
         EntryKind::Fee => stored.kind = EntryKind::Disbursement,
         EntryKind::Disbursement => {
-            let beside = format!("{}:fee", existing.idempotency_key);
+            let beside = format!("{key}:fee");
             if let Some(kept) = ledger_entries::Entity::find()
                 .filter(ledger_entries::Column::IdempotencyKey.eq(beside))
                 .one(db)
@@ -328,7 +339,11 @@ pub async fn as_posted(
         }
         _ => {}
     }
-    Ok(stored)
+    Ok(Some(Earlier {
+        case_id: existing.case_id,
+        posted_by: existing.posted_by,
+        entry: stored,
+    }))
 }
 
 /// The rules that depend on the entries already there ([`rules::check`]):

@@ -12,19 +12,18 @@
 //! only looks past that day, completes it.
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
 
-use app::ledger::accrual::{charges_due, Due};
-use app::ledger::interest::{interest_due, InterestDue, InterestPolicy};
-use app::ledger::ObligationKind;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use crate::ledger::accrual::{charges_due, Due};
+use crate::ledger::interest::{interest_due, InterestDue, InterestPolicy};
+use crate::ledger::ObligationKind;
+use chrono::{NaiveDate, Utc};
 use entity::{cases, children, ledger_entries, obligations, orders};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 
+use super::record::CaseRecords;
 use super::store::{assemble_orders, charge_row, StoreError};
 
 /// Rows per INSERT: well under SQLite's and Postgres's parameter limits.
@@ -203,7 +202,7 @@ async fn charged_through(
 }
 
 /// Posts the interest of every month ended by `through` on every open case
-/// (see [`app::ledger::interest`]), a chunk of cases at a time; months
+/// (see [`crate::ledger::interest`]), a chunk of cases at a time; months
 /// already charged are skipped by their keys. The number posted.
 pub async fn accrue_interest(
     db: &DatabaseConnection,
@@ -221,23 +220,14 @@ pub async fn accrue_interest(
     let now = Utc::now();
     let mut posted = 0;
     for chunk in open.chunks(500) {
-        let mut entries: HashMap<i32, Vec<app::ledger::Entry>> = HashMap::new();
-        for row in ledger_entries::Entity::find()
-            .filter(ledger_entries::Column::CaseId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            entries
-                .entry(row.case_id)
-                .or_default()
-                .push(super::store::entry_from_row(&row)?);
-        }
-        let rows: Vec<ledger_entries::ActiveModel> = entries
-            .iter()
-            .flat_map(|(case, ledger)| {
-                interest_due(ledger, policy, through)
+        let ledgers = CaseRecords::ledgers(db, chunk.iter().copied()).await?;
+        let rows: Vec<ledger_entries::ActiveModel> = ledgers
+            .into_inner()
+            .into_iter()
+            .flat_map(|(case, file)| {
+                interest_due(&file.entries, policy, through)
                     .into_iter()
-                    .map(move |due| interest_row(*case, &due, now))
+                    .map(move |due| interest_row(case, &due, now))
             })
             .collect();
         for batch in rows.chunks(BATCH) {
@@ -275,86 +265,5 @@ fn interest_row(
             due.month.format("%Y-%m")
         ))),
         ..Default::default()
-    }
-}
-
-/// Accrues now, then again at each of the agency's midnights, for as long
-/// as the server runs: a charge due today counts from the first second of
-/// today, not from whenever a periodic job next wakes. A failed run is
-/// logged and retried a minute later.
-pub fn spawn_daily(db: DatabaseConnection, time_zone: Tz, interest: Option<InterestPolicy>) {
-    tokio::spawn(async move {
-        loop {
-            let now = Utc::now().with_timezone(&time_zone);
-            let day = now.date_naive();
-            let accrued = match accrue(&db, day).await {
-                Ok(report) => match interest {
-                    Some(policy) => accrue_interest(&db, policy, day)
-                        .await
-                        .map(|interest| (report, interest)),
-                    None => Ok((report, 0)),
-                },
-                Err(error) => Err(error),
-            };
-            let wait = match accrued {
-                Ok((report, interest)) => {
-                    tracing::info!(
-                        through = %day,
-                        cases = report.cases,
-                        charges = report.charges_posted,
-                        interest,
-                        "accrual done"
-                    );
-                    until_next_midnight(now)
-                }
-                Err(error) => {
-                    tracing::error!(%error, "accrual failed; will retry");
-                    Duration::from_secs(60)
-                }
-            };
-            tokio::time::sleep(wait).await;
-        }
-    });
-}
-
-/// How long from `now` until the agency's next midnight (a second past it,
-/// so the new day has surely begun). Where a time change skips midnight,
-/// the day's first instant.
-pub fn until_next_midnight(now: DateTime<Tz>) -> Duration {
-    let tomorrow = now.date_naive().succ_opt().unwrap_or(now.date_naive());
-    let midnight = (0..=3)
-        .filter_map(|hour| tomorrow.and_hms_opt(hour, 0, 1))
-        .find_map(|at| now.timezone().from_local_datetime(&at).earliest());
-    midnight
-        .and_then(|at| (at - now).to_std().ok())
-        .unwrap_or(Duration::from_secs(60))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accrual_wakes_a_second_after_the_agencys_midnight() {
-        let chicago: Tz = "America/Chicago".parse().unwrap_or(Tz::UTC);
-        let at = |y, m, d, h, min| {
-            chicago
-                .with_ymd_and_hms(y, m, d, h, min, 0)
-                .earliest()
-                .unwrap_or_else(|| panic!("a real time"))
-        };
-        assert_eq!(
-            until_next_midnight(at(2026, 12, 6, 23, 50)),
-            Duration::from_secs(10 * 60 + 1)
-        );
-        // The night clocks go back: 25 hours from midnight to midnight.
-        assert_eq!(
-            until_next_midnight(at(2026, 10, 31, 23, 0)),
-            Duration::from_secs(3_600 + 1)
-        );
-        assert_eq!(
-            until_next_midnight(at(2026, 11, 1, 0, 0)),
-            Duration::from_secs(25 * 3_600 + 1)
-        );
     }
 }

@@ -1,0 +1,124 @@
+//! A case record: what the ledger and the orders hold for a case, read once
+//! for every view of it (the dashboard's cards, the case page, the history,
+//! the statement, the check of a whole caseload).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{children, ledger_entries, obligations, orders};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::store::{assemble_orders, entry_from_row, StoreError};
+use crate::ledger::accrual::Order;
+use crate::ledger::Entry;
+
+/// What the ledger and the orders hold for one case.
+#[derive(Debug, Default)]
+pub struct CaseRecord {
+    /// In the order they were posted.
+    pub entries: Vec<Entry>,
+    /// Caseworkers' notes, by entry: why an adjustment, reversal or hold.
+    pub notes: HashMap<i64, String>,
+    pub orders: Vec<orders::Model>,
+    pub obligations: Vec<obligations::Model>,
+    /// Oldest first.
+    pub children: Vec<children::Model>,
+}
+
+impl CaseRecord {
+    /// The orders as the ledger rules read them.
+    pub fn terms(&self) -> Result<Vec<Order>, StoreError> {
+        assemble_orders(&self.orders, &self.obligations)
+    }
+
+    /// The days the children stop being owed support.
+    pub fn emancipations(&self) -> Vec<NaiveDate> {
+        self.children.iter().map(|c| c.emancipates_on).collect()
+    }
+}
+
+/// Case files for several cases, read with one query per table, however
+/// many cases and however long their histories.
+#[derive(Debug, Default)]
+pub struct CaseRecords(HashMap<i32, CaseRecord>);
+
+impl CaseRecords {
+    /// Everything: ledgers, orders with their obligations, children.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<Self, StoreError> {
+        let case_ids: Vec<i32> = case_ids.into_iter().collect();
+        let mut files = Self::ledgers(db, case_ids.iter().copied()).await?;
+        let orders = orders::Entity::find()
+            .filter(orders::Column::CaseId.is_in(case_ids.clone()))
+            .order_by_asc(orders::Column::EffectiveOn)
+            .all(db)
+            .await?;
+        let case_of_order: HashMap<i32, i32> = orders.iter().map(|o| (o.id, o.case_id)).collect();
+        for row in obligations::Entity::find()
+            .filter(obligations::Column::OrderId.is_in(case_of_order.keys().copied()))
+            .order_by_asc(obligations::Column::Id)
+            .all(db)
+            .await?
+        {
+            if let Some(case) = case_of_order.get(&row.order_id) {
+                files.0.entry(*case).or_default().obligations.push(row);
+            }
+        }
+        for order in orders {
+            files.0.entry(order.case_id).or_default().orders.push(order);
+        }
+        for child in children::Entity::find()
+            .filter(children::Column::CaseId.is_in(case_ids))
+            .order_by_asc(children::Column::BornOn)
+            .all(db)
+            .await?
+        {
+            files
+                .0
+                .entry(child.case_id)
+                .or_default()
+                .children
+                .push(child);
+        }
+        Ok(files)
+    }
+
+    /// Only the ledgers (entries and notes): the history needs no orders.
+    pub async fn ledgers(
+        db: &impl ConnectionTrait,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<Self, StoreError> {
+        let mut files: HashMap<i32, CaseRecord> = HashMap::new();
+        for row in ledger_entries::Entity::find()
+            .filter(ledger_entries::Column::CaseId.is_in(case_ids))
+            .order_by_asc(ledger_entries::Column::Id)
+            .all(db)
+            .await?
+        {
+            let file = files.entry(row.case_id).or_default();
+            file.entries.push(entry_from_row(&row)?);
+            if let Some(note) = row.note {
+                file.notes.insert(row.id, note);
+            }
+        }
+        Ok(Self(files))
+    }
+
+    /// The ledger of one case.
+    pub async fn ledger(db: &impl ConnectionTrait, case_id: i32) -> Result<CaseRecord, StoreError> {
+        Ok(Self::ledgers(db, [case_id]).await?.take(case_id))
+    }
+
+    /// The file of `case_id`; an empty one for a case with nothing on
+    /// file yet (a new case: no entries, no orders).
+    pub fn take(&mut self, case_id: i32) -> CaseRecord {
+        self.0.remove(&case_id).unwrap_or_default()
+    }
+
+    /// Every file read, by case id.
+    pub fn into_inner(self) -> HashMap<i32, CaseRecord> {
+        self.0
+    }
+}
