@@ -76,14 +76,15 @@ pub async fn second_step(code: String, next: Option<String>) -> Result<(), AppEr
 /// The signed-in account's sign-in security (shows new recovery codes once).
 #[server(endpoint = "my_security")]
 pub async fn my_security() -> Result<SecuritySettings, AppError> {
+    use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
-    use crate::server::{session, state, user};
-    let user = user::require_signed_in().await?;
+    use crate::server::session;
+    let caller = Caller::without_second_step().await?;
+    let (db, user) = (caller.db(), &caller.reader);
     let pending = session::pending_key(&session::current().await?).await?;
     let fresh =
         once::take::<Vec<String>>(Once::RecoveryCodes, user.account_id)?.unwrap_or_default();
-    let state = state()?;
-    super::second_factor::settings(&state.db, &user, &state.security, pending, fresh).await
+    super::second_factor::settings(db, user, &caller.state.security, pending, fresh).await
 }
 
 /// Starts setting up the second factor: a new key to scan.
@@ -104,9 +105,11 @@ pub async fn start_second_factor() -> Result<(), AppError> {
 #[server(endpoint = "confirm_second_factor")]
 pub async fn confirm_second_factor(code: String, password: String) -> Result<(), AppError> {
     use super::service::Attempt;
+    use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
-    use crate::server::{session, state, user};
-    let user = user::require_signed_in().await?;
+    use crate::server::session;
+    let caller = Caller::without_second_step().await?;
+    let user = &caller.reader;
     let session = session::current().await?;
     let key = session::pending_key(&session)
         .await?
@@ -114,13 +117,12 @@ pub async fn confirm_second_factor(code: String, password: String) -> Result<(),
             crate::error::Field::Code,
             crate::error::Problem::Required,
         ))?;
-    let state = state()?;
-    let attempt = Attempt::of_request(&state);
+    let attempt = Attempt::of_request(&caller.state);
     let current = session::id_of(&session);
     let codes = super::second_factor::enable(
-        &state.db,
+        caller.db(),
         &attempt,
-        &user,
+        user,
         current.as_deref(),
         &key,
         &code,
@@ -138,13 +140,12 @@ pub async fn confirm_second_factor(code: String, password: String) -> Result<(),
 #[server(endpoint = "disable_second_factor")]
 pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     use super::service::Attempt;
-    use crate::server::{state, user};
-    let user = user::require_signed_in().await?;
-    let state = state()?;
-    let attempt = Attempt::of_request(&state);
+    use crate::server::caller::Caller;
+    let caller = Caller::without_second_step().await?;
+    let attempt = Attempt::of_request(&caller.state);
     let current = crate::server::session::id_of(&crate::server::session::current().await?);
-    super::second_factor::disable(&state.db, &attempt, &user, current.as_deref(), &password)
-        .await?;
+    let (db, user) = (caller.db(), &caller.reader);
+    super::second_factor::disable(db, &attempt, user, current.as_deref(), &password).await?;
     leptos_axum::redirect("/account/security");
     Ok(())
 }
@@ -172,14 +173,15 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::server::audit::{self, AuditAction, AuditEvent, Source};
-    use crate::server::{session, state, user};
-    let user = user::require_signed_in().await?;
-    let state = state()?;
-    let ended = session::end_all_of(&state.db, user.account_id).await?;
+    use crate::server::caller::Caller;
+    use crate::server::session;
+    let caller = Caller::without_second_step().await?;
+    let (db, user) = (caller.db(), &caller.reader);
+    let ended = session::end_all_of(db, user.account_id).await?;
     let event = AuditEvent::new(AuditAction::SignOut)
         .by(user.person_id)
         .detail(format!("everywhere: {ended} sessions"));
-    audit::record(&state.db, event, &Source::of_request(), chrono::Utc::now()).await?;
+    audit::record(db, event, &Source::of_request(), caller.clock.now).await?;
     session::end(&session::current().await?).await?;
     leptos_axum::redirect("/");
     Ok(())
@@ -221,8 +223,8 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 /// The cases the signed-in user may open.
 #[server(endpoint = "my_cases")]
 pub async fn my_cases() -> Result<Vec<CaseLink>, AppError> {
-    let user = crate::server::user::require().await?;
-    super::service::records::my_cases(&crate::server::state()?.db, &user).await
+    let caller = crate::server::caller::Caller::signed_in().await?;
+    super::service::records::my_cases(caller.db(), &caller.reader).await
 }
 
 #[cfg(test)]

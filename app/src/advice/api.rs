@@ -89,9 +89,8 @@ pub async fn eligibility_check(
     #[server(default)] checked: bool,
 ) -> Result<CheckPage, AppError> {
     use super::eligibility::{check, Thresholds};
-    let state = crate::server::state()?;
-    let reader = crate::server::user::current().await?;
-    let today = state.agency_now().date_naive();
+    let (reader, state, clock) = crate::server::caller::Caller::anyone().await?;
+    let today = clock.today();
     let cases = super::service::case_facts(&state.db, reader.as_ref(), today).await?;
     let thresholds = Thresholds {
         income_change_percent: state.requests.income_change_percent,
@@ -117,19 +116,16 @@ pub async fn eligibility_check(
 /// Every article in both languages, for supervisors to edit.
 #[server(endpoint = "advice_editor_rows")]
 pub async fn advice_editor_rows() -> Result<Vec<EditorRow>, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    super::editor::rows(&state()?.db, &reader).await
+    let caller = crate::server::caller::Caller::signed_in().await?;
+    super::editor::rows(caller.db(), &caller.reader).await
 }
 
 /// One article's editor (supervisors).
 #[server(endpoint = "advice_editor")]
 pub async fn advice_editor(slug: String, locale: String) -> Result<Editor, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let clock = state.clock();
-    super::editor::editor(&state.db, &reader, &slug, &locale, &values(&state), &clock).await
+    let caller = crate::server::caller::Caller::signed_in().await?;
+    let (db, reader, values) = (caller.db(), &caller.reader, values(&caller.state));
+    super::editor::editor(db, reader, &slug, &locale, &values, &caller.clock).await
 }
 
 /// Keeps an edit as a draft, publishes it, or drops the draft (supervisors).
@@ -144,9 +140,7 @@ pub async fn save_advice(
     use super::editing::Intent;
     use super::editor::{save, Edit};
     use crate::error::{Field, Problem};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
+    let caller = crate::server::caller::Caller::signed_in().await?;
     let intent = Intent::parse(&intent)
         .ok_or_else(|| AppError::invalid(Field::Version, Problem::NotAChoice))?;
     let edit = Edit {
@@ -156,12 +150,6 @@ pub async fn save_advice(
         fields,
         intent,
     };
-    save(
-        &state.db,
-        &reader,
-        edit,
-        &values(&state),
-        chrono::Utc::now(),
-    )
-    .await
+    let values = values(&caller.state);
+    save(caller.db(), &caller.reader, edit, &values, caller.clock.now).await
 }

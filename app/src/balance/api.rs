@@ -11,15 +11,14 @@ use crate::error::AppError;
 /// list for staff.
 #[server(endpoint = "overview")]
 pub async fn overview() -> Result<super::model::Overview, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let clock = state.clock();
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let (db, reader, clock) = (caller.db(), &caller.reader, caller.clock);
     let (cards, staff_cases) = if reader.role.is_staff() {
-        let cases = crate::account::service::records::my_cases(&state.db, &reader).await?;
+        let cases = crate::account::service::records::my_cases(db, reader).await?;
         (Vec::new(), cases)
     } else {
-        let cards = super::service::cards(&state.db, &reader, clock.today(), &state.ledger).await?;
+        let cards = super::service::cards(db, reader, clock.today(), &caller.state.ledger).await?;
         (cards, Vec::new())
     };
     Ok(super::model::Overview {
@@ -35,14 +34,14 @@ pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
     use crate::server::audit::AuditAction;
     let case = open_case(&case_number).await?;
     case.on_record(AuditAction::CaseOpened, None).await?;
-    let today = case.clock.today();
+    let today = case.caller.clock.today();
     super::service::case_view(
-        &case.state.db,
+        case.caller.db(),
         case.authorized.case,
         case.authorized.role,
         today,
-        &case.state.ledger,
-        case.clock.as_of(),
+        &case.caller.state.ledger,
+        case.caller.clock.as_of(),
     )
     .await
 }
@@ -70,12 +69,12 @@ pub async fn case_history(
     case.on_record(crate::server::audit::AuditAction::HistoryRead, range)
         .await?;
     super::service::history(
-        &case.state.db,
+        case.caller.db(),
         case.authorized.case,
         case.authorized.role,
         filter,
         page.unwrap_or(1),
-        case.clock.as_of(),
+        case.caller.clock.as_of(),
     )
     .await
 }
@@ -94,10 +93,10 @@ pub async fn case_statement(
     case.on_record(crate::server::audit::AuditAction::StatementRead, range)
         .await?;
     super::service::printable(
-        &case.state.db,
+        case.caller.db(),
         case.authorized.case,
         filter,
-        case.clock.as_of(),
+        case.caller.clock.as_of(),
     )
     .await
 }
@@ -116,29 +115,27 @@ pub async fn case_timeline(
     case.on_record(crate::server::audit::AuditAction::TimelineRead, range)
         .await?;
     super::service::timeline(
-        &case.state.db,
+        case.caller.db(),
         case.authorized.case,
         case.authorized.role,
         filter,
-        case.state.ledger.grace_days,
-        case.clock.as_of(),
+        case.caller.state.ledger.grace_days,
+        case.caller.clock.as_of(),
     )
     .await
 }
 
-/// A case the signed-in reader may view, with the time it was read.
+/// A case the signed-in reader may view, and who they are.
 #[cfg(feature = "ssr")]
 struct OpenCase {
-    state: crate::server::AppState,
-    reader: crate::reader::User,
+    caller: crate::server::caller::Caller,
     authorized: crate::server::access::Authorized,
-    clock: crate::server::clock::Clock,
 }
 
 #[cfg(feature = "ssr")]
 impl OpenCase {
     fn life(&self) -> super::history::Life {
-        super::history::Life::new(self.authorized.case.opened_on, self.clock.today())
+        super::history::Life::new(self.authorized.case.opened_on, self.caller.clock.today())
     }
 
     /// Puts a staff member's read of the case on its audit log.
@@ -147,23 +144,19 @@ impl OpenCase {
         action: crate::server::audit::AuditAction,
         detail: Option<String>,
     ) -> Result<(), AppError> {
-        let case = self.authorized.case.id;
-        crate::server::audit::staff_read(&self.state.db, &self.reader, action, case, detail).await
+        let (db, reader, case) = (
+            self.caller.db(),
+            &self.caller.reader,
+            self.authorized.case.id,
+        );
+        crate::server::audit::staff_read(db, reader, action, case, detail).await
     }
 }
 
 #[cfg(feature = "ssr")]
 async fn open_case(case_number: &str) -> Result<OpenCase, AppError> {
-    use crate::server::access::{authorize, CaseAction};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let authorized = authorize(&state.db, &reader, case_number, CaseAction::View).await?;
-    let clock = state.clock();
-    Ok(OpenCase {
-        state,
-        reader,
-        authorized,
-        clock,
-    })
+    use crate::server::access::CaseAction;
+    let caller = crate::server::caller::Caller::signed_in().await?;
+    let authorized = caller.case(case_number, CaseAction::View).await?;
+    Ok(OpenCase { caller, authorized })
 }

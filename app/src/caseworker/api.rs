@@ -2,13 +2,10 @@
 //! may do on the case before it reads or changes anything; the service
 //! checks again inside (one rule, `server::access`).
 
-// Server functions take a form's fields one by one, as forms send them.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 
 pub use super::model::AuditLine;
-use super::model::{CaseFile, Caseload, OrderReview, PostingReview};
+use super::model::{CaseFile, Caseload, OrderForm, OrderReview, PostingForm, PostingReview};
 pub use crate::account::model::IssuedPin;
 use crate::error::AppError;
 
@@ -19,16 +16,15 @@ pub async fn my_caseload(
     sort: Option<String>,
     page: Option<u32>,
 ) -> Result<Caseload, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     super::service::caseload::caseload(
-        &state.db,
-        &reader,
+        caller.db(),
+        &caller.reader,
         search.as_deref().unwrap_or_default(),
         super::model::CaseloadSort::read(sort.as_deref().unwrap_or_default()),
         page.unwrap_or(1),
-        state.clock(),
+        caller.clock,
     )
     .await
 }
@@ -40,23 +36,20 @@ pub async fn open_case_file(
     case_number: String,
     audit_page: Option<u32>,
 ) -> Result<CaseFile, AppError> {
+    use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let clock = state.clock();
+    let caller = Caller::signed_in().await?;
     let mut file = super::service::case_file::case_file(
-        &state.db,
-        &reader,
+        caller.db(),
+        &caller.reader,
         &case_number,
-        &state.ledger,
-        clock,
-        clock.as_of(),
+        &caller.state.ledger,
+        caller.clock,
         audit_page.unwrap_or(1),
     )
     .await?;
     let fresh: Option<crate::account::model::FreshPin> =
-        once::take(Once::IssuedPin, reader.account_id)?;
+        once::take(Once::IssuedPin, caller.reader.account_id)?;
     file.fresh_pin = fresh.filter(|pin| pin.case_number == file.view.card.case_number);
     Ok(file)
 }
@@ -65,28 +58,13 @@ pub async fn open_case_file(
 #[server(endpoint = "review_posting")]
 pub async fn review_posting(
     case_number: String,
-    kind: String,
-    amount: String,
-    date: String,
-    source: String,
-    reference: String,
-    reason: String,
-    entry: String,
+    #[server(flatten)] form: PostingForm,
 ) -> Result<PostingReview, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let form = super::model::PostingForm {
-        kind,
-        amount,
-        date,
-        source,
-        reference,
-        reason,
-        entry,
-    };
-    let today = state.agency_now().date_naive();
-    super::service::posting::review_posting(&state.db, &reader, &case_number, &form, today).await
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let today = caller.clock.today();
+    super::service::posting::review_posting(caller.db(), &caller.reader, &case_number, &form, today)
+        .await
 }
 
 /// Posts a reviewed payment, adjustment, hold, release or reversal, then
@@ -94,32 +72,18 @@ pub async fn review_posting(
 #[server(endpoint = "post_entry")]
 pub async fn post_entry(
     case_number: String,
-    kind: String,
-    amount: String,
-    date: String,
-    source: String,
-    reference: String,
-    reason: String,
-    entry: String,
+    #[server(flatten)] form: PostingForm,
     key: String,
 ) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let form = super::model::PostingForm {
-        kind,
-        amount,
-        date,
-        source,
-        reference,
-        reason,
-        entry,
-    };
-    let today = state.agency_now().date_naive();
-    let fee = state.ledger.service_fee_policy();
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let (today, fee) = (
+        caller.clock.today(),
+        caller.state.ledger.service_fee_policy(),
+    );
+    let (db, reader) = (caller.db(), &caller.reader);
     let id =
-        super::service::posting::post(&state.db, &reader, &case_number, &form, &key, today, fee)
-            .await?;
+        super::service::posting::post(db, reader, &case_number, &form, &key, today, fee).await?;
     leptos_axum::redirect(&format!(
         "/caseload/{}?posted={id}",
         case_number.trim().to_ascii_uppercase()
@@ -131,68 +95,36 @@ pub async fn post_entry(
 #[server(endpoint = "review_order")]
 pub async fn review_order(
     case_number: String,
-    date: String,
-    frequency: String,
-    #[server(default)] due_day: String,
-    child_support: String,
-    medical_support: String,
-    arrears_payment: String,
-    reference: String,
-    reason: String,
-    #[server(default)] request: String,
+    #[server(flatten)] form: OrderForm,
 ) -> Result<OrderReview, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let form = super::model::OrderForm {
-        date,
-        frequency,
-        due_day,
-        child_support,
-        medical_support,
-        arrears_payment,
-        reference,
-        reason,
-        request,
-    };
-    let today = state.agency_now().date_naive();
-    super::service::order_change::review_order(&state.db, &reader, &case_number, &form, today).await
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let today = caller.clock.today();
+    super::service::order_change::review_order(
+        caller.db(),
+        &caller.reader,
+        &case_number,
+        &form,
+        today,
+    )
+    .await
 }
 
-/// Stores reviewed order terms, then goes back to the case.
+/// Stores reviewed order terms, then goes back to the case (or to the
+/// request the new terms answer).
 #[server(endpoint = "change_order")]
 pub async fn change_order(
     case_number: String,
-    date: String,
-    frequency: String,
-    #[server(default)] due_day: String,
-    child_support: String,
-    medical_support: String,
-    arrears_payment: String,
-    reference: String,
-    reason: String,
-    #[server(default)] request: String,
+    #[server(flatten)] form: OrderForm,
     key: String,
 ) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let form = super::model::OrderForm {
-        date,
-        frequency,
-        due_day,
-        child_support,
-        medical_support,
-        arrears_payment,
-        reference,
-        reason,
-        request,
-    };
-    let today = state.agency_now().date_naive();
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let today = caller.clock.today();
     let answered: Option<i32> = form.request.trim().parse().ok();
     super::service::order_change::change_order(
-        &state.db,
-        &reader,
+        caller.db(),
+        &caller.reader,
         &case_number,
         &form,
         &key,
@@ -215,13 +147,13 @@ pub async fn change_order(
 #[server(endpoint = "issue_pin")]
 pub async fn issue_pin(case_number: String, person: i32) -> Result<IssuedPin, AppError> {
     use crate::account::service::{activation, Attempt};
+    use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
-    use crate::server::{state, user};
-    let actor = user::require().await?;
-    let state = state()?;
-    let attempt = Attempt::of_request(&state);
-    let fresh = activation::issue_pin(&state.db, &attempt, &actor, &case_number, person).await?;
-    once::keep(Once::IssuedPin, actor.account_id, &fresh)?;
+    let caller = Caller::signed_in().await?;
+    let attempt = Attempt::of_request(&caller.state);
+    let fresh =
+        activation::issue_pin(caller.db(), &attempt, &caller.reader, &case_number, person).await?;
+    once::keep(Once::IssuedPin, caller.reader.account_id, &fresh)?;
     Ok(fresh.pin)
 }
 
@@ -231,14 +163,11 @@ pub async fn case_audit(
     case_number: String,
     page: Option<u32>,
 ) -> Result<Vec<AuditLine>, AppError> {
-    use crate::server::access::{authorize, CaseAction};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let db = state()?.db;
-    let case = authorize(&db, &reader, &case_number, CaseAction::ReadAudit)
-        .await?
-        .case;
+    use crate::server::access::CaseAction;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let case = caller.case(&case_number, CaseAction::ReadAudit).await?.case;
     let (lines, _) =
-        super::service::case_file::audit_lines(&db, case.id, page.unwrap_or(1)).await?;
+        super::service::case_file::audit_lines(caller.db(), case.id, page.unwrap_or(1)).await?;
     Ok(lines)
 }

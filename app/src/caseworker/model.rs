@@ -226,6 +226,7 @@ pub struct OrderForm {
     pub frequency: String,
     /// `keep` (or empty): the due day of the order in force, when it falls
     /// due as often; `date`: the effective date's day (or weekday).
+    #[serde(default)]
     pub due_day: String,
     pub child_support: String,
     /// Optional.
@@ -237,6 +238,7 @@ pub struct OrderForm {
     pub reason: String,
     /// The payment plan or change-of-support request these terms answer
     /// (its id), or empty.
+    #[serde(default)]
     pub request: String,
 }
 

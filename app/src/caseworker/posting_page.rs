@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
-use super::model::{OrderReview, Posting, PostingReview};
+use super::model::{OrderForm, OrderReview, Posting, PostingForm, PostingReview};
 use crate::components::form::{problem_message, QueryForm};
 use crate::components::page::{case_number_param, refusal};
 use crate::components::text;
@@ -65,7 +65,16 @@ pub fn PostingPage() -> impl IntoView {
             }
             let [kind, amount, date, source, reference, reason, entry] =
                 POSTING_FIELDS.map(|name| field(&query, name));
-            Some(review_posting(number, kind, amount, date, source, reference, reason, entry).await)
+            let form = PostingForm {
+                kind,
+                amount,
+                date,
+                source,
+                reference,
+                reason,
+                entry,
+            };
+            Some(review_posting(number, form).await)
         },
     );
     let posting = Memo::new(move |_| query.with(|q| Posting::parse(&field(q, "kind"))));
@@ -391,15 +400,20 @@ pub fn OrderPage() -> impl IntoView {
             if !reviewing(&query) {
                 return None;
             }
-            let [date, frequency, due_day, child, medical, arrears, reference, reason, request] =
+            let [date, frequency, due_day, child_support, medical_support, arrears_payment, reference, reason, request] =
                 ORDER_FIELDS.map(|name| field(&query, name));
-            Some(
-                review_order(
-                    number, date, frequency, due_day, child, medical, arrears, reference, reason,
-                    request,
-                )
-                .await,
-            )
+            let form = OrderForm {
+                date,
+                frequency,
+                due_day,
+                child_support,
+                medical_support,
+                arrears_payment,
+                reference,
+                reason,
+                request,
+            };
+            Some(review_order(number, form).await)
         },
     );
     view! {

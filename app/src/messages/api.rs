@@ -9,14 +9,13 @@ use crate::error::AppError;
 /// The signed-in person's conversations, newest first, a page at a time.
 #[server(endpoint = "my_messages")]
 pub async fn my_messages(page: Option<u32>) -> Result<Inbox, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     super::service::lists::inbox(
-        &state.db,
-        &reader,
-        state.clock(),
-        state.messages.reply_business_days,
+        caller.db(),
+        &caller.reader,
+        caller.clock,
+        caller.state.messages.reply_business_days,
         page.unwrap_or(1),
     )
     .await
@@ -30,15 +29,13 @@ pub async fn work_list(
     #[server(default)] case_number: String,
     page: Option<u32>,
 ) -> Result<super::model::WorkList, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let clock = state.clock();
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     super::service::lists::work_list(
-        &state.db,
-        &reader,
-        clock,
-        state.messages,
+        caller.db(),
+        &caller.reader,
+        caller.clock,
+        caller.state.messages,
         &topic,
         &case_number,
         page.unwrap_or(1),
@@ -49,10 +46,9 @@ pub async fn work_list(
 /// Staff give a conversation to a colleague (or take it themselves).
 #[server(endpoint = "assign_conversation")]
 pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    super::service::conversation::assign(&state.db, &reader, thread, to, chrono::Utc::now())
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    super::service::conversation::assign(caller.db(), &caller.reader, thread, to, caller.clock.now)
         .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
@@ -61,11 +57,16 @@ pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
 /// One conversation; opening it marks it read.
 #[server(endpoint = "conversation")]
 pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    super::service::conversation::open(&state.db, &reader, thread, state.clock(), state.messages)
-        .await
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    super::service::conversation::open(
+        caller.db(),
+        &caller.reader,
+        thread,
+        caller.clock,
+        caller.state.messages,
+    )
+    .await
 }
 
 /// A parent writes to the agency about one of their cases, then sees the
@@ -77,17 +78,16 @@ pub async fn start_conversation(
     body: String,
     key: String,
 ) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     let thread = super::service::conversation::start(
-        &state.db,
-        &reader,
+        caller.db(),
+        &caller.reader,
         &case_number,
         &topic,
         &body,
         &key,
-        chrono::Utc::now(),
+        caller.clock.now,
     )
     .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
@@ -97,16 +97,15 @@ pub async fn start_conversation(
 /// Adds a message to a conversation.
 #[server(endpoint = "send_message")]
 pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     super::service::conversation::reply(
-        &state.db,
-        &reader,
+        caller.db(),
+        &caller.reader,
         thread,
         &body,
         &key,
-        chrono::Utc::now(),
+        caller.clock.now,
     )
     .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
@@ -116,10 +115,10 @@ pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), 
 /// Closes a conversation.
 #[server(endpoint = "close_conversation")]
 pub async fn close_conversation(thread: i32) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    super::service::conversation::close(&state.db, &reader, thread, chrono::Utc::now()).await?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    super::service::conversation::close(caller.db(), &caller.reader, thread, caller.clock.now)
+        .await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }

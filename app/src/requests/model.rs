@@ -94,3 +94,61 @@ pub struct RequestEvent {
     pub note: Option<String>,
     pub hearing: Option<Hearing>,
 }
+
+/// A payment plan as the paying parent typed it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanFields {
+    pub extra: String,
+    pub starts_on: String,
+    pub note: String,
+}
+
+/// A change of support as the form sends it: each reason is a checkbox,
+/// present when ticked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChangeFields {
+    #[serde(default)]
+    pub income_change: Option<String>,
+    #[serde(default)]
+    pub job_loss: Option<String>,
+    #[serde(default)]
+    pub medical_insurance: Option<String>,
+    #[serde(default)]
+    pub child_care: Option<String>,
+    #[serde(default)]
+    pub living_arrangement: Option<String>,
+    #[serde(default)]
+    pub time_since_review: Option<String>,
+    pub note: String,
+}
+
+impl ChangeFields {
+    /// The reasons ticked, by name.
+    pub fn reasons(&self) -> Vec<String> {
+        [
+            (Reason::IncomeChange, &self.income_change),
+            (Reason::JobLoss, &self.job_loss),
+            (Reason::MedicalInsurance, &self.medical_insurance),
+            (Reason::ChildCare, &self.child_care),
+            (Reason::LivingArrangement, &self.living_arrangement),
+            (Reason::TimeSinceReview, &self.time_since_review),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.as_deref().is_some_and(|v| !v.is_empty()))
+        .map(|(reason, _)| reason.as_str().to_owned())
+        .collect()
+    }
+}
+
+/// What a staff step's form carries besides the step.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StepFields {
+    /// Why, for a decline or a denial.
+    #[serde(default)]
+    pub reason: String,
+    /// A hearing: `YYYY-MM-DDTHH:MM`, local to the agency.
+    #[serde(default)]
+    pub hearing_at: String,
+    #[serde(default)]
+    pub place: String,
+}

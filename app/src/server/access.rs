@@ -27,6 +27,10 @@ pub enum CaseAction {
     ChangeOrder,
     /// Give the case to another caseworker.
     Reassign,
+    /// Write to the agency or ask for a change of support, as a parent.
+    AskAsParent,
+    /// Propose extra payments toward past-due support: the paying parent.
+    ProposePlan,
 }
 
 impl CaseAction {
@@ -39,6 +43,8 @@ impl CaseAction {
             CaseAction::Post => "post",
             CaseAction::ChangeOrder => "change_order",
             CaseAction::Reassign => "reassign",
+            CaseAction::AskAsParent => "ask_as_parent",
+            CaseAction::ProposePlan => "propose_plan",
         }
     }
 }
@@ -54,6 +60,8 @@ impl CaseRole {
                 matches!(self, AssignedCaseworker | Supervisor)
             }
             Reassign => self == Supervisor,
+            AskAsParent => matches!(self, PayingParent | ReceivingParent),
+            ProposePlan => self == PayingParent,
         }
     }
 }
@@ -163,20 +171,25 @@ mod tests {
     fn parents_see_their_case_and_only_its_staff_act_on_it() {
         use CaseAction::*;
         use CaseRole::*;
+        // View, IssuePin, ReadAudit, ReadFile, Post, ChangeOrder, Reassign,
+        // AskAsParent, ProposePlan.
         let table = [
             (
                 PayingParent,
-                [true, false, false, false, false, false, false],
+                [true, false, false, false, false, false, false, true, true],
             ),
             (
                 ReceivingParent,
-                [true, false, false, false, false, false, false],
+                [true, false, false, false, false, false, false, true, false],
             ),
             (
                 AssignedCaseworker,
-                [true, true, true, true, true, true, false],
+                [true, true, true, true, true, true, false, false, false],
             ),
-            (Supervisor, [true; 7]),
+            (
+                Supervisor,
+                [true, true, true, true, true, true, true, false, false],
+            ),
         ];
         for (role, allowed) in table {
             assert_eq!(
@@ -187,7 +200,9 @@ mod tests {
                     ReadFile,
                     Post,
                     ChangeOrder,
-                    Reassign
+                    Reassign,
+                    AskAsParent,
+                    ProposePlan
                 ]
                 .map(|action| role.may(action)),
                 allowed,

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod caller;
 pub mod clock;
 pub mod gate;
 pub mod ledger;

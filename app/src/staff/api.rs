@@ -8,20 +8,22 @@ use super::model::{FreshPassword, StaffDesk};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-async fn keep_to_show_once(fresh: &FreshPassword) -> Result<(), AppError> {
+fn keep_to_show_once(
+    caller: &crate::server::caller::Caller,
+    fresh: &FreshPassword,
+) -> Result<(), AppError> {
     use crate::server::once::{self, Once};
-    let reader = crate::server::user::require().await?;
-    once::keep(Once::FirstPassword, reader.account_id, fresh)
+    once::keep(Once::FirstPassword, caller.reader.account_id, fresh)
 }
 
 /// Every staff account, and a password made a moment ago (shown this once).
 #[server(endpoint = "staff_desk")]
 pub async fn open_staff_desk() -> Result<StaffDesk, AppError> {
+    use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let list = super::service::staff_list(&state()?.db, &reader, chrono::Utc::now()).await?;
-    let fresh = once::take(Once::FirstPassword, reader.account_id)?;
+    let caller = Caller::signed_in().await?;
+    let list = super::service::staff_list(caller.db(), &caller.reader, caller.clock.now).await?;
+    let fresh = once::take(Once::FirstPassword, caller.reader.account_id)?;
     Ok(StaffDesk { list, fresh })
 }
 
@@ -32,13 +34,13 @@ pub async fn add_staff_member(
     email: String,
     role: String,
 ) -> Result<FreshPassword, AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    let state = state()?;
-    let attempt = crate::account::service::Attempt::of_request(&state);
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let attempt = crate::account::service::Attempt::of_request(&caller.state);
     let fresh =
-        super::service::add_member(&state.db, &reader, &name, &email, &role, &attempt).await?;
-    keep_to_show_once(&fresh).await?;
+        super::service::add_member(caller.db(), &caller.reader, &name, &email, &role, &attempt)
+            .await?;
+    keep_to_show_once(&caller, &fresh)?;
     Ok(fresh)
 }
 
@@ -46,15 +48,15 @@ pub async fn add_staff_member(
 #[server(endpoint = "change_staff")]
 pub async fn change_staff(account: i32, change: String) -> Result<(), AppError> {
     use crate::error::{Field, Problem};
-    use crate::server::{state, user};
-    let reader = user::require().await?;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
     let change = super::model::StaffChange::parse(&change)
         .ok_or_else(|| AppError::invalid(Field::Person, Problem::NotAChoice))?;
-    let state = state()?;
-    let attempt = crate::account::service::Attempt::of_request(&state);
-    let fresh = super::service::change(&state.db, &reader, account, change, &attempt).await?;
+    let attempt = crate::account::service::Attempt::of_request(&caller.state);
+    let fresh =
+        super::service::change(caller.db(), &caller.reader, account, change, &attempt).await?;
     if let Some(fresh) = fresh {
-        keep_to_show_once(&fresh).await?;
+        keep_to_show_once(&caller, &fresh)?;
     }
     Ok(())
 }
@@ -62,7 +64,14 @@ pub async fn change_staff(account: i32, change: String) -> Result<(), AppError> 
 /// Gives a case to another caseworker (supervisors).
 #[server(endpoint = "reassign_case")]
 pub async fn reassign_case(case_number: String, to: i32) -> Result<(), AppError> {
-    use crate::server::{state, user};
-    let reader = user::require().await?;
-    super::service::reassign_case(&state()?.db, &reader, &case_number, to, chrono::Utc::now()).await
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    super::service::reassign_case(
+        caller.db(),
+        &caller.reader,
+        &case_number,
+        to,
+        caller.clock.now,
+    )
+    .await
 }

@@ -29,18 +29,18 @@ pub async fn case_file(
     case_number: &str,
     policy: &LedgerPolicy,
     clock: Clock,
-    as_of: chrono::NaiveDateTime,
     audit_page: u32,
 ) -> Result<CaseFile, AppError> {
     let Authorized { case, role } =
         authorize(db, reader, case_number, CaseAction::ReadFile).await?;
-    let today = clock.now.with_timezone(&clock.zone).date_naive();
+    let today = clock.today();
     let (case_id, caseworker) = (case.id, case.caseworker_id);
     let colleagues = match role.may(CaseAction::Reassign) {
         true => crate::server::people::colleagues(db).await?,
         false => Vec::new(),
     };
-    let view = crate::balance::service::case_view(db, case, role, today, policy, as_of).await?;
+    let view =
+        crate::balance::service::case_view(db, case, role, today, policy, clock.as_of()).await?;
     let on_hold = view
         .card
         .to_receiver

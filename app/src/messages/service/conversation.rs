@@ -8,7 +8,7 @@ use crate::config::MessagePolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::messages::model::{AttachmentLink, Conversation, MessageView};
 use crate::messages::rules::{self, add_business_days, Status, Topic};
-use crate::reader::{AccountRole, CaseRole, User};
+use crate::reader::{AccountRole, User};
 use crate::server::access::{authorize, missing, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::clock::Clock;
@@ -125,14 +125,8 @@ pub async fn start(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
-    if !matches!(
-        authorized.role,
-        CaseRole::PayingParent | CaseRole::ReceivingParent
-    ) {
-        // Staff write from the case; this form is a parent's.
-        return Err(AppError::Forbidden);
-    }
+    // Staff write from the case; this form is a parent's.
+    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
     let topic = Topic::parse(topic.trim());
     let body = rules::body(body);
     let mut problems = Vec::new();
@@ -236,9 +230,9 @@ pub(crate) async fn append(
 ) -> Result<messages::Model, AppError> {
     let thread_id = thread.id;
     let from_parent = reader.person_id == thread.parent_id;
-    let (parent, assigned) = (thread.parent_id, thread.assigned_to);
     let status = status_of(&thread)?;
     let message = insert_message(txn, thread_id, reader.person_id, body, key, now).await?;
+    tell_other_side(txn, &thread, case_id, from_parent, message.id, now).await?;
     let mut changed: message_threads::ActiveModel = thread.into();
     if from_parent && status != Status::Waiting {
         changed.waiting_since = Set(now);
@@ -247,17 +241,6 @@ pub(crate) async fn append(
     changed.last_message_at = Set(now);
     changed.update(txn).await?;
     mark_read(txn, thread_id, reader.person_id, message.id, now).await?;
-    tell_other_side(
-        txn,
-        thread_id,
-        case_id,
-        from_parent,
-        parent,
-        assigned,
-        message.id,
-        now,
-    )
-    .await?;
     let event = AuditEvent::new(AuditAction::MessageSent)
         .by(reader.person_id)
         .on_case(case_id)
@@ -269,17 +252,15 @@ pub(crate) async fn append(
 /// A new message is news for the other side: the parent when the agency
 /// answered; the colleague it was given to, or else the case's caseworker,
 /// when the parent wrote.
-#[allow(clippy::too_many_arguments)]
 async fn tell_other_side(
     txn: &impl ConnectionTrait,
-    thread: i32,
+    thread: &message_threads::Model,
     case: i32,
     from_parent: bool,
-    parent: i32,
-    assigned: Option<i32>,
     message: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let (parent, assigned) = (thread.parent_id, thread.assigned_to);
     use crate::notice::Kind;
     use crate::server::notices::{notify, Notice};
     let (person, kind) = if from_parent {
@@ -303,7 +284,7 @@ async fn tell_other_side(
         case: Some(case),
         amount: None,
         status: None,
-        link: format!("/messages/{thread}"),
+        link: format!("/messages/{}", thread.id),
         dedupe: format!("message:{message}:{person}"),
     };
     notify(txn, notice, now).await

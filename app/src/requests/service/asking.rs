@@ -8,7 +8,7 @@ use crate::messages::rules::Topic;
 use crate::messages::service::conversation::{append, new_thread};
 use crate::notice::Kind;
 use crate::reader::{CaseRole, User};
-use crate::requests::model::{ChangeStart, PlanStart};
+use crate::requests::model::{ChangeFields, ChangeStart, PlanFields, PlanStart};
 use crate::requests::rules::{
     documents, read_change, read_plan, reasons_to_str, Reason, RequestKind, RequestStatus,
 };
@@ -34,10 +34,7 @@ pub async fn plan_start(
     today: NaiveDate,
     policy: &LedgerPolicy,
 ) -> Result<PlanStart, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
-    if authorized.role != CaseRole::PayingParent {
-        return Err(AppError::Forbidden);
-    }
+    let authorized = authorize(db, reader, case_number, CaseAction::ProposePlan).await?;
     let case_number = authorized.case.case_number.clone();
     let (orders, emancipations) = case_orders(db, authorized.case.id)
         .await
@@ -77,29 +74,18 @@ pub async fn plan_start(
     })
 }
 
-/// The form of a plan request, as typed.
-#[derive(Debug, Clone, Default)]
-pub struct PlanForm {
-    pub extra: String,
-    pub starts_on: String,
-    pub note: String,
-}
-
 /// The paying parent proposes a payment plan; the id of the request (the
 /// same one again if this form was already sent).
 pub async fn ask_plan(
     db: &DatabaseConnection,
     reader: &User,
     case_number: &str,
-    form: &PlanForm,
+    form: &PlanFields,
     key: &str,
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
-    if authorized.role != CaseRole::PayingParent {
-        return Err(AppError::Forbidden);
-    }
+    let authorized = authorize(db, reader, case_number, CaseAction::ProposePlan).await?;
     let plan = read_plan(&form.extra, &form.starts_on, &form.note, today)?;
     let asked = Asked {
         case: authorized.case.id,
@@ -117,19 +103,12 @@ pub async fn ask_change(
     db: &DatabaseConnection,
     reader: &User,
     case_number: &str,
-    reasons: &[String],
-    note: &str,
+    form: &ChangeFields,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
-    if !matches!(
-        authorized.role,
-        CaseRole::PayingParent | CaseRole::ReceivingParent
-    ) {
-        return Err(AppError::Forbidden);
-    }
-    let change = read_change(reasons, note)?;
+    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
+    let change = read_change(&form.reasons(), &form.note)?;
     let asked = Asked {
         case: authorized.case.id,
         kind: RequestKind::Modification,
@@ -148,13 +127,7 @@ pub async fn change_start(
     case_number: &str,
     policy: RequestPolicy,
 ) -> Result<ChangeStart, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::View).await?;
-    if !matches!(
-        authorized.role,
-        CaseRole::PayingParent | CaseRole::ReceivingParent
-    ) {
-        return Err(AppError::Forbidden);
-    }
+    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
     Ok(ChangeStart {
         case_number: authorized.case.case_number,
         reasons: Reason::ALL

@@ -5,6 +5,7 @@ use crate::error::{AppError, Field, Problem};
 use crate::messages::service::conversation::mark_answered;
 use crate::notice::Kind;
 use crate::reader::User;
+use crate::requests::model::StepFields;
 use crate::requests::rules::{read_hearing, read_reason, RequestKind, RequestStatus, Step};
 use crate::server::access::CaseAction;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
@@ -17,16 +18,6 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 
-/// What a staff step's form carries besides the step.
-#[derive(Debug, Clone, Default)]
-pub struct StepForm {
-    /// Why, for a decline or a denial.
-    pub reason: String,
-    /// A hearing: `YYYY-MM-DDTHH:MM`, local to the agency.
-    pub hearing_at: String,
-    pub place: String,
-}
-
 /// Staff move a request on: start a review, set a hearing, decline or deny
 /// with a reason. Approvals and decisions go through new order terms
 /// ([`settle`]). Sent twice, the same form moves it once.
@@ -35,7 +26,7 @@ pub async fn take_step(
     reader: &User,
     id: i32,
     step: &str,
-    form: &StepForm,
+    form: &StepFields,
     key: &str,
     clock: Clock,
 ) -> Result<(), AppError> {
@@ -47,7 +38,7 @@ pub async fn take_step(
     let step = Step::parse(step.trim())
         .filter(|step| !step.changes_order())
         .ok_or_else(|| AppError::invalid(Field::Request, Problem::NotAChoice))?;
-    let today = clock.now.with_timezone(&clock.zone).date_naive();
+    let today = clock.today();
     let mut event = request_events::ActiveModel {
         request_id: Set(request.id),
         by_id: Set(reader.person_id),
@@ -76,11 +67,9 @@ pub async fn take_step(
         .apply(kind, status_of(&request)?)
         .ok_or_else(|| AppError::invalid(Field::Request, Problem::RequestMovedOn))?;
     event.status = Set(status.as_str().to_owned());
+    event.idempotency_key = Set(Some(key));
     let txn = db.begin().await?;
-    move_to(
-        &txn, request, status, event, &key, reader, case.id, clock.now,
-    )
-    .await?;
+    move_to(&txn, request, status, event, reader, case.id, clock.now).await?;
     Ok(txn.commit().await?)
 }
 
@@ -102,22 +91,19 @@ async fn already_taken(
     }
 }
 
-/// Appends `event` (moving the request to `status`), updates the request's
-/// status, answers its conversation and writes the audit line.
-#[allow(clippy::too_many_arguments)]
+/// Appends `event` (moving the request to `status`, under its key), updates
+/// the request's status, answers its conversation and writes the audit line.
 async fn move_to(
     txn: &impl ConnectionTrait,
     request: support_requests::Model,
     status: RequestStatus,
-    mut event: request_events::ActiveModel,
-    key: &str,
+    event: request_events::ActiveModel,
     reader: &User,
     case: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let id = request.id;
     let thread = request.thread_id;
-    event.idempotency_key = Set(Some(key.to_owned()));
     let event = event.insert(txn).await?;
     tell_of_step(txn, &request, status, event.id, now).await?;
     let mut changed: support_requests::ActiveModel = request.into();
@@ -181,11 +167,11 @@ pub async fn settle(
         by_id: Set(reader.person_id),
         at: Set(now),
         order_id: Set(Some(order)),
+        idempotency_key: Set(Some(format!("settle:{order_key}"))),
         ..Default::default()
     };
     let case = request.case_id;
-    let key = format!("settle:{order_key}");
-    move_to(txn, request, status, event, &key, reader, case, now).await
+    move_to(txn, request, status, event, reader, case, now).await
 }
 
 /// The requester hears of every step; the other parent of a change of
