@@ -213,10 +213,43 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that says what happened: a form with mistakes or a
+    /// refused sign-in is the asker's to fix, not a failure of the portal.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::SignInRequired | AppError::SignInRefused => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite | AppError::SecondFactorSetupRequired => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::FormUsed => StatusCode::CONFLICT,
+            AppError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Invalid(_) | AppError::ActivationRefused => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
+    }
+
+    /// Writes the error into a failed server function's answer, and there,
+    /// on the server, gives the answer the error's status.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        use leptos::server_fn::Encodes;
+        #[cfg(feature = "ssr")]
+        crate::server::answer_with_status(self);
+        // Plain variants and field names: JSON cannot fail on them.
+        JsonEncoding::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#""Internal""#))
     }
 }

@@ -28,7 +28,7 @@ pub fn refusal(error: AppError, back: &str) -> Response {
         .into_response(),
         AppError::SecondFactorSetupRequired => Redirect::to("/account/security").into_response(),
         error => {
-            let status = crate::api_status::status_of(&error);
+            let status = error.status();
             (status, status.canonical_reason().unwrap_or("refused")).into_response()
         }
     }

@@ -1,7 +1,6 @@
 //! The portal's web server. `main.rs` is the CLI; everything it runs lives
 //! here so the integration tests can build the same router in-process.
 
-pub mod api_status;
 pub mod attachments;
 pub mod browser;
 pub mod client;
@@ -139,7 +138,6 @@ pub fn router(state: AppState) -> Router {
             sessions::DatabaseStore::new(state.db.clone(), &state.security),
             &state.security,
         ))
-        .layer(middleware::from_fn(api_status::real_status))
         // Outside the session layer, whose bare 500 it turns into the 503.
         .layer(middleware::from_fn_with_state(
             outage::DatabaseWatch::new(state.db.clone(), &state.agency),

@@ -1024,7 +1024,7 @@ async fn check_rows(router: &Router, cookies: &[(Who, Option<String>)], table: &
             if let Some(error) = &error {
                 assert_eq!(
                     page.status,
-                    server::api_status::status_of(error),
+                    error.status(),
                     "{function} as {who:?}"
                 );
                 assert_ne!(
