@@ -1022,11 +1022,7 @@ async fn check_rows(router: &Router, cookies: &[(Who, Option<String>)], table: &
             let page = call(router, function, &args, cookie.as_deref()).await;
             let error = error_of(&page);
             if let Some(error) = &error {
-                assert_eq!(
-                    page.status,
-                    error.status(),
-                    "{function} as {who:?}"
-                );
+                assert_eq!(page.status, error.status(), "{function} as {who:?}");
                 assert_ne!(
                     page.status,
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -139,10 +139,14 @@ struct Scales {
 
 impl Scales {
     fn of(months: &[Month]) -> Self {
-        let balances = months.iter().map(|m| m.closing.balance.cents());
+        let balances = months.iter().map(|m| m.closing.balance.cents_for_drawing());
         let highest = balances.clone().chain([0]).max().unwrap_or(0);
         let lowest = balances.min().unwrap_or(0);
-        let bars = months.iter().map(|m| m.due.cents().max(m.received.cents()));
+        let bars = months.iter().map(|m| {
+            m.due
+                .cents_for_drawing()
+                .max(m.received.cents_for_drawing())
+        });
         Self {
             low: if lowest < 0 {
                 -nice_ceiling(-lowest)
@@ -172,7 +176,7 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
             let (x, w) = slot(i, count, width);
             let middle = Tenths(x.0 + w.0 / 2);
             let y = y_of(
-                month.closing.balance.cents(),
+                month.closing.balance.cents_for_drawing(),
                 low,
                 high,
                 BALANCE_TOP,
@@ -192,7 +196,10 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
             let received_x = Tenths(due_x.0 + bar.0);
             let top = |cents: i64| y_of(cents, 0, bar_high, BARS_TOP, BARS_BOTTOM);
             let height = |cents: i64| Tenths(BARS_BOTTOM * 10 - top(cents).0);
-            let (due, received) = (month.due.cents(), month.received.cents());
+            let (due, received) = (
+                month.due.cents_for_drawing(),
+                month.received.cents_for_drawing(),
+            );
             view! {
                 <rect class="bar-due" x=due_x.to_string() y=top(due).to_string()
                     width=bar.to_string() height=height(due).to_string() />

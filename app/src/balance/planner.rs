@@ -39,8 +39,10 @@ fn suggested_extra(basis: PlannerBasis) -> Money {
     if basis.ordered_extra.is_positive() {
         return basis.ordered_extra;
     }
-    let tenth = basis.current.cents() / 1_000 * 100;
-    Money::from_cents(tenth.max(1_000))
+    basis
+        .current
+        .tenth_in_whole_dollars()
+        .max(Money::from_cents(1_000))
 }
 
 #[component]

@@ -335,8 +335,10 @@ mod tests {
             },
         ];
         let due = charges_due(&orders, &[date(2040, 1, 1)], date(2024, 5, 31));
-        let amounts: Vec<(NaiveDate, i64)> =
-            due.iter().map(|d| (d.on, d.amount.cents() / 100)).collect();
+        let amounts: Vec<(NaiveDate, i64)> = due
+            .iter()
+            .map(|d| (d.on, d.amount.test_cents() / 100))
+            .collect();
         assert_eq!(
             amounts,
             [
@@ -458,7 +460,7 @@ mod tests {
     }
 
     fn amounts(due: &[Due]) -> Vec<(NaiveDate, i64)> {
-        due.iter().map(|d| (d.on, d.amount.cents())).collect()
+        due.iter().map(|d| (d.on, d.amount.test_cents())).collect()
     }
 
     #[test]

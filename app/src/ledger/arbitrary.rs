@@ -191,7 +191,7 @@ fn build(drafts: &[(Draft, u32)], shuffle: u64) -> Vec<Entry> {
 
 /// What an entry does to the money held, in cents.
 fn receiver_effect(entry: &Entry) -> i64 {
-    entry.held().cents()
+    entry.held().test_cents()
 }
 
 /// New ids, a permutation of the old ones, with reversals following them.

@@ -44,11 +44,43 @@ impl Money {
     }
 
     /// Whole cents, for storage. Exact: a `Money` never holds a fraction of a cent.
-    pub fn cents(self) -> i64 {
-        let scaled = self.0 * Decimal::ONE_HUNDRED;
-        // In range by construction (every constructor rounds to cents and
-        // checks the limit), so the conversion cannot fail; 0 is unreachable.
-        i64::try_from(scaled).unwrap_or_default()
+    /// A sum of many amounts can grow past what 64 bits of cents hold: that
+    /// is `TooLarge`, never a wrong number.
+    pub fn cents(self) -> Result<i64, MoneyError> {
+        self.whole_cents()
+            .and_then(|cents| i64::try_from(cents).ok())
+            .ok_or(MoneyError::TooLarge)
+    }
+
+    /// Whole cents in a test, where an amount past 64 bits is a failed test.
+    #[cfg(test)]
+    pub fn test_cents(self) -> i64 {
+        self.cents()
+            .unwrap_or_else(|error| panic!("{self}: {error}"))
+    }
+
+    /// Whole cents, exactly, past 64 bits too; `None` only where a
+    /// hundredfold is beyond what a decimal holds at all.
+    fn whole_cents(self) -> Option<i128> {
+        self.0
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|cents| i128::try_from(cents).ok())
+    }
+
+    /// Whole cents where only a size is needed (a bar's height in a chart):
+    /// beyond 64 bits, drawn at the limit. The amount itself is shown exactly.
+    pub fn cents_for_drawing(self) -> i64 {
+        self.cents().unwrap_or(if self.0.is_sign_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+    }
+
+    /// A tenth of this, in whole dollars (toward zero): the extra payment a
+    /// plan suggests when the order sets no pace of its own.
+    pub fn tenth_in_whole_dollars(self) -> Money {
+        Money((self.0 / Decimal::TEN).trunc())
     }
 
     /// The one place fractions of a cent become cents (see the module docs).
@@ -128,7 +160,10 @@ impl Money {
         if of == 0 || days >= of {
             return self;
         }
-        let cents = i128::from(self.cents());
+        // Only what an order says is prorated, read from i64 cents.
+        let Some(cents) = self.whole_cents() else {
+            return self;
+        };
         let (days, of) = (i128::from(days), i128::from(of));
         // Round half away from zero: (2·c·d ± of) / (2·of), truncated.
         let twice = 2 * cents * days;
@@ -136,8 +171,8 @@ impl Money {
             false => (twice + of) / (2 * of),
             true => (twice - of) / (2 * of),
         };
-        // |rounded| ≤ |cents|, which is an i64: the conversion cannot fail.
-        Money::from_cents(i64::try_from(rounded).unwrap_or(self.cents()))
+        // |rounded| ≤ |cents|, which the amount itself holds: it fits.
+        Decimal::try_from_i128_with_scale(rounded, 2).map_or(self, Money)
     }
 
     /// `rate` (e.g. 0.02 for 2 %) of this amount, rounded by the one rule.
@@ -149,8 +184,9 @@ impl Money {
 impl fmt::Display for Money {
     /// `$1,234.56`, `-$20.00`: the plain form; pages format per language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cents = self.cents().unsigned_abs();
-        let dollars = (cents / 100).to_string();
+        let amount = self.0.abs();
+        let dollars = amount.trunc().to_string();
+        let cents = (amount.fract() * Decimal::ONE_HUNDRED).trunc().to_string();
         let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
         for (i, digit) in dollars.chars().enumerate() {
             if i > 0 && (dollars.len() - i).is_multiple_of(3) {
@@ -159,7 +195,7 @@ impl fmt::Display for Money {
             grouped.push(digit);
         }
         let sign = if self.is_negative() { "-" } else { "" };
-        write!(f, "{sign}${grouped}.{:02}", cents % 100)
+        write!(f, "{sign}${grouped}.{cents:0>2}")
     }
 }
 
@@ -256,6 +292,23 @@ mod tests {
     }
 
     #[test]
+    fn a_sum_past_what_cents_can_hold_is_an_error_not_zero() {
+        let most = Money::from_cents(i64::MAX);
+        assert_eq!(most.cents(), Ok(i64::MAX));
+        assert_eq!((most + most).cents(), Err(MoneyError::TooLarge));
+        assert_eq!((-most - most).cents(), Err(MoneyError::TooLarge));
+        assert_eq!((most + most).cents_for_drawing(), i64::MAX);
+        assert_eq!((-most - most).cents_for_drawing(), i64::MIN);
+    }
+
+    #[test]
+    fn a_tenth_in_whole_dollars_rounds_toward_zero() {
+        assert_eq!(money("123.45").tenth_in_whole_dollars(), money("12"));
+        assert_eq!(money("9.99").tenth_in_whole_dollars(), Money::ZERO);
+        assert_eq!(money("-123.45").tenth_in_whole_dollars(), money("-12"));
+    }
+
+    #[test]
     fn parses_what_people_type() {
         assert_eq!(money("1234.5"), Money::from_cents(123_450));
         assert_eq!(money("$1,234.50"), Money::from_cents(123_450));
@@ -323,13 +376,13 @@ mod tests {
         let mut running = Money::ZERO;
         running += typed;
         running -= Money::ZERO;
-        assert_eq!(running.cents(), 2_000);
+        assert_eq!(running.cents(), Ok(2_000));
     }
 
     proptest! {
         #[test]
         fn cents_round_trip(cents in -LIMIT_CENTS + 1..LIMIT_CENTS) {
-            prop_assert_eq!(Money::from_cents(cents).cents(), cents);
+            prop_assert_eq!(Money::from_cents(cents).cents(), Ok(cents));
             let shown = String::from(Money::from_cents(cents));
             prop_assert_eq!(Money::parse(&shown), Ok(Money::from_cents(cents)));
         }
@@ -337,12 +390,12 @@ mod tests {
         #[test]
         fn addition_is_exact(a in -1_000_000_000i64..1_000_000_000, b in -1_000_000_000i64..1_000_000_000) {
             let sum = Money::from_cents(a) + Money::from_cents(b);
-            prop_assert_eq!(sum.cents(), a + b);
-            prop_assert_eq!((sum - Money::from_cents(b)).cents(), a);
+            prop_assert_eq!(sum.cents(), Ok(a + b));
+            prop_assert_eq!((sum - Money::from_cents(b)).cents(), Ok(a));
             let mut running = Money::from_cents(a);
             running += Money::from_cents(b);
             running -= Money::from_cents(a);
-            prop_assert_eq!(running.cents(), b);
+            prop_assert_eq!(running.cents(), Ok(b));
         }
     }
 }

@@ -54,7 +54,9 @@ pub fn payoff(
     if !extra.is_positive() {
         return Err(PayoffError::NoExtra);
     }
-    let (owed, step) = (past_due.cents(), extra.cents());
+    // An amount too large to count in cents is too large to plan.
+    let cents = |money: Money| money.cents().map_err(|_| PayoffError::TooLong);
+    let (owed, step) = (cents(past_due)?, cents(extra)?);
     let periods = u32::try_from(owed.div_euclid(step) + i64::from(owed.rem_euclid(step) != 0))
         .map_err(|_| PayoffError::TooLong)?;
     if periods > MAX_PERIODS {

@@ -112,7 +112,10 @@ fn suggested(start: &PlanStart) -> Money {
     if start.ordered_extra.is_positive() {
         return start.ordered_extra;
     }
-    Money::from_cents((start.current.cents() / 1_000 * 100).max(1_000))
+    start
+        .current
+        .tenth_in_whole_dollars()
+        .max(Money::from_cents(1_000))
 }
 
 /// `/cases/{n}/change`: why, in a few words, and the documents it needs.

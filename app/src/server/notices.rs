@@ -48,12 +48,13 @@ pub async fn notify_at(
     now: DateTime<Utc>,
     address: Option<String>,
 ) -> Result<(), AppError> {
+    let amount_cents = notice.amount.map(Money::cents).transpose();
     let row = notifications::ActiveModel {
         id: NotSet,
         person_id: Set(notice.person),
         kind: Set(notice.kind.as_str().to_owned()),
         case_id: Set(notice.case),
-        amount_cents: Set(notice.amount.map(|a| a.cents())),
+        amount_cents: Set(amount_cents.map_err(super::internal)?),
         status: Set(notice.status.map(str::to_owned)),
         link: Set(notice.link),
         dedupe_key: Set(notice.dedupe.clone()),

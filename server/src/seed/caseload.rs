@@ -34,6 +34,7 @@ use sea_orm::{ColumnTrait, EntityName, Iterable};
 use super::demo::DEMO_PASSWORD;
 use super::SeedError;
 use app::server::ledger::store::charge_row;
+use app::server::ledger::StoreError;
 
 /// Cases written per transaction.
 const CASES_PER_BATCH: u32 = 500;
@@ -74,7 +75,7 @@ pub async fn seed(
         let upto = (n + CASES_PER_BATCH).min(cases);
         let mut batch = Batch::default();
         for index in n..upto {
-            generate_case(&mut batch, &mut ids, seed, index, today, now);
+            generate_case(&mut batch, &mut ids, seed, index, today, now)?;
         }
         entries += batch.entries.len() as u64;
         batch.write(db).await?;
@@ -369,7 +370,7 @@ fn generate_case(
     index: u32,
     today: NaiveDate,
     now: DateTime<Utc>,
-) {
+) -> Result<(), SeedError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.rotate_left(32) ^ u64::from(index));
     let case_id = take(&mut ids.case);
     let opened = minus_months(today, rng.random_range(6..60))
@@ -439,7 +440,7 @@ fn generate_case(
         Frequency::Monthly => [1, 1, 1, 15, 5][rng.random_range(0..5)],
     };
     let Ok(schedule) = Schedule::new(frequency, anchor_day) else {
-        return;
+        return Ok(());
     };
     let monthly_cents: i64 = rng.random_range(150..1_500) * 100;
     let per_period = |monthly: i64| match frequency {
@@ -479,12 +480,13 @@ fn generate_case(
             rng.random_range(70..130)
         };
         let amount = Money::from_cents(per_period(monthly_cents * change / 100));
+        let amount_cents = amount.cents().map_err(StoreError::from)?;
         let obligation_id = take(&mut ids.obligation);
         batch.obligations.push(obligations::ActiveModel {
             id: Set(obligation_id),
             order_id: Set(order_id),
             kind: Set(ObligationKind::ChildSupport.as_str().into()),
-            amount_cents: Set(amount.cents()),
+            amount_cents: Set(amount_cents),
             frequency: Set(frequency.as_str().into()),
             anchor_day: Set(i16::from(anchor_day)),
         });
@@ -534,8 +536,8 @@ fn generate_case(
         .into_iter()
         .enumerate()
     {
-        let cents = due.amount.cents();
-        entry(charge_row(case_id, &due, now));
+        let cents = due.amount.cents().map_err(StoreError::from)?;
+        entry(charge_row(case_id, &due, now)?);
         let pay =
             |cents: i64, lag: u64, source: PaymentSource| (cents, plus_days(due.on, lag), source);
         let payment = match payer {
@@ -588,4 +590,5 @@ fn generate_case(
             }
         }
     }
+    Ok(())
 }

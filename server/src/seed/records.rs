@@ -146,7 +146,10 @@ pub async fn order(db: &impl ConnectionTrait, new: NewOrder<'_>) -> Result<i32, 
         obligations::ActiveModel {
             order_id: Set(row.id),
             kind: Set(terms.kind.as_str().into()),
-            amount_cents: Set(terms.amount.cents()),
+            amount_cents: Set(terms
+                .amount
+                .cents()
+                .map_err(|e| DbErr::Custom(e.to_string()))?),
             frequency: Set(terms.schedule.frequency.as_str().into()),
             anchor_day: Set(i16::from(terms.schedule.anchor_day)),
             ..Default::default()

@@ -274,7 +274,7 @@ pub async fn change_order(
             .await?;
     }
     for due in &recharge.charge {
-        charge_row(plan.case.id, due, now).insert(&txn).await?;
+        charge_row(plan.case.id, due, now)?.insert(&txn).await?;
     }
     let event = AuditEvent::new(AuditAction::OrderChanged)
         .by(reader.person_id)
@@ -304,7 +304,7 @@ async fn insert_obligation(
     let row = obligations::ActiveModel {
         order_id: Set(order),
         kind: Set(kind.as_str().into()),
-        amount_cents: Set(amount.cents()),
+        amount_cents: Set(amount.cents().map_err(internal)?),
         frequency: Set(schedule.frequency.as_str().into()),
         anchor_day: Set(i16::from(schedule.anchor_day)),
         ..Default::default()

@@ -90,7 +90,7 @@ pub async fn ask_plan(
     let asked = Asked {
         case: authorized.case.id,
         kind: RequestKind::PaymentPlan,
-        extra_cents: Some(plan.extra.cents()),
+        extra_cents: Some(plan.extra.cents().map_err(internal)?),
         starts_on: Some(plan.starts_on),
         reasons: None,
         note: plan.note,

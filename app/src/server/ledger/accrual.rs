@@ -162,7 +162,7 @@ pub async fn post(db: &DatabaseConnection, plan: AccrualPlan) -> Result<AccrualR
             .iter()
             .filter(|(case, _)| !changed.contains(case))
             .map(|(case, due)| charge_row(*case, due, now))
-            .collect();
+            .collect::<Result<_, _>>()?;
         if !rows.is_empty() {
             let inserted = ledger_entries::Entity::insert_many(rows)
                 .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
@@ -229,7 +229,7 @@ pub async fn accrue_interest(
                     .into_iter()
                     .map(move |due| interest_row(case, &due, now))
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         for batch in rows.chunks(BATCH) {
             let inserted = ledger_entries::Entity::insert_many(batch.to_vec())
                 .on_conflict_do_nothing_on([ledger_entries::Column::IdempotencyKey])
@@ -248,12 +248,12 @@ fn interest_row(
     case_id: i32,
     due: &InterestDue,
     posted_at: chrono::DateTime<Utc>,
-) -> ledger_entries::ActiveModel {
+) -> Result<ledger_entries::ActiveModel, StoreError> {
     use sea_orm::Set;
-    ledger_entries::ActiveModel {
+    Ok(ledger_entries::ActiveModel {
         case_id: Set(case_id),
         kind: Set("charge".into()),
-        amount_cents: Set(due.amount.cents()),
+        amount_cents: Set(due.amount.cents()?),
         effective_on: Set(due.on),
         posted_at: Set(posted_at),
         obligation_id: Set(None),
@@ -265,5 +265,5 @@ fn interest_row(
             due.month.format("%Y-%m")
         ))),
         ..Default::default()
-    }
+    })
 }

@@ -187,10 +187,11 @@ async fn insert(
     entry: &NewEntry,
     audit: Option<(AuditEvent, Source)>,
 ) -> Result<i64, PostingError> {
+    let amount_cents = (entry.amount.cents()).map_err(|_| invalid("amount", "is too large"))?;
     let row = ledger_entries::ActiveModel {
         case_id: Set(entry.case_id),
         kind: Set(kind_name(&entry.kind).into()),
-        amount_cents: Set(entry.amount.cents()),
+        amount_cents: Set(amount_cents),
         effective_on: Set(entry.effective),
         posted_at: Set(Utc::now()),
         obligation_id: Set(None),

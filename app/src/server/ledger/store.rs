@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ledger::accrual::{Due, Obligation, Order};
-use crate::ledger::{Entry, EntryKind, Frequency, Money, ObligationKind, PaymentSource, Schedule};
+use crate::ledger::{
+    Entry, EntryKind, Frequency, Money, MoneyError, ObligationKind, PaymentSource, Schedule,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{children, ledger_entries, obligations, orders};
 use sea_orm::sea_query::{Expr, SelectStatement};
@@ -18,6 +20,9 @@ use thiserror::Error;
 pub enum StoreError {
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// An amount past what the table's cents hold.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
     /// A row the domain cannot read: a bug or a hand-edited database.
     #[error("{table} row {id}: {problem}")]
     Unreadable {
@@ -107,11 +112,11 @@ pub fn charge_row(
     case_id: i32,
     due: &Due,
     posted_at: DateTime<Utc>,
-) -> ledger_entries::ActiveModel {
-    ledger_entries::ActiveModel {
+) -> Result<ledger_entries::ActiveModel, StoreError> {
+    Ok(ledger_entries::ActiveModel {
         case_id: Set(case_id),
         kind: Set("charge".into()),
-        amount_cents: Set(due.amount.cents()),
+        amount_cents: Set(due.amount.cents()?),
         effective_on: Set(due.on),
         posted_at: Set(posted_at),
         obligation_id: Set(i32::try_from(due.obligation).ok()),
@@ -123,7 +128,7 @@ pub fn charge_row(
         note: Set(None),
         posted_by: Set(None),
         ..Default::default()
-    }
+    })
 }
 
 pub fn obligation_from_row(row: &obligations::Model) -> Result<Obligation, StoreError> {
