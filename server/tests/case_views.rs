@@ -22,6 +22,7 @@ use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
 
 on_both_databases!(
+    a_case_status_the_portal_does_not_know_is_an_error,
     the_history_reconciles_with_a_replay,
     the_csv_sums_to_the_balance,
     queries_do_not_grow_with_the_history
@@ -155,6 +156,28 @@ async fn the_history_reconciles_with_a_replay(test: TestDb) {
         view.past_due.is_none(),
         "the on-time payer owes nothing past due"
     );
+}
+
+/// A status written by hand (or by a newer version) is not shown as "open":
+/// the page fails, and says so, and the cause is in the log.
+async fn a_case_status_the_portal_does_not_know_is_an_error(test: TestDb) {
+    use app::balance::model::CaseStatus;
+    use sea_orm::sea_query::Expr;
+    let router = seeded(&test).await;
+    let cookie = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
+    let number = [("case_number", "CS-2020-004172")];
+    let view: CaseView = answer(&router, "case_overview", &number, &cookie).await;
+    assert_eq!(view.status, CaseStatus::Open);
+
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Status, Expr::value("suspended"))
+        .filter(cases::Column::CaseNumber.eq("CS-2020-004172"))
+        .exec(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = call(&router, "case_overview", &number, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(error_of(&page), Some(app::error::AppError::Internal));
 }
 
 async fn the_csv_sums_to_the_balance(test: TestDb) {

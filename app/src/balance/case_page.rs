@@ -64,7 +64,7 @@ fn CaseOverview(case: CaseView, requests: RequestsSection) -> impl IntoView {
             <dt>{t!(i18n, cases.office)}</dt>
             <dd>{case.office.clone()}</dd>
             <dt>{t!(i18n, cases.status)}</dt>
-            <dd>{move || status_text(i18n, &case.status)}</dd>
+            <dd>{move || status_text(i18n, case.status)}</dd>
             <dt>{t!(i18n, case.opened)}</dt>
             <dd>{move || text::date(locale(), opened_on)}</dd>
         </dl>

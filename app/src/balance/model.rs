@@ -94,13 +94,31 @@ pub struct HeldMoney {
     pub reason: Option<String>,
 }
 
+/// Whether the agency still works a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+impl CaseStatus {
+    /// The status as stored; `None` for anything else.
+    pub fn parse(stored: &str) -> Option<Self> {
+        match stored {
+            "open" => Some(CaseStatus::Open),
+            "closed" => Some(CaseStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
 /// The case page: the card, and what the case is made of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseView {
     pub as_of: chrono::NaiveDateTime,
     pub card: CaseCard,
     pub office: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub opened_on: NaiveDate,
     /// Oldest first. Names and ages only: never where anyone lives.
     pub children: Vec<Child>,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::overview;
-use super::model::{CaseCard, Overview, ReceiverMoney, Term};
+use super::model::{CaseCard, CaseStatus, Overview, ReceiverMoney, Term};
 use crate::components::page::{AsOf, Load};
 use crate::components::term::GlossaryTerm;
 use crate::components::text;
@@ -304,10 +304,10 @@ pub fn role_text(i18n: I18nContext<Locale>, role: CaseRole) -> &'static str {
     }
 }
 
-/// A case's status as stored (`open` / `closed`), in the reader's language.
-pub fn status_text(i18n: I18nContext<Locale>, status: &str) -> &'static str {
+/// A case's status, in the reader's language.
+pub fn status_text(i18n: I18nContext<Locale>, status: CaseStatus) -> &'static str {
     match status {
-        "closed" => t_string!(i18n, cases.status_closed),
-        _ => t_string!(i18n, cases.status_open),
+        CaseStatus::Open => t_string!(i18n, cases.status_open),
+        CaseStatus::Closed => t_string!(i18n, cases.status_closed),
     }
 }

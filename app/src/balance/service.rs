@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
-    CaseCard, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment, PlannerBasis,
-    PrintStatement, ReceiverMoney, Term, Timeline,
+    CaseCard, CaseStatus, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment,
+    PlannerBasis, PrintStatement, ReceiverMoney, Term, Timeline,
 };
 use crate::config::LedgerPolicy;
 use crate::error::AppError;
@@ -24,6 +24,7 @@ use crate::ledger::{
 };
 use crate::reader::{CaseRole, User};
 use crate::server::access::{parent_cases, parent_role};
+use crate::server::internal;
 use crate::server::ledger::{CaseRecord, CaseRecords};
 
 /// A card for each case `parent` is on, as of the end of `today`.
@@ -69,7 +70,12 @@ pub async fn case_view(
         as_of,
         card,
         office: case.office,
-        status: case.status,
+        status: CaseStatus::parse(&case.status).ok_or_else(|| {
+            internal(format!(
+                "case {} has unknown status {}",
+                case.id, case.status
+            ))
+        })?,
         opened_on: case.opened_on,
         children: file
             .children

@@ -32,9 +32,9 @@ pub fn verify_blocking(secret: &str, hash: &str) -> bool {
 }
 
 /// The hash of a random string nobody knows, made once per process:
-/// verifying against it spends the time of a real check.
-pub static NOBODY: LazyLock<String> =
-    LazyLock::new(|| hash_blocking(&new_pin()).unwrap_or_default());
+/// verifying against it spends the time of a real check. Without it (the
+/// hasher failed) a check would be quick and tell "no such account" apart.
+pub static NOBODY: LazyLock<Result<String, AppError>> = LazyLock::new(|| hash_blocking(&new_pin()));
 
 /// A password a person chose: long enough, not common, not guessable from
 /// what else they typed (`hints`: e-mail, name, case number). No rules on

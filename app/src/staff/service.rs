@@ -2,6 +2,8 @@
 //! a supervisor's own account is changed by another supervisor (so nobody
 //! removes the last way in by mistake).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{accounts, cases, message_threads};
 use sea_orm::sea_query::Expr;
@@ -20,7 +22,7 @@ use crate::server::access::require_supervisor;
 use crate::server::access::{authorize, missing, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::people::{colleagues, names_of, staff_roles};
-use crate::server::secret;
+use crate::server::{internal, secret};
 
 /// A first password: 20 characters of 31 (about 99 bits), in groups of five
 /// so it can be read out and typed.
@@ -42,7 +44,7 @@ pub async fn staff_list(
     let names = names_of(db, staff.iter().map(|a| a.person_id)).await?;
     let mut members = Vec::with_capacity(staff.len());
     for account in staff {
-        let name = names.get(&account.person_id).cloned().unwrap_or_default();
+        let name = name_of(&names, &account)?;
         members.push(member(db, account, name, now).await?);
     }
     members.sort_by(|a, b| a.name.cmp(&b.name));
@@ -50,6 +52,14 @@ pub async fn staff_list(
         members,
         me: reader.account_id,
     })
+}
+
+/// The name of the person `account` belongs to, which every account has.
+fn name_of(names: &HashMap<i32, String>, account: &accounts::Model) -> Result<String, AppError> {
+    names
+        .get(&account.person_id)
+        .cloned()
+        .ok_or_else(|| internal(format!("account {} belongs to no person", account.id)))
 }
 
 /// One staff account as the desk shows it, with how many cases it works.
@@ -65,7 +75,12 @@ async fn member(
             .count(db)
             .await?,
         name,
-        role: AccountRole::parse(&account.role).unwrap_or(AccountRole::Caseworker),
+        role: AccountRole::parse(&account.role).ok_or_else(|| {
+            internal(format!(
+                "account {} has unknown role {}",
+                account.id, account.role
+            ))
+        })?,
         account: account.id,
         person: account.person_id,
         email: account.email,
@@ -143,10 +158,7 @@ pub async fn change(
     if account.id == reader.account_id {
         return Err(AppError::invalid(Field::Person, Problem::OwnAccount));
     }
-    let name = names_of(db, [account.person_id])
-        .await?
-        .remove(&account.person_id)
-        .unwrap_or_default();
+    let name = name_of(&names_of(db, [account.person_id]).await?, &account)?;
     let member = member(db, account.clone(), name, now).await?;
     if !StaffChange::offered(&member).contains(&change) {
         return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
@@ -182,7 +194,7 @@ pub async fn change(
         }
         StaffChange::NewPassword => {
             let Some((password, hash)) = new_password else {
-                return Err(crate::server::internal("new password not made"));
+                return Err(internal("new password not made"));
             };
             changed.password_hash = Set(hash);
             changed.password_changed_at = Set(now);
@@ -252,7 +264,8 @@ pub async fn reassign_case(
         .about(to);
     if let Some(from) = from {
         let name = names_of(&txn, [from]).await?.remove(&from);
-        event = event.detail(format!("from {}", name.unwrap_or_default()));
+        let name = name.ok_or_else(|| internal(format!("case {case_id}: no person {from}")))?;
+        event = event.detail(format!("from {name}"));
     }
     audit::record(&txn, event, &Source::of_request(), now).await?;
     txn.commit().await?;
