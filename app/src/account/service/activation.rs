@@ -77,91 +77,25 @@ pub async fn activate(
     form: &Activation,
 ) -> Result<User, AppError> {
     let (email, pin) = form.check()?;
-    let refuse = |case: Option<i32>, detail: &'static str| {
-        let mut event = AuditEvent::new(AuditAction::ActivationFailed).detail(detail);
-        if let Some(case) = case {
-            event = event.on_case(case);
-        }
-        audit::record(db, event, &attempt.source, attempt.now)
-    };
     if attempt
         .turned_away(db, AuditAction::ActivationFailed)
         .await?
     {
         return Err(AppError::ActivationRefused);
     }
-    let case = cases::Entity::find()
-        .filter(cases::Column::CaseNumber.eq(form.case_number.trim()))
-        .one(db)
-        .await?;
-    let Some(case) = case else {
-        attempt
-            .gate
-            .first_match(&pin, Vec::new(), PIN_CHECKS)
-            .await?;
-        refuse(None, "unknown case number").await?;
-        return Err(AppError::ActivationRefused);
-    };
-    let valid = activation_pins::Entity::find()
-        .filter(activation_pins::Column::CaseId.eq(case.id))
-        .filter(activation_pins::Column::UsedAt.is_null())
-        .filter(activation_pins::Column::VoidedAt.is_null())
-        .filter(activation_pins::Column::ExpiresAt.gt(attempt.now))
-        .all(db)
-        .await?;
-    let hashes = valid.iter().map(|p| p.pin_hash.clone()).collect();
-    let matched = attempt.gate.first_match(&pin, hashes, PIN_CHECKS).await?;
-    let Some(issued) = matched.and_then(|i| valid.get(i)) else {
-        count_wrong_pin(db, attempt, &valid).await?;
-        refuse(Some(case.id), "wrong PIN").await?;
-        return Err(AppError::ActivationRefused);
-    };
-
+    let (case, issued) = pin_issued(db, attempt, &form.case_number, &pin).await?;
     let existing = accounts::Entity::find()
         .filter(accounts::Column::PersonId.eq(issued.person_id))
         .one(db)
         .await?;
     if let Some(account) = &existing {
-        // Before any code is used up: an address another account has.
-        let taken = accounts::Entity::find()
-            .filter(accounts::Column::Email.eq(email.as_str()))
-            .filter(accounts::Column::PersonId.ne(issued.person_id))
-            .count(db)
-            .await?;
-        if taken > 0 {
-            return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
-        }
-        // A PIN resets a parent's password, never a caseworker's.
-        if AccountRole::parse(&account.role) != Some(AccountRole::Parent) {
-            refuse(Some(case.id), "PIN of a staff account").await?;
-            return Err(AppError::ActivationRefused);
-        }
-        // Nor steps around the account's second step.
-        if account.totp_enabled_at.is_some() {
-            if form.code.trim().is_empty() {
-                return Err(AppError::invalid(Field::Code, Problem::SecondStepOn));
-            }
-            // Locked by wrong codes: no more tries until it unlocks.
-            if account
-                .locked_until
-                .is_some_and(|until| until > attempt.now)
-            {
-                return Err(AppError::invalid(Field::Code, Problem::WrongCode));
-            }
-            pass_second_step(db, attempt, account, &form.code).await?;
-        }
+        may_reset(db, attempt, form, &email, account, case.id).await?;
     }
-
     // Hashed before the transaction: SQLite's one connection is not held
     // while Argon2 works.
     let password_hash = attempt.gate.hash(&form.password).await?;
     let txn = db.begin().await?;
-    let taken = accounts::Entity::find()
-        .filter(accounts::Column::Email.eq(email.as_str()))
-        .filter(accounts::Column::PersonId.ne(issued.person_id))
-        .one(&txn)
-        .await?;
-    if taken.is_some() {
+    if email_taken(&txn, &email, issued.person_id).await? {
         return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
     }
     let (account_id, action) = match existing {
@@ -181,32 +115,13 @@ pub async fn activate(
             (account.id, AuditAction::PasswordReset)
         }
         None => {
-            let account = new_account(
-                issued.person_id,
-                email,
-                password_hash,
-                AccountRole::Parent,
-                attempt.now,
-            );
-            (
-                account.insert(&txn).await?.id,
-                AuditAction::AccountActivated,
-            )
+            let role = AccountRole::Parent;
+            let account = new_account(issued.person_id, email, password_hash, role, attempt.now);
+            let id = account.insert(&txn).await?.id;
+            (id, AuditAction::AccountActivated)
         }
     };
-    // Used once, even by two requests carrying it at the same moment.
-    let used = activation_pins::Entity::update_many()
-        .col_expr(
-            activation_pins::Column::UsedAt,
-            Expr::value(Some(attempt.now)),
-        )
-        .filter(activation_pins::Column::Id.eq(issued.id))
-        .filter(activation_pins::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Err(AppError::ActivationRefused);
-    }
+    use_pin(&txn, &issued, attempt).await?;
     let event = AuditEvent::new(action)
         .by(issued.person_id)
         .on_case(case.id);
@@ -215,6 +130,131 @@ pub async fn activate(
     user::load(db, account_id)
         .await?
         .ok_or_else(|| crate::server::internal("account vanished"))
+}
+
+/// A refused activation, on the record (with its case, when there is one).
+async fn refuse(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    case: Option<i32>,
+    detail: &'static str,
+) -> Result<(), AppError> {
+    let mut event = AuditEvent::new(AuditAction::ActivationFailed).detail(detail);
+    if let Some(case) = case {
+        event = event.on_case(case);
+    }
+    audit::record(db, event, &attempt.source, attempt.now).await
+}
+
+/// The case and the live PIN `pin` is, after the same number of checks
+/// whether the case exists or not.
+async fn pin_issued(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    case_number: &str,
+    pin: &str,
+) -> Result<(cases::Model, activation_pins::Model), AppError> {
+    let case = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq(case_number.trim()))
+        .one(db)
+        .await?;
+    let Some(case) = case else {
+        attempt
+            .gate
+            .first_match(pin, Vec::new(), PIN_CHECKS)
+            .await?;
+        refuse(db, attempt, None, "unknown case number").await?;
+        return Err(AppError::ActivationRefused);
+    };
+    let mut valid = activation_pins::Entity::find()
+        .filter(activation_pins::Column::CaseId.eq(case.id))
+        .filter(activation_pins::Column::UsedAt.is_null())
+        .filter(activation_pins::Column::VoidedAt.is_null())
+        .filter(activation_pins::Column::ExpiresAt.gt(attempt.now))
+        .all(db)
+        .await?;
+    let hashes = valid.iter().map(|p| p.pin_hash.clone()).collect();
+    let matched = attempt.gate.first_match(pin, hashes, PIN_CHECKS).await?;
+    match matched.filter(|&i| i < valid.len()) {
+        Some(i) => Ok((case, valid.swap_remove(i))),
+        None => {
+            count_wrong_pin(db, attempt, &valid).await?;
+            refuse(db, attempt, Some(case.id), "wrong PIN").await?;
+            Err(AppError::ActivationRefused)
+        }
+    }
+}
+
+/// Whether a PIN may reset `account`: a parent's, to an address no other
+/// account has, past its second step if it has one. Checked before any
+/// code is used up.
+async fn may_reset(
+    db: &DatabaseConnection,
+    attempt: &Attempt,
+    form: &Activation,
+    email: &str,
+    account: &accounts::Model,
+    case: i32,
+) -> Result<(), AppError> {
+    if email_taken(db, email, account.person_id).await? {
+        return Err(AppError::invalid(Field::Email, Problem::EmailTaken));
+    }
+    // A PIN resets a parent's password, never a caseworker's.
+    if AccountRole::parse(&account.role) != Some(AccountRole::Parent) {
+        refuse(db, attempt, Some(case), "PIN of a staff account").await?;
+        return Err(AppError::ActivationRefused);
+    }
+    // Nor steps around the account's second step.
+    if account.totp_enabled_at.is_some() {
+        if form.code.trim().is_empty() {
+            return Err(AppError::invalid(Field::Code, Problem::SecondStepOn));
+        }
+        // Locked by wrong codes: no more tries until it unlocks.
+        if account
+            .locked_until
+            .is_some_and(|until| until > attempt.now)
+        {
+            return Err(AppError::invalid(Field::Code, Problem::WrongCode));
+        }
+        pass_second_step(db, attempt, account, &form.code).await?;
+    }
+    Ok(())
+}
+
+/// Whether an account of someone other than `person` has `email`.
+async fn email_taken(
+    db: &impl ConnectionTrait,
+    email: &str,
+    person: i32,
+) -> Result<bool, AppError> {
+    let taken = accounts::Entity::find()
+        .filter(accounts::Column::Email.eq(email))
+        .filter(accounts::Column::PersonId.ne(person))
+        .count(db)
+        .await?;
+    Ok(taken > 0)
+}
+
+/// Marks the PIN used, once, even when two requests carry it at the same
+/// moment: the second finds it used and is refused.
+async fn use_pin(
+    txn: &impl ConnectionTrait,
+    issued: &activation_pins::Model,
+    attempt: &Attempt,
+) -> Result<(), AppError> {
+    let used = activation_pins::Entity::update_many()
+        .col_expr(
+            activation_pins::Column::UsedAt,
+            Expr::value(Some(attempt.now)),
+        )
+        .filter(activation_pins::Column::Id.eq(issued.id))
+        .filter(activation_pins::Column::UsedAt.is_null())
+        .exec(txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AppError::ActivationRefused);
+    }
+    Ok(())
 }
 
 /// Tells the person that their sign-in changed, by e-mail at `address` (the
