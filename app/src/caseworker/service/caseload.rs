@@ -33,81 +33,17 @@ pub async fn caseload(
     page: u32,
     clock: Clock,
 ) -> Result<Caseload, AppError> {
-    let mut visible = Condition::all();
-    match reader.role {
-        AccountRole::Parent => return Err(AppError::Forbidden),
-        AccountRole::Caseworker => {
-            visible = visible.add(cases::Column::CaseworkerId.eq(reader.person_id));
-        }
-        AccountRole::Supervisor => {}
-    }
     let search = search.trim().chars().take(100).collect::<String>();
-    if !search.is_empty() {
-        let pattern = format!("%{}%", search.to_uppercase());
-        let named = case_participants::Entity::find()
-            .select_only()
-            .column(case_participants::Column::CaseId)
-            .inner_join(people::Entity)
-            .filter(sea_orm::sea_query::ExprTrait::like(
-                Func::upper(Expr::col((people::Entity, people::Column::FullName))),
-                &pattern,
-            ))
-            .into_query();
-        visible = visible.add(
-            Condition::any()
-                .add(cases::Column::CaseNumber.like(&pattern))
-                .add(cases::Column::Id.in_subquery(named)),
-        );
-    }
-    let matching = cases::Entity::find().filter(visible.clone());
-    let count = matching.clone().count(db).await?;
+    let visible = visible_cases(reader, &search)?;
+    let count = cases::Entity::find()
+        .filter(visible.clone())
+        .count(db)
+        .await?;
     let pages = count.div_ceil(CASELOAD_PAGE).max(1);
     let page = u64::from(page.max(1)).min(pages);
     let offset = (page - 1) * CASELOAD_PAGE;
 
-    // By case number the database pages; by money or activity every
-    // matching case is summed first (one grouped query each).
-    let (page_cases, sums) = match sort {
-        CaseloadSort::CaseNumber => {
-            let page_cases = matching
-                .order_by_asc(cases::Column::CaseNumber)
-                .offset(offset)
-                .limit(CASELOAD_PAGE)
-                .all(db)
-                .await?;
-            let ids: Vec<i32> = page_cases.iter().map(|c| c.id).collect();
-            let ids = cases::Entity::find()
-                .select_only()
-                .column(cases::Column::Id)
-                .filter(cases::Column::Id.is_in(ids))
-                .into_query();
-            let sums = CaseSums::load(db, ids, clock).await?;
-            (page_cases, sums)
-        }
-        CaseloadSort::Owed | CaseloadSort::Activity => {
-            let ids = matching
-                .select_only()
-                .column(cases::Column::Id)
-                .into_query();
-            let sums = CaseSums::load(db, ids, clock).await?;
-            let mut all = cases::Entity::find().filter(visible).all(db).await?;
-            all.sort_by(|a, b| {
-                let (a_sum, b_sum) = (sums.of(a.id), sums.of(b.id));
-                let order = match sort {
-                    CaseloadSort::Owed => b_sum.balance.cmp(&a_sum.balance),
-                    _ => b_sum.last_activity.cmp(&a_sum.last_activity),
-                };
-                order.then_with(|| a.case_number.cmp(&b.case_number))
-            });
-            let start = usize::try_from(offset).unwrap_or(usize::MAX);
-            let page_cases = all
-                .into_iter()
-                .skip(start)
-                .take(CASELOAD_PAGE as usize)
-                .collect();
-            (page_cases, sums)
-        }
-    };
+    let (page_cases, sums) = page_of_cases(db, visible, sort, offset, clock).await?;
     let parents = parents_of(db, page_cases.iter().map(|c| c.id)).await?;
     let workers = names_of(db, page_cases.iter().filter_map(|c| c.caseworker_id)).await?;
     let rows = page_cases
@@ -135,6 +71,91 @@ pub async fn caseload(
         pages: u32::try_from(pages).unwrap_or(1),
         every_case: reader.role == AccountRole::Supervisor,
     })
+}
+
+/// What the reader may see, narrowed by `search` (trimmed): a case number,
+/// or a parent's name.
+fn visible_cases(reader: &User, search: &str) -> Result<Condition, AppError> {
+    let mut visible = Condition::all();
+    match reader.role {
+        AccountRole::Parent => return Err(AppError::Forbidden),
+        AccountRole::Caseworker => {
+            visible = visible.add(cases::Column::CaseworkerId.eq(reader.person_id));
+        }
+        AccountRole::Supervisor => {}
+    }
+    if search.is_empty() {
+        return Ok(visible);
+    }
+    let pattern = format!("%{}%", search.to_uppercase());
+    let named = case_participants::Entity::find()
+        .select_only()
+        .column(case_participants::Column::CaseId)
+        .inner_join(people::Entity)
+        .filter(sea_orm::sea_query::ExprTrait::like(
+            Func::upper(Expr::col((people::Entity, people::Column::FullName))),
+            &pattern,
+        ))
+        .into_query();
+    Ok(visible.add(
+        Condition::any()
+            .add(cases::Column::CaseNumber.like(&pattern))
+            .add(cases::Column::Id.in_subquery(named)),
+    ))
+}
+
+/// One page of the visible cases in `sort`'s order, with their sums.
+async fn page_of_cases(
+    db: &impl ConnectionTrait,
+    visible: Condition,
+    sort: CaseloadSort,
+    offset: u64,
+    clock: Clock,
+) -> Result<(Vec<cases::Model>, CaseSums), AppError> {
+    let matching = cases::Entity::find().filter(visible.clone());
+    // By case number the database pages; by money or activity every
+    // matching case is summed first (one grouped query each).
+    match sort {
+        CaseloadSort::CaseNumber => {
+            let page_cases = matching
+                .order_by_asc(cases::Column::CaseNumber)
+                .offset(offset)
+                .limit(CASELOAD_PAGE)
+                .all(db)
+                .await?;
+            let ids: Vec<i32> = page_cases.iter().map(|c| c.id).collect();
+            let ids = cases::Entity::find()
+                .select_only()
+                .column(cases::Column::Id)
+                .filter(cases::Column::Id.is_in(ids))
+                .into_query();
+            let sums = CaseSums::load(db, ids, clock).await?;
+            Ok((page_cases, sums))
+        }
+        CaseloadSort::Owed | CaseloadSort::Activity => {
+            let ids = matching
+                .select_only()
+                .column(cases::Column::Id)
+                .into_query();
+            let sums = CaseSums::load(db, ids, clock).await?;
+            let mut all = cases::Entity::find().filter(visible).all(db).await?;
+            all.sort_by(|a, b| {
+                let (a_sum, b_sum) = (sums.of(a.id), sums.of(b.id));
+                let order = match sort {
+                    CaseloadSort::Owed => b_sum.balance.cmp(&a_sum.balance),
+                    _ => b_sum.last_activity.cmp(&a_sum.last_activity),
+                };
+                order.then_with(|| a.case_number.cmp(&b.case_number))
+            });
+            let start = usize::try_from(offset).unwrap_or(usize::MAX);
+            let page_cases = all
+                .into_iter()
+                .skip(start)
+                .take(CASELOAD_PAGE as usize)
+                .collect();
+            Ok((page_cases, sums))
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
