@@ -233,6 +233,29 @@ impl AppError {
             AppError::Invalid(_) | AppError::ActivationRefused => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
+
+    /// Gives a failing server function's answer its error's status
+    /// ([`AppError::status`]). Not to a plain HTML form's post (one that
+    /// accepts HTML): server_fn sends that back to the page it came from
+    /// (or home, without a Referer) with the error in the address, and the
+    /// redirect must stay one.
+    fn answer_with_status(&self) {
+        use http::header::ACCEPT;
+        use leptos::prelude::use_context;
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let sent_back = use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if !sent_back {
+            response.set_status(self.status());
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -247,7 +270,7 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> leptos::server_fn::Bytes {
         use leptos::server_fn::Encodes;
         #[cfg(feature = "ssr")]
-        crate::server::answer_with_status(self);
+        self.answer_with_status();
         // Plain variants and field names: JSON cannot fail on them.
         JsonEncoding::encode(self)
             .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#""Internal""#))

@@ -32,13 +32,6 @@ fn today() -> NaiveDate {
     support::config().today()
 }
 
-async fn demo_router(db: &DatabaseConnection) -> axum::Router {
-    demo::seed(db, today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 async fn entries(db: &DatabaseConnection) -> u64 {
     ledger_entries::Entity::find()
         .count(db)
@@ -64,7 +57,7 @@ async fn file(router: &axum::Router, case: &str, cookie: &str) -> CaseFile {
 }
 
 async fn a_payment_is_reviewed_then_posted_once_and_the_parent_sees_it(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let case = "CS-2020-004172";
     let day = today().to_string();
@@ -211,7 +204,7 @@ async fn a_payment_is_reviewed_then_posted_once_and_the_parent_sees_it(test: Tes
 }
 
 async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let case = "CS-2019-002931";
     let day = today().to_string();
@@ -394,7 +387,7 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
 }
 
 async fn new_order_terms_recharge_from_their_effective_date(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let jamie = sign_in_as(&router, "jamie.chen@example.com", DEMO_PASSWORD).await;
     let case = "CS-2016-000388";
     let orders_before = orders::Entity::find().count(&test.db).await.unwrap_or(0);
@@ -474,7 +467,7 @@ async fn new_order_terms_recharge_from_their_effective_date(test: TestDb) {
 }
 
 async fn the_caseload_sums_each_case_as_the_ledger_does(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let mine: Caseload = answer(&router, "caseload", &[], &alex).await;
     let numbers: Vec<&str> = mine.rows.iter().map(|r| r.case_number.as_str()).collect();
@@ -529,7 +522,7 @@ async fn the_caseload_sums_each_case_as_the_ledger_does(test: TestDb) {
 }
 
 async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let page = get_as(&router, "/caseload/CS-2020-004172", &alex).await;
     assert_eq!(page.status, StatusCode::OK);

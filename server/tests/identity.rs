@@ -1140,12 +1140,25 @@ async fn pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url(test: Test
 
 /// A plain HTML form post: the browser follows redirects.
 async fn post_form(router: &Router, function: &str, body: String, referer: &str) -> Page {
-    let request = Request::post(format!("/api/{function}"))
+    post_form_from(router, function, body, Some(referer)).await
+}
+
+/// A plain HTML form post, with the page it came from if the browser says.
+async fn post_form_from(
+    router: &Router,
+    function: &str,
+    body: String,
+    referer: Option<&str>,
+) -> Page {
+    let mut request = Request::post(format!("/api/{function}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
         .header(header::HOST, "portal.test")
-        .header(header::ORIGIN, "http://portal.test")
-        .header(header::REFERER, referer)
+        .header(header::ORIGIN, "http://portal.test");
+    if let Some(referer) = referer {
+        request = request.header(header::REFERER, referer);
+    }
+    let request = request
         .body(Body::from(body))
         .unwrap_or_else(|e| panic!("{e}"));
     send(router, request).await
@@ -1171,6 +1184,16 @@ async fn forms_work_without_javascript(test: TestDb) {
         back.starts_with("http://portal.test/login?next=") && back.contains("__err="),
         "{back}"
     );
+    // A browser that keeps the page it came from to itself is still sent
+    // on (home), not shown the error's JSON under its status.
+    let unreferred = post_form_from(
+        &world.router,
+        "sign_in",
+        "email=pat%40example.com&password=nope&next=".into(),
+        None,
+    )
+    .await;
+    assert_eq!(unreferred.status, StatusCode::FOUND, "{}", unreferred.body);
     // The form page, opened at that address, shows the error.
     let path = back.trim_start_matches("http://portal.test");
     let page = get_page(&world.router, path, None).await;

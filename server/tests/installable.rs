@@ -18,13 +18,6 @@ on_both_databases!(
 
 const PARENT: &str = "receiving.parent@example.com";
 
-async fn demo_router(db: &DatabaseConnection) -> axum::Router {
-    demo::seed(db, support::config().today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 fn header_of<'a>(page: &'a support::Page, name: &str) -> Option<&'a str> {
     page.headers.get(name).and_then(|value| value.to_str().ok())
 }
@@ -77,7 +70,7 @@ async fn the_manifest_and_service_worker_are_served_for_installing(test: TestDb)
 }
 
 async fn every_page_names_its_reader_and_how_the_browser_may_keep_it(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let visitor = get(&router, "/advice").await;
     assert_eq!(header_of(&visitor, "x-portal-viewer"), Some("none"));
 
@@ -115,7 +108,7 @@ async fn every_page_names_its_reader_and_how_the_browser_may_keep_it(test: TestD
 }
 
 async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     // On the phone, signed in, the parent switches to Spanish (no JavaScript).
     let phone = sign_in_as(&router, PARENT, DEMO_PASSWORD).await;
     let switched = get_as(&router, "/language/es?next=/dashboard", &phone).await;

@@ -28,13 +28,6 @@ on_both_databases!(
     the_outbox_sends_over_smtp_retries_and_never_twice,
 );
 
-async fn demo_router(db: &DatabaseConnection) -> axum::Router {
-    demo::seed(db, support::config().today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 /// The caseworker posts a $42.50 payment on the Bells' case, reviewed then
 /// confirmed (twice: a double click).
 async fn post_payment(router: &axum::Router, alex: &str, reference: &str) {
@@ -59,7 +52,7 @@ async fn post_payment(router: &axum::Router, alex: &str, reference: &str) {
 }
 
 async fn notifications_come_with_their_event_once_and_to_their_person_only(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
     let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
@@ -269,7 +262,7 @@ async fn outbox_of(db: &DatabaseConnection, address: &str) -> Vec<email_outbox::
 }
 
 async fn the_outbox_sends_over_smtp_retries_and_never_twice(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let mail = MailServer::start().await;
     let outbox = Outbox::new(
         &email_config(mail.port),

@@ -73,15 +73,8 @@ async fn posted_lines(db: &DatabaseConnection) -> u64 {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn demo_router(db: &DatabaseConnection) -> Router {
-    demo::seed(db, today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 async fn the_same_payment_sent_a_hundred_times_at_once_is_stored_once(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let forms = vec![payment("41.17", "same form", "k-same-form"); AT_ONCE];
 
@@ -100,7 +93,7 @@ async fn the_same_payment_sent_a_hundred_times_at_once_is_stored_once(test: Test
 }
 
 async fn a_hundred_payments_at_once_are_all_stored_to_the_cent(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     // $1.01, $2.02, … $101.00: every amount different, every key its own.
     let forms: Vec<_> = (1..=AT_ONCE)

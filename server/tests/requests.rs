@@ -29,13 +29,6 @@ fn today() -> NaiveDate {
     support::config().today()
 }
 
-async fn demo_router(db: &DatabaseConnection) -> axum::Router {
-    demo::seed(db, today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 async fn stored_requests(db: &DatabaseConnection) -> Vec<support_requests::Model> {
     support_requests::Entity::find()
         .all(db)
@@ -105,7 +98,7 @@ async fn confirm_order_link(
 }
 
 async fn a_payment_plan_is_proposed_approved_and_accrues(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let ray = sign_in_as(&router, "behind.parent@example.com", DEMO_PASSWORD).await;
     let case = "CS-2019-002931";
     let start: PlanStart = answer(&router, "plan_start", &[("case_number", case)], &ray).await;
@@ -261,7 +254,7 @@ async fn a_payment_plan_is_proposed_approved_and_accrues(test: TestDb) {
 }
 
 async fn a_change_of_support_moves_through_its_statuses(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
     let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
@@ -432,7 +425,7 @@ async fn a_change_of_support_moves_through_its_statuses(test: TestDb) {
 }
 
 async fn a_request_can_be_denied_and_each_step_needs_its_details(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let marcus = sign_in_as(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let jamie = sign_in_as(&router, "jamie.chen@example.com", DEMO_PASSWORD).await;

@@ -21,13 +21,6 @@ on_both_databases!(
     staff_accounts_are_added_changed_and_switched_off,
 );
 
-async fn demo_router(db: &DatabaseConnection) -> axum::Router {
-    demo::seed(db, support::config().today())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    router(db.clone())
-}
-
 async fn audited(db: &DatabaseConnection, action: &str) -> Vec<audit_events::Model> {
     audit_events::Entity::find()
         .filter(audit_events::Column::Action.eq(action))
@@ -38,7 +31,7 @@ async fn audited(db: &DatabaseConnection, action: &str) -> Vec<audit_events::Mod
 }
 
 async fn a_case_goes_to_another_caseworker(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let morgan = sign_in_as(&router, "supervisor@example.com", DEMO_PASSWORD).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let jamie = sign_in_as(&router, "jamie.chen@example.com", DEMO_PASSWORD).await;
@@ -105,7 +98,7 @@ async fn a_case_goes_to_another_caseworker(test: TestDb) {
 }
 
 async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
-    let router = demo_router(&test.db).await;
+    let router = support::demo_router(&test.db).await;
     let morgan = sign_in_as(&router, "supervisor@example.com", DEMO_PASSWORD).await;
     let staff_count = || async {
         accounts::Entity::find()

@@ -224,16 +224,17 @@ impl CredentialGate {
     ) -> Result<Option<usize>, AppError> {
         let secret = secret.to_owned();
         let count = hashes.len().max(at_least);
-        let nobody: &'static str = NOBODY.as_deref().map_err(Clone::clone)?;
         self.hashing(count, move || {
+            // Made on first use, here on the blocking pool like any hash.
+            let nobody = NOBODY.as_deref().map_err(Clone::clone)?;
             let found = hashes.iter().position(|h| verify_blocking(&secret, h));
             let spent = found.map_or(hashes.len(), |i| i + 1);
             for _ in spent..at_least {
                 verify_blocking(&secret, nobody);
             }
-            found
+            Ok(found)
         })
-        .await
+        .await?
     }
 
     /// Spends the time of one verification, so that "no such account" takes

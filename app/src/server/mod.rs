@@ -78,28 +78,6 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-/// Gives a failing server function's answer its error's status
-/// ([`AppError::status`]). Not to a plain HTML form's post: leptos_axum
-/// sends that back to the page it came from (a redirect), with the error
-/// in the address, and the redirect must stay one.
-pub fn answer_with_status(error: &AppError) {
-    use http::header::{ACCEPT, REFERER};
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let sent_back = use_context::<http::request::Parts>().is_some_and(|parts| {
-        let accepts_html = parts
-            .headers
-            .get(ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"));
-        accepts_html && parts.headers.contains_key(REFERER)
-    });
-    if !sent_back {
-        response.set_status(error.status());
-    }
-}
-
 /// `?` on database calls: the cause goes to the log, not to the page.
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {

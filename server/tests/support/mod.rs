@@ -146,6 +146,14 @@ pub fn database_url_with_name(url: &str, name: &str) -> String {
     format!("{server}/{name}{query}")
 }
 
+/// The demo data on `db` as of today, and the portal's router on it.
+pub async fn demo_router(db: &DatabaseConnection) -> Router {
+    server::seed::demo::seed(db, config().today())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    router(db.clone())
+}
+
 /// The portal's router on `db`, as `server serve` would build it.
 pub fn router(db: DatabaseConnection) -> Router {
     router_with(&config(), db)
