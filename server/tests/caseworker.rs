@@ -13,10 +13,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use entity::{audit_events, ledger_entries, orders};
 use http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use server::seed::demo::{self, DEMO_PASSWORD};
+use server::seed::demo::DEMO_PASSWORD;
 use support::{
-    answer, call, error_of, get_as, posting, problems, router, send, sign_in_as, urlencode,
-    with_key, TestDb,
+    answer, call, error_of, get_as, posting, problems, send, sign_in_as, urlencode, with_key,
+    TestDb,
 };
 
 on_both_databases!(

@@ -6,8 +6,7 @@
 mod support;
 
 use http::header;
-use sea_orm::DatabaseConnection;
-use server::seed::demo::{self, DEMO_PASSWORD};
+use server::seed::demo::DEMO_PASSWORD;
 use support::{account_of, call, error_of, get, get_as, router, sign_in_as, TestDb};
 
 on_both_databases!(

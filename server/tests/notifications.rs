@@ -18,8 +18,8 @@ use entity::email_outbox;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use server::config::{Email, SmtpSecurity};
 use server::outbox::Outbox;
-use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, get_as, router, sign_in_as, TestDb};
+use server::seed::demo::DEMO_PASSWORD;
+use support::{answer, call, error_of, get_as, sign_in_as, TestDb};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -10,8 +10,8 @@ use axum::Router;
 use chrono::NaiveDate;
 use entity::{audit_events, cases, ledger_entries};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{borrowed, call, direct_payment, error_of, router, sign_in_as, Form, Page, TestDb};
+use server::seed::demo::DEMO_PASSWORD;
+use support::{borrowed, call, direct_payment, error_of, sign_in_as, Form, Page, TestDb};
 use tokio::task::JoinSet;
 
 on_both_databases!(

@@ -16,8 +16,8 @@ use chrono::{Days, NaiveDate};
 use entity::{ledger_entries, obligations, request_events, support_requests};
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, call, error_of, problems, router, sign_in_as, TestDb};
+use server::seed::demo::DEMO_PASSWORD;
+use support::{answer, call, error_of, problems, sign_in_as, TestDb};
 
 on_both_databases!(
     a_payment_plan_is_proposed_approved_and_accrues,

@@ -13,8 +13,8 @@ use entity::{accounts, audit_events, cases};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
-use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{account_of, answer, call, error_of, get_as, problems, router, sign_in_as, TestDb};
+use server::seed::demo::DEMO_PASSWORD;
+use support::{account_of, answer, call, error_of, get_as, problems, sign_in_as, TestDb};
 
 on_both_databases!(
     a_case_goes_to_another_caseworker,
