@@ -18,7 +18,8 @@ use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
-use crate::server::ledger::store::{case_entries, case_orders, charge_row, reversal_row};
+use crate::server::ledger::case_entries;
+use crate::server::ledger::store::{case_orders, charge_row, reversal_row};
 use crate::server::secret::form_key;
 
 use super::ledger_key;

@@ -14,8 +14,9 @@ use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{AuditAction, AuditEvent, Source};
 use crate::server::internal;
+use crate::server::ledger::case_entries;
 use crate::server::ledger::posting::{self, NewEntry, PostingError};
-use crate::server::ledger::store::{case_entries, kind_name, written};
+use crate::server::ledger::store::{kind_name, written};
 use crate::server::secret::form_key;
 
 use super::ledger_key;

@@ -14,8 +14,9 @@ pub mod verify;
 
 pub use accrual::{accrue, AccrualPlan, AccrualReport};
 pub use posting::{post, NewEntry, PostingError};
+pub use record::case_entries;
 pub use record::{CaseRecord, CaseRecords};
-pub use store::{case_entries, case_orders, StoreError};
+pub use store::{case_orders, StoreError};
 
 use crate::error::AppError;
 

@@ -21,7 +21,8 @@ use sea_orm::{
 };
 use thiserror::Error;
 
-use super::store::{case_entries, entry_from_row, kind_name, StoreError};
+use super::record::case_entries;
+use super::store::{entry_from_row, kind_name, StoreError};
 use crate::error::AppError;
 use crate::ledger::rules::{self, Refused};
 use crate::ledger::{fee, Allocation, Entry, EntryKind, Money, Posted, ServiceFee};

@@ -37,7 +37,15 @@ impl CaseRecord {
     }
 }
 
-/// Case files for several cases, read with one query per table, however
+/// Every entry of a case, in the order they were posted.
+pub async fn case_entries(
+    db: &impl ConnectionTrait,
+    case_id: i32,
+) -> Result<Vec<Entry>, StoreError> {
+    Ok(CaseRecords::ledger(db, case_id).await?.entries)
+}
+
+/// Case records for several cases, read with one query per table, however
 /// many cases and however long their histories.
 #[derive(Debug, Default)]
 pub struct CaseRecords(HashMap<i32, CaseRecord>);

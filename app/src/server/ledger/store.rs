@@ -40,21 +40,6 @@ fn unreadable(table: &'static str, id: i64, problem: impl Into<String>) -> Store
     }
 }
 
-/// Every entry of a case, in the order they were posted.
-pub async fn case_entries(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-) -> Result<Vec<Entry>, StoreError> {
-    ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::CaseId.eq(case_id))
-        .order_by_asc(ledger_entries::Column::Id)
-        .all(db)
-        .await?
-        .iter()
-        .map(entry_from_row)
-        .collect()
-}
-
 pub fn entry_from_row(row: &ledger_entries::Model) -> Result<Entry, StoreError> {
     let bad = |problem: &str| unreadable("ledger_entries", row.id, problem);
     let kind = match row.kind.as_str() {
@@ -227,16 +212,22 @@ pub struct Written {
     pub posted_by: Option<i32>,
 }
 
+impl Written {
+    fn of(row: ledger_entries::Model) -> Self {
+        Written {
+            reference: row.reference,
+            note: row.note,
+            posted_by: row.posted_by,
+        }
+    }
+}
+
 /// What was written beside entry `id`, if there is such an entry.
 pub async fn written(db: &impl ConnectionTrait, id: i64) -> Result<Option<Written>, StoreError> {
     Ok(ledger_entries::Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(|row| Written {
-            reference: row.reference,
-            note: row.note,
-            posted_by: row.posted_by,
-        }))
+        .map(Written::of))
 }
 
 /// One of a case's latest entries, as a caseworker reviews it.
@@ -297,11 +288,7 @@ pub async fn latest(
                 entry: entry_from_row(&row)?,
                 reversed: reversed.contains(&row.id) || retracted.contains(&row.id),
                 reinstates: row.reverses.is_some_and(|t| targets_reversals.contains(&t)),
-                written: Written {
-                    reference: row.reference,
-                    note: row.note,
-                    posted_by: row.posted_by,
-                },
+                written: Written::of(row),
             })
         })
         .collect()
