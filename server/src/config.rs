@@ -26,6 +26,14 @@ pub struct Config {
     pub messages: MessagePolicy,
     pub requests: RequestPolicy,
     pub email: Email,
+    /// `agency.time_zone` as a zone: set when the configuration is checked,
+    /// which every way of making one does.
+    #[serde(skip, default = "zone_before_checking")]
+    zone: Tz,
+}
+
+fn zone_before_checking() -> Tz {
+    Tz::UTC
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -128,7 +136,7 @@ impl Config {
         };
         let deserializer = toml::Deserializer::parse(text)
             .map_err(|error| invalid("(file)".into(), one_line(&error.to_string())))?;
-        let config: Config = serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let mut config: Config = serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let key = error.path().to_string();
             invalid(key, one_line(&error.into_inner().to_string()))
         })?;
@@ -342,7 +350,7 @@ impl Config {
         })
     }
 
-    fn validate(&self) -> Result<(), (&'static str, String)> {
+    fn validate(&mut self) -> Result<(), (&'static str, String)> {
         let required = [
             ("database.url", &self.database.url),
             ("agency.name", &self.agency.name),
@@ -362,15 +370,15 @@ impl Config {
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));
         }
-        if self.agency.time_zone.parse::<Tz>().is_err() {
-            return Err((
+        self.zone = self.agency.time_zone.parse().map_err(|_| {
+            (
                 "agency.time_zone",
                 format!(
                     "`{}` is not an IANA time zone like America/Chicago",
                     self.agency.time_zone
                 ),
-            ));
-        }
+            )
+        })?;
         if !is_web_address(&self.agency.quick_exit_url) {
             return Err((
                 "agency.quick_exit_url",
@@ -559,9 +567,9 @@ impl Config {
         }
     }
 
-    /// The agency's time zone (validated when the configuration was read).
+    /// The agency's time zone.
     pub fn time_zone(&self) -> Tz {
-        self.agency.time_zone.parse().unwrap_or(Tz::UTC)
+        self.zone
     }
 
     fn apply_email_env(
@@ -887,5 +895,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("PORTAL_AGENCY_PHONE"), "{error}");
+    }
+
+    #[test]
+    fn the_time_zone_is_the_one_configured_and_a_bad_one_is_refused() {
+        let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.time_zone(), Tz::America__Chicago);
+        config
+            .apply_env(|name| (name == "PORTAL_AGENCY_TIME_ZONE").then(|| "Pacific/Auckland".into()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.time_zone(), Tz::Pacific__Auckland);
+
+        let text = SHIPPED.replace("America/Chicago", "Central Time");
+        assert_eq!(invalid_key(&text), "agency.time_zone");
+        let error = config
+            .apply_env(|name| (name == "PORTAL_AGENCY_TIME_ZONE").then(|| "Mars/Olympus".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("PORTAL_AGENCY_TIME_ZONE"), "{error}");
     }
 }

@@ -29,12 +29,7 @@ on_both_databases!(
 );
 
 fn today() -> NaiveDate {
-    let zone: Tz = support::config()
-        .agency
-        .time_zone
-        .parse()
-        .unwrap_or(Tz::UTC);
-    Utc::now().with_timezone(&zone).date_naive()
+    support::config().today()
 }
 
 async fn seeded(test: &TestDb) -> axum::Router {

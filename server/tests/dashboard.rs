@@ -18,8 +18,7 @@ on_both_databases!(each_card_agrees_with_a_replay_of_its_case);
 
 async fn each_card_agrees_with_a_replay_of_its_case(test: TestDb) {
     let config = support::config();
-    let zone: Tz = config.agency.time_zone.parse().unwrap_or(Tz::UTC);
-    let today = Utc::now().with_timezone(&zone).date_naive();
+    let today = config.today();
     demo::seed(&test.db, today)
         .await
         .unwrap_or_else(|e| panic!("{e}"));

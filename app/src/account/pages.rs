@@ -4,27 +4,18 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{
     my_security, Activate, ConfirmSecondFactor, DisableSecondFactor, SecondStep, SignIn, SignOut,
     SignOutEverywhere, StartSecondFactor,
 };
 use super::model::SecuritySettings;
-use crate::components::form::{field_problem, FormAlert, TextField};
+use crate::components::form::{field_problem, FormAlert, NextField, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
-
-/// Carries `?next=` of this page through the sign-in forms, so a person comes
-/// back to the page that asked them to sign in.
-#[component]
-fn NextField() -> impl IntoView {
-    let next = move || use_query_map().with(|query| query.get("next").unwrap_or_default());
-    view! { <input type="hidden" name="next" value=next /> }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

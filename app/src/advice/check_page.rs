@@ -9,10 +9,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::eligibility_check;
 use super::eligibility::{CheckForm, CheckPage, Finding, Outcome, Thresholds, Verdict};
-use crate::components::form::{problem_message, QueryForm};
+use crate::components::form::{Checkbox, QueryForm, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
-use crate::error::{Field, Problem};
+use crate::error::Field;
 use crate::i18n::*;
 use crate::requests::pages::document_text;
 
@@ -92,70 +92,30 @@ fn CheckView(page: CheckPage, typed: [Option<String>; 9]) -> impl IntoView {
         <QueryForm action="/advice/check">
             <input type="hidden" name="checked" value="1" />
             {(!page.cases.is_empty()).then(|| view! {
-                <div class="field">
-                    <label for="case_number">{t!(i18n, check.case_label)}</label>
-                    <select id="case_number" name="case_number">
-                        {page.cases.iter().map(|c| view! {
-                            <option value=c.case_number.clone() selected=selected.as_ref() == Some(&c.case_number)>
-                                {c.case_number.clone()}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <SelectField
+                    name="case_number"
+                    label=t_string!(i18n, check.case_label)
+                    choices=page.cases.iter().map(|c| (c.case_number.clone(), c.case_number.clone())).collect()
+                    selected=selected.clone()
+                />
             })}
             <fieldset>
                 <legend>{t!(i18n, check.income_legend)}</legend>
                 <p class="field-hint" id="income-hint">{t!(i18n, check.income_hint)}</p>
-                <NumberField name="income_then" label=t_string!(i18n, check.income_then).to_owned() value=then problem=problem(Field::IncomeThen) />
-                <NumberField name="income_now" label=t_string!(i18n, check.income_now).to_owned() value=now problem=problem(Field::IncomeNow) />
+                <TextField name="income_then" inputmode="decimal" label=t_string!(i18n, check.income_then) value=then problem=problem(Field::IncomeThen) />
+                <TextField name="income_now" inputmode="decimal" label=t_string!(i18n, check.income_now) value=now problem=problem(Field::IncomeNow) />
             </fieldset>
             <fieldset>
                 <legend>{t!(i18n, check.changes_legend)}</legend>
-                <Checkbox name="job_lost" label=t_string!(i18n, check.job_lost).to_owned() checked=lost.is_some() />
-                <NumberField name="months_out_of_work" label=t_string!(i18n, check.months_out_of_work).to_owned() value=out problem=problem(Field::MonthsOutOfWork) />
-                <Checkbox name="insurance_changed" label=t_string!(i18n, check.insurance_changed).to_owned() checked=insurance.is_some() />
-                <Checkbox name="child_care_changed" label=t_string!(i18n, check.child_care_changed).to_owned() checked=care.is_some() />
-                <NumberField name="months_since_order" label=t_string!(i18n, check.months_since_order).to_owned() value=since problem=problem(Field::MonthsSinceOrder) />
+                <Checkbox name="job_lost" label=t_string!(i18n, check.job_lost) checked=lost.is_some() />
+                <TextField name="months_out_of_work" inputmode="decimal" label=t_string!(i18n, check.months_out_of_work) value=out problem=problem(Field::MonthsOutOfWork) />
+                <Checkbox name="insurance_changed" label=t_string!(i18n, check.insurance_changed) checked=insurance.is_some() />
+                <Checkbox name="child_care_changed" label=t_string!(i18n, check.child_care_changed) checked=care.is_some() />
+                <TextField name="months_since_order" inputmode="decimal" label=t_string!(i18n, check.months_since_order) value=since problem=problem(Field::MonthsSinceOrder) />
             </fieldset>
             <button type="submit" class="button">{t!(i18n, check.submit)}</button>
         </QueryForm>
         {page.outcome.map(|outcome| view! { <OutcomeView outcome thresholds case_number=chosen.clone() /> })}
-    }
-}
-
-#[component]
-fn NumberField(
-    name: &'static str,
-    label: String,
-    value: Option<String>,
-    problem: Option<Problem>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error_id = format!("{name}-error");
-    view! {
-        <div class="field" class:field-invalid=problem.is_some()>
-            <label for=name>{label}</label>
-            {problem.map(|p| view! { <p class="field-error" id=error_id.clone()>{move || problem_message(i18n, p)}</p> })}
-            <input
-                id=name
-                name=name
-                type="text"
-                inputmode="decimal"
-                value=value.unwrap_or_default()
-                aria-invalid=problem.is_some().then_some("true")
-                aria-describedby=problem.is_some().then(|| error_id.clone())
-            />
-        </div>
-    }
-}
-
-#[component]
-fn Checkbox(name: &'static str, label: String, checked: bool) -> impl IntoView {
-    view! {
-        <div class="check">
-            <input id=name name=name type="checkbox" value="on" checked=checked />
-            <label for=name>{label}</label>
-        </div>
     }
 }
 

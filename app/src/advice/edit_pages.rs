@@ -17,7 +17,7 @@ use super::editing::{
 };
 use super::model::AdviceAction;
 use super::pages::NextStep;
-use crate::components::form::{field_problem, problem_message, FormAlert, TextArea, TextField};
+use crate::components::form::{field_problem, problem_message, FormAlert, SelectField, TextArea, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
@@ -130,7 +130,6 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
         Signal::derive(move || key(i18n).to_string())
     };
     let version_problem = problem(Field::Version);
-    let next_step = problem(Field::NextStep);
     let locale = editor.locale.clone();
     let reader_link = format!("/advice/{}", editor.slug);
     let placeholders = editor
@@ -194,24 +193,15 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
                 maxlength=MAX_KEYWORDS_CHARS
                 problem=problem(Field::Keywords)
             />
-            <div class="field" class:field-invalid=move || next_step.get().is_some()>
-                <label for="fields[action]">{t!(i18n, editor.field_action)}</label>
-                {move || next_step.get().map(|p| view! {
-                    <p class="field-error" id="fields[action]-error">{problem_message(i18n, p)}</p>
-                })}
-                <select
-                    id="fields[action]"
-                    name="fields[action]"
-                    aria-invalid=move || next_step.get().is_some().then_some("true")
-                    aria-describedby=move || next_step.get().is_some().then_some("fields[action]-error")
-                >
-                    {AdviceAction::ALL.map(|choice| view! {
-                        <option value=choice.as_str() selected=Some(choice) == action>
-                            {move || action_name(i18n, choice)}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectField
+                name="fields[action]"
+                label=text(|i18n| t_string!(i18n, editor.field_action))
+                choices=AdviceAction::ALL
+                    .map(|choice| (choice.as_str().to_owned(), action_name(i18n, choice).to_owned()))
+                    .to_vec()
+                selected=action.map(|choice| choice.as_str().to_owned())
+                problem=problem(Field::NextStep)
+            />
             <TextArea
                 name="fields[body]"
                 label=text(|i18n| t_string!(i18n, editor.field_body))

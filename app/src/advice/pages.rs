@@ -12,7 +12,7 @@ use super::api::{advice_article, advice_glossary, advice_index, search_advice};
 use super::model::{
     AdviceAction, Article, ArticleLink, HitKind, SearchResults, Term, MAX_QUERY_CHARS,
 };
-use crate::components::form::QueryForm;
+use crate::components::form::{QueryForm, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::config::Agency;
@@ -49,7 +49,7 @@ pub fn AdvicePage() -> impl IntoView {
         <section class="page">
             <h1>{t!(i18n, advice.title)}</h1>
             <p>{t!(i18n, advice.intro)}</p>
-            <SearchBox searched=Signal::derive(searched) />
+            <SearchBox searched=searched() />
             <Load resource=page let((articles, results))>
                 {results.map(|results| view! { <Results results /> })}
                 <h2 id="topics-heading">{t!(i18n, advice.topics_heading)}</h2>
@@ -61,21 +61,18 @@ pub fn AdvicePage() -> impl IntoView {
 }
 
 #[component]
-fn SearchBox(searched: Signal<String>) -> impl IntoView {
+fn SearchBox(searched: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <QueryForm action="/advice">
             <div class="filters" role="search">
-                <div class="field">
-                    <label for="q">{t!(i18n, advice.search_label)}</label>
-                    <input
-                        id="q"
-                        name="q"
-                        type="search"
-                        value=move || searched.get()
-                        maxlength=MAX_QUERY_CHARS
-                    />
-                </div>
+                <TextField
+                    name="q"
+                    kind="search"
+                    label=t_string!(i18n, advice.search_label)
+                    value=searched
+                    maxlength=MAX_QUERY_CHARS
+                />
                 <button type="submit" class="button">{t!(i18n, advice.search_button)}</button>
             </div>
         </QueryForm>

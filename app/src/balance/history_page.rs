@@ -11,13 +11,13 @@ use super::api::case_history;
 use super::history::{History, HistoryLine, LineKind, Totals};
 use super::history_text;
 use super::pages::CaseTabs;
-use crate::components::form::{problem_message, QueryForm};
+use crate::components::form::{QueryForm, SelectField, TextField};
 use crate::components::page::{case_number_param, AsOf, Load};
 use crate::components::pager::{Order, PageOf, Pager};
 use crate::components::term::GlossaryTerm;
 use crate::components::text;
 use crate::components::title::PageTitle;
-use crate::error::{AppError, Field, Problem};
+use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::ledger::{Money, ObligationKind};
 
@@ -90,30 +90,27 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
             <fieldset class="filters">
                 <legend>{t!(i18n, history.filter_legend)}</legend>
                 <RangeFields from to error />
-                <div class="field">
-                    <label for="kind">{t!(i18n, history.kind)}</label>
-                    <select id="kind" name="kind">
-                        <option value="" selected=kind.is_none()>{t!(i18n, history.all_kinds)}</option>
-                        {LineKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.as_str() selected=kind == Some(k)>
-                                {history_text::line_kind(i18n, k)}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="obligation">{t!(i18n, history.obligation)}</label>
-                    <select id="obligation" name="obligation">
-                        <option value="" selected=obligation.is_none()>
-                            {t!(i18n, history.all_obligations)}
-                        </option>
-                        {ObligationKind::ALL.into_iter().filter(|k| k.accrues()).map(|k| view! {
-                            <option value=k.as_str() selected=obligation == Some(k)>
-                                {text::obligation(i18n, k)}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <SelectField
+                    name="kind"
+                    label=t_string!(i18n, history.kind)
+                    placeholder=t_string!(i18n, history.all_kinds)
+                    choices=LineKind::ALL
+                        .into_iter()
+                        .map(|k| (k.as_str().to_owned(), history_text::line_kind(i18n, k).to_owned()))
+                        .collect()
+                    selected=kind.map(|k| k.as_str().to_owned())
+                />
+                <SelectField
+                    name="obligation"
+                    label=t_string!(i18n, history.obligation)
+                    placeholder=t_string!(i18n, history.all_obligations)
+                    choices=ObligationKind::ALL
+                        .into_iter()
+                        .filter(|k| k.accrues())
+                        .map(|k| (k.as_str().to_owned(), text::obligation(i18n, k).to_owned()))
+                        .collect()
+                    selected=obligation.map(|k| k.as_str().to_owned())
+                />
                 <button class="button primary" type="submit">{t!(i18n, history.apply)}</button>
             </fieldset>
         </QueryForm>
@@ -127,47 +124,20 @@ pub fn RangeFields(from: String, to: String, error: Option<AppError>) -> impl In
     let i18n = use_i18n();
     let problem = move |field: Field| error.as_ref().and_then(|e| e.problem_with(field));
     view! {
-        <DateField
+        <TextField
             name="from"
-            label=t_string!(i18n, history.from).to_owned()
+            kind="date"
+            label=t_string!(i18n, history.from)
             value=from
             problem=problem(Field::From)
         />
-        <DateField
+        <TextField
             name="to"
-            label=t_string!(i18n, history.to).to_owned()
+            kind="date"
+            label=t_string!(i18n, history.to)
             value=to
             problem=problem(Field::To)
         />
-    }
-    .into_any()
-}
-
-/// A date input with its problem, if the last answer had one.
-#[component]
-fn DateField(
-    name: &'static str,
-    #[prop(into)] label: Signal<String>,
-    value: String,
-    problem: Option<Problem>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error_id = format!("{name}-error");
-    view! {
-        <div class="field" class:field-invalid=problem.is_some()>
-            <label for=name>{label}</label>
-            {problem.map(|p| view! {
-                <p class="field-error" id=error_id.clone()>{move || problem_message(i18n, p)}</p>
-            })}
-            <input
-                id=name
-                name=name
-                type="date"
-                value=value
-                aria-invalid=problem.is_some().then_some("true")
-                aria-describedby=problem.is_some().then_some(error_id.clone())
-            />
-        </div>
     }
     .into_any()
 }

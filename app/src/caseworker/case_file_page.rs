@@ -14,7 +14,7 @@ use super::model::{AuditLine, CaseFile, EntryLine, Participant};
 use crate::account::model::FreshPin;
 use crate::balance::case_page::{Children, Orders};
 use crate::balance::pages::{role_text, CaseCardView};
-use crate::components::form::{field_problem, FieldProblem, FormAlert};
+use crate::components::form::{field_problem, FormAlert, SelectField};
 use crate::components::page::{case_number_param, AsOf, Load};
 use crate::components::pager::{Order, Pager};
 use crate::components::text;
@@ -161,22 +161,16 @@ fn ReassignForm(
         <FormAlert result=reassign.value() />
         <ActionForm action=reassign attr:aria-labelledby="reassign-heading" attr:class="inline-form">
             <input type="hidden" name="case_number" value=case_number />
-            <div class="field" class:field-invalid=move || problem.get().is_some()>
-                <label for="to">{t!(i18n, staff.reassign_to)}</label>
-                <FieldProblem name="to" problem />
-                <select
-                    id="to"
-                    name="to"
-                    aria-invalid=move || problem.get().is_some().then_some("true")
-                    aria-describedby=move || problem.get().is_some().then_some("to-error")
-                >
-                    {colleagues.into_iter().map(|colleague| view! {
-                        <option value=colleague.person selected=caseworker == Some(colleague.person)>
-                            {colleague.name}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectField
+                name="to"
+                label=t_string!(i18n, staff.reassign_to)
+                choices=colleagues
+                    .into_iter()
+                    .map(|colleague| (colleague.person.to_string(), colleague.name))
+                    .collect()
+                selected=caseworker.map(|person| person.to_string())
+                problem
+            />
             <button type="submit" class="button">{t!(i18n, staff.reassign)}</button>
         </ActionForm>
     }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::my_caseload;
 use super::model::{Caseload, CaseloadRow, CaseloadSort};
-use crate::components::form::QueryForm;
+use crate::components::form::{QueryForm, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::text;
 use crate::components::title::PageTitle;
@@ -61,20 +61,22 @@ fn CaseloadView(list: Caseload) -> impl IntoView {
     view! {
         <QueryForm action="/caseload">
             <div class="filters">
-                <div class="field">
-                    <label for="q">{t!(i18n, caseload.search_label)}</label>
-                    <input id="q" name="q" type="search" value=search.clone() maxlength="100" />
-                </div>
-                <div class="field">
-                    <label for="sort">{t!(i18n, caseload.sort_label)}</label>
-                    <select id="sort" name="sort">
-                        {CaseloadSort::ALL.into_iter().map(|choice| view! {
-                            <option value=choice.as_str() selected=choice == sort>
-                                {move || sort_text(i18n, choice)}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <TextField
+                    name="q"
+                    kind="search"
+                    label=t_string!(i18n, caseload.search_label)
+                    value=search.clone()
+                    maxlength=100
+                />
+                <SelectField
+                    name="sort"
+                    label=t_string!(i18n, caseload.sort_label)
+                    choices=CaseloadSort::ALL
+                        .into_iter()
+                        .map(|choice| (choice.as_str().to_owned(), sort_text(i18n, choice).to_owned()))
+                        .collect()
+                    selected=sort.as_str().to_owned()
+                />
                 <button type="submit" class="button">{t!(i18n, caseload.apply)}</button>
             </div>
         </QueryForm>

@@ -12,7 +12,7 @@ use leptos_router::params::ParamsMap;
 
 use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
 use super::model::{OrderForm, OrderReview, Posting, PostingForm, PostingReview};
-use crate::components::form::{problem_message, QueryForm};
+use crate::components::form::{problem_message, QueryForm, SelectField, TextArea, TextField};
 use crate::components::page::{case_number_param, refusal};
 use crate::components::text;
 use crate::components::title::PageTitle;
@@ -110,97 +110,6 @@ fn posting_title(i18n: I18nContext<Locale>, posting: Option<Posting>) -> &'stati
     }
 }
 
-/// A labelled input that keeps what was typed and shows its problem.
-#[component]
-fn Input(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = "text")] kind: &'static str,
-    value: String,
-    problems: AppError,
-    field: Field,
-    #[prop(optional)] textarea: bool,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let problem = problems.problem_with(field);
-    let hint_id = format!("{name}-hint");
-    let error_id = format!("{name}-error");
-    let described = [
-        hint.map(|_| hint_id.clone()),
-        problem.map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    let described = (!described.is_empty()).then_some(described);
-    view! {
-        <div class="field" class:field-invalid=problem.is_some()>
-            <label for=name>{label}</label>
-            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
-            {problem.map(|problem| view! {
-                <p class="field-error" id=error_id.clone()>{problem_message(i18n, problem)}</p>
-            })}
-            {if textarea {
-                view! {
-                    <textarea
-                        id=name
-                        name=name
-                        rows="3"
-                        aria-invalid=problem.is_some().then_some("true")
-                        aria-describedby=described.clone()
-                    >{value.clone()}</textarea>
-                }.into_any()
-            } else {
-                view! {
-                    <input
-                        id=name
-                        name=name
-                        type=kind
-                        value=value.clone()
-                        aria-invalid=problem.is_some().then_some("true")
-                        aria-describedby=described.clone()
-                    />
-                }.into_any()
-            }}
-        </div>
-    }
-}
-
-/// A labelled choice that keeps what was chosen and shows its problem.
-#[component]
-fn Choice(
-    name: &'static str,
-    label: &'static str,
-    choices: Vec<(&'static str, &'static str)>,
-    value: String,
-    problems: AppError,
-    field: Field,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let problem = problems.problem_with(field);
-    view! {
-        <div class="field" class:field-invalid=problem.is_some()>
-            <label for=name>{label}</label>
-            {problem.map(|problem| view! {
-                <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, problem)}</p>
-            })}
-            <select
-                id=name
-                name=name
-                aria-invalid=problem.is_some().then_some("true")
-                aria-describedby=problem.map(|_| format!("{name}-error"))
-            >
-                <option value="">{t!(i18n, file.choose)}</option>
-                {choices.into_iter().map(|(choice, text)| view! {
-                    <option value=choice selected=value == choice>{text}</option>
-                }).collect_view()}
-            </select>
-        </div>
-    }
-}
-
 #[component]
 fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let i18n = use_i18n();
@@ -208,9 +117,9 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let posting = Posting::parse(&field(&query, "kind")).unwrap_or(Posting::Payment);
     let value = move |name: &str| field(&query, name);
     let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
-    let sources: Vec<(&'static str, &'static str)> = PaymentSource::ALL
+    let sources: Vec<(String, String)> = PaymentSource::ALL
         .into_iter()
-        .map(|source| (source.as_str(), text::source(i18n, source)))
+        .map(|source| (source.as_str().to_owned(), text::source(i18n, source).to_owned()))
         .collect();
     view! {
         {has_problems.then(|| view! {
@@ -227,7 +136,7 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 })}
             })}
             {(posting != Posting::Reversal).then(|| view! {
-                <Input
+                <TextField
                     name="amount"
                     label=t_string!(i18n, file.amount)
                     hint=if posting == Posting::Adjustment {
@@ -236,11 +145,10 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                         t_string!(i18n, file.amount_hint)
                     }
                     value=value("amount")
-                    problems=problems.clone()
-                    field=Field::Amount
+                    problem=problems.problem_with(Field::Amount)
                 />
             })}
-            <Input
+            <TextField
                 name="date"
                 label=if posting == Posting::Payment {
                     t_string!(i18n, file.date_received)
@@ -250,38 +158,35 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 hint=t_string!(i18n, file.date_hint)
                 kind="date"
                 value=value("date")
-                problems=problems.clone()
-                field=Field::Date
+                problem=problems.problem_with(Field::Date)
             />
             {(posting == Posting::Payment).then(|| view! {
-                <Choice
+                <SelectField
                     name="source"
                     label=t_string!(i18n, file.source)
                     choices=sources.clone()
-                    value=value("source")
-                    problems=problems.clone()
-                    field=Field::Source
+                    placeholder=t_string!(i18n, file.choose)
+                    selected=value("source")
+                    problem=problems.problem_with(Field::Source)
                 />
             })}
             {matches!(posting, Posting::Payment | Posting::Adjustment).then(|| view! {
-                <Input
+                <TextField
                     name="reference"
                     label=t_string!(i18n, file.reference)
                     hint=t_string!(i18n, file.reference_hint)
                     value=value("reference")
-                    problems=problems.clone()
-                    field=Field::Reference
+                    problem=problems.problem_with(Field::Reference)
                 />
             })}
             {posting.needs_reason().then(|| view! {
-                <Input
+                <TextArea
                     name="reason"
                     label=t_string!(i18n, file.reason)
                     hint=t_string!(i18n, file.reason_hint)
                     value=value("reason")
-                    problems=problems.clone()
-                    field=Field::Reason
-                    textarea=true
+                    rows=3
+                    problem=problems.problem_with(Field::Reason)
                 />
             })}
             <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
@@ -444,9 +349,9 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let number = case_number_param().get_untracked();
     let value = move |name: &str| field(&query, name);
     let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
-    let frequencies: Vec<(&'static str, &'static str)> = Frequency::ALL
+    let frequencies: Vec<(String, String)> = Frequency::ALL
         .into_iter()
-        .map(|frequency| (frequency.as_str(), text::frequency(i18n, frequency)))
+        .map(|frequency| (frequency.as_str().to_owned(), text::frequency(i18n, frequency).to_owned()))
         .collect();
     view! {
         <p>{t!(i18n, file.order_intro)}</p>
@@ -457,74 +362,68 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
         <QueryForm action=format!("/caseload/{number}/order")>
             <input type="hidden" name="review" value="1" />
             <input type="hidden" name="request" value=value("request") />
-            <Input
+            <TextField
                 name="date"
                 label=t_string!(i18n, file.order_date)
                 hint=t_string!(i18n, file.order_date_hint)
                 kind="date"
                 value=value("date")
-                problems=problems.clone()
-                field=Field::Date
+                problem=problems.problem_with(Field::Date)
             />
-            <Choice
+            <SelectField
                 name="frequency"
                 label=t_string!(i18n, file.frequency)
                 choices=frequencies
-                value=value("frequency")
-                problems=problems.clone()
-                field=Field::Frequency
+                placeholder=t_string!(i18n, file.choose)
+                selected=value("frequency")
+                problem=problems.problem_with(Field::Frequency)
             />
-            <Choice
+            <SelectField
                 name="due_day"
                 label=t_string!(i18n, file.due_day)
                 choices=vec![
-                    ("keep", t_string!(i18n, file.due_day_keep)),
-                    ("date", t_string!(i18n, file.due_day_date)),
+                    ("keep".to_owned(), t_string!(i18n, file.due_day_keep).to_owned()),
+                    ("date".to_owned(), t_string!(i18n, file.due_day_date).to_owned()),
                 ]
-                value=value("due_day")
-                problems=problems.clone()
-                field=Field::DueDay
+                placeholder=t_string!(i18n, file.choose)
+                selected=value("due_day")
+                problem=problems.problem_with(Field::DueDay)
             />
-            <Input
+            <TextField
                 name="child_support"
                 label=t_string!(i18n, file.child_support)
                 hint=t_string!(i18n, file.amount_hint)
                 value=value("child_support")
-                problems=problems.clone()
-                field=Field::ChildSupport
+                problem=problems.problem_with(Field::ChildSupport)
             />
-            <Input
+            <TextField
                 name="medical_support"
                 label=t_string!(i18n, file.medical_support)
                 hint=t_string!(i18n, file.optional_amount_hint)
                 value=value("medical_support")
-                problems=problems.clone()
-                field=Field::MedicalSupport
+                problem=problems.problem_with(Field::MedicalSupport)
             />
-            <Input
+            <TextField
                 name="arrears_payment"
                 label=t_string!(i18n, file.arrears_payment)
                 hint=t_string!(i18n, file.arrears_payment_hint)
                 value=value("arrears_payment")
-                problems=problems.clone()
-                field=Field::ArrearsPayment
+                problem=problems.problem_with(Field::ArrearsPayment)
             />
-            <Input
+            <TextField
                 name="reference"
                 label=t_string!(i18n, file.order_reference)
                 hint=t_string!(i18n, file.order_reference_hint)
                 value=value("reference")
-                problems=problems.clone()
-                field=Field::Reference
+                problem=problems.problem_with(Field::Reference)
             />
-            <Input
+            <TextArea
                 name="reason"
                 label=t_string!(i18n, file.reason)
                 hint=t_string!(i18n, file.order_reason_hint)
                 value=value("reason")
-                problems=problems.clone()
-                field=Field::Reason
-                textarea=true
+                rows=3
+                problem=problems.problem_with(Field::Reason)
             />
             <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
         </QueryForm>

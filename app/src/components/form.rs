@@ -6,37 +6,50 @@ use leptos::prelude::*;
 use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
 
 /// A labelled input. Its hint and its error are tied to it for screen
-/// readers (`aria-describedby`), and the error is shown right under it.
+/// readers (`aria-describedby`), and the error is shown right under the label.
 #[component]
 pub fn TextField(
-    /// The form field's name, also its id.
+    /// The form field's name, and its id unless `id` is given.
     name: &'static str,
+    /// The id, where a page shows the same field in several forms.
+    #[prop(optional, into)]
+    id: Option<String>,
     #[prop(into)] label: Signal<String>,
-    /// `text`, `email`, `password`.
+    /// `text`, `email`, `password`, `date`.
     #[prop(default = "text")]
     kind: &'static str,
-    autocomplete: &'static str,
+    /// The phone keyboard to offer: `decimal`, `numeric`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The kinds of file a `file` field takes.
+    #[prop(optional)]
+    accept: Option<&'static str>,
     #[prop(optional, into)] hint: Option<Signal<String>>,
     /// The problem with this field in the last answer, if any.
-    #[prop(into)]
+    #[prop(optional, into)]
     problem: Signal<Option<Problem>>,
     /// What the field holds when the page opens.
-    #[prop(optional, into)]
+    #[prop(default = None, into)]
     value: Option<String>,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let described_by = described_by(name, hint.is_some(), problem);
+    let id = id.unwrap_or_else(|| name.to_owned());
+    let described_by = described_by(id.clone(), hint.is_some(), problem);
     view! {
-        <Labelled name label hint problem>
+        <Labelled id=id.clone() label hint problem>
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
+                inputmode=inputmode
                 value=value
                 maxlength=maxlength
                 autocomplete=autocomplete
+                accept=accept
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
@@ -48,18 +61,20 @@ pub fn TextField(
 #[component]
 pub fn TextArea(
     name: &'static str,
+    #[prop(optional, into)] id: Option<String>,
     #[prop(into)] label: Signal<String>,
     #[prop(optional, into)] hint: Option<Signal<String>>,
-    #[prop(into)] problem: Signal<Option<Problem>>,
+    #[prop(optional, into)] problem: Signal<Option<Problem>>,
     #[prop(optional, into)] value: String,
     rows: u32,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let described_by = described_by(name, hint.is_some(), problem);
+    let id = id.unwrap_or_else(|| name.to_owned());
+    let described_by = described_by(id.clone(), hint.is_some(), problem);
     view! {
-        <Labelled name label hint problem>
+        <Labelled id=id.clone() label hint problem>
             <textarea
-                id=name
+                id=id
                 name=name
                 rows=rows
                 maxlength=maxlength
@@ -70,23 +85,78 @@ pub fn TextArea(
     }
 }
 
-/// A field's frame: its label, its hint (`{name}-hint`) and its problem
-/// (`{name}-error`) above the control.
+/// A labelled choice of one, like [`TextField`]. `choices` are pairs of
+/// the value sent and the text shown; `placeholder` is a first, empty choice
+/// for a form that makes the person choose.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] problem: Signal<Option<Problem>>,
+    choices: Vec<(String, String)>,
+    /// The value chosen when the page opens.
+    #[prop(default = None, into)]
+    selected: Option<String>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+) -> impl IntoView {
+    let id = name.to_owned();
+    let described_by = described_by(id.clone(), false, problem);
+    view! {
+        <Labelled id=id.clone() label hint=None problem>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=described_by
+            >
+                {placeholder.map(|text| view! { <option value="">{text}</option> })}
+                {choices.into_iter().map(|(value, text)| {
+                    let chosen = selected.as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=chosen>{text}</option> }
+                }).collect_view()}
+            </select>
+        </Labelled>
+    }
+}
+
+/// A checkbox with its label after it.
+#[component]
+pub fn Checkbox(name: &'static str, #[prop(into)] label: String, checked: bool) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input id=name name=name type="checkbox" value="on" checked=checked />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+/// Carries `?next=` of this page through the sign-in forms, so a person comes
+/// back to the page that asked them to sign in.
+#[component]
+pub fn NextField() -> impl IntoView {
+    let next = use_query_map().with_untracked(|query| query.get("next").unwrap_or_default());
+    view! { <input type="hidden" name="next" value=next /> }
+}
+
+/// A field's frame: its label, its hint (`{id}-hint`) and its problem
+/// (`{id}-error`) above the control.
 #[component]
 fn Labelled(
-    name: &'static str,
+    id: String,
     label: Signal<String>,
     hint: Option<Signal<String>>,
     problem: Signal<Option<Problem>>,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=name>{label}</label>
-            {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{hint}</p> })}
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
             {move || problem.get().map(|problem| view! {
-                <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, problem)}</p>
+                <p class="field-error" id=error_id.clone()>{problem_message(i18n, problem)}</p>
             })}
             {children()}
         </div>
@@ -96,14 +166,14 @@ fn Labelled(
 /// The ids that describe a field: its hint, if it has one, and its error
 /// while there is one.
 fn described_by(
-    name: &'static str,
+    id: String,
     has_hint: bool,
     problem: Signal<Option<Problem>>,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
     move || {
         let ids: Vec<String> = [
-            has_hint.then(|| format!("{name}-hint")),
-            problem.get().map(|_| format!("{name}-error")),
+            has_hint.then(|| format!("{id}-hint")),
+            problem.get().map(|_| format!("{id}-error")),
         ]
         .into_iter()
         .flatten()
@@ -214,8 +284,8 @@ pub fn QueryForm(
     }
 }
 
-/// The message under a field's label when the last answer found a problem
-/// with it. Its id is `{name}-error`, for the field's `aria-describedby`.
+/// A problem shown on its own, for a group of controls (a set of checkboxes,
+/// a hidden field) rather than one labelled field. Its id is `{name}-error`.
 #[component]
 pub fn FieldProblem(name: &'static str, problem: Signal<Option<Problem>>) -> impl IntoView {
     let i18n = use_i18n();
@@ -224,14 +294,4 @@ pub fn FieldProblem(name: &'static str, problem: Signal<Option<Problem>>) -> imp
             view! { <p class="field-error" id=format!("{name}-error")>{problem_message(i18n, p)}</p> }
         })
     }
-}
-
-/// `aria-describedby` of a field with a hint (`{name}-hint`): the hint, and
-/// the error while there is one.
-pub fn hint_and_problem(
-    name: &'static str,
-    problem: Signal<Option<Problem>>,
-) -> impl Fn() -> String {
-    let ids = described_by(name, true, problem);
-    move || ids().unwrap_or_default()
 }

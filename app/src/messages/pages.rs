@@ -14,7 +14,7 @@ use super::api::{
 };
 use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{Status, Topic, MAX_BODY_CHARS};
-use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::form::{field_problem, FormAlert, SelectField, TextArea, TextField};
 use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
 use crate::components::text;
@@ -106,57 +106,46 @@ fn CaseChoice(cases: Vec<String>) -> impl IntoView {
         return view! { <input type="hidden" name="case_number" value=only.clone() /> }.into_any();
     }
     view! {
-        <div class="field">
-            <label for="case_number">{t!(i18n, messages.case_label)}</label>
-            <select id="case_number" name="case_number">
-                {cases.into_iter().map(|case| view! { <option value=case.clone()>{case.clone()}</option> }).collect_view()}
-            </select>
-        </div>
+        <SelectField
+            name="case_number"
+            label=t_string!(i18n, messages.case_label)
+            choices=cases.into_iter().map(|case| (case.clone(), case)).collect()
+        />
     }
     .into_any()
 }
 
+/// What the message is about.
 #[component]
 fn TopicChoice(problem: Signal<Option<Problem>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for="topic">{t!(i18n, messages.topic_label)}</label>
-            <FieldProblem name="topic" problem />
-            <select
-                id="topic"
-                name="topic"
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=move || problem.get().is_some().then_some("topic-error")
-            >
-                <option value="">{t!(i18n, messages.topic_choose)}</option>
-                {Topic::ALL.into_iter().map(|topic| view! {
-                    <option value=topic.as_str()>{move || topic_text(i18n, topic)}</option>
-                }).collect_view()}
-            </select>
-        </div>
+        <SelectField
+            name="topic"
+            label=t_string!(i18n, messages.topic_label)
+            placeholder=t_string!(i18n, messages.topic_choose)
+            choices=Topic::ALL
+                .into_iter()
+                .map(|topic| (topic.as_str().to_owned(), topic_text(i18n, topic).to_owned()))
+                .collect()
+            problem
+        />
     }
 }
 
+/// The message itself, in a new conversation and in a reply.
 #[component]
 fn BodyField(problem: Signal<Option<Problem>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for="body">{t!(i18n, messages.body_label)}</label>
-            <p class="field-hint" id="body-hint">
-                {t!(i18n, messages.body_hint, max = move || MAX_BODY_CHARS)}
-            </p>
-            <FieldProblem name="body" problem />
-            <textarea
-                id="body"
-                name="body"
-                rows="6"
-                maxlength=MAX_BODY_CHARS
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=hint_and_problem("body", problem)
-            ></textarea>
-        </div>
+        <TextArea
+            name="body"
+            label=t_string!(i18n, messages.body_label)
+            hint=t_string!(i18n, messages.body_hint, max = MAX_BODY_CHARS).to_string()
+            rows=6
+            maxlength=MAX_BODY_CHARS
+            problem
+        />
     }
 }
 
@@ -322,25 +311,19 @@ fn AttachForm(thread: i32, key: String, max_mb: u32) -> impl IntoView {
             aria-labelledby="attach-heading"
         >
             <input type="hidden" name="key" value=key />
-            <div class="field" class:field-invalid=move || problem.get().is_some()>
-                <label for="file">{t!(i18n, messages.file_label)}</label>
-                <p class="field-hint" id="file-hint">
-                    {t!(i18n, messages.attach_hint, mb = move || max_mb)}
-                </p>
-                <FieldProblem name="file" problem />
-                <input
-                    id="file"
-                    name="file"
-                    type="file"
-                    accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-                    aria-invalid=move || problem.get().is_some().then_some("true")
-                    aria-describedby=hint_and_problem("file", problem)
-                />
-            </div>
-            <div class="field">
-                <label for="note">{t!(i18n, messages.note_label)}</label>
-                <input id="note" name="note" type="text" maxlength=MAX_BODY_CHARS />
-            </div>
+            <TextField
+                name="file"
+                kind="file"
+                accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                label=t_string!(i18n, messages.file_label)
+                hint=t_string!(i18n, messages.attach_hint, mb = max_mb).to_string()
+                problem
+            />
+            <TextField
+                name="note"
+                label=t_string!(i18n, messages.note_label)
+                maxlength=MAX_BODY_CHARS
+            />
             <button type="submit" class="button">{t!(i18n, messages.attach_button)}</button>
         </form>
     }
@@ -363,14 +346,14 @@ fn GiveForm(thread: i32, assigned_to: Option<String>, colleagues: Vec<Colleague>
         <FormAlert result=give.value() />
         <ActionForm action=give attr:aria-labelledby="give-heading" attr:class="inline-form">
             <input type="hidden" name="thread" value=thread />
-            <div class="field">
-                <label for="to">{t!(i18n, messages.give_to)}</label>
-                <select id="to" name="to">
-                    {colleagues.into_iter().map(|colleague| view! {
-                        <option value=colleague.person>{colleague.name}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectField
+                name="to"
+                label=t_string!(i18n, messages.give_to)
+                choices=colleagues
+                    .into_iter()
+                    .map(|colleague| (colleague.person.to_string(), colleague.name))
+                    .collect()
+            />
             <button type="submit" class="button">{t!(i18n, messages.give)}</button>
         </ActionForm>
     }

@@ -8,7 +8,7 @@ use super::api::work_list;
 use super::model::{WorkItem, WorkList};
 use super::pages::topic_text;
 use super::rules::Topic;
-use crate::components::form::QueryForm;
+use crate::components::form::{QueryForm, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
@@ -102,25 +102,25 @@ fn WorkRow(item: WorkItem) -> impl IntoView {
 #[component]
 fn WorkFilter(topic: Option<Topic>, case_number: String) -> impl IntoView {
     let i18n = use_i18n();
-    let chosen = topic.map(|t| t.as_str()).unwrap_or_default();
     view! {
         <QueryForm action="/work">
             <div class="filters">
-                <div class="field">
-                    <label for="topic">{t!(i18n, work.filter_topic)}</label>
-                    <select id="topic" name="topic">
-                        <option value="">{t!(i18n, work.filter_all)}</option>
-                        {Topic::ALL.into_iter().map(|topic| view! {
-                            <option value=topic.as_str() selected=topic.as_str() == chosen>
-                                {move || topic_text(i18n, topic)}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="case_number">{t!(i18n, work.filter_case)}</label>
-                    <input id="case_number" name="case_number" type="text" value=case_number autocomplete="off" />
-                </div>
+                <SelectField
+                    name="topic"
+                    label=t_string!(i18n, work.filter_topic)
+                    placeholder=t_string!(i18n, work.filter_all)
+                    choices=Topic::ALL
+                        .into_iter()
+                        .map(|topic| (topic.as_str().to_owned(), topic_text(i18n, topic).to_owned()))
+                        .collect()
+                    selected=topic.map(|topic| topic.as_str().to_owned())
+                />
+                <TextField
+                    name="case_number"
+                    label=t_string!(i18n, work.filter_case)
+                    value=case_number
+                    autocomplete="off"
+                />
                 <button type="submit" class="button">{t!(i18n, work.filter_show)}</button>
             </div>
         </QueryForm>

@@ -13,11 +13,11 @@ use super::api::{
 };
 use super::model::{ChangeStart, Hearing, PlanStart, RequestEvent, RequestSummary, RequestView};
 use super::rules::{Document, Reason, RequestKind, RequestStatus, Step};
-use crate::components::form::{field_problem, hint_and_problem, FieldProblem, FormAlert};
+use crate::components::form::{field_problem, FieldProblem, FormAlert, TextArea, TextField};
 use crate::components::page::{case_number_param, Load};
 use crate::components::text;
 use crate::components::title::PageTitle;
-use crate::error::{AppError, Field, Problem};
+use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::ledger::Money;
 use crate::reader::CaseRole;
@@ -75,7 +75,8 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
         <ActionForm action=ask attr:novalidate=true>
             <input type="hidden" name="case_number" value=start.case_number.clone() />
             <input type="hidden" name="key" value=start.key.clone() />
-            <TextInput
+            <TextField
+                autocomplete="off"
                 name="extra"
                 label=t_string!(i18n, requests.extra_label)
                 hint=t_string!(i18n, requests.extra_hint)
@@ -83,7 +84,8 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
                 inputmode="decimal"
                 problem=field_problem(result, Field::Amount)
             />
-            <TextInput
+            <TextField
+                autocomplete="off"
                 name="starts_on"
                 label=t_string!(i18n, requests.starts_label)
                 hint=t_string!(i18n, requests.starts_hint)
@@ -91,7 +93,10 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
                 value=start.next_due.to_string()
                 problem=field_problem(result, Field::Date)
             />
-            <NoteField
+            <TextArea
+                name="note"
+                rows=5
+                maxlength=super::rules::MAX_NOTE
                 label=t_string!(i18n, requests.plan_note_label)
                 hint=t_string!(i18n, requests.optional)
                 problem=field_problem(result, Field::Body)
@@ -180,7 +185,10 @@ fn ChangeForm(start: ChangeStart, ask: ServerAction<AskChange>, result: Answer) 
                     }
                 }).collect_view()}
             </fieldset>
-            <NoteField
+            <TextArea
+                name="note"
+                rows=5
+                maxlength=super::rules::MAX_NOTE
                 label=t_string!(i18n, requests.change_note_label)
                 hint=t_string!(i18n, requests.change_note_hint)
                 problem=field_problem(result, Field::Body)
@@ -198,59 +206,6 @@ fn ChangeForm(start: ChangeStart, ask: ServerAction<AskChange>, result: Answer) 
 fn RequestProblem(result: Answer) -> impl IntoView {
     let problem = field_problem(result, Field::Request);
     view! { <div role="alert"><FieldProblem name="request" problem /></div> }
-}
-
-/// A labelled one-line field showing its own problem.
-#[component]
-fn TextInput(
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] value: String,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=name>{label}</label>
-            <p class="field-hint" id=format!("{name}-hint")>{hint}</p>
-            <FieldProblem name problem />
-            <input
-                id=name
-                name=name
-                type=kind
-                inputmode=inputmode
-                value=value
-                autocomplete="off"
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=hint_and_problem(name, problem)
-            />
-        </div>
-    }
-}
-
-#[component]
-fn NoteField(
-    label: &'static str,
-    hint: &'static str,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for="note">{label}</label>
-            <p class="field-hint" id="note-hint">{hint}</p>
-            <FieldProblem name="note" problem />
-            <textarea
-                id="note"
-                name="note"
-                rows="5"
-                maxlength=super::rules::MAX_NOTE
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=hint_and_problem("note", problem)
-            ></textarea>
-        </div>
-    }
 }
 
 /// `/requests/{id}`: what was asked, where it stands, the documents, the
@@ -443,14 +398,16 @@ fn StaffSteps(
             Step::ScheduleHearing => view! {
                 <ActionForm action=step attr:novalidate=true attr:class="step-form">
                     {hidden}
-                    <TextInput
+                    <TextField
+                        autocomplete="off"
                         name="hearing_at"
                         label=t_string!(i18n, requests.hearing_at_label)
                         hint=t_string!(i18n, requests.hearing_at_hint)
                         kind="datetime-local"
                         problem=field_problem(result, Field::HearingAt)
                     />
-                    <TextInput
+                    <TextField
+                        autocomplete="off"
                         name="place"
                         label=t_string!(i18n, requests.place_label)
                         hint=t_string!(i18n, requests.place_hint)
@@ -463,7 +420,13 @@ fn StaffSteps(
             Step::Decline | Step::Deny => view! {
                 <ActionForm action=step attr:novalidate=true attr:class="step-form">
                     {hidden}
-                    <ReasonField name=next.as_str() problem=field_problem(result, Field::Reason) />
+                    <TextArea
+                        name="reason"
+                        id=format!("reason-{}", next.as_str())
+                        label=t_string!(i18n, requests.reason_label)
+                        rows=3
+                        problem=field_problem(result, Field::Reason)
+                    />
                     <button type="submit" class="button">{move || step_text(i18n, next)}</button>
                 </ActionForm>
             }
@@ -477,31 +440,6 @@ fn StaffSteps(
             <RequestProblem result />
             {forms.collect_view()}
         </section>
-    }
-}
-
-/// The reason a parent will read for a decline or a denial. Two such forms
-/// can share a page, so the id carries the step.
-#[component]
-fn ReasonField(name: &'static str, problem: Signal<Option<Problem>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("reason-{name}");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=id.clone()>{t!(i18n, requests.reason_label)}</label>
-            {move || problem.get().map(|p| view! {
-                <p class="field-error" id=error_id.clone()>
-                    {crate::components::form::problem_message(i18n, p)}
-                </p>
-            })}
-            <textarea
-                id=id.clone()
-                name="reason"
-                rows="3"
-                aria-invalid=move || problem.get().is_some().then_some("true")
-            ></textarea>
-        </div>
     }
 }
 

@@ -10,7 +10,7 @@ use leptos_router::components::A;
 
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
 use super::model::{FreshPassword, StaffChange, StaffMember};
-use crate::components::form::{field_problem, form_message, problem_message, FormAlert, TextField};
+use crate::components::form::{field_problem, form_message, problem_message, FormAlert, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
@@ -137,7 +137,6 @@ fn FreshPasswordPanel(fresh: FreshPassword) -> impl IntoView {
 fn AddForm(add: ServerAction<AddStaffMember>) -> impl IntoView {
     let i18n = use_i18n();
     let result = Signal::derive(move || add.value().get());
-    let role_problem = field_problem(result, Field::Role);
     let text = move |key: fn(I18nContext<Locale>) -> &'static str| {
         Signal::derive(move || key(i18n).to_string())
     };
@@ -158,22 +157,14 @@ fn AddForm(add: ServerAction<AddStaffMember>) -> impl IntoView {
                 autocomplete="off"
                 problem=field_problem(result, Field::Email)
             />
-            <div class="field" class:field-invalid=move || role_problem.get().is_some()>
-                <label for="role">{t!(i18n, staff.role)}</label>
-                {move || role_problem.get().map(|problem| view! {
-                    <p class="field-error" id="role-error">{problem_message(i18n, problem)}</p>
-                })}
-                <select
-                    id="role"
-                    name="role"
-                    aria-invalid=move || role_problem.get().is_some().then_some("true")
-                    aria-describedby=move || role_problem.get().is_some().then_some("role-error")
-                >
-                    {[AccountRole::Caseworker, AccountRole::Supervisor].map(|role| view! {
-                        <option value=role.as_str()>{move || role_name(i18n, role)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectField
+                name="role"
+                label=text(|i18n| t_string!(i18n, staff.role))
+                choices=[AccountRole::Caseworker, AccountRole::Supervisor]
+                    .map(|role| (role.as_str().to_owned(), role_name(i18n, role).to_owned()))
+                    .to_vec()
+                problem=field_problem(result, Field::Role)
+            />
             <button type="submit" class="button">{t!(i18n, staff.add)}</button>
         </ActionForm>
     }
