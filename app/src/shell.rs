@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, MatchNestedRoutes, SsrMode,
 };
 
 use crate::account::pages::{
@@ -80,109 +80,9 @@ pub fn App() -> impl IntoView {
                         // Async: the whole page is rendered before it is sent, so it is
                         // complete without JavaScript and can carry its HTTP status.
                         <Routes fallback=NotFound>
-                            <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                            <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
-                            <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
-                            <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
-                            <Route
-                                path=path!("/advice/check")
-                                view=EligibilityPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/advice/glossary")
-                                view=GlossaryPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route path=path!("/advice/:slug") view=ArticlePage ssr=SsrMode::Async />
-                            <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
-                            <Route path=path!("/logout") view=SignOutPage ssr=SsrMode::Async />
-                            <Route
-                                path=path!("/login/second-step")
-                                view=SecondStepPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/account/security")
-                                view=SecurityPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/forgot-password")
-                                view=ForgotPasswordPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
-                            <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
-                            <Route
-                                path=path!("/notifications")
-                                view=NotificationsPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
-                            <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
-                            <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
-                            <Route
-                                path=path!("/staff/advice")
-                                view=AdviceDeskPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/staff/advice/:locale/:slug")
-                                view=AdviceEditorPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/caseload/:number")
-                                view=CaseFilePage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/caseload/:number/post")
-                                view=PostingPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/caseload/:number/order")
-                                view=OrderPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/messages/:id")
-                                view=ConversationPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number")
-                                view=|| view! { <CasePage requests=case_requests_section /> }
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number/history")
-                                view=HistoryPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number/months")
-                                view=MonthsPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number/statement")
-                                view=StatementPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number/plan")
-                                view=PlanRequestPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route
-                                path=path!("/cases/:number/change")
-                                view=ChangeRequestPage
-                                ssr=SsrMode::Async
-                            />
-                            <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async />
+                            <PublicRoutes />
+                            <ParentRoutes />
+                            <StaffRoutes />
                         </Routes>
                     </ErrorBoundary>
                 </main>
@@ -191,6 +91,61 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The pages anyone may open: home, advice, signing in.
+#[component(transparent)]
+fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+        <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+        <Route path=path!("/offline") view=OfflinePage ssr=SsrMode::Async />
+        <Route path=path!("/advice") view=AdvicePage ssr=SsrMode::Async />
+        <Route path=path!("/advice/check") view=EligibilityPage ssr=SsrMode::Async />
+        <Route path=path!("/advice/glossary") view=GlossaryPage ssr=SsrMode::Async />
+        <Route path=path!("/advice/:slug") view=ArticlePage ssr=SsrMode::Async />
+        <Route path=path!("/activate") view=ActivatePage ssr=SsrMode::Async />
+        <Route path=path!("/logout") view=SignOutPage ssr=SsrMode::Async />
+        <Route path=path!("/login/second-step") view=SecondStepPage ssr=SsrMode::Async />
+        <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
+        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+    }
+    .into_inner()
+}
+
+/// A signed-in person's pages: their cases, messages and requests.
+#[component(transparent)]
+fn ParentRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
+        <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+        <Route path=path!("/messages/:id") view=ConversationPage ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number") view=|| view! { <CasePage requests=case_requests_section /> } ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number/history") view=HistoryPage ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number/months") view=MonthsPage ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number/statement") view=StatementPage ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number/plan") view=PlanRequestPage ssr=SsrMode::Async />
+        <Route path=path!("/cases/:number/change") view=ChangeRequestPage ssr=SsrMode::Async />
+        <Route path=path!("/requests/:id") view=RequestPage ssr=SsrMode::Async />
+    }
+    .into_inner()
+}
+
+/// The caseworkers' and supervisors' desk.
+#[component(transparent)]
+fn StaffRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("/work") view=WorkPage ssr=SsrMode::Async />
+        <Route path=path!("/caseload") view=CaseloadPage ssr=SsrMode::Async />
+        <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+        <Route path=path!("/staff/advice") view=AdviceDeskPage ssr=SsrMode::Async />
+        <Route path=path!("/staff/advice/:locale/:slug") view=AdviceEditorPage ssr=SsrMode::Async />
+        <Route path=path!("/caseload/:number") view=CaseFilePage ssr=SsrMode::Async />
+        <Route path=path!("/caseload/:number/post") view=PostingPage ssr=SsrMode::Async />
+        <Route path=path!("/caseload/:number/order") view=OrderPage ssr=SsrMode::Async />
+    }
+    .into_inner()
 }
 
 /// Sets `data-hydrated` on `<body>` once the browser has started the page's

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use crate::client::{ClientHeader, TrustedProxies};
 use app::config::{Agency, LedgerPolicy, MessagePolicy, RequestPolicy, SecurityPolicy};
@@ -136,10 +137,11 @@ impl Config {
         };
         let deserializer = toml::Deserializer::parse(text)
             .map_err(|error| invalid("(file)".into(), one_line(&error.to_string())))?;
-        let mut config: Config = serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let key = error.path().to_string();
-            invalid(key, one_line(&error.into_inner().to_string()))
-        })?;
+        let mut config: Config =
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                let key = error.path().to_string();
+                invalid(key, one_line(&error.into_inner().to_string()))
+            })?;
         config
             .validate()
             .map_err(|(key, message)| invalid(key.into(), message))?;
@@ -152,12 +154,24 @@ impl Config {
         &mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<(), ConfigError> {
-        if let Some(value) = lookup("LEPTOS_SITE_ADDR") {
-            self.site.addr = value.parse().map_err(|_| ConfigError::Env {
-                name: "LEPTOS_SITE_ADDR",
-                message: format!("`{value}` is not an address like 127.0.0.1:3000"),
-            })?;
-        }
+        self.apply_site_env(&lookup)?;
+        self.apply_agency_env(&lookup);
+        self.apply_ledger_env(&lookup)?;
+        self.apply_message_env(&lookup)?;
+        self.apply_email_env(&lookup)?;
+        self.apply_security_env(&lookup)?;
+        self.validate().map_err(|(key, message)| ConfigError::Env {
+            name: env_name_of(key),
+            message,
+        })
+    }
+
+    fn apply_site_env(
+        &mut self,
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        const ADDRESS: &str = "is not an address like 127.0.0.1:3000";
+        set_from_env(lookup, "LEPTOS_SITE_ADDR", &mut self.site.addr, ADDRESS)?;
         if let Some(value) = lookup("LEPTOS_SITE_ROOT") {
             self.site.root = value.into();
         }
@@ -176,17 +190,16 @@ impl Config {
         if let Some(value) = lookup("DATABASE_URL") {
             self.database.url = value;
         }
-        if let Some(value) = lookup("PORTAL_DATABASE_MAX_CONNECTIONS") {
-            self.database.max_connections =
-                value
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| ConfigError::Env {
-                        name: "PORTAL_DATABASE_MAX_CONNECTIONS",
-                        message: format!("`{value}` is not a positive whole number"),
-                    })?;
-        }
+        let connections = &mut self.database.max_connections;
+        set_from_env(
+            lookup,
+            "PORTAL_DATABASE_MAX_CONNECTIONS",
+            connections,
+            WHOLE,
+        )
+    }
+
+    fn apply_agency_env(&mut self, lookup: &impl Fn(&str) -> Option<String>) {
         let agency = &mut self.agency;
         for (name, field) in [
             ("PORTAL_AGENCY_NAME", &mut agency.name),
@@ -202,25 +215,31 @@ impl Config {
                 *field = value;
             }
         }
-        if let Some(value) = lookup("PORTAL_LEDGER_GRACE_DAYS") {
-            self.ledger.grace_days = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_LEDGER_GRACE_DAYS",
-                message: format!("`{value}` is not a whole number of days"),
-            })?;
-        }
+    }
+
+    fn apply_ledger_env(
+        &mut self,
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let ledger = &mut self.ledger;
+        set_from_env(
+            lookup,
+            "PORTAL_LEDGER_GRACE_DAYS",
+            &mut ledger.grace_days,
+            DAYS,
+        )?;
+        let behind = &mut ledger.license_days_behind;
+        set_from_env(lookup, "PORTAL_LICENSE_DAYS_BEHIND", behind, DAYS)?;
         for (name, field) in [
-            (
-                "PORTAL_PASSPORT_THRESHOLD",
-                &mut self.ledger.passport_threshold,
-            ),
+            ("PORTAL_PASSPORT_THRESHOLD", &mut ledger.passport_threshold),
             (
                 "PORTAL_TAX_INTERCEPT_THRESHOLD",
-                &mut self.ledger.tax_intercept_threshold,
+                &mut ledger.tax_intercept_threshold,
             ),
-            ("PORTAL_LEDGER_SERVICE_FEE", &mut self.ledger.service_fee),
+            ("PORTAL_LEDGER_SERVICE_FEE", &mut ledger.service_fee),
             (
                 "PORTAL_LEDGER_SERVICE_FEE_THRESHOLD",
-                &mut self.ledger.service_fee_threshold,
+                &mut ledger.service_fee_threshold,
             ),
         ] {
             if let Some(value) = lookup(name) {
@@ -231,13 +250,13 @@ impl Config {
             }
         }
         if let Some(value) = lookup("PORTAL_LEDGER_INTEREST") {
-            self.ledger.interest = value.trim().parse().map_err(|_| ConfigError::Env {
+            ledger.interest = value.trim().parse().map_err(|_| ConfigError::Env {
                 name: "PORTAL_LEDGER_INTEREST",
                 message: format!("`{value}` is not an annual rate like 0.06"),
             })?;
         }
         if let Some(value) = lookup("PORTAL_LEDGER_INTEREST_FROM") {
-            self.ledger.interest_from = match value.trim() {
+            ledger.interest_from = match value.trim() {
                 "" => None,
                 day => Some(day.parse().map_err(|_| ConfigError::Env {
                     name: "PORTAL_LEDGER_INTEREST_FROM",
@@ -245,50 +264,33 @@ impl Config {
                 })?),
             };
         }
-        if let Some(value) = lookup("PORTAL_REPLY_BUSINESS_DAYS") {
-            self.messages.reply_business_days = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_REPLY_BUSINESS_DAYS",
-                message: format!("`{value}` is not a whole number of days"),
-            })?;
-        }
-        for (name, field) in [
-            (
-                "PORTAL_ATTACHMENT_MAX_MB",
-                &mut self.messages.attachment_max_mb,
-            ),
-            ("PORTAL_DAILY_UPLOAD_MB", &mut self.messages.daily_upload_mb),
-        ] {
-            if let Some(value) = lookup(name) {
-                *field = value.parse().map_err(|_| ConfigError::Env {
-                    name,
-                    message: format!("`{value}` is not a whole number of megabytes"),
-                })?;
-            }
-        }
-        for (name, field) in [
-            (
-                "PORTAL_INCOME_CHANGE_PERCENT",
-                &mut self.requests.income_change_percent,
-            ),
-            (
-                "PORTAL_REVIEW_AFTER_MONTHS",
-                &mut self.requests.review_after_months,
-            ),
-        ] {
-            if let Some(value) = lookup(name) {
-                *field = value.parse().map_err(|_| ConfigError::Env {
-                    name,
-                    message: format!("`{value}` is not a whole number"),
-                })?;
-            }
-        }
-        self.apply_email_env(&lookup)?;
-        if let Some(value) = lookup("PORTAL_LICENSE_DAYS_BEHIND") {
-            self.ledger.license_days_behind = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_LICENSE_DAYS_BEHIND",
-                message: format!("`{value}` is not a whole number of days"),
-            })?;
-        }
+        Ok(())
+    }
+
+    /// Messages and requests to change support.
+    fn apply_message_env(
+        &mut self,
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        const MEGABYTES: &str = "is not a whole number of megabytes";
+        let messages = &mut self.messages;
+        let reply_days = &mut messages.reply_business_days;
+        set_from_env(lookup, "PORTAL_REPLY_BUSINESS_DAYS", reply_days, DAYS)?;
+        let largest = &mut messages.attachment_max_mb;
+        set_from_env(lookup, "PORTAL_ATTACHMENT_MAX_MB", largest, MEGABYTES)?;
+        let daily = &mut messages.daily_upload_mb;
+        set_from_env(lookup, "PORTAL_DAILY_UPLOAD_MB", daily, MEGABYTES)?;
+        let requests = &mut self.requests;
+        let percent = &mut requests.income_change_percent;
+        set_from_env(lookup, "PORTAL_INCOME_CHANGE_PERCENT", percent, WHOLE)?;
+        let months = &mut requests.review_after_months;
+        set_from_env(lookup, "PORTAL_REVIEW_AFTER_MONTHS", months, WHOLE)
+    }
+
+    fn apply_security_env(
+        &mut self,
+        lookup: &impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
         let security = &mut self.security;
         for (name, field) in [
             (
@@ -309,27 +311,22 @@ impl Config {
             ("PORTAL_PIN_VALID_DAYS", &mut security.pin_valid_days),
             ("PORTAL_PIN_TRIES", &mut security.pin_tries),
         ] {
-            if let Some(value) = lookup(name) {
-                *field = value.parse().map_err(|_| ConfigError::Env {
-                    name,
-                    message: format!("`{value}` is not a whole number"),
-                })?;
-            }
+            set_from_env(lookup, name, field, WHOLE)?;
         }
-        for (name, field) in [
-            ("PORTAL_SECURE_COOKIES", &mut security.secure_cookies),
-            (
-                "PORTAL_REQUIRE_MFA_FOR_STAFF",
-                &mut security.require_mfa_for_staff,
-            ),
-        ] {
-            if let Some(value) = lookup(name) {
-                *field = value.parse().map_err(|_| ConfigError::Env {
-                    name,
-                    message: format!("`{value}` is neither `true` nor `false`"),
-                })?;
-            }
-        }
+        let secure_cookies = &mut security.secure_cookies;
+        set_from_env(
+            lookup,
+            "PORTAL_SECURE_COOKIES",
+            secure_cookies,
+            TRUE_OR_FALSE,
+        )?;
+        let staff_mfa = &mut security.require_mfa_for_staff;
+        set_from_env(
+            lookup,
+            "PORTAL_REQUIRE_MFA_FOR_STAFF",
+            staff_mfa,
+            TRUE_OR_FALSE,
+        )?;
         if let Some(value) = lookup("PORTAL_SECRET_KEY") {
             security.secret_key = Some(app::config::SecretText(value));
         }
@@ -344,13 +341,20 @@ impl Config {
                 .map(str::to_owned)
                 .collect();
         }
-        self.validate().map_err(|(key, message)| ConfigError::Env {
-            name: env_name_of(key),
-            message,
-        })
+        Ok(())
     }
 
-    fn validate(&mut self) -> Result<(), (&'static str, String)> {
+    /// Checks every key; an error names the key and what is wrong with it.
+    fn validate(&mut self) -> Check {
+        self.check_site_and_agency()?;
+        self.check_messages_and_requests()?;
+        self.check_email()?;
+        self.check_ledger()?;
+        self.check_security()
+    }
+
+    /// What must be set, and the agency's time zone, kept as a zone.
+    fn check_site_and_agency(&mut self) -> Check {
         let required = [
             ("database.url", &self.database.url),
             ("agency.name", &self.agency.name),
@@ -388,6 +392,11 @@ impl Config {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Messages and requests to change support.
+    fn check_messages_and_requests(&self) -> Check {
         if !(1..=30).contains(&self.messages.reply_business_days) {
             return Err((
                 "messages.reply_business_days",
@@ -418,6 +427,11 @@ impl Config {
                 "must be 1 to 120 months".into(),
             ));
         }
+        Ok(())
+    }
+
+    /// E-mail, when it is turned on; the outbox always.
+    fn check_email(&self) -> Check {
         if self.email.enabled {
             if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
                 return Err((
@@ -449,6 +463,11 @@ impl Config {
         if !(1..=50).contains(&self.email.max_attempts) {
             return Err(("email.max_attempts", "must be 1 to 50".into()));
         }
+        Ok(())
+    }
+
+    /// The ledger's policy: grace, interest, thresholds.
+    fn check_ledger(&self) -> Check {
         if self.ledger.grace_days > 31 {
             return Err(("ledger.grace_days", "must be 0 to 31 days".into()));
         }
@@ -481,6 +500,11 @@ impl Config {
                 return Err((key, "must not be negative".into()));
             }
         }
+        Ok(())
+    }
+
+    /// Sessions, lockouts, proxies and the key that seals secrets.
+    fn check_security(&self) -> Check {
         let security = &self.security;
         for (key, value) in [
             (
@@ -577,12 +601,12 @@ impl Config {
         lookup: &impl Fn(&str) -> Option<String>,
     ) -> Result<(), ConfigError> {
         let email = &mut self.email;
-        if let Some(value) = lookup("PORTAL_EMAIL_ENABLED") {
-            email.enabled = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_EMAIL_ENABLED",
-                message: format!("`{value}` is neither `true` nor `false`"),
-            })?;
-        }
+        set_from_env(
+            lookup,
+            "PORTAL_EMAIL_ENABLED",
+            &mut email.enabled,
+            TRUE_OR_FALSE,
+        )?;
         for (name, field) in [
             ("PORTAL_SMTP_HOST", &mut email.smtp_host),
             ("PORTAL_SMTP_USERNAME", &mut email.username),
@@ -594,12 +618,12 @@ impl Config {
                 *field = value;
             }
         }
-        if let Some(value) = lookup("PORTAL_SMTP_PORT") {
-            email.smtp_port = value.parse().map_err(|_| ConfigError::Env {
-                name: "PORTAL_SMTP_PORT",
-                message: format!("`{value}` is not a port number"),
-            })?;
-        }
+        set_from_env(
+            lookup,
+            "PORTAL_SMTP_PORT",
+            &mut email.smtp_port,
+            "is not a port number",
+        )?;
         if let Some(value) = lookup("PORTAL_SMTP_SECURITY") {
             email.security = match value.as_str() {
                 "none" => SmtpSecurity::None,
@@ -634,6 +658,30 @@ fn is_web_address(text: &str) -> bool {
             && !rest.starts_with('/')
             && !text.chars().any(|c| c.is_whitespace() || c.is_control())
     })
+}
+
+/// A key's problem: the key and what is wrong with its value.
+type Check = Result<(), (&'static str, String)>;
+
+const WHOLE: &str = "is not a whole number";
+const DAYS: &str = "is not a whole number of days";
+const TRUE_OR_FALSE: &str = "is neither `true` nor `false`";
+
+/// Sets `field` from the environment variable `name` when it is set; a value
+/// that does not parse is an error saying what it should be (`problem`).
+fn set_from_env<T: FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    field: &mut T,
+    problem: &str,
+) -> Result<(), ConfigError> {
+    if let Some(value) = lookup(name) {
+        *field = value.parse().map_err(|_| ConfigError::Env {
+            name,
+            message: format!("`{value}` {problem}"),
+        })?;
+    }
+    Ok(())
 }
 
 fn env_name_of(key: &str) -> &'static str {
@@ -902,7 +950,9 @@ mod tests {
         let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.time_zone(), Tz::America__Chicago);
         config
-            .apply_env(|name| (name == "PORTAL_AGENCY_TIME_ZONE").then(|| "Pacific/Auckland".into()))
+            .apply_env(|name| {
+                (name == "PORTAL_AGENCY_TIME_ZONE").then(|| "Pacific/Auckland".into())
+            })
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.time_zone(), Tz::Pacific__Auckland);
 

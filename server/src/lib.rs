@@ -79,6 +79,12 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
 
 /// Every route of the portal, with its layers.
 pub fn router(state: AppState) -> Router {
+    with_layers(routes(&state).with_state(state.clone()), &state)
+}
+
+/// The pages, the server functions, and the few plain axum routes: files,
+/// downloads, the manifest and the service worker.
+fn routes(state: &AppState) -> Router<AppState> {
     let routes = route_list().to_vec();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
@@ -112,7 +118,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/attachments/{id}", get(attachments::download))
         .leptos_routes_with_context(
-            &state,
+            state,
             routes,
             move || provide_request_context(&context_state),
             {
@@ -126,7 +132,13 @@ pub fn router(state: AppState) -> Router {
         >(
             move || provide_request_context(&fallback_state), shell
         ))
-        .with_state(state.clone())
+}
+
+/// What every request passes through, outermost last: request id, tracing,
+/// headers, who the client is, same-origin writes, the outage gate, the
+/// session, and who the reader is.
+fn with_layers(router: Router, state: &AppState) -> Router {
+    router
         // Inside the session layer, which they read.
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -146,7 +158,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(headers::same_origin_writes))
         // Before anything reads who the client is.
         .layer(middleware::from_fn_with_state(
-            trusted_proxies(&state),
+            trusted_proxies(state),
             client::find_client,
         ))
         .layer(middleware::from_fn_with_state(

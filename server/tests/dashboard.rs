@@ -7,8 +7,6 @@ use app::balance::model::Overview;
 use app::ledger::{Allocation, Money, PaymentSource};
 use app::reader::CaseRole;
 use app::server::ledger::case_entries;
-use chrono::Utc;
-use chrono_tz::Tz;
 use entity::cases;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};

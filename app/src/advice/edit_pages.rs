@@ -12,12 +12,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{advice_editor, advice_editor_rows, SaveAdvice};
 use super::editing::{
-    Author, Editor, EditorRow, Intent, VersionRow, MAX_BODY_CHARS, MAX_KEYWORDS_CHARS,
-    MAX_SUMMARY_CHARS, MAX_TITLE_CHARS,
+    Author, DraftNote, Editor, EditorRow, Intent, Preview, VersionRow, MAX_BODY_CHARS,
+    MAX_KEYWORDS_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS,
 };
 use super::model::AdviceAction;
 use super::pages::NextStep;
-use crate::components::form::{field_problem, problem_message, FormAlert, SelectField, TextArea, TextField};
+use crate::components::form::{
+    field_problem, problem_message, FormAlert, SelectField, TextArea, TextField,
+};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;
@@ -130,8 +132,6 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
         Signal::derive(move || key(i18n).to_string())
     };
     let version_problem = problem(Field::Version);
-    let locale = editor.locale.clone();
-    let reader_link = format!("/advice/{}", editor.slug);
     let placeholders = editor
         .placeholders
         .iter()
@@ -141,24 +141,13 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
     let fields = editor.fields;
     let action = AdviceAction::parse(&fields.action);
     let has_draft = editor.draft.is_some();
-    let published = editor.versions.first().cloned();
     view! {
-        <h1>
-            {t!(i18n, editor.edit_title)} ": " {published.as_ref().map(|v| v.title.clone())}
-            " (" {move || language_name(i18n, &locale)} ")"
-        </h1>
-        {published.map(|version| view! {
-            <p class="note" data-figure="published-version">
-                {t!(i18n, editor.readers_see)} " " {version.version}
-                " · " {version.published_on} " · " <AuthorName author=version.author />
-                " · " <A href=reader_link>{t!(i18n, editor.read_it)}</A>
-            </p>
-        })}
-        {editor.draft.map(|draft| view! {
-            <p class="notice" role="status">
-                {t!(i18n, editor.draft_note)} " " {draft.by} ", " {draft.saved_at}
-            </p>
-        })}
+        <EditorHeading
+            slug=editor.slug.clone()
+            locale=editor.locale.clone()
+            published=editor.versions.first().cloned()
+            draft=editor.draft
+        />
         <FormAlert result />
         {move || version_problem.get().map(|p| view! {
             <p class="form-alert" role="alert">{problem_message(i18n, p)}</p>
@@ -213,30 +202,79 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
                 maxlength=MAX_BODY_CHARS
                 problem=problem(Field::Body)
             />
-            <div class="buttons">
-                <button type="submit" name="intent" value=Intent::Preview.as_str() class="button">
-                    {t!(i18n, editor.preview_button)}
-                </button>
-                <button type="submit" name="intent" value=Intent::Publish.as_str() class="button primary">
-                    {t!(i18n, editor.publish_button)}
-                </button>
-                {has_draft.then(|| view! {
-                    <button type="submit" name="intent" value=Intent::Discard.as_str() class="link-button">
-                        {t!(i18n, editor.discard_button)}
-                    </button>
-                })}
-            </div>
+            <EditorButtons has_draft />
         </ActionForm>
+        <PreviewPane preview=editor.preview action />
+        <Versions versions=editor.versions />
+    }
+}
+
+/// Which article in which language, what readers see now, and whose draft
+/// is waiting.
+#[component]
+fn EditorHeading(
+    slug: String,
+    locale: String,
+    published: Option<VersionRow>,
+    draft: Option<DraftNote>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reader_link = format!("/advice/{slug}");
+    view! {
+        <h1>
+            {t!(i18n, editor.edit_title)} ": " {published.as_ref().map(|v| v.title.clone())}
+            " (" {move || language_name(i18n, &locale)} ")"
+        </h1>
+        {published.map(|version| view! {
+            <p class="note" data-figure="published-version">
+                {t!(i18n, editor.readers_see)} " " {version.version}
+                " · " {version.published_on} " · " <AuthorName author=version.author />
+                " · " <A href=reader_link>{t!(i18n, editor.read_it)}</A>
+            </p>
+        })}
+        {draft.map(|draft| view! {
+            <p class="notice" role="status">
+                {t!(i18n, editor.draft_note)} " " {draft.by} ", " {draft.saved_at}
+            </p>
+        })}
+    }
+}
+
+/// Preview, publish, and (with a draft saved) discard it.
+#[component]
+fn EditorButtons(has_draft: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="buttons">
+            <button type="submit" name="intent" value=Intent::Preview.as_str() class="button">
+                {t!(i18n, editor.preview_button)}
+            </button>
+            <button type="submit" name="intent" value=Intent::Publish.as_str() class="button primary">
+                {t!(i18n, editor.publish_button)}
+            </button>
+            {has_draft.then(|| view! {
+                <button type="submit" name="intent" value=Intent::Discard.as_str() class="link-button">
+                    {t!(i18n, editor.discard_button)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// The article as readers would see it with what the form holds.
+#[component]
+fn PreviewPane(preview: Preview, action: Option<AdviceAction>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <section class="preview" aria-labelledby="preview-heading">
             <h2 id="preview-heading">{t!(i18n, editor.preview_heading)}</h2>
             <article class="advice">
-                <h2 class="preview-title">{editor.preview.title}</h2>
-                <p class="lead">{editor.preview.summary}</p>
-                <div class="advice-body" inner_html=editor.preview.html></div>
+                <h2 class="preview-title">{preview.title}</h2>
+                <p class="lead">{preview.summary}</p>
+                <div class="advice-body" inner_html=preview.html></div>
                 {action.map(|action| view! { <NextStep action /> })}
             </article>
         </section>
-        <Versions versions=editor.versions />
     }
 }
 

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::api::overview;
-use super::model::{CaseCard, CaseStatus, Overview, ReceiverMoney, Term};
+use super::model::{CaseCard, CaseStatus, FeeTerms, Overview, Payment, ReceiverMoney, Term};
 use crate::components::page::{AsOf, Load};
 use crate::components::term::GlossaryTerm;
 use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::i18n::*;
+use crate::ledger::{Money, NextDue};
 use crate::reader::CaseRole;
 use leptos_i18n::I18nContext;
 
@@ -73,7 +74,6 @@ pub fn CaseCardView(
     heading: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = move || i18n.get_locale();
     let past_due = card.past_due();
     let timing = card.past_due_timing;
     let heading_id = format!("case-{}", card.case_number);
@@ -106,29 +106,7 @@ pub fn CaseCardView(
                         </span>
                     })}
                 </dd>
-                {card.interest.is_positive().then(|| view! {
-                    <dt>{t!(i18n, balance.interest)}</dt>
-                    <dd class="amount" data-figure="interest">{card.interest.to_string()}</dd>
-                })}
-                {card.interest_rate.map(|rate| view! {
-                    <dt>{t!(i18n, balance.interest_rate)}</dt>
-                    <dd data-figure="interest-rate">
-                        {t!(i18n, balance.interest_rate_value, rate = move || (rate * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string())}
-                    </dd>
-                })}
-                {card.service_fee.map(|fee| view! {
-                    <dt>{t!(i18n, balance.service_fee)}</dt>
-                    <dd data-figure="service-fee">
-                        {t!(i18n, balance.service_fee_terms,
-                            amount = move || fee.amount.to_string(),
-                            threshold = move || fee.threshold.to_string())}
-                        <span class="note">
-                            " — " {t!(i18n, balance.service_fee_kept,
-                                year = move || fee.fiscal_year,
-                                kept = move || fee.kept_this_year.to_string())}
-                        </span>
-                    </dd>
-                })}
+                <AddedCharges interest=card.interest rate=card.interest_rate fee=card.service_fee />
                 {card.credit.is_positive().then(|| view! {
                     <dt><GlossaryTerm slug="credit">{t!(i18n, balance.credit)}</GlossaryTerm></dt>
                     <dd class="amount" data-figure="credit">{card.credit.to_string()}</dd>
@@ -137,39 +115,8 @@ pub fn CaseCardView(
                     <dt><GlossaryTerm slug="order">{t!(i18n, balance.order_says)}</GlossaryTerm></dt>
                     <dd><Terms terms=terms.clone() /></dd>
                 })}
-                <dt><GlossaryTerm slug="due-date">{t!(i18n, balance.next_due)}</GlossaryTerm></dt>
-                <dd data-figure="next-due">
-                    {match next_due {
-                        Some(next) => view! {
-                            <span class="amount">{next.support.to_string()}</span>
-                            " · " {move || text::date(locale(), next.on)}
-                            {next.toward_past_due.is_positive().then(|| view! {
-                                <span class="note">
-                                    " (+ " {next.toward_past_due.to_string()} " "
-                                    <GlossaryTerm slug="arrears-payment">{t!(i18n, balance.toward_past_due)}</GlossaryTerm> ")"
-                                </span>
-                            })}
-                        }.into_any(),
-                        None => view! { {t!(i18n, balance.nothing_due)} }.into_any(),
-                    }}
-                    // When that money should reach the receiving parent.
-                    {(card.role == CaseRole::ReceivingParent && next_due.is_some()).then(|| view! {
-                        <span class="note" data-figure="reaches-you">
-                            " — " {t!(i18n, balance.reaches_you)}
-                        </span>
-                    })}
-                </dd>
-                <dt>{t!(i18n, balance.last_payment)}</dt>
-                <dd data-figure="last-payment">
-                    {match card.last_payment {
-                        Some(payment) => view! {
-                            <span class="amount">{payment.amount.to_string()}</span>
-                            " · " {move || text::date(locale(), payment.on)} " · "
-                            {move || text::source(i18n, payment.source)}
-                        }.into_any(),
-                        None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
-                    }}
-                </dd>
+                <NextDueFact next_due receiving=card.role == CaseRole::ReceivingParent />
+                <LastPaymentFact payment=card.last_payment />
                 {card
                     .to_receiver
                     .map(|money| {
@@ -180,6 +127,92 @@ pub fn CaseCardView(
         </article>
     }
     .into_any()
+}
+
+/// Interest and the service fee, where the case has them.
+#[component]
+fn AddedCharges(
+    interest: Money,
+    rate: Option<rust_decimal::Decimal>,
+    fee: Option<FeeTerms>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {interest.is_positive().then(|| view! {
+            <dt>{t!(i18n, balance.interest)}</dt>
+            <dd class="amount" data-figure="interest">{interest.to_string()}</dd>
+        })}
+        {rate.map(|rate| view! {
+            <dt>{t!(i18n, balance.interest_rate)}</dt>
+            <dd data-figure="interest-rate">
+                {t!(i18n, balance.interest_rate_value, rate = move || (rate * rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string())}
+            </dd>
+        })}
+        {fee.map(|fee| view! {
+            <dt>{t!(i18n, balance.service_fee)}</dt>
+            <dd data-figure="service-fee">
+                {t!(i18n, balance.service_fee_terms,
+                    amount = move || fee.amount.to_string(),
+                    threshold = move || fee.threshold.to_string())}
+                <span class="note">
+                    " — " {t!(i18n, balance.service_fee_kept,
+                        year = move || fee.fiscal_year,
+                        kept = move || fee.kept_this_year.to_string())}
+                </span>
+            </dd>
+        })}
+    }
+}
+
+/// What is due next and when, and for the receiving parent when it should
+/// reach them.
+#[component]
+fn NextDueFact(next_due: Option<NextDue>, receiving: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    view! {
+        <dt><GlossaryTerm slug="due-date">{t!(i18n, balance.next_due)}</GlossaryTerm></dt>
+        <dd data-figure="next-due">
+            {match next_due {
+                Some(next) => view! {
+                    <span class="amount">{next.support.to_string()}</span>
+                    " · " {move || text::date(locale(), next.on)}
+                    {next.toward_past_due.is_positive().then(|| view! {
+                        <span class="note">
+                            " (+ " {next.toward_past_due.to_string()} " "
+                            <GlossaryTerm slug="arrears-payment">{t!(i18n, balance.toward_past_due)}</GlossaryTerm> ")"
+                        </span>
+                    })}
+                }.into_any(),
+                None => view! { {t!(i18n, balance.nothing_due)} }.into_any(),
+            }}
+            // When that money should reach the receiving parent.
+            {(receiving && next_due.is_some()).then(|| view! {
+                <span class="note" data-figure="reaches-you">
+                    " — " {t!(i18n, balance.reaches_you)}
+                </span>
+            })}
+        </dd>
+    }
+}
+
+#[component]
+fn LastPaymentFact(payment: Option<Payment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = move || i18n.get_locale();
+    view! {
+        <dt>{t!(i18n, balance.last_payment)}</dt>
+        <dd data-figure="last-payment">
+            {match payment {
+                Some(payment) => view! {
+                    <span class="amount">{payment.amount.to_string()}</span>
+                    " · " {move || text::date(locale(), payment.on)} " · "
+                    {move || text::source(i18n, payment.source)}
+                }.into_any(),
+                None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
+            }}
+        </dd>
+    }
 }
 
 /// "Sent to you" and "On hold", for the receiving parent.

@@ -119,7 +119,12 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
     let sources: Vec<(String, String)> = PaymentSource::ALL
         .into_iter()
-        .map(|source| (source.as_str().to_owned(), text::source(i18n, source).to_owned()))
+        .map(|source| {
+            (
+                source.as_str().to_owned(),
+                text::source(i18n, source).to_owned(),
+            )
+        })
         .collect();
     view! {
         {has_problems.then(|| view! {
@@ -351,7 +356,12 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
     let frequencies: Vec<(String, String)> = Frequency::ALL
         .into_iter()
-        .map(|frequency| (frequency.as_str().to_owned(), text::frequency(i18n, frequency).to_owned()))
+        .map(|frequency| {
+            (
+                frequency.as_str().to_owned(),
+                text::frequency(i18n, frequency).to_owned(),
+            )
+        })
         .collect();
     view! {
         <p>{t!(i18n, file.order_intro)}</p>

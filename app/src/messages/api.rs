@@ -59,7 +59,7 @@ pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
 pub async fn open_conversation(thread: i32) -> Result<Conversation, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    super::service::conversation::open(
+    super::service::reading::open(
         caller.db(),
         &caller.reader,
         thread,

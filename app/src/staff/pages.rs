@@ -10,7 +10,9 @@ use leptos_router::components::A;
 
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
 use super::model::{FreshPassword, StaffChange, StaffMember};
-use crate::components::form::{field_problem, form_message, problem_message, FormAlert, SelectField, TextField};
+use crate::components::form::{
+    field_problem, form_message, problem_message, FormAlert, SelectField, TextField,
+};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
 use crate::error::Field;

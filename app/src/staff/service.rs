@@ -150,22 +150,7 @@ pub async fn change(
 ) -> Result<Option<FreshPassword>, AppError> {
     require_supervisor(reader)?;
     let now = attempt.now;
-    let account = accounts::Entity::find_by_id(account_id)
-        .filter(accounts::Column::Role.is_in(staff_roles()))
-        .one(db)
-        .await?
-        .ok_or_else(|| missing(reader))?;
-    if account.id == reader.account_id {
-        return Err(AppError::invalid(Field::Person, Problem::OwnAccount));
-    }
-    let name = name_of(&names_of(db, [account.person_id]).await?, &account)?;
-    let member = member(db, account.clone(), name, now).await?;
-    if !StaffChange::offered(&member).contains(&change) {
-        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
-    }
-    if change == StaffChange::Deactivate && member.cases > 0 {
-        return Err(AppError::invalid(Field::Person, Problem::StillHasCases));
-    }
+    let (account, member) = changeable(db, reader, account_id, change, now).await?;
 
     // A new password is made and hashed before the transaction: SQLite's one
     // connection is not held while Argon2 works.
@@ -233,6 +218,35 @@ pub async fn change(
     audit::record(&txn, event, &attempt.source, now).await?;
     txn.commit().await?;
     Ok(fresh)
+}
+
+/// The staff account `account_id` and what the desk shows of it, if
+/// `change` may be made to it: never to one's own account, only a change
+/// the desk offers, and no one is switched off while they still have cases.
+async fn changeable(
+    db: &DatabaseConnection,
+    reader: &User,
+    account_id: i32,
+    change: StaffChange,
+    now: DateTime<Utc>,
+) -> Result<(accounts::Model, StaffMember), AppError> {
+    let account = accounts::Entity::find_by_id(account_id)
+        .filter(accounts::Column::Role.is_in(staff_roles()))
+        .one(db)
+        .await?
+        .ok_or_else(|| missing(reader))?;
+    if account.id == reader.account_id {
+        return Err(AppError::invalid(Field::Person, Problem::OwnAccount));
+    }
+    let name = name_of(&names_of(db, [account.person_id]).await?, &account)?;
+    let member = member(db, account.clone(), name, now).await?;
+    if !StaffChange::offered(&member).contains(&change) {
+        return Err(AppError::invalid(Field::Person, Problem::NotAChoice));
+    }
+    if change == StaffChange::Deactivate && member.cases > 0 {
+        return Err(AppError::invalid(Field::Person, Problem::StillHasCases));
+    }
+    Ok((account, member))
 }
 
 /// Gives the case numbered `case_number` to the colleague `to`.

@@ -5,6 +5,7 @@
 pub mod conversation;
 pub mod files;
 pub mod lists;
+pub mod reading;
 
 use entity::message_threads;
 
