@@ -9,7 +9,7 @@ use super::api::{
     my_security, Activate, ConfirmSecondFactor, DisableSecondFactor, SecondStep, SignIn, SignOut,
     SignOutEverywhere, StartSecondFactor,
 };
-use super::model::SecuritySettings;
+use super::model::{PendingSecondFactor, SecuritySettings};
 use crate::components::form::{field_problem, FormAlert, NextField, TextField};
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
@@ -226,7 +226,6 @@ fn SecondStepSettings(settings: SecuritySettings, actions: SecurityActions) -> i
         disable,
         everywhere,
     } = actions;
-    let confirmed = Signal::derive(move || confirm.value().get());
     let disabled = Signal::derive(move || disable.value().get());
     let codes = settings.fresh_recovery_codes.clone();
     view! {
@@ -261,29 +260,7 @@ fn SecondStepSettings(settings: SecuritySettings, actions: SecurityActions) -> i
                     }}
                 }.into_any()
             } else if let Some(pending) = settings.pending.clone() {
-                view! {
-                    <p>{t!(i18n, security.scan)}</p>
-                    <img class="qr" src=pending.qr_image width="200" height="200"
-                        alt=move || t_string!(i18n, security.qr_alt).to_string() />
-                    <p>{t!(i18n, security.key)} ": " <code class="key">{pending.key}</code></p>
-                    <FormAlert result=confirmed />
-                    <ActionForm action=confirm attr:novalidate=true>
-                        <TextField
-                            name="code"
-                            autocomplete="one-time-code"
-                            label=t_string!(i18n, security.code).to_owned()
-                            problem=field_problem(confirmed, Field::Code)
-                        />
-                        <TextField
-                            name="password"
-                            kind="password"
-                            autocomplete="current-password"
-                            label=t_string!(i18n, security.turn_off_password).to_owned()
-                            problem=field_problem(confirmed, Field::Password)
-                        />
-                        <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
-                    </ActionForm>
-                }.into_any()
+                view! { <ConfirmSecondStep pending confirm /> }.into_any()
             } else {
                 view! {
                     {settings.second_factor_required.then(|| view! {
@@ -301,6 +278,39 @@ fn SecondStepSettings(settings: SecuritySettings, actions: SecurityActions) -> i
             <ActionForm action=everywhere>
                 <button type="submit" class="button">{t!(i18n, security.everywhere_button)}</button>
             </ActionForm>
+    }
+}
+
+/// Scanning the new key and confirming it with a code and the password.
+#[component]
+fn ConfirmSecondStep(
+    pending: PendingSecondFactor,
+    confirm: ServerAction<ConfirmSecondFactor>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let confirmed = Signal::derive(move || confirm.value().get());
+    view! {
+        <p>{t!(i18n, security.scan)}</p>
+        <img class="qr" src=pending.qr_image width="200" height="200"
+            alt=move || t_string!(i18n, security.qr_alt).to_string() />
+        <p>{t!(i18n, security.key)} ": " <code class="key">{pending.key}</code></p>
+        <FormAlert result=confirmed />
+        <ActionForm action=confirm attr:novalidate=true>
+            <TextField
+                name="code"
+                autocomplete="one-time-code"
+                label=t_string!(i18n, security.code).to_owned()
+                problem=field_problem(confirmed, Field::Code)
+            />
+            <TextField
+                name="password"
+                kind="password"
+                autocomplete="current-password"
+                label=t_string!(i18n, security.turn_off_password).to_owned()
+                problem=field_problem(confirmed, Field::Password)
+            />
+            <button type="submit" class="button primary">{t!(i18n, security.confirm)}</button>
+        </ActionForm>
     }
 }
 

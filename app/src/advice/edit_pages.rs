@@ -18,7 +18,7 @@ use super::editing::{
 use super::model::AdviceAction;
 use super::pages::NextStep;
 use crate::components::form::{
-    field_problem, problem_message, FormAlert, SelectField, TextArea, TextField,
+    choices, field_problem, problem_message, FormAlert, SelectField, TextArea, TextField,
 };
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
@@ -185,9 +185,7 @@ fn EditorView(editor: Editor, save: ServerAction<SaveAdvice>) -> impl IntoView {
             <SelectField
                 name="fields[action]"
                 label=text(|i18n| t_string!(i18n, editor.field_action))
-                choices=AdviceAction::ALL
-                    .map(|choice| (choice.as_str().to_owned(), action_name(i18n, choice).to_owned()))
-                    .to_vec()
+                choices=choices(AdviceAction::ALL, AdviceAction::as_str, |choice| action_name(i18n, choice))
                 selected=action.map(|choice| choice.as_str().to_owned())
                 problem=problem(Field::NextStep)
             />

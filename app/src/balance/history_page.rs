@@ -11,7 +11,7 @@ use super::api::case_history;
 use super::history::{History, HistoryLine, LineKind, Totals};
 use super::history_text;
 use super::pages::CaseTabs;
-use crate::components::form::{QueryForm, SelectField, TextField};
+use crate::components::form::{choices, QueryForm, SelectField, TextField};
 use crate::components::page::{case_number_param, AsOf, Load};
 use crate::components::pager::{Order, PageOf, Pager};
 use crate::components::term::GlossaryTerm;
@@ -94,21 +94,18 @@ fn FilterForm(history: Option<History>, error: Option<AppError>) -> impl IntoVie
                     name="kind"
                     label=t_string!(i18n, history.kind)
                     placeholder=t_string!(i18n, history.all_kinds)
-                    choices=LineKind::ALL
-                        .into_iter()
-                        .map(|k| (k.as_str().to_owned(), history_text::line_kind(i18n, k).to_owned()))
-                        .collect()
+                    choices=choices(LineKind::ALL, LineKind::as_str, |k| history_text::line_kind(i18n, k))
                     selected=kind.map(|k| k.as_str().to_owned())
                 />
                 <SelectField
                     name="obligation"
                     label=t_string!(i18n, history.obligation)
                     placeholder=t_string!(i18n, history.all_obligations)
-                    choices=ObligationKind::ALL
-                        .into_iter()
-                        .filter(|k| k.accrues())
-                        .map(|k| (k.as_str().to_owned(), text::obligation(i18n, k).to_owned()))
-                        .collect()
+                    choices=choices(
+                        ObligationKind::ALL.into_iter().filter(|k| k.accrues()),
+                        ObligationKind::as_str,
+                        |k| text::obligation(i18n, k),
+                    )
                     selected=obligation.map(|k| k.as_str().to_owned())
                 />
                 <button class="button primary" type="submit">{t!(i18n, history.apply)}</button>

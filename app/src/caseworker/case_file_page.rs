@@ -21,7 +21,8 @@ use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::Field;
 use crate::i18n::*;
-use crate::ledger::EntryKind;
+use crate::ledger::{EntryKind, Money};
+use crate::messages::model::ThreadSummary;
 use crate::messages::pages::{status_text, topic_text};
 use crate::reader::Colleague;
 use crate::requests::api::case_requests;
@@ -65,8 +66,6 @@ fn FileView(
     let i18n = use_i18n();
     let number = file.view.card.case_number.clone();
     let base = format!("/caseload/{number}");
-    let holds = file.on_hold.is_positive();
-    let on_hold = file.on_hold;
     view! {
         <p class="crumbs"><A href="/caseload">{t!(i18n, caseload.title)}</A></p>
         <h1>{t!(i18n, file.title)} " " {number.clone()}</h1>
@@ -74,23 +73,7 @@ fn FileView(
         {file.fresh_pin.map(|pin| view! { <FreshPinPanel pin /> })}
         <div class="case-grid">
             <CaseCardView card=file.view.card.clone() heading=false />
-            <nav class="file-actions" aria-labelledby="actions-heading">
-                <h2 id="actions-heading">{t!(i18n, file.actions_heading)}</h2>
-                <ul>
-                    <li><A href=format!("{base}/post?kind=payment")>{t!(i18n, file.action_payment)}</A></li>
-                    <li><A href=format!("{base}/post?kind=adjustment")>{t!(i18n, file.action_adjustment)}</A></li>
-                    <li><A href=format!("{base}/post?kind=hold")>{t!(i18n, file.action_hold)}</A></li>
-                    {holds.then(|| view! {
-                        <li>
-                            <A href=format!("{base}/post?kind=release&amount={}", on_hold.amount())>
-                                {t!(i18n, file.action_release)}
-                            </A>
-                        </li>
-                    })}
-                    <li><A href=format!("{base}/order")>{t!(i18n, file.action_order)}</A></li>
-                    <li><A href=format!("/cases/{number}/history")>{t!(i18n, file.action_history)}</A></li>
-                </ul>
-            </nav>
+            <FileActions number=number.clone() on_hold=file.on_hold />
         </div>
         {(!file.colleagues.is_empty()).then(|| view! {
             <ReassignForm
@@ -115,12 +98,54 @@ fn FileView(
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=file.view.children.clone() />
         <h2>{t!(i18n, file.messages_heading)}</h2>
-        {if file.threads.is_empty() {
+        <CaseThreads threads=file.threads />
+        <h2>{t!(i18n, file.audit_heading)}</h2>
+        <AuditTable lines=file.audit />
+        <Pager paging=file.audit_paging order=Order::NewestFirst param="audit_page" />
+        <AsOf as_of=file.view.as_of />
+    }
+    .into_any()
+}
+
+/// What a caseworker can do on the case: post, hold and release, change
+/// the order, read the history.
+#[component]
+fn FileActions(number: String, on_hold: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    let base = format!("/caseload/{number}");
+    let holds = on_hold.is_positive();
+    view! {
+        <nav class="file-actions" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">{t!(i18n, file.actions_heading)}</h2>
+            <ul>
+                <li><A href=format!("{base}/post?kind=payment")>{t!(i18n, file.action_payment)}</A></li>
+                <li><A href=format!("{base}/post?kind=adjustment")>{t!(i18n, file.action_adjustment)}</A></li>
+                <li><A href=format!("{base}/post?kind=hold")>{t!(i18n, file.action_hold)}</A></li>
+                {holds.then(|| view! {
+                    <li>
+                        <A href=format!("{base}/post?kind=release&amount={}", on_hold.amount())>
+                            {t!(i18n, file.action_release)}
+                        </A>
+                    </li>
+                })}
+                <li><A href=format!("{base}/order")>{t!(i18n, file.action_order)}</A></li>
+                <li><A href=format!("/cases/{number}/history")>{t!(i18n, file.action_history)}</A></li>
+            </ul>
+        </nav>
+    }
+}
+
+/// The case's conversations, newest first.
+#[component]
+fn CaseThreads(threads: Vec<ThreadSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {if threads.is_empty() {
             view! { <p>{t!(i18n, file.no_messages)}</p> }.into_any()
         } else {
             view! {
                 <ul class="threads">
-                    {file.threads.into_iter().map(|thread| {
+                    {threads.into_iter().map(|thread| {
                         let (topic, status) = (thread.topic, thread.status);
                         view! {
                             <li class="thread" class:unread=thread.unread>
@@ -135,12 +160,7 @@ fn FileView(
                 </ul>
             }.into_any()
         }}
-        <h2>{t!(i18n, file.audit_heading)}</h2>
-        <AuditTable lines=file.audit />
-        <Pager paging=file.audit_paging order=Order::NewestFirst param="audit_page" />
-        <AsOf as_of=file.view.as_of />
     }
-    .into_any()
 }
 
 /// Supervisors give the case to another caseworker.

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::my_caseload;
 use super::model::{Caseload, CaseloadRow, CaseloadSort};
-use crate::components::form::{QueryForm, SelectField, TextField};
+use crate::components::form::{choices, QueryForm, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::text;
 use crate::components::title::PageTitle;
@@ -71,10 +71,7 @@ fn CaseloadView(list: Caseload) -> impl IntoView {
                 <SelectField
                     name="sort"
                     label=t_string!(i18n, caseload.sort_label)
-                    choices=CaseloadSort::ALL
-                        .into_iter()
-                        .map(|choice| (choice.as_str().to_owned(), sort_text(i18n, choice).to_owned()))
-                        .collect()
+                    choices=choices(CaseloadSort::ALL, CaseloadSort::as_str, |sort| sort_text(i18n, sort))
                     selected=sort.as_str().to_owned()
                 />
                 <button type="submit" class="button">{t!(i18n, caseload.apply)}</button>

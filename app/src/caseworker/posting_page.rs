@@ -12,7 +12,9 @@ use leptos_router::params::ParamsMap;
 
 use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
 use super::model::{OrderForm, OrderReview, Posting, PostingForm, PostingReview};
-use crate::components::form::{problem_message, QueryForm, SelectField, TextArea, TextField};
+use crate::components::form::{
+    choices, problem_message, FixFields, QueryForm, SelectField, TextArea, TextField,
+};
 use crate::components::page::{case_number_param, refusal};
 use crate::components::text;
 use crate::components::title::PageTitle;
@@ -116,20 +118,11 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let number = case_number_param().get_untracked();
     let posting = Posting::parse(&field(&query, "kind")).unwrap_or(Posting::Payment);
     let value = move |name: &str| field(&query, name);
-    let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
-    let sources: Vec<(String, String)> = PaymentSource::ALL
-        .into_iter()
-        .map(|source| {
-            (
-                source.as_str().to_owned(),
-                text::source(i18n, source).to_owned(),
-            )
-        })
-        .collect();
+    let sources = choices(PaymentSource::ALL, PaymentSource::as_str, |source| {
+        text::source(i18n, source)
+    });
     view! {
-        {has_problems.then(|| view! {
-            <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p>
-        })}
+        <FixFields problems=problems.clone() />
         <QueryForm action=format!("/caseload/{number}/post")>
             <input type="hidden" name="kind" value=posting.as_str() />
             <input type="hidden" name="review" value="1" />
@@ -353,21 +346,12 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param().get_untracked();
     let value = move |name: &str| field(&query, name);
-    let has_problems = matches!(&problems, AppError::Invalid(list) if !list.is_empty());
-    let frequencies: Vec<(String, String)> = Frequency::ALL
-        .into_iter()
-        .map(|frequency| {
-            (
-                frequency.as_str().to_owned(),
-                text::frequency(i18n, frequency).to_owned(),
-            )
-        })
-        .collect();
+    let frequencies = choices(Frequency::ALL, Frequency::as_str, |frequency| {
+        text::frequency(i18n, frequency)
+    });
     view! {
         <p>{t!(i18n, file.order_intro)}</p>
-        {has_problems.then(|| view! {
-            <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p>
-        })}
+        <FixFields problems=problems.clone() />
         <AnswersRequest request=value("request") problems=problems.clone() />
         <QueryForm action=format!("/caseload/{number}/order")>
             <input type="hidden" name="review" value="1" />

@@ -119,6 +119,28 @@ pub fn SelectField(
     }
 }
 
+/// The choices of a [`SelectField`] from a list of values: what each one
+/// sends (`sent`) and what it shows (`shown`).
+pub fn choices<T: Copy>(
+    values: impl IntoIterator<Item = T>,
+    sent: fn(T) -> &'static str,
+    shown: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|value| (sent(value).to_owned(), shown(value).to_owned()))
+        .collect()
+}
+
+/// "Please fix the fields marked below", when the last answer found any.
+#[component]
+pub fn FixFields(problems: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    matches!(&problems, AppError::Invalid(list) if !list.is_empty()).then(|| {
+        view! { <p class="form-alert" role="alert">{t!(i18n, file.fix_fields)}</p> }
+    })
+}
+
 /// A checkbox with its label after it.
 #[component]
 pub fn Checkbox(name: &'static str, #[prop(into)] label: String, checked: bool) -> impl IntoView {

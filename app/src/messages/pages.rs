@@ -14,7 +14,9 @@ use super::api::{
 };
 use super::model::{Conversation, Inbox, MessageView, ThreadSummary};
 use super::rules::{Status, Topic, MAX_BODY_CHARS};
-use crate::components::form::{field_problem, FormAlert, SelectField, TextArea, TextField};
+use crate::components::form::{
+    choices, field_problem, FormAlert, SelectField, TextArea, TextField,
+};
 use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
 use crate::components::text;
@@ -124,10 +126,7 @@ fn TopicChoice(problem: Signal<Option<Problem>>) -> impl IntoView {
             name="topic"
             label=t_string!(i18n, messages.topic_label)
             placeholder=t_string!(i18n, messages.topic_choose)
-            choices=Topic::ALL
-                .into_iter()
-                .map(|topic| (topic.as_str().to_owned(), topic_text(i18n, topic).to_owned()))
-                .collect()
+            choices=choices(Topic::ALL, Topic::as_str, |topic| topic_text(i18n, topic))
             problem
         />
     }

@@ -8,7 +8,7 @@ use super::api::work_list;
 use super::model::{WorkItem, WorkList};
 use super::pages::topic_text;
 use super::rules::Topic;
-use crate::components::form::{QueryForm, SelectField, TextField};
+use crate::components::form::{choices, QueryForm, SelectField, TextField};
 use crate::components::page::Load;
 use crate::components::pager::{Order, Pager};
 use crate::components::title::PageTitle;
@@ -109,10 +109,7 @@ fn WorkFilter(topic: Option<Topic>, case_number: String) -> impl IntoView {
                     name="topic"
                     label=t_string!(i18n, work.filter_topic)
                     placeholder=t_string!(i18n, work.filter_all)
-                    choices=Topic::ALL
-                        .into_iter()
-                        .map(|topic| (topic.as_str().to_owned(), topic_text(i18n, topic).to_owned()))
-                        .collect()
+                    choices=choices(Topic::ALL, Topic::as_str, |topic| topic_text(i18n, topic))
                     selected=topic.map(|topic| topic.as_str().to_owned())
                 />
                 <TextField

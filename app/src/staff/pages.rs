@@ -11,7 +11,7 @@ use leptos_router::components::A;
 use super::api::{open_staff_desk, AddStaffMember, ChangeStaff};
 use super::model::{FreshPassword, StaffChange, StaffMember};
 use crate::components::form::{
-    field_problem, form_message, problem_message, FormAlert, SelectField, TextField,
+    choices, field_problem, form_message, problem_message, FormAlert, SelectField, TextField,
 };
 use crate::components::page::Load;
 use crate::components::title::PageTitle;
@@ -162,9 +162,11 @@ fn AddForm(add: ServerAction<AddStaffMember>) -> impl IntoView {
             <SelectField
                 name="role"
                 label=text(|i18n| t_string!(i18n, staff.role))
-                choices=[AccountRole::Caseworker, AccountRole::Supervisor]
-                    .map(|role| (role.as_str().to_owned(), role_name(i18n, role).to_owned()))
-                    .to_vec()
+                choices=choices(
+                    [AccountRole::Caseworker, AccountRole::Supervisor],
+                    AccountRole::as_str,
+                    |role| role_name(i18n, role),
+                )
                 problem=field_problem(result, Field::Role)
             />
             <button type="submit" class="button">{t!(i18n, staff.add)}</button>
