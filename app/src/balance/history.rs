@@ -287,11 +287,8 @@ pub fn page_of(lines: Vec<HistoryLine>, page: u32) -> (Vec<HistoryLine>, u32, u3
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::testing::date;
     use crate::ledger::{Entry, PaymentSource};
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     #[test]
     fn empty_dates_mean_the_last_24_months_and_bad_ones_are_named() {

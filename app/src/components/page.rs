@@ -108,3 +108,17 @@ pub fn case_number_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()))
 }
+
+/// The number in the URL's `:id` (a conversation, a request). An address
+/// whose id is not a number asks for id 0, which names nothing, so the
+/// page says "not found" like for any other id that does not exist.
+pub fn id_param() -> Memo<i32> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<i32>().ok())
+                .unwrap_or(0)
+        })
+    })
+}

@@ -301,11 +301,8 @@ pub fn still_charging<'o>(
 mod tests {
     use super::*;
     use crate::ledger::schedule::Frequency;
+    use crate::ledger::testing::{self, date};
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn obligation(id: i64, kind: ObligationKind, dollars: i64, schedule: Schedule) -> Obligation {
         Obligation {
@@ -505,19 +502,7 @@ mod tests {
         let kids = [date(2040, 1, 1)];
         let today = date(2024, 4, 10);
         let before = [old.clone()];
-        let entries: Vec<Entry> = charges_due(&before, &kids, today)
-            .into_iter()
-            .enumerate()
-            .map(|(n, due)| Entry {
-                id: n as i64 + 1,
-                key: due.key(),
-                kind: EntryKind::Charge {
-                    obligation: due.kind,
-                },
-                amount: due.amount,
-                effective: due.on,
-            })
-            .collect();
+        let entries = testing::posted(charges_due(&before, &kids, today));
         let change = recharge(&entries, &before, &[old, new], &kids, today);
         assert_eq!(change.reverse, [3, 4], "March 1 and April 1, each whole");
         let posted: Vec<String> = change.charge.iter().map(Due::key).collect();

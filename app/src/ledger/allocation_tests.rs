@@ -6,10 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ledger::arbitrary;
 use crate::ledger::entry::{post, PaymentSource, Posted};
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
+use crate::ledger::testing::date;
 
 fn dollars(amount: i64) -> Money {
     Money::from_cents(amount * 100)

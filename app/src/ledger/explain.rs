@@ -328,10 +328,7 @@ impl Explained {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
+    use crate::ledger::testing::date;
 
     fn dollars(amount: i64) -> Money {
         Money::from_cents(amount * 100)

@@ -87,12 +87,9 @@ fn year_so_far(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::testing::date;
     use crate::ledger::EntryKind;
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn dollars(d: i64) -> Money {
         Money::from_cents(d * 100)

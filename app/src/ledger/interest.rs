@@ -107,21 +107,8 @@ pub fn interest_due(
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
+    use crate::ledger::testing::{date, entry};
     use crate::ledger::Allocation;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
-
-    fn entry(id: i64, kind: EntryKind, cents: i64, on: NaiveDate) -> Entry {
-        Entry {
-            id,
-            key: format!("e{id}"),
-            kind,
-            amount: Money::from_cents(cents),
-            effective: on,
-        }
-    }
 
     const CHARGE: EntryKind = EntryKind::Charge {
         obligation: ObligationKind::ChildSupport,

@@ -19,6 +19,8 @@ pub mod receiver;
 pub mod rules;
 pub mod schedule;
 pub mod statement;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod verify;
 mod walk;
 pub mod wording;

@@ -85,11 +85,8 @@ pub fn payoff(
 mod tests {
     use super::*;
     use crate::ledger::schedule::Frequency;
+    use crate::ledger::testing::date;
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn dollars(amount: i64) -> Money {
         Money::from_cents(amount * 100)

@@ -72,11 +72,8 @@ pub fn to_receiver(entries: &[Entry], reversed: &BTreeSet<i64>, today: NaiveDate
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
+    use crate::ledger::testing::date;
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn entry(id: i64, kind: EntryKind, dollars: i64, on: NaiveDate) -> Entry {
         Entry {

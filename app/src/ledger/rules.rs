@@ -92,20 +92,7 @@ pub fn held_never_overdrawn(entries: &[Entry]) -> Result<(), Refused> {
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
-
-    fn entry(id: i64, kind: EntryKind, cents: i64, on: NaiveDate) -> Entry {
-        Entry {
-            id,
-            key: format!("e{id}"),
-            kind,
-            amount: Money::from_cents(cents),
-            effective: on,
-        }
-    }
+    use crate::ledger::testing::{date, entry};
 
     fn reversal(id: i64, of: i64, on: NaiveDate) -> Entry {
         entry(id, EntryKind::Reversal { reverses: of }, 0, on)

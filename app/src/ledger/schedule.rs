@@ -215,11 +215,8 @@ pub fn support_ends_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::testing::date;
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn schedule(frequency: Frequency, day: u8) -> Schedule {
         Schedule::new(frequency, day).unwrap_or_else(|e| panic!("{e}"))

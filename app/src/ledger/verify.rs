@@ -227,11 +227,8 @@ mod tests {
     use crate::ledger::accrual::Obligation;
     use crate::ledger::entry::{ObligationKind, PaymentSource};
     use crate::ledger::schedule::Schedule;
+    use crate::ledger::testing::{date, posted};
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     fn order() -> Order {
         Order {
@@ -247,19 +244,7 @@ mod tests {
     }
 
     fn accrued(through: NaiveDate) -> Vec<Entry> {
-        charges_due(&[order()], &[], through)
-            .into_iter()
-            .enumerate()
-            .map(|(n, due)| Entry {
-                id: n as i64 + 1,
-                key: due.key(),
-                kind: EntryKind::Charge {
-                    obligation: due.kind,
-                },
-                amount: due.amount,
-                effective: due.on,
-            })
-            .collect()
+        posted(charges_due(&[order()], &[], through))
     }
 
     #[test]

@@ -440,11 +440,8 @@ impl Words for Spanish {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::testing::date;
     use crate::ledger::{explain, Entry, EntryKind, ObligationKind, PaymentSource};
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     #[test]
     fn both_languages_say_the_same_facts() {

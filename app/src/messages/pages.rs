@@ -6,7 +6,6 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{
     my_messages, open_conversation, AssignConversation, CloseConversation, SendMessage,
@@ -17,7 +16,7 @@ use super::rules::{Status, Topic, MAX_BODY_CHARS};
 use crate::components::form::{
     choices, field_problem, FormAlert, SelectField, TextArea, TextField,
 };
-use crate::components::page::Load;
+use crate::components::page::{id_param, Load};
 use crate::components::pager::{Order, Pager};
 use crate::components::text;
 use crate::components::title::PageTitle;
@@ -151,14 +150,7 @@ fn BodyField(problem: Signal<Option<Problem>>) -> impl IntoView {
 #[component]
 pub fn ConversationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = id_param();
     let send = ServerAction::<SendMessage>::new();
     let close = ServerAction::<CloseConversation>::new();
     let thread = Resource::new(move || id.get(), open_conversation);

@@ -196,11 +196,8 @@ pub fn add_business_days(from: NaiveDate, count: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::testing::date;
     use proptest::prelude::*;
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     #[test]
     fn a_message_is_text_of_a_sensible_length() {

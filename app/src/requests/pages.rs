@@ -6,7 +6,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     case_requests, open_change_form, open_plan_form, open_request, AskChange, AskPlan, RequestStep,
@@ -14,7 +14,7 @@ use super::api::{
 use super::model::{ChangeStart, Hearing, PlanStart, RequestEvent, RequestSummary, RequestView};
 use super::rules::{Document, Reason, RequestKind, RequestStatus, Step};
 use crate::components::form::{field_problem, FieldProblem, FormAlert, TextArea, TextField};
-use crate::components::page::{case_number_param, Load};
+use crate::components::page::{case_number_param, id_param, Load};
 use crate::components::text;
 use crate::components::title::PageTitle;
 use crate::error::{AppError, Field};
@@ -213,14 +213,7 @@ fn RequestProblem(result: Answer) -> impl IntoView {
 #[component]
 pub fn RequestPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i32>().ok())
-                .unwrap_or(0)
-        })
-    });
+    let id = id_param();
     let step = ServerAction::<RequestStep>::new();
     let request = Resource::new(move || id.get(), open_request);
     let result = Signal::derive(move || step.value().get());

@@ -1,0 +1,35 @@
+//! What the ledger's tests share: dates, entries, and charges as posted.
+
+use chrono::NaiveDate;
+
+use super::{Due, Entry, EntryKind, Money};
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d} is not a date"))
+}
+
+pub fn entry(id: i64, kind: EntryKind, cents: i64, on: NaiveDate) -> Entry {
+    Entry {
+        id,
+        key: format!("e{id}"),
+        kind,
+        amount: Money::from_cents(cents),
+        effective: on,
+    }
+}
+
+/// Charges that fell due, as the ledger posts them (ids from 1).
+pub fn posted(dues: Vec<Due>) -> Vec<Entry> {
+    dues.into_iter()
+        .enumerate()
+        .map(|(n, due)| Entry {
+            id: n as i64 + 1,
+            key: due.key(),
+            kind: EntryKind::Charge {
+                obligation: due.kind,
+            },
+            amount: due.amount,
+            effective: due.on,
+        })
+        .collect()
+}
