@@ -157,7 +157,7 @@ fn OutcomeView(
                 <h3>{t!(i18n, check.documents_heading)}</h3>
                 <ul class="checklist">
                     {outcome.documents.into_iter().map(|document| view! {
-                        <li>{move || document_text(i18n, document)}</li>
+                        <li>{document_text(i18n, document)}</li>
                     }).collect_view()}
                 </ul>
             })}

@@ -64,9 +64,9 @@ fn CaseOverview(case: CaseView, requests: RequestsSection) -> impl IntoView {
             <dt>{t!(i18n, cases.office)}</dt>
             <dd>{case.office.clone()}</dd>
             <dt>{t!(i18n, cases.status)}</dt>
-            <dd>{move || status_text(i18n, case.status)}</dd>
+            <dd>{status_text(i18n, case.status)}</dd>
             <dt>{t!(i18n, case.opened)}</dt>
-            <dd>{move || text::date(locale(), opened_on)}</dd>
+            <dd>{text::date(locale(), opened_on)}</dd>
         </dl>
         <AsOf as_of=case.as_of />
     }
@@ -119,9 +119,9 @@ pub fn Orders(orders: Vec<OrderView>) -> impl IntoView {
                             {order.in_force.then(|| view! {
                                 <strong class="badge">{t!(i18n, case.in_force)}</strong> " "
                             })}
-                            {t!(i18n, case.effective)} " " {move || text::date(locale(), order.effective_on)}
+                            {t!(i18n, case.effective)} " " {text::date(locale(), order.effective_on)}
                             {order.ends_on.map(|end| view! {
-                                " · " {t!(i18n, case.ends)} " " {move || text::date(locale(), end)}
+                                " · " {t!(i18n, case.ends)} " " {text::date(locale(), end)}
                             })}
                         </p>
                         <Terms terms=order.terms />

@@ -151,8 +151,8 @@ fn HistoryView(history: History) -> impl IntoView {
     view! {
         <p class="range">
             {t!(i18n, history.showing)} " "
-            <strong>{move || text::date(locale(), from)}</strong> " – "
-            <strong>{move || text::date(locale(), to)}</strong>
+            <strong>{text::date(locale(), from)}</strong> " – "
+            <strong>{text::date(locale(), to)}</strong>
             " · " <A href=whole_life>{t!(i18n, history.whole_life)}</A>
         </p>
         <ul class="actions">
@@ -279,7 +279,7 @@ pub fn LinesTable(
                     let on = line.line.date;
                     view! {
                         <tr class:reversed=line.line.reversed data-entry=line.line.entry>
-                            <td data-label=move || label(0)>{move || text::date(locale(), on)}</td>
+                            <td data-label=move || label(0)>{text::date(locale(), on)}</td>
                             <td data-label=move || label(1)>
                                 {description}
                                 {line.line.reversed.then(|| view! {

@@ -74,8 +74,8 @@ fn TimelineView(timeline: Timeline) -> impl IntoView {
     view! {
         <p class="range">
             {t!(i18n, history.showing)} " "
-            <strong>{move || text::date(locale(), from)}</strong> " – "
-            <strong>{move || text::date(locale(), to)}</strong>
+            <strong>{text::date(locale(), from)}</strong> " – "
+            <strong>{text::date(locale(), to)}</strong>
             " · " <A href=format!("?from={last_year}&to={to}")>{t!(i18n, months.last_12)}</A>
             " · " <A href="?">{t!(i18n, months.last_24)}</A>
         </p>
@@ -115,7 +115,7 @@ fn MonthExplanations(months: Vec<Month>, explained: Vec<Explained>) -> impl Into
             view! {
                 <details class="month" open=open>
                     <summary>
-                        <strong>{move || text::month(locale(), month.month)}</strong>
+                        <strong>{text::month(locale(), month.month)}</strong>
                         <span class="note">
                             " · " {t!(i18n, chart.due)} " " {month.due.to_string()}
                             " · " {t!(i18n, chart.received)} " " {month.received.to_string()}

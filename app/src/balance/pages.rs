@@ -54,7 +54,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                     <li>
                         <A href=format!("/cases/{}", case.case_number)>{case.case_number.clone()}</A>
                         " · "
-                        {move || role_text(i18n, case.role)}
+                        {role_text(i18n, case.role)}
                     </li>
                 }).collect_view()}
             </ul>
@@ -87,7 +87,7 @@ pub fn CaseCardView(
                     <A href=format!("/cases/{}", card.case_number)>{card.case_number.clone()}</A>
                 </h2>
             })}
-            <p class="card-role">{move || role_text(i18n, card.role)}</p>
+            <p class="card-role">{role_text(i18n, card.role)}</p>
             <dl class="facts">
                 <dt>
                     {move || match card.role {
@@ -176,7 +176,7 @@ fn NextDueFact(next_due: Option<NextDue>, receiving: bool) -> impl IntoView {
             {match next_due {
                 Some(next) => view! {
                     <span class="amount">{next.support.to_string()}</span>
-                    " · " {move || text::date(locale(), next.on)}
+                    " · " {text::date(locale(), next.on)}
                     {next.toward_past_due.is_positive().then(|| view! {
                         <span class="note">
                             " (+ " {next.toward_past_due.to_string()} " "
@@ -206,8 +206,8 @@ fn LastPaymentFact(payment: Option<Payment>) -> impl IntoView {
             {match payment {
                 Some(payment) => view! {
                     <span class="amount">{payment.amount.to_string()}</span>
-                    " · " {move || text::date(locale(), payment.on)} " · "
-                    {move || text::source(i18n, payment.source)}
+                    " · " {text::date(locale(), payment.on)} " · "
+                    {text::source(i18n, payment.source)}
                 }.into_any(),
                 None => view! { {t!(i18n, balance.no_payment)} }.into_any(),
             }}
@@ -238,7 +238,7 @@ fn ReceiverFacts(
             {match money.last_sent {
                 Some((on, amount)) => view! {
                     <span class="amount">{amount.to_string()}</span>
-                    " · " {move || text::date(locale(), on)}
+                    " · " {text::date(locale(), on)}
                     <span class="note">
                         " — " {t!(i18n, balance.sent_this_year)} " "
                         {money.sent_this_year.to_string()}
@@ -252,7 +252,7 @@ fn ReceiverFacts(
             {money.on_hold.into_iter().map(|held| view! {
                 <dd data-figure="on-hold">
                     <span class="amount">{held.amount.to_string()}</span>
-                    " · " {t!(i18n, balance.held_since)} " " {move || text::date(locale(), held.since)}
+                    " · " {t!(i18n, balance.held_since)} " " {text::date(locale(), held.since)}
                     {held.reason.map(|reason| view! { <span class="held-reason">{reason}</span> })}
                 </dd>
             }).collect_view()}
@@ -270,8 +270,8 @@ pub fn Terms(terms: Vec<Term>) -> impl IntoView {
             {terms.into_iter().map(|term| view! {
                 <li>
                     <span class="amount">{term.amount.to_string()}</span> " "
-                    {move || text::frequency(i18n, term.frequency)} " · "
-                    {move || text::obligation(i18n, term.kind)}
+                    {text::frequency(i18n, term.frequency)} " · "
+                    {text::obligation(i18n, term.kind)}
                 </li>
             }).collect_view()}
         </ul>

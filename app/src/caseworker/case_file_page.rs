@@ -149,9 +149,9 @@ fn CaseThreads(threads: Vec<ThreadSummary>) -> impl IntoView {
                         let (topic, status) = (thread.topic, thread.status);
                         view! {
                             <li class="thread" class:unread=thread.unread>
-                                <A href=format!("/messages/{}", thread.id)>{move || topic_text(i18n, topic)}</A>
+                                <A href=format!("/messages/{}", thread.id)>{topic_text(i18n, topic)}</A>
                                 <span class="note thread-facts">
-                                    {thread.parent_name} " · " {move || status_text(i18n, status)}
+                                    {thread.parent_name} " · " {status_text(i18n, status)}
                                     " · " {thread.last_message_at}
                                 </span>
                             </li>
@@ -227,7 +227,7 @@ fn FreshPinPanel(pin: FreshPin) -> impl IntoView {
             <p class="pin-value"><code>{pin.pin.pin.clone()}</code></p>
             <p>
                 {t!(i18n, file.pin_read_out)} " "
-                {t!(i18n, file.pin_expires)} " " {move || text::date(locale(), expires)}
+                {t!(i18n, file.pin_expires)} " " {text::date(locale(), expires)}
             </p>
         </section>
     }
@@ -246,7 +246,7 @@ fn ParticipantCard(
     view! {
         <article class="card participant">
             <h3>{person.name.clone()}</h3>
-            <p class="card-role">{move || role_text(i18n, role)}</p>
+            <p class="card-role">{role_text(i18n, role)}</p>
             <dl class="facts">
                 <dt>{t!(i18n, file.phone)}</dt>
                 <dd>{person.phone.clone().map(|phone| view! {
@@ -315,10 +315,10 @@ fn EntryRow(entry: EntryLine, base: String) -> impl IntoView {
     view! {
         <tr class:reversed=entry.reversed id=format!("entry-{id}")>
             <td data-label=label(|i18n| t_string!(i18n, history.col_date))>
-                {move || text::date(locale(), effective)}
+                {text::date(locale(), effective)}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, file.col_entry))>
-                {move || entry_text(i18n, kind)} " #" {id}
+                {entry_text(i18n, kind)} " #" {id}
                 {entry.reversed.then(|| view! { " " <span class="tag">{t!(i18n, history.reversed_tag)}</span> })}
             </td>
             <td class="amount" data-label=label(|i18n| t_string!(i18n, file.col_amount))>

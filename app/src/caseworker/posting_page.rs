@@ -227,18 +227,18 @@ fn ConfirmPosting(review: PostingReview, query: ParamsMap) -> impl IntoView {
                 view! {
                     <dt>{t!(i18n, file.reversal_of_entry)}</dt>
                     <dd>
-                        "#" {entry.id} " · " {move || super::case_file_page::entry_text(i18n, kind)}
-                        " · " {move || text::date(locale(), entry.effective)}
+                        "#" {entry.id} " · " {super::case_file_page::entry_text(i18n, kind)}
+                        " · " {text::date(locale(), entry.effective)}
                     </dd>
                 }
             })}
             <dt>{t!(i18n, file.amount)}</dt>
             <dd class="amount" data-figure="review-amount">{review.amount.to_string()}</dd>
             <dt>{if posting == Posting::Payment { t!(i18n, file.date_received).into_any() } else { t!(i18n, file.date_effective).into_any() }}</dt>
-            <dd>{move || text::date(locale(), date)}</dd>
+            <dd>{text::date(locale(), date)}</dd>
             {review.source.map(|source| view! {
                 <dt>{t!(i18n, file.source)}</dt>
-                <dd>{move || text::source(i18n, source)}</dd>
+                <dd>{text::source(i18n, source)}</dd>
             })}
             {review.reference.clone().map(|reference| view! {
                 <dt>{t!(i18n, file.reference)}</dt>
@@ -471,11 +471,11 @@ fn ConfirmOrder(review: OrderReview, query: ParamsMap) -> impl IntoView {
         })}
         <dl class="facts review">
             <dt>{t!(i18n, file.order_date)}</dt>
-            <dd>{move || text::date(locale(), effective)}</dd>
+            <dd>{text::date(locale(), effective)}</dd>
             <dt>{t!(i18n, file.frequency)}</dt>
-            <dd>{move || text::frequency(i18n, frequency)}</dd>
+            <dd>{text::frequency(i18n, frequency)}</dd>
             <dt>{t!(i18n, file.due_day)}</dt>
-            <dd>{move || text::due_day(locale(), schedule)}</dd>
+            <dd>{text::due_day(locale(), schedule)}</dd>
             <dt>{t!(i18n, file.child_support)}</dt>
             <dd class="amount">{review.child_support.to_string()}</dd>
             <dt>{t!(i18n, file.medical_support)}</dt>

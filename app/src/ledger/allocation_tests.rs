@@ -6,11 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ledger::arbitrary;
 use crate::ledger::entry::{post, PaymentSource, Posted};
-use crate::ledger::testing::date;
-
-fn dollars(amount: i64) -> Money {
-    Money::from_cents(amount * 100)
-}
+use crate::ledger::testing::{date, dollars};
 
 /// A small ledger builder: ids in posting order, keys from the description.
 #[derive(Default)]

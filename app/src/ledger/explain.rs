@@ -328,11 +328,7 @@ impl Explained {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::testing::date;
-
-    fn dollars(amount: i64) -> Money {
-        Money::from_cents(amount * 100)
-    }
+    use crate::ledger::testing::{date, dollars};
 
     fn entry(id: i64, kind: EntryKind, amount: i64, on: NaiveDate) -> Entry {
         Entry {

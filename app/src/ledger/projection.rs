@@ -85,12 +85,8 @@ pub fn payoff(
 mod tests {
     use super::*;
     use crate::ledger::schedule::Frequency;
-    use crate::ledger::testing::date;
+    use crate::ledger::testing::{date, dollars};
     use proptest::prelude::*;
-
-    fn dollars(amount: i64) -> Money {
-        Money::from_cents(amount * 100)
-    }
 
     #[test]
     fn fifty_a_month_clears_six_hundred_in_a_year() {

@@ -4,11 +4,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ledger::arbitrary;
 use crate::ledger::entry::PaymentSource;
-use crate::ledger::testing::date;
-
-fn dollars(amount: i64) -> Money {
-    Money::from_cents(amount * 100)
-}
+use crate::ledger::testing::{date, dollars};
 
 fn entry(id: i64, kind: EntryKind, amount: Money, effective: NaiveDate) -> Entry {
     Entry {

@@ -8,6 +8,10 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d} is not a date"))
 }
 
+pub fn dollars(amount: i64) -> Money {
+    Money::from_cents(amount * 100)
+}
+
 pub fn entry(id: i64, kind: EntryKind, cents: i64, on: NaiveDate) -> Entry {
     Entry {
         id,

@@ -88,12 +88,12 @@ fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
     view! {
         <li class="thread" class:unread=thread.unread>
             <A href=format!("/messages/{}", thread.id)>
-                {move || topic_text(i18n, thread.topic)}
+                {topic_text(i18n, thread.topic)}
             </A>
             {thread.unread.then(|| view! { <span class="tag">{t!(i18n, messages.new_tag)}</span> })}
             <span class="note thread-facts">
                 {thread.case_number} " · " {thread.parent_name} " · "
-                {move || status_text(i18n, thread.status)} " · " {thread.last_message_at}
+                {status_text(i18n, thread.status)} " · " {thread.last_message_at}
             </span>
         </li>
     }
@@ -179,13 +179,13 @@ fn ConversationView(
     let close_id = id.clone();
     view! {
         <p class="crumbs"><A href="/messages">{t!(i18n, messages.all_link)}</A></p>
-        <h1>{move || topic_text(i18n, topic)}</h1>
+        <h1>{topic_text(i18n, topic)}</h1>
         <p class="note">
             {t!(i18n, cases.case_title)} " " {thread.case_number.clone()} " · "
             {thread.parent_name.clone()} " · "
-            <strong>{move || status_text(i18n, status)}</strong>
+            <strong>{status_text(i18n, status)}</strong>
             {thread.reply_due.map(|due| view! {
-                " · " {t!(i18n, messages.answer_by)} " " {move || text::date(locale(), due)}
+                " · " {t!(i18n, messages.answer_by)} " " {text::date(locale(), due)}
             })}
         </p>
         {thread.request.map(|id| view! {

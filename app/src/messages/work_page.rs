@@ -83,7 +83,7 @@ fn WorkRow(item: WorkItem) -> impl IntoView {
                 {item.overdue.then(|| view! { " " <span class="tag tag-overdue">{t!(i18n, work.overdue)}</span> })}
             </td>
             <td data-label=label(|i18n| t_string!(i18n, work.col_topic))>
-                <A href=format!("/messages/{}", item.thread)>{move || topic_text(i18n, topic)}</A>
+                <A href=format!("/messages/{}", item.thread)>{topic_text(i18n, topic)}</A>
                 {item.assigned_to.clone().map(|name| view! {
                     <span class="note">" · " {t!(i18n, work.given_to)} " " {name}</span>
                 })}

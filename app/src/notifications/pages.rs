@@ -49,7 +49,7 @@ fn NoticeLine(notice: Notification) -> impl IntoView {
                     {t!(i18n, cases.case_title)} " " {number} " · "
                 })}
                 {notice.amount.map(|amount| view! { <span class="amount">{amount.to_string()}</span> " · " })}
-                {status.map(|status| view! { <strong>{move || status_text(i18n, status)}</strong> " · " })}
+                {status.map(|status| view! { <strong>{status_text(i18n, status)}</strong> " · " })}
                 {notice.at.clone()}
             </p>
         </li>

@@ -62,7 +62,7 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
             <dt>{t!(i18n, requests.support_now)}</dt>
             <dd>
                 <span class="amount">{current}</span> " · "
-                {move || text::frequency(i18n, frequency)}
+                {text::frequency(i18n, frequency)}
             </dd>
             {ordered.is_positive().then(|| view! {
                 <dt>{t!(i18n, requests.ordered_extra)}</dt>
@@ -103,7 +103,7 @@ fn PlanForm(start: PlanStart, ask: ServerAction<AskPlan>, result: Answer) -> imp
             />
             <p class="note">
                 {t!(i18n, requests.plan_next_due)} " "
-                {move || text::date(locale(), start.next_due)}
+                {text::date(locale(), start.next_due)}
             </p>
             <button type="submit" class="button primary">{t!(i18n, requests.send_plan)}</button>
         </ActionForm>
@@ -242,14 +242,14 @@ fn RequestDetail(
         <p class="crumbs">
             <A href=format!("/cases/{}", request.case_number)>{t!(i18n, requests.back_to_case)}</A>
         </p>
-        <h1>{move || kind_text(i18n, kind)} " · " {t!(i18n, requests.request_number, id = move || id)}</h1>
+        <h1>{kind_text(i18n, kind)} " · " {t!(i18n, requests.request_number, id = move || id)}</h1>
         <p class="note">
             {t!(i18n, cases.case_title)} " " {request.case_number.clone()} " · "
             {request.requester_name.clone()} " · " {request.asked_at.clone()}
         </p>
         <p class="request-status">
             {t!(i18n, requests.status_label)} " "
-            <strong class="badge" data-status=status.as_str()>{move || status_text(i18n, status)}</strong>
+            <strong class="badge" data-status=status.as_str()>{status_text(i18n, status)}</strong>
         </p>
         <p>{move || status_explained(i18n, kind, status)}</p>
         {request.hearing.clone().map(|hearing| view! { <HearingNotice hearing /> })}
@@ -258,7 +258,7 @@ fn RequestDetail(
                 <dt>{t!(i18n, requests.extra_label)}</dt>
                 <dd class="amount" data-figure="plan-extra">{extra.to_string()}</dd>
                 <dt>{t!(i18n, requests.starts_label)}</dt>
-                <dd>{move || text::date(locale(), starts_on)}</dd>
+                <dd>{text::date(locale(), starts_on)}</dd>
             </dl>
         })}
         {(!request.reasons.is_empty()).then(|| view! {
@@ -302,7 +302,7 @@ fn Checklist(
         <h2>{t!(i18n, requests.reasons_heading)}</h2>
         <ul>
             {reasons.into_iter().map(|reason| view! {
-                <li>{move || reason_short(i18n, reason)}</li>
+                <li>{reason_short(i18n, reason)}</li>
             }).collect_view()}
         </ul>
         // Once decided, nothing more is sent: only what was.
@@ -311,7 +311,7 @@ fn Checklist(
             <p>{t!(i18n, requests.documents_intro)}</p>
             <ul class="checklist">
                 {documents.into_iter().map(|document| view! {
-                    <li>{move || document_text(i18n, document)}</li>
+                    <li>{document_text(i18n, document)}</li>
                 }).collect_view()}
             </ul>
         })}
@@ -345,7 +345,7 @@ fn HistoryLine(event: RequestEvent) -> impl IntoView {
     let status = event.status;
     view! {
         <li>
-            <strong>{move || status_text(i18n, status)}</strong>
+            <strong>{status_text(i18n, status)}</strong>
             <span class="note">" · " {event.at} " · " {event.by}</span>
             {event.hearing.map(|hearing| view! {
                 <p>{t!(i18n, requests.hearing_on)} " " {hearing.at} " · " {hearing.place}</p>
@@ -376,7 +376,7 @@ fn StaffSteps(
             Step::Approve | Step::Decide => view! {
                 <p>
                     <A href=order_link.clone() attr:class="button primary">
-                        {move || step_text(i18n, next)}
+                        {step_text(i18n, next)}
                     </A>
                 </p>
             }
@@ -384,7 +384,7 @@ fn StaffSteps(
             Step::StartReview => view! {
                 <ActionForm action=step>
                     {hidden}
-                    <button type="submit" class="button">{move || step_text(i18n, next)}</button>
+                    <button type="submit" class="button">{step_text(i18n, next)}</button>
                 </ActionForm>
             }
             .into_any(),
@@ -406,7 +406,7 @@ fn StaffSteps(
                         hint=t_string!(i18n, requests.place_hint)
                         problem=field_problem(result, Field::Place)
                     />
-                    <button type="submit" class="button">{move || step_text(i18n, next)}</button>
+                    <button type="submit" class="button">{step_text(i18n, next)}</button>
                 </ActionForm>
             }
             .into_any(),
@@ -420,7 +420,7 @@ fn StaffSteps(
                         rows=3
                         problem=field_problem(result, Field::Reason)
                     />
-                    <button type="submit" class="button">{move || step_text(i18n, next)}</button>
+                    <button type="submit" class="button">{step_text(i18n, next)}</button>
                 </ActionForm>
             }
             .into_any(),
@@ -507,7 +507,7 @@ fn SummaryLine(summary: RequestSummary) -> impl IntoView {
                 view! { <span>{t!(i18n, requests.other_parent_asked)}</span> }.into_any()
             }}
             <span class="note">" · " {summary.asked_at.clone()} " · "</span>
-            <strong>{move || status_text(i18n, status)}</strong>
+            <strong>{status_text(i18n, status)}</strong>
             {summary.hearing.clone().map(|hearing| view! { <HearingNotice hearing /> })}
         </li>
     }

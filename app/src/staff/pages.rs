@@ -73,7 +73,7 @@ fn MemberRow(member: StaffMember, mine: bool, change: ServerAction<ChangeStaff>)
         <tr class:deactivated=member.deactivated>
             <th scope="row">{member.name}</th>
             <td>{member.email}</td>
-            <td>{move || role_name(i18n, role)}</td>
+            <td>{role_name(i18n, role)}</td>
             <td class="amount">{member.cases}</td>
             <td>
                 {move || match (member.deactivated, locked) {
@@ -92,7 +92,7 @@ fn MemberRow(member: StaffMember, mine: bool, change: ServerAction<ChangeStaff>)
                         <input type="hidden" name="account" value=account />
                         <input type="hidden" name="change" value=what.as_str() />
                         <button type="submit" class="link-button">
-                            {move || change_text(i18n, what)}
+                            {change_text(i18n, what)}
                             <span class="visually-hidden">" — " {name}</span>
                         </button>
                     </ActionForm>
