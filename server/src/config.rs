@@ -4,6 +4,7 @@
 //! an agency edits. Every key has an environment variable (see README).
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -190,13 +191,14 @@ impl Config {
         if let Some(value) = lookup("DATABASE_URL") {
             self.database.url = value;
         }
-        let connections = &mut self.database.max_connections;
-        set_from_env(
-            lookup,
-            "PORTAL_DATABASE_MAX_CONNECTIONS",
-            connections,
-            WHOLE,
-        )
+        if let Some(value) = lookup("PORTAL_DATABASE_MAX_CONNECTIONS") {
+            let connections: NonZeroU32 = value.parse().map_err(|_| ConfigError::Env {
+                name: "PORTAL_DATABASE_MAX_CONNECTIONS",
+                message: format!("`{value}` is not a positive whole number"),
+            })?;
+            self.database.max_connections = connections.get();
+        }
+        Ok(())
     }
 
     fn apply_agency_env(&mut self, lookup: &impl Fn(&str) -> Option<String>) {
@@ -943,6 +945,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("PORTAL_AGENCY_PHONE"), "{error}");
+    }
+
+    #[test]
+    fn a_pool_of_no_connections_is_refused_where_it_is_read() {
+        let mut config = parse(SHIPPED).unwrap_or_else(|e| panic!("{e}"));
+        for value in ["0", "-1", "ten"] {
+            let error = config
+                .apply_env(|name| {
+                    (name == "PORTAL_DATABASE_MAX_CONNECTIONS").then(|| value.to_owned())
+                })
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("PORTAL_DATABASE_MAX_CONNECTIONS")
+                    && error.contains("is not a positive whole number"),
+                "{value}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn TextField(
     #[prop(optional, into)]
     id: Option<String>,
     #[prop(into)] label: Signal<String>,
-    /// `text`, `email`, `password`, `date`.
+    /// `text`, `email`, `password`, `date`, `datetime-local`, `search`, `file`.
     #[prop(default = "text")]
     kind: &'static str,
     /// The phone keyboard to offer: `decimal`, `numeric`.
