@@ -12,5 +12,7 @@ pub mod months_page;
 pub mod pages;
 pub mod planner;
 #[cfg(feature = "ssr")]
+pub mod basis;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod statement_page;

@@ -40,7 +40,7 @@ pub async fn plan_start(
         .await
         .map_err(internal)?;
     // No order in force: nothing to pay extra on.
-    let basis = crate::balance::service::planner_basis(&orders, &emancipations, today)
+    let basis = crate::balance::basis::planner_basis(&orders, &emancipations, today)
         .ok_or(AppError::Forbidden)?;
     let view = crate::balance::service::case_view(
         db,
