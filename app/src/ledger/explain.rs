@@ -1,8 +1,8 @@
 //! Why the balance is what it is, entry by entry, in plain words.
 //!
 //! [`explain`] returns language-neutral facts ([`Reason`]); pages turn them
-//! into sentences in the reader's language ([`super::wording`]);
-//! [`Explained::english`] is the reference wording, used in tests and logs.
+//! into sentences in the reader's language ([`super::wording`], where
+//! [`Explained::english`] is the reference wording, used in tests and logs).
 
 use std::collections::HashMap;
 
@@ -13,7 +13,6 @@ use super::allocation::{Bucket, Debt};
 use super::entry::{Entry, EntryKind, ObligationKind, PaymentSource};
 use super::money::Money;
 use super::walk::{Telling, Walk, Walked};
-pub use super::wording::Language;
 
 /// How a charge turned out, as of the end of the explained range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,18 +309,6 @@ impl<'w> Context<'w> {
                 fiscal_year: super::fee::fiscal_year(entry.effective),
             },
         }
-    }
-}
-
-impl Explained {
-    /// The reference English wording.
-    pub fn english(&self) -> String {
-        self.in_words(Language::English)
-    }
-
-    /// The sentence a person reads, in `language`.
-    pub fn in_words(&self, language: Language) -> String {
-        super::wording::sentence(self, language)
     }
 }
 

@@ -56,6 +56,18 @@ trait Words {
     }
 }
 
+impl Explained {
+    /// The reference English wording.
+    pub fn english(&self) -> String {
+        self.in_words(Language::English)
+    }
+
+    /// The sentence a person reads, in `language`.
+    pub fn in_words(&self, language: Language) -> String {
+        sentence(self, language)
+    }
+}
+
 /// `explained` as a sentence in `language`.
 pub fn sentence(explained: &Explained, language: Language) -> String {
     match language {

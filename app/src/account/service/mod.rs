@@ -5,7 +5,6 @@ pub mod activation;
 pub mod records;
 pub mod sign_in;
 
-use super::second_factor::{self};
 use crate::config::SecurityPolicy;
 use crate::error::AppError;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};

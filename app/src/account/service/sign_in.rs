@@ -1,7 +1,7 @@
 //! Signing in: the password, then the second step for accounts that have
 //! one; every refusal alike, and counted towards the lockout.
 
-use super::second_factor::{self, CodeUsed};
+use crate::account::second_factor::{self, CodeUsed};
 use super::{count_failure, Attempt};
 use crate::error::{AppError, Field, Problem};
 use crate::reader::User;

@@ -1,7 +1,7 @@
 //! One conversation: starting one, replying, giving it to a colleague,
 //! closing it, and who may do each (opening one is in `reading`).
 
-use super::reading::mark_read;
+use super::thread::{authorize_thread, mark_read};
 use super::status_of;
 use crate::error::{AppError, Field, Problem};
 use crate::messages::rules::{self, Status, Topic};
@@ -245,38 +245,6 @@ pub async fn close(
     audit::record(&txn, event, &Source::of_request(), now).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// The thread and its case, if `reader` may see it. Someone else's thread
-/// and one that does not exist are refused alike.
-pub(super) async fn authorize_thread(
-    db: &impl ConnectionTrait,
-    reader: &User,
-    thread_id: i32,
-) -> Result<(message_threads::Model, cases::Model), AppError> {
-    let what = format!("conversation {thread_id}");
-    let Some((thread, Some(case))) = message_threads::Entity::find_by_id(thread_id)
-        .find_also_related(cases::Entity)
-        .one(db)
-        .await?
-    else {
-        audit::refused(db, reader, None, &what).await?;
-        return Err(missing(reader));
-    };
-    let allowed = match reader.role {
-        AccountRole::Parent => thread.parent_id == reader.person_id,
-        AccountRole::Caseworker => {
-            case.caseworker_id == Some(reader.person_id)
-                || thread.assigned_to == Some(reader.person_id)
-        }
-        AccountRole::Supervisor => true,
-    };
-    if allowed {
-        Ok((thread, case))
-    } else {
-        audit::refused(db, reader, Some(case.id), &what).await?;
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The message this form already stored, if it was sent before. A key

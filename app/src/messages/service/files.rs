@@ -1,7 +1,8 @@
 //! Files in a conversation: attaching one (type read from its content,
 //! within the size and the daily quota) and downloading it.
 
-use super::conversation::{already_sent, append, authorize_thread};
+use super::conversation::{already_sent, append};
+use super::thread::authorize_thread;
 use crate::config::MessagePolicy;
 use crate::error::{AppError, Field, Problem};
 use crate::messages::model::AttachmentLink;

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod files;
 pub mod lists;
 pub mod reading;
+mod thread;
 
 use entity::message_threads;
 

@@ -1,7 +1,7 @@
 //! Opening a conversation: its messages with what each side has seen, and
 //! the reader's mark of how far they have read.
 
-use super::conversation::authorize_thread;
+use super::thread::{authorize_thread, mark_read};
 use super::files::files_of;
 use super::lists::requests_of;
 use super::{status_of, topic_of};
@@ -16,7 +16,6 @@ use crate::server::people::names_of;
 use crate::server::secret::form_key;
 use chrono::{DateTime, Utc};
 use entity::{message_threads, messages, thread_reads};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
 
@@ -128,33 +127,4 @@ impl ReadUpTo {
             self.agency >= id
         }
     }
-}
-
-/// Records that `person` has read `thread` up to message `up_to`.
-pub(super) async fn mark_read(
-    db: &impl ConnectionTrait,
-    thread: i32,
-    person: i32,
-    up_to: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let row = thread_reads::ActiveModel {
-        thread_id: Set(thread),
-        person_id: Set(person),
-        read_up_to: Set(up_to),
-        read_at: Set(now),
-        ..Default::default()
-    };
-    thread_reads::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                thread_reads::Column::ThreadId,
-                thread_reads::Column::PersonId,
-            ])
-            .update_columns([thread_reads::Column::ReadUpTo, thread_reads::Column::ReadAt])
-            .to_owned(),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
 }
