@@ -169,22 +169,7 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
         high,
         bar_high,
     } = scales;
-    let line: Vec<String> = months
-        .iter()
-        .enumerate()
-        .map(|(i, month)| {
-            let (x, w) = slot(i, count, width);
-            let middle = Tenths(x.0 + w.0 / 2);
-            let y = y_of(
-                month.closing.balance.cents_for_drawing(),
-                low,
-                high,
-                BALANCE_TOP,
-                BALANCE_BOTTOM,
-            );
-            format!("{middle},{y}")
-        })
-        .collect();
+    let line = balance_line(&months, low, high, width);
     let zero_y = y_of(0, low, high, BALANCE_TOP, BALANCE_BOTTOM).to_string();
     let bars = months
         .iter()
@@ -235,7 +220,7 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
             <text class="axis" x=LEFT - 4 y=BALANCE_TOP + 4 text-anchor="end">{axis_amount(high)}</text>
             <text class="axis" x=LEFT - 4 y=BALANCE_BOTTOM text-anchor="end">{axis_amount(low)}</text>
             <line class="grid" x1=LEFT x2=width - RIGHT y1=zero_y.clone() y2=zero_y />
-            <polyline class="balance-line" points=line.join(" ") />
+            <polyline class="balance-line" points=line />
             <text class="panel-label" x=LEFT y=BARS_TOP - 10>{t!(i18n, chart.bars_label)}</text>
             <text class="axis" x=LEFT - 4 y=BARS_TOP + 4 text-anchor="end">{axis_amount(bar_high)}</text>
             <text class="axis" x=LEFT - 4 y=BARS_BOTTOM text-anchor="end">"$0"</text>
@@ -245,6 +230,24 @@ fn Drawing(months: Vec<Month>, scales: Scales, width: i64) -> impl IntoView {
         </svg>
     }
     .into_any()
+}
+
+/// The balance line's points: each month's closing balance over the
+/// middle of its slot.
+fn balance_line(months: &[Month], low: i64, high: i64, width: i64) -> String {
+    let count = months.len();
+    months
+        .iter()
+        .enumerate()
+        .map(|(i, month)| {
+            let (x, w) = slot(i, count, width);
+            let middle = Tenths(x.0 + w.0 / 2);
+            let balance = month.closing.balance.cents_for_drawing();
+            let y = y_of(balance, low, high, BALANCE_TOP, BALANCE_BOTTOM);
+            format!("{middle},{y}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The chart's figures as a table. Each row adds up: the balance before,
