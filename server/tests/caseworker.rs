@@ -539,6 +539,23 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
     let refused = get_as(&router, "/caseload/CS-2020-004172", &dana).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!refused.body.contains("555-0101"));
+    // The blank forms that move money ask first: someone else's case is
+    // refused before anything is typed, and the refusal is on its record.
+    let jamies_case = "/caseload/CS-2025-007741";
+    for (path, who) in [
+        (format!("{jamies_case}/post?kind=payment"), &alex),
+        (format!("{jamies_case}/order"), &alex),
+        ("/caseload/CS-2020-004172/post?kind=hold".to_owned(), &dana),
+    ] {
+        let refused = get_as(&router, &path, who).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!refused.body.contains("name=\"date\""), "{path}: no form");
+    }
+    let refusals = audited(&test.db, "access_refused").await;
+    assert!(
+        refusals.iter().any(|event| event.detail.as_deref() == Some("change_order")),
+        "{refusals:?}"
+    );
 
     // The review page, without JavaScript: mistakes at their fields, then a
     // confirmation of what was typed.

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 pub use super::model::AuditLine;
-use super::model::{CaseFile, Caseload, OrderForm, OrderReview, PostingForm, PostingReview};
+use super::model::{CaseFile, CaseForm, Caseload, OrderForm, OrderReview, PostingForm, PostingReview};
 pub use crate::account::model::IssuedPin;
 use crate::error::AppError;
 
@@ -52,6 +52,21 @@ pub async fn open_case_file(
         once::take(Once::IssuedPin, caller.reader.account_id)?;
     file.fresh_pin = fresh.filter(|pin| pin.case_number == file.view.card.case_number);
     Ok(file)
+}
+
+/// Whether the reader may use `form` on the case: the blank forms ask
+/// before anything is typed, so a case that is not the reader's is refused
+/// (and the refusal recorded) at once.
+#[server(endpoint = "may_use_form")]
+pub async fn may_use_form(case_number: String, form: CaseForm) -> Result<(), AppError> {
+    use crate::server::access::CaseAction;
+    use crate::server::caller::Caller;
+    let caller = Caller::signed_in().await?;
+    let action = match form {
+        CaseForm::Posting => CaseAction::Post,
+        CaseForm::Order => CaseAction::ChangeOrder,
+    };
+    caller.case(&case_number, action).await.map(|_| ())
 }
 
 /// What a posting will do: checked, nothing stored.

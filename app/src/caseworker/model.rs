@@ -264,3 +264,12 @@ pub struct OrderReview {
     pub request: Option<(i32, crate::requests::rules::RequestKind)>,
     pub key: String,
 }
+
+/// The forms that change a case's money, each asked for before it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseForm {
+    /// A payment, adjustment, hold, release or reversal.
+    Posting,
+    /// New order terms.
+    Order,
+}

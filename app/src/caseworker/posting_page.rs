@@ -10,8 +10,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
-use super::api::{review_order, review_posting, ChangeOrder, PostEntry};
-use super::model::{OrderForm, OrderReview, Posting, PostingForm, PostingReview};
+use super::api::{may_use_form, review_order, review_posting, ChangeOrder, PostEntry};
+use super::model::{CaseForm, OrderForm, OrderReview, Posting, PostingForm, PostingReview};
 use crate::components::form::{
     choices, problem_message, FixFields, QueryForm, SelectField, TextArea, TextField,
 };
@@ -63,7 +63,7 @@ pub fn PostingPage() -> impl IntoView {
         move || (number.get(), query.get()),
         |(number, query)| async move {
             if !reviewing(&query) {
-                return None;
+                return may_use_form(number, CaseForm::Posting).await.map(|()| None);
             }
             let [kind, amount, date, source, reference, reason, entry] =
                 POSTING_FIELDS.map(|name| field(&query, name));
@@ -76,7 +76,7 @@ pub fn PostingPage() -> impl IntoView {
                 reason,
                 entry,
             };
-            Some(review_posting(number, form).await)
+            review_posting(number, form).await.map(Some)
         },
     );
     let posting = Memo::new(move |_| query.with(|q| Posting::parse(&field(q, "kind"))));
@@ -89,12 +89,12 @@ pub fn PostingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let query = query.get_untracked();
                     match review.await {
-                        Some(Ok(review)) => view! { <ConfirmPosting review query /> }.into_any(),
-                        Some(Err(AppError::Invalid(problems))) => {
+                        Ok(Some(review)) => view! { <ConfirmPosting review query /> }.into_any(),
+                        Ok(None) => view! { <PostingFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                        Err(AppError::Invalid(problems)) => {
                             view! { <PostingFormView query problems=AppError::Invalid(problems) /> }.into_any()
                         }
-                        Some(Err(error)) => refusal(error).into_any(),
-                        None => view! { <PostingFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
                     }
                 })}
             </Suspense>
@@ -301,7 +301,7 @@ pub fn OrderPage() -> impl IntoView {
         move || (number.get(), query.get()),
         |(number, query)| async move {
             if !reviewing(&query) {
-                return None;
+                return may_use_form(number, CaseForm::Order).await.map(|()| None);
             }
             let [date, frequency, due_day, child_support, medical_support, arrears_payment, reference, reason, request] =
                 ORDER_FIELDS.map(|name| field(&query, name));
@@ -316,7 +316,7 @@ pub fn OrderPage() -> impl IntoView {
                 reason,
                 request,
             };
-            Some(review_order(number, form).await)
+            review_order(number, form).await.map(Some)
         },
     );
     view! {
@@ -328,12 +328,12 @@ pub fn OrderPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let query = query.get_untracked();
                     match review.await {
-                        Some(Ok(review)) => view! { <ConfirmOrder review query /> }.into_any(),
-                        Some(Err(AppError::Invalid(problems))) => {
+                        Ok(Some(review)) => view! { <ConfirmOrder review query /> }.into_any(),
+                        Ok(None) => view! { <OrderFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                        Err(AppError::Invalid(problems)) => {
                             view! { <OrderFormView query problems=AppError::Invalid(problems) /> }.into_any()
                         }
-                        Some(Err(error)) => refusal(error).into_any(),
-                        None => view! { <OrderFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
+                        Err(error) => refusal(error).into_any(),
                     }
                 })}
             </Suspense>
