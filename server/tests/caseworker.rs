@@ -553,7 +553,9 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
     }
     let refusals = audited(&test.db, "access_refused").await;
     assert!(
-        refusals.iter().any(|event| event.detail.as_deref() == Some("change_order")),
+        refusals
+            .iter()
+            .any(|event| event.detail.as_deref() == Some("change_order")),
         "{refusals:?}"
     );
 

@@ -47,12 +47,7 @@ mod tests {
     use crate::ledger::testing::date as on;
     use crate::ledger::{Frequency, ObligationKind, Schedule};
 
-    fn obligation(
-        id: i64,
-        kind: ObligationKind,
-        cents: i64,
-        frequency: Frequency,
-    ) -> Obligation {
+    fn obligation(id: i64, kind: ObligationKind, cents: i64, frequency: Frequency) -> Obligation {
         let schedule = match frequency {
             Frequency::Monthly => Schedule::monthly(1),
             other => Schedule::new(other, 4),

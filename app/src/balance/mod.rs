@@ -2,6 +2,8 @@
 //! page, its history, month by month, the printable statement.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod basis;
 pub mod case_page;
 pub mod chart;
 pub mod history;
@@ -11,8 +13,6 @@ pub mod model;
 pub mod months_page;
 pub mod pages;
 pub mod planner;
-#[cfg(feature = "ssr")]
-pub mod basis;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod statement_page;

@@ -14,11 +14,11 @@ use super::basis::planner_basis;
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
     CaseCard, CaseStatus, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment,
-    PlannerBasis, PrintStatement, ReceiverMoney, Term, Timeline,
+    PrintStatement, ReceiverMoney, Term, Timeline,
 };
 use crate::config::LedgerPolicy;
 use crate::error::AppError;
-use crate::ledger::accrual::{still_charging, Obligation, Order};
+use crate::ledger::accrual::{still_charging, Obligation};
 use crate::ledger::{
     explain, in_force, next_due, to_receiver, Allocation, EntryKind, Money, ObligationKind,
     Statement,

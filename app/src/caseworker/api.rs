@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 pub use super::model::AuditLine;
-use super::model::{CaseFile, CaseForm, Caseload, OrderForm, OrderReview, PostingForm, PostingReview};
+use super::model::{
+    CaseFile, CaseForm, Caseload, OrderForm, OrderReview, PostingForm, PostingReview,
+};
 pub use crate::account::model::IssuedPin;
 use crate::error::AppError;
 

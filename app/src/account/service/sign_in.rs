@@ -1,8 +1,8 @@
 //! Signing in: the password, then the second step for accounts that have
 //! one; every refusal alike, and counted towards the lockout.
 
-use crate::account::second_factor::{self, CodeUsed};
 use super::{count_failure, Attempt};
+use crate::account::second_factor::{self, CodeUsed};
 use crate::error::{AppError, Field, Problem};
 use crate::reader::User;
 use crate::server::audit::{self, AuditAction, AuditEvent};

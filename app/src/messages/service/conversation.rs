@@ -1,12 +1,12 @@
 //! One conversation: starting one, replying, giving it to a colleague,
 //! closing it, and who may do each (opening one is in `reading`).
 
-use super::thread::{authorize_thread, mark_read};
 use super::status_of;
+use super::thread::{authorize_thread, mark_read};
 use crate::error::{AppError, Field, Problem};
 use crate::messages::rules::{self, Status, Topic};
-use crate::reader::{AccountRole, User};
-use crate::server::access::{authorize, missing, CaseAction};
+use crate::reader::User;
+use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::internal;
 use chrono::{DateTime, Utc};

@@ -1,9 +1,9 @@
 //! Opening a conversation: its messages with what each side has seen, and
 //! the reader's mark of how far they have read.
 
-use super::thread::{authorize_thread, mark_read};
 use super::files::files_of;
 use super::lists::requests_of;
+use super::thread::{authorize_thread, mark_read};
 use super::{status_of, topic_of};
 use crate::config::MessagePolicy;
 use crate::error::AppError;
@@ -14,9 +14,8 @@ use crate::server::audit::{self, AuditAction};
 use crate::server::clock::Clock;
 use crate::server::people::names_of;
 use crate::server::secret::form_key;
-use chrono::{DateTime, Utc};
 use entity::{message_threads, messages, thread_reads};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// One conversation, marked as read by the reader.

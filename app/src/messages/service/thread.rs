@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use entity::{cases, message_threads, thread_reads};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, ModelTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use crate::error::AppError;
 use crate::reader::{AccountRole, User};
