@@ -83,3 +83,13 @@ pub struct Colleague {
     pub person: i32,
     pub name: String,
 }
+
+impl Colleague {
+    /// Colleagues as the choices of a form: each one's person id, and name.
+    pub fn choices(colleagues: Vec<Colleague>) -> Vec<(String, String)> {
+        colleagues
+            .into_iter()
+            .map(|colleague| (colleague.person.to_string(), colleague.name))
+            .collect()
+    }
+}

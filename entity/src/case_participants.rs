@@ -14,26 +14,13 @@ pub struct Model {
     pub role: String,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::cases::Entity",
-        from = "Column::CaseId",
-        to = "super::cases::Column::Id"
-    )]
-    Case,
+belongs_to_a_case! {
     #[sea_orm(
         belongs_to = "super::people::Entity",
         from = "Column::PersonId",
         to = "super::people::Column::Id"
     )]
     Person,
-}
-
-impl Related<super::cases::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Case.def()
-    }
 }
 
 impl Related<super::people::Entity> for Entity {

@@ -5,6 +5,29 @@
 //! the snake_case names the domain types in `app::ledger` parse. Ledger
 //! entries are append-only: the database refuses updates and deletes.
 
+/// The relations of a table whose rows each belong to one case (`case_id`):
+/// the case, then any others given, with the join to the case.
+macro_rules! belongs_to_a_case {
+    ($($others:tt)*) => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {
+            #[sea_orm(
+                belongs_to = "super::cases::Entity",
+                from = "Column::CaseId",
+                to = "super::cases::Column::Id"
+            )]
+            Case,
+            $($others)*
+        }
+
+        impl Related<super::cases::Entity> for Entity {
+            fn to() -> RelationDef {
+                Relation::Case.def()
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod activation_pins;
 pub mod advice_articles;

@@ -22,20 +22,6 @@ pub struct Model {
     pub last_message_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::cases::Entity",
-        from = "Column::CaseId",
-        to = "super::cases::Column::Id"
-    )]
-    Case,
-}
-
-impl Related<super::cases::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Case.def()
-    }
-}
+belongs_to_a_case!();
 
 impl ActiveModelBehavior for ActiveModel {}

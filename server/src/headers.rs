@@ -87,6 +87,13 @@ pub async fn security_headers(
 /// for such a request, so no other site can sign someone out or change
 /// their language.
 pub fn from_another_site(headers: &http::HeaderMap) -> bool {
+    said_to_be_from_another_site(headers, header::REFERER)
+}
+
+/// Whether the browser's `Sec-Fetch-Site`, or else the host of the address
+/// in `fallback` (`Referer` or `Origin`) against `Host`, says the request
+/// came from another site. A request with neither says nothing.
+fn said_to_be_from_another_site(headers: &http::HeaderMap, fallback: header::HeaderName) -> bool {
     let text = |name| {
         headers
             .get(name)
@@ -95,12 +102,12 @@ pub fn from_another_site(headers: &http::HeaderMap) -> bool {
     if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
         return !matches!(site, "same-origin" | "none");
     }
-    match text(header::REFERER) {
-        Some(referer) => {
-            let referer_host = referer
+    match text(fallback) {
+        Some(address) => {
+            let host = address
                 .split_once("://")
                 .and_then(|(_, rest)| rest.split('/').next());
-            referer_host.is_none() || referer_host != text(header::HOST)
+            host.is_none() || host != text(header::HOST)
         }
         None => false,
     }
@@ -124,28 +131,11 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
 }
 
 fn is_cross_site_write(request: &Request) -> bool {
-    if matches!(
+    let reads = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return false;
-    }
-    let headers = request.headers();
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
-        return !matches!(site, "same-origin" | "none");
-    }
-    match text(header::ORIGIN) {
-        Some(origin) => {
-            let origin_host = origin.split_once("://").map(|(_, host)| host);
-            origin_host.is_none() || origin_host != text(header::HOST)
-        }
-        None => false,
-    }
+    );
+    !reads && said_to_be_from_another_site(request.headers(), header::ORIGIN)
 }
 
 #[cfg(test)]

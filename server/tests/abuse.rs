@@ -6,15 +6,13 @@ mod support;
 use std::net::SocketAddr;
 
 use app::error::{AppError, Field, Problem};
-use app::reader::AccountRole;
-use app::server::secret;
 use app::server::AppState;
 use axum::Router;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
+use entity::audit_events;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::config::Config;
-use server::seed::records::{self, NewCase};
-use support::{audit_count, call_from, error_of, get_as, sign_in_as, TestDb};
+use support::{audit_count, call_from, date, error_of, get_as, on_record, sign_in_as, TestDb};
 
 on_both_databases!(
     a_blocked_address_is_answered_without_hashing_and_counted_not_logged_each,
@@ -32,10 +30,6 @@ on_both_databases!(
 const PASSWORD: &str = "maple syrup on tuesdays";
 const CASE: &str = "CS-ABUSE-000001";
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-}
-
 /// One case opened in March 2024, its paying parent with an account, and the
 /// server's state (to read its gate) beside its router.
 struct World {
@@ -45,45 +39,38 @@ struct World {
 }
 
 async fn world(db: DatabaseConnection, config: &Config) -> World {
-    let person = |name: &'static str| {
-        let db = db.clone();
-        async move {
-            records::person(&db, name)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-        }
-    };
-    let (paying, receiving) = (person("Pat Payer").await, person("Robin Receiver").await);
-    records::case(
-        &db,
-        NewCase {
-            case_number: CASE,
-            office: "Test office",
-            caseworker: None,
-            opened_on: date(2024, 3, 15),
-            paying,
-            receiving,
-            never_assistance: false,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let hash = secret::hash_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    records::account(
-        &db,
-        paying,
-        "pat@example.com",
-        &hash,
-        AccountRole::Parent,
-        Utc::now(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let parents = (
+        on_record::person(&db, "Pat Payer").await,
+        on_record::person(&db, "Robin Receiver").await,
+    );
+    on_record::case(&db, CASE, None, date(2024, 3, 15), parents).await;
+    on_record::parent_account(&db, parents.0, "pat@example.com", PASSWORD).await;
     let state = server::app_state(config, db.clone());
     World {
         router: server::router(state.clone()),
         state,
         db,
+    }
+}
+
+impl World {
+    /// What the gate counted of blocked addresses, written to the audit log.
+    async fn write_down_blocked_attempts(&self) {
+        self.state
+            .credential_gate
+            .record(&self.db, Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// How many audit lines say `detail` and match `about`.
+    async fn audit_lines(&self, detail: &str, about: sea_orm::sea_query::SimpleExpr) -> u64 {
+        audit_events::Entity::find()
+            .filter(audit_events::Column::Detail.eq(detail))
+            .filter(about)
+            .count(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -127,21 +114,16 @@ async fn a_blocked_address_is_answered_without_hashing_and_counted_not_logged_ea
         "nor an audit row each"
     );
     // Counted, and written down as one row with the count.
-    world
-        .state
-        .credential_gate
-        .record(&world.db, Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    world.write_down_blocked_attempts().await;
     let rows = audit_count(&world.db, "sign_in_failed").await;
     assert_eq!(rows, logged + 1);
-    let tally = entity::audit_events::Entity::find()
-        .filter(entity::audit_events::Column::Detail.eq("address blocked: 26 attempts"))
-        .filter(entity::audit_events::Column::Source.eq("203.0.113.7"))
-        .count(&world.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(tally, 1);
+    let tally = audit_events::Column::Source.eq("203.0.113.7");
+    assert_eq!(
+        world
+            .audit_lines("address blocked: 26 attempts", tally)
+            .await,
+        1
+    );
 }
 
 async fn beyond_the_portal_s_limit_people_are_asked_to_wait_without_hashing(test: TestDb) {
@@ -326,19 +308,14 @@ async fn ipv6_clients_are_counted_per_64(test: TestDb) {
     assert_eq!(error_of(&next_block), None, "{}", next_block.body);
     // What the block tried while blocked is one tally, not one per address.
     sign_in_from(&world, at("2001:db8:1:2::beef"), "a guess").await;
-    world
-        .state
-        .credential_gate
-        .record(&world.db, Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let tallies = entity::audit_events::Entity::find()
-        .filter(entity::audit_events::Column::Detail.eq("address blocked: 2 attempts"))
-        .filter(entity::audit_events::Column::SourceBlock.eq("2001:db8:1:2::/64"))
-        .count(&world.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(tallies, 1);
+    world.write_down_blocked_attempts().await;
+    let tally = audit_events::Column::SourceBlock.eq("2001:db8:1:2::/64");
+    assert_eq!(
+        world
+            .audit_lines("address blocked: 2 attempts", tally)
+            .await,
+        1
+    );
 }
 
 /// A GET as a browser at `address` sends it, signed in with `cookie`.

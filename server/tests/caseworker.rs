@@ -15,8 +15,8 @@ use http::{header, Request, StatusCode};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::demo::DEMO_PASSWORD;
 use support::{
-    answer, call, error_of, get_as, posting, problems, send, sign_in_as, urlencode, with_key,
-    TestDb,
+    answer, call, error_of, get_as, post_reviewed, posting, problems, review_problems, send,
+    sign_in_as, urlencode, with_key, TestDb,
 };
 
 on_both_databases!(
@@ -218,15 +218,7 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
             ("source", "direct"),
         ],
     );
-    let review: PostingReview = answer(&router, "review_posting", &pay, &alex).await;
-    let posted = call(
-        &router,
-        "post_entry",
-        &with_key(pay, &review.key),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(error_of(&posted), None, "{}", posted.body);
+    post_reviewed(&router, &alex, pay).await;
     let before = file(&router, case, &alex).await;
     let payment = before
         .entries
@@ -239,18 +231,14 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
     let id = payment.id.to_string();
 
     // A reversal needs a reason; with one, it takes the payment back.
-    let unexplained = call(
-        &router,
-        "review_posting",
-        &posting(
-            case,
-            &[("kind", "reversal"), ("date", &day), ("entry", &id)],
-        ),
-        Some(&alex),
-    )
-    .await;
     assert_eq!(
-        problems(error_of(&unexplained)),
+        review_problems(
+            &router,
+            &alex,
+            case,
+            &[("kind", "reversal"), ("date", &day), ("entry", &id)]
+        )
+        .await,
         [(Field::Reason, Problem::Required)]
     );
     let form = posting(
@@ -303,15 +291,7 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
             ("reason", "Credit for direct payment proven in court"),
         ],
     );
-    let review: PostingReview = answer(&router, "review_posting", &adjust, &alex).await;
-    let posted = call(
-        &router,
-        "post_entry",
-        &with_key(adjust, &review.key),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(error_of(&posted), None, "{}", posted.body);
+    post_reviewed(&router, &alex, adjust).await;
     let adjusted = file(&router, case, &alex).await;
     assert_eq!(
         adjusted.view.card.owed,
@@ -332,35 +312,23 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
             ("reason", "Address unknown"),
         ],
     );
-    let review: PostingReview = answer(&router, "review_posting", &hold, &alex).await;
-    let posted = call(
-        &router,
-        "post_entry",
-        &with_key(hold, &review.key),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(error_of(&posted), None, "{}", posted.body);
+    post_reviewed(&router, &alex, hold).await;
     let held = file(&router, case, &alex).await.on_hold;
     assert_eq!(held, adjusted.on_hold + Money::from_cents(5_000));
     let too_much = (held + Money::from_cents(1)).amount().to_string();
-    let refused = call(
-        &router,
-        "review_posting",
-        &posting(
+    assert_eq!(
+        review_problems(
+            &router,
+            &alex,
             case,
             &[
                 ("kind", "release"),
                 ("amount", &too_much),
                 ("date", &day),
                 ("reason", "Found"),
-            ],
-        ),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(
-        problems(error_of(&refused)),
+            ]
+        )
+        .await,
         [(Field::Amount, Problem::MoreThanHeld)]
     );
     let all = held.amount().to_string();
@@ -373,15 +341,7 @@ async fn reversals_adjustments_holds_and_releases_say_why_and_check_the_ledger(t
             ("reason", "Address confirmed"),
         ],
     );
-    let review: PostingReview = answer(&router, "review_posting", &release, &alex).await;
-    let posted = call(
-        &router,
-        "post_entry",
-        &with_key(release, &review.key),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(error_of(&posted), None, "{}", posted.body);
+    post_reviewed(&router, &alex, release).await;
     assert_eq!(file(&router, case, &alex).await.on_hold, Money::ZERO);
     assert_eq!(audited(&test.db, "entry_posted").await.len(), 5);
 }
@@ -611,25 +571,21 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(sessions.iter().all(|s| !s.data.contains(&pin.pin)));
     assert!(!cookies.contains(&pin.pin));
-    let shown = call(
-        &router,
-        "case_file",
-        &[("case_number", case)],
-        Some(&cookies),
-    )
-    .await;
-    let file_now: app::caseworker::model::CaseFile =
-        serde_json::from_str(&shown.body).unwrap_or_else(|e| panic!("{e}"));
+    // The file, and the cookies it leaves behind.
+    let router = &router;
+    let read = move |cookies: String| async move {
+        let page = call(
+            router,
+            "case_file",
+            &[("case_number", case)],
+            Some(&cookies),
+        )
+        .await;
+        let file: CaseFile = serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}"));
+        (file, support::cookies_after(&cookies, &page))
+    };
+    let (file_now, cookies) = read(cookies).await;
     assert_eq!(file_now.fresh_pin.map(|fresh| fresh.pin.pin), Some(pin.pin));
-    let cookies = support::cookies_after(&cookies, &shown);
-    let again = call(
-        &router,
-        "case_file",
-        &[("case_number", case)],
-        Some(&cookies),
-    )
-    .await;
-    let file_again: app::caseworker::model::CaseFile =
-        serde_json::from_str(&again.body).unwrap_or_else(|e| panic!("{e}"));
+    let (file_again, _) = read(cookies).await;
     assert_eq!(file_again.fresh_pin, None, "only once");
 }

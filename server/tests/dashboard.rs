@@ -10,7 +10,7 @@ use app::server::ledger::case_entries;
 use entity::cases;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{call, error_of, router, session_cookie, TestDb};
+use support::{call, error_of, router, session_cookie, try_sign_in, TestDb};
 
 on_both_databases!(each_card_agrees_with_a_replay_of_its_case);
 
@@ -39,13 +39,7 @@ async fn each_card_agrees_with_a_replay_of_its_case(test: TestDb) {
             ],
         ),
     ] {
-        let signed_in = call(
-            &router,
-            "sign_in",
-            &[("email", email), ("password", DEMO_PASSWORD)],
-            None,
-        )
-        .await;
+        let signed_in = try_sign_in(&router, email, DEMO_PASSWORD).await;
         let cookie =
             session_cookie(&signed_in).unwrap_or_else(|| panic!("{email}: {}", signed_in.body));
         let page = call(&router, "overview", &[], Some(&cookie)).await;
@@ -131,16 +125,7 @@ async fn each_card_agrees_with_a_replay_of_its_case(test: TestDb) {
     assert_eq!(held[0].reason.as_deref(), Some(demo::HOLD_REASON));
 
     // The on-time payer's last payment came from his wages.
-    let signed_in = call(
-        &router,
-        "sign_in",
-        &[
-            ("email", "paying.parent@example.com"),
-            ("password", DEMO_PASSWORD),
-        ],
-        None,
-    )
-    .await;
+    let signed_in = try_sign_in(&router, "paying.parent@example.com", DEMO_PASSWORD).await;
     let cookie = session_cookie(&signed_in).unwrap_or_default();
     let overview: Overview =
         serde_json::from_str(&call(&router, "overview", &[], Some(&cookie)).await.body)

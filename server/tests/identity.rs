@@ -7,19 +7,18 @@ mod support;
 use app::account::service;
 use app::error::{AppError, Field, Problem};
 use app::reader::AccountRole;
-use app::server::secret;
 use axum::body::Body;
 use axum::Router;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{accounts, activation_pins, audit_events};
 use http::{header, Request, StatusCode};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
-use server::seed::records::{self, NewCase};
+use server::seed::records;
 use support::{
-    call, call_from, error_of, get, get_as, router, send, session_cookie, sign_in_as, urlencode,
-    Page, TestDb,
+    call, call_from, date, error_of, get, get_as, on_record, router, send, session_cookie,
+    sign_in_as, try_sign_in, urlencode, Page, TestDb,
 };
 
 on_both_databases!(
@@ -41,10 +40,6 @@ on_both_databases!(
 );
 
 const PASSWORD: &str = "maple syrup on tuesdays";
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-}
 
 /// Two cases, their parents and caseworkers, and a supervisor.
 struct World {
@@ -88,34 +83,15 @@ async fn world(db: DatabaseConnection) -> World {
     )
     .await;
 
-    let person = |name: &'static str| {
-        let db = db.clone();
-        async move {
-            records::person(&db, name)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-        }
-    };
+    let person = |name: &'static str| on_record::person(&db, name);
     let (paying_a, receiving_a) = (person("Pat Payer").await, person("Robin Receiver").await);
     let (paying_b, receiving_b) = (person("Alex Other").await, person("Jamie Other").await);
     for (number, worker, paying, receiving) in [
         ("CS-TEST-000001", worker_a.person_id, paying_a, receiving_a),
         ("CS-TEST-000002", worker_b.person_id, paying_b, receiving_b),
     ] {
-        let case = records::case(
-            &db,
-            NewCase {
-                case_number: number,
-                office: "Test office",
-                caseworker: Some(worker),
-                opened_on: date(2024, 1, 1),
-                paying,
-                receiving,
-                never_assistance: false,
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        let parents = (paying, receiving);
+        let case = on_record::case(&db, number, Some(worker), date(2024, 1, 1), parents).await;
         records::child(&db, case, "Kim", date(2018, 5, 1), date(2036, 5, 1))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -140,20 +116,11 @@ async fn world(db: DatabaseConnection) -> World {
 }
 
 async fn parent_account(db: &DatabaseConnection, person: i32, email: &str) {
-    let hash = secret::hash_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    records::account(db, person, email, &hash, AccountRole::Parent, Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    on_record::parent_account(db, person, email, PASSWORD).await;
 }
 
 async fn sign_in(world: &World, email: &str) -> String {
-    let page = call(
-        &world.router,
-        "sign_in",
-        &[("email", email), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&world.router, email, PASSWORD).await;
     assert_eq!(error_of(&page), None, "{email}: {}", page.body);
     session_cookie(&page).unwrap_or_else(|| panic!("{email}: no session cookie"))
 }
@@ -170,13 +137,7 @@ async fn audit_actions(db: &DatabaseConnection) -> Vec<String> {
 
 async fn a_parent_signs_in_and_out_and_the_session_ends_on_the_server(test: TestDb) {
     let world = world(test.db).await;
-    let page = call(
-        &world.router,
-        "sign_in",
-        &[("email", " Pat@Example.com "), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&world.router, " Pat@Example.com ", PASSWORD).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(
         page.headers.get(header::LOCATION).map(|v| v.as_bytes()),
@@ -243,26 +204,11 @@ async fn a_parent_signs_in_and_out_and_the_session_ends_on_the_server(test: Test
 async fn five_wrong_passwords_lock_the_account_with_the_same_message(test: TestDb) {
     let world = world(test.db).await;
     for _ in 0..5 {
-        let page = call(
-            &world.router,
-            "sign_in",
-            &[
-                ("email", "pat@example.com"),
-                ("password", "not my password"),
-            ],
-            None,
-        )
-        .await;
+        let page = try_sign_in(&world.router, "pat@example.com", "not my password").await;
         assert_eq!(error_of(&page), Some(AppError::SignInRefused));
     }
     // Now even the right password is refused, with the very same answer.
-    let page = call(
-        &world.router,
-        "sign_in",
-        &[("email", "pat@example.com"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&world.router, "pat@example.com", PASSWORD).await;
     assert_eq!(error_of(&page), Some(AppError::SignInRefused));
     assert_eq!(session_cookie(&page), None);
     let account = accounts::Entity::find()
@@ -327,31 +273,10 @@ async fn many_failures_from_one_address_block_that_address_only(test: TestDb) {
 
 async fn an_unknown_email_is_refused_like_a_wrong_password(test: TestDb) {
     let world = world(test.db).await;
-    let unknown = call(
-        &world.router,
-        "sign_in",
-        &[("email", "nobody@example.com"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
-    let wrong = call(
-        &world.router,
-        "sign_in",
-        &[
-            ("email", "pat@example.com"),
-            ("password", "wrong password!"),
-        ],
-        None,
-    )
-    .await;
+    let unknown = try_sign_in(&world.router, "nobody@example.com", PASSWORD).await;
+    let wrong = try_sign_in(&world.router, "pat@example.com", "wrong password!").await;
     assert_eq!((unknown.status, &unknown.body), (wrong.status, &wrong.body));
-    let empty = call(
-        &world.router,
-        "sign_in",
-        &[("email", ""), ("password", "")],
-        None,
-    )
-    .await;
+    let empty = try_sign_in(&world.router, "", "").await;
     assert_eq!(
         error_of(&empty),
         Some(AppError::invalid(Field::Email, Problem::Required))
@@ -459,22 +384,12 @@ async fn a_pin_activates_an_account_once_and_resets_a_password_later(test: TestD
     )
     .await;
     assert_eq!(error_of(&page), None, "{}", page.body);
-    let old = call(
-        &world.router,
-        "sign_in",
-        &[("email", "pat@example.com"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let old = try_sign_in(&world.router, "pat@example.com", PASSWORD).await;
     assert_eq!(error_of(&old), Some(AppError::SignInRefused));
-    let new = call(
+    let new = try_sign_in(
         &world.router,
-        "sign_in",
-        &[
-            ("email", "pat@example.com"),
-            ("password", "completely different words"),
-        ],
-        None,
+        "pat@example.com",
+        "completely different words",
     )
     .await;
     assert_eq!(error_of(&new), None);
@@ -560,12 +475,8 @@ async fn activation_checks_every_field_and_stores_nothing_on_error(test: TestDb)
         ("confirm_password", "different"),
     ];
     let page = call(&world.router, "activate", &fields, None).await;
-    let Some(AppError::Invalid(errors)) = error_of(&page) else {
-        panic!("expected field errors: {}", page.body);
-    };
-    let problems: Vec<(Field, Problem)> = errors.iter().map(|e| (e.field, e.problem)).collect();
     assert_eq!(
-        problems,
+        support::problems(error_of(&page)),
         [
             (Field::Email, Problem::NotAnEmail),
             (Field::Password, Problem::PasswordTooShort),
@@ -1237,13 +1148,7 @@ async fn the_demo_accounts_sign_in_and_the_demo_pins_activate(test: TestDb) {
         ("supervisor@example.com", demo::CASE_NUMBERS.to_vec()),
     ];
     for (email, cases) in expected {
-        let page = call(
-            &router,
-            "sign_in",
-            &[("email", email), ("password", DEMO_PASSWORD)],
-            None,
-        )
-        .await;
+        let page = try_sign_in(&router, email, DEMO_PASSWORD).await;
         let cookie = session_cookie(&page).unwrap_or_else(|| panic!("{email}: {}", page.body));
         let mine = call(&router, "my_cases", &[], Some(&cookie)).await;
         for case in cases {
@@ -1276,33 +1181,17 @@ async fn huge_and_malformed_input_is_refused_at_its_field(test: TestDb) {
     let world = world(test.db).await;
     let huge = "x".repeat(10_000);
     let email = format!("{huge}@example.com");
-    let page = call(
-        &world.router,
-        "sign_in",
-        &[("email", &email), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&world.router, &email, PASSWORD).await;
     assert_eq!(
         error_of(&page),
         Some(AppError::invalid(Field::Email, Problem::TooLong))
     );
-    let page = call(
-        &world.router,
-        "sign_in",
-        &[("email", "pat@example.com"), ("password", &huge)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&world.router, "pat@example.com", &huge).await;
     assert_eq!(error_of(&page), Some(AppError::SignInRefused));
 
     let page = try_activation(&world, &huge, &huge, &email, &huge).await;
-    let Some(AppError::Invalid(errors)) = error_of(&page) else {
-        panic!("expected field errors: {}", page.body);
-    };
-    let problems: Vec<(Field, Problem)> = errors.iter().map(|e| (e.field, e.problem)).collect();
     assert_eq!(
-        problems,
+        support::problems(error_of(&page)),
         [
             (Field::CaseNumber, Problem::TooLong),
             (Field::Pin, Problem::TooLong),

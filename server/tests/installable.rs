@@ -7,7 +7,7 @@ mod support;
 
 use http::header;
 use server::seed::demo::DEMO_PASSWORD;
-use support::{account_of, call, error_of, get, get_as, router, sign_in_as, TestDb};
+use support::{account_of, call, error_of, get, get_as, router, sign_in_as, try_sign_in, TestDb};
 
 on_both_databases!(
     the_manifest_and_service_worker_are_served_for_installing,
@@ -118,13 +118,7 @@ async fn a_chosen_language_follows_the_account_to_another_device(test: TestDb) {
     );
 
     // On a laptop that never chose, signing in brings Spanish along.
-    let laptop = call(
-        &router,
-        "sign_in",
-        &[("email", PARENT), ("password", DEMO_PASSWORD)],
-        None,
-    )
-    .await;
+    let laptop = try_sign_in(&router, PARENT, DEMO_PASSWORD).await;
     assert_eq!(error_of(&laptop), None);
     assert!(
         cookies_set(&laptop)

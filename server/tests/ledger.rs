@@ -12,8 +12,8 @@ use entity::ledger_entries;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use server::seed::caseload;
 use server::seed::demo::{self, DemoOutcome, CASE_NUMBERS, DEMO_PASSWORD};
-use server::seed::records::{self, NewCase, NewOrder, Terms};
-use support::TestDb;
+use server::seed::records::{self, NewOrder, Terms};
+use support::{date, on_record, TestDb};
 
 on_both_databases!(
     accrual_posts_each_due_date_once_and_catches_up,
@@ -25,36 +25,17 @@ on_both_databases!(
     a_generated_caseload_is_deterministic_and_fully_accrued,
 );
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("bad date"))
-}
-
 fn dollars(amount: i64) -> Money {
     Money::from_cents(amount * 100)
 }
 
 /// A case with a $400 monthly order from Jan 1, 2024; returns its id.
 async fn case_with_monthly_order(db: &DatabaseConnection, number: &str) -> i32 {
-    let paying = records::person(db, "Pat Payer")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let receiving = records::person(db, "Robin Receiver")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let case_id = records::case(
-        db,
-        NewCase {
-            case_number: number,
-            office: "Test office",
-            caseworker: None,
-            opened_on: date(2024, 1, 1),
-            paying,
-            receiving,
-            never_assistance: false,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let parents = (
+        on_record::person(db, "Pat Payer").await,
+        on_record::person(db, "Robin Receiver").await,
+    );
+    let case_id = on_record::case(db, number, None, date(2024, 1, 1), parents).await;
     records::child(db, case_id, "Kid", date(2020, 1, 1), date(2038, 1, 1))
         .await
         .unwrap_or_else(|e| panic!("{e}"));

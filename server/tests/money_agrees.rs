@@ -7,7 +7,7 @@ mod support;
 
 use app::balance::history::History;
 use app::balance::model::{CaseView, Overview, PrintStatement, Timeline};
-use app::caseworker::model::{CaseFile, OrderReview, PostingReview};
+use app::caseworker::model::{CaseFile, OrderReview};
 use app::error::{Field, Problem};
 use app::ledger::{Allocation, EntryKind, Money, PaymentSource, Statement};
 use app::notice::Kind;
@@ -19,8 +19,8 @@ use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use server::seed::demo::{self, DEMO_PASSWORD};
 use support::{
-    answer, call, error_of, get_as, posting, problems, router, router_with, sign_in_as, with_key,
-    TestDb,
+    answer, call, error_of, get_as, post_reviewed, posting, problems, review_problems, router,
+    router_with, sign_in_as, with_key, TestDb,
 };
 
 on_both_databases!(
@@ -40,24 +40,6 @@ const PAYER: &str = "behind.parent@example.com";
 const SUPERVISOR: &str = "supervisor@example.com";
 /// The caseworker of the demo's cases but one.
 const ALEX: &str = "caseworker@example.com";
-
-/// Reviews `form` as `cookie`, then confirms it with the review's key; the
-/// review and the error the confirmation met, if any.
-async fn review_and_post(
-    router: &axum::Router,
-    cookie: &str,
-    form: Vec<(&str, &str)>,
-) -> (PostingReview, Option<app::error::AppError>) {
-    let review: PostingReview = answer(router, "review_posting", &form, cookie).await;
-    let posted = call(
-        router,
-        "post_entry",
-        &with_key(form, &review.key),
-        Some(cookie),
-    )
-    .await;
-    (review, error_of(&posted))
-}
 
 async fn case_file(router: &axum::Router, case: &str, cookie: &str) -> CaseFile {
     answer(router, "case_file", &[("case_number", case)], cookie).await
@@ -280,7 +262,7 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
     let alex = sign_in_as(&router, ALEX, DEMO_PASSWORD).await;
     let day = |back: u64| (today() - Days::new(back)).to_string();
     let received = day(10);
-    let (_, error) = review_and_post(
+    post_reviewed(
         &router,
         &alex,
         posting(
@@ -294,7 +276,6 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
         ),
     )
     .await;
-    assert_eq!(error, None);
     let before = case_file(&router, CASE, &alex).await;
     let payment = before
         .entries
@@ -340,7 +321,7 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
 
     // On a later day it counts from that day: taken back in that day's month.
     let returned = day(5);
-    let (review, error) = review_and_post(
+    let review = post_reviewed(
         &router,
         &alex,
         posting(
@@ -354,7 +335,6 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
         ),
     )
     .await;
-    assert_eq!(error, None);
     assert_eq!(
         review.balance_after,
         review.balance_before + Money::from_cents(7_500)
@@ -375,7 +355,7 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
     let audited = support::audit_count(&test.db, "entry_posted").await;
     let reversal_id = reversal.id.to_string();
     let today = today().to_string();
-    let (review, error) = review_and_post(
+    let review = post_reviewed(
         &router,
         &alex,
         posting(
@@ -389,7 +369,6 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
         ),
     )
     .await;
-    assert_eq!(error, None);
     assert_eq!(
         review.balance_after,
         review.balance_before - Money::from_cents(7_500)
@@ -402,23 +381,19 @@ async fn a_reversal_counts_from_its_date_and_one_made_in_error_is_undone(test: T
     );
     let reinstatement = undone.entries[0].clone();
     assert!(reinstatement.reinstates && !reinstatement.reversible());
-    let again = call(
-        &router,
-        "review_posting",
-        &posting(
+    assert_eq!(
+        review_problems(
+            &router,
+            &alex,
             CASE,
             &[
                 ("kind", "reversal"),
                 ("date", &today),
                 ("entry", &reinstatement.id.to_string()),
                 ("reason", "Again"),
-            ],
-        ),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(
-        problems(error_of(&again)),
+            ]
+        )
+        .await,
         [(Field::Entry, Problem::NotReversible)]
     );
 
@@ -446,7 +421,7 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
     let case = "CS-2020-004172";
     let day = |back: u64| (today() - Days::new(back)).to_string();
     let (held_on, released_on, earlier) = (day(3), day(1), day(4));
-    let (_, error) = review_and_post(
+    post_reviewed(
         &router,
         &alex,
         posting(
@@ -460,7 +435,6 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
         ),
     )
     .await;
-    assert_eq!(error, None);
     let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
     let told: Vec<Notification> = answer(&router, "my_notifications", &[], &dana).await;
     assert!(told.iter().any(|n| n.kind == Kind::MoneyHeld
@@ -474,26 +448,22 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
     );
 
     // Nothing is released before it was held.
-    let refused = call(
-        &router,
-        "review_posting",
-        &posting(
+    assert_eq!(
+        review_problems(
+            &router,
+            &alex,
             case,
             &[
                 ("kind", "release"),
                 ("amount", "10"),
                 ("date", &earlier),
                 ("reason", "Address confirmed"),
-            ],
-        ),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(
-        problems(error_of(&refused)),
+            ]
+        )
+        .await,
         [(Field::Amount, Problem::MoreThanHeld)]
     );
-    let (_, error) = review_and_post(
+    post_reviewed(
         &router,
         &alex,
         posting(
@@ -507,7 +477,6 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
         ),
     )
     .await;
-    assert_eq!(error, None);
 
     // A hold already released in part cannot be reversed.
     let file = case_file(&router, case, &alex).await;
@@ -518,23 +487,19 @@ async fn held_money_is_never_overdrawn_and_the_receiver_is_told_it_is_on_hold(te
         .unwrap_or_else(|| panic!("the hold"))
         .id
         .to_string();
-    let refused = call(
-        &router,
-        "review_posting",
-        &posting(
+    assert_eq!(
+        review_problems(
+            &router,
+            &alex,
             case,
             &[
                 ("kind", "reversal"),
                 ("date", &released_on),
                 ("entry", &hold),
                 ("reason", "Held in error"),
-            ],
-        ),
-        Some(&alex),
-    )
-    .await;
-    assert_eq!(
-        problems(error_of(&refused)),
+            ]
+        )
+        .await,
         [(Field::Entry, Problem::MoreThanHeld)]
     );
 

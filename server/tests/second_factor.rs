@@ -13,7 +13,9 @@ use chrono::Utc;
 use http::header;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::seed::records;
-use support::{call, error_of, router, router_with, session_cookie, TestDb};
+use support::{
+    call, error_of, on_record, router, router_with, session_cookie, try_sign_in, TestDb,
+};
 use totp_rs::{Algorithm, Builder, Secret};
 
 on_both_databases!(
@@ -29,20 +31,8 @@ on_both_databases!(
 const PASSWORD: &str = "maple syrup on tuesdays";
 
 async fn parent(test: &TestDb, email: &str) {
-    let person = records::person(&test.db, "Pat Payer")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let hash = secret::hash_blocking(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    records::account(
-        &test.db,
-        person,
-        email,
-        &hash,
-        AccountRole::Parent,
-        Utc::now(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let person = on_record::person(&test.db, "Pat Payer").await;
+    on_record::parent_account(&test.db, person, email, PASSWORD).await;
 }
 
 async fn settings(router: &Router, cookie: &str) -> SecuritySettings {
@@ -66,13 +56,7 @@ fn app_code(key: &str, seconds_ahead: i64) -> String {
 
 /// Signs in and turns the second step on; returns the key and the recovery codes.
 async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
-    let signed_in = call(
-        router,
-        "sign_in",
-        &[("email", email), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let signed_in = try_sign_in(router, email, PASSWORD).await;
     let cookie = session_cookie(&signed_in).unwrap_or_else(|| panic!("{}", signed_in.body));
     assert_eq!(
         error_of(&call(router, "start_second_factor", &[], Some(&cookie)).await),
@@ -136,6 +120,13 @@ async fn enrol(router: &Router, email: &str) -> (String, Vec<String>) {
         "shown once"
     );
     (pending.key, now_on.fresh_recovery_codes)
+}
+
+/// Password, then `code`: the new session's cookie.
+async fn both_steps(router: &Router, email: &str, code: &str) -> String {
+    let cookie = password_step(router, email).await;
+    let page = call(router, "second_step", &[("code", code)], Some(&cookie)).await;
+    session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body))
 }
 
 /// Password first: the answer sends the person to the second step.
@@ -242,13 +233,7 @@ async fn a_parent_turns_on_the_second_step_and_signs_in_with_a_code_once(test: T
     )
     .await;
     assert_eq!(error_of(&off), None, "{}", off.body);
-    let plain = call(
-        &router,
-        "sign_in",
-        &[("email", "pat@example.com"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let plain = try_sign_in(&router, "pat@example.com", PASSWORD).await;
     assert_eq!(
         plain
             .headers
@@ -310,13 +295,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
     )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
-    let page = call(
-        &router,
-        "sign_in",
-        &[("email", "casey@agency.example"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(&router, "casey@agency.example", PASSWORD).await;
     let cookie = session_cookie(&page).unwrap_or_default();
     let blocked = call(&router, "my_cases", &[], Some(&cookie)).await;
     assert_eq!(
@@ -327,15 +306,7 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
     assert!(settings(&router, &cookie).await.second_factor_required);
 
     let (key, _) = enrol(&router, "casey@agency.example").await;
-    let cookie = password_step(&router, "casey@agency.example").await;
-    let done = call(
-        &router,
-        "second_step",
-        &[("code", &app_code(&key, 30))],
-        Some(&cookie),
-    )
-    .await;
-    let cookie = session_cookie(&done).unwrap_or_else(|| panic!("{}", done.body));
+    let cookie = both_steps(&router, "casey@agency.example", &app_code(&key, 30)).await;
     assert_eq!(
         error_of(&call(&router, "my_cases", &[], Some(&cookie)).await),
         None
@@ -386,13 +357,7 @@ async fn signed_in(router: &Router, cookie: &str) -> bool {
 }
 
 async fn sign_in_plain(router: &Router, email: &str) -> String {
-    let page = call(
-        router,
-        "sign_in",
-        &[("email", email), ("password", PASSWORD)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(router, email, PASSWORD).await;
     session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body))
 }
 
@@ -410,24 +375,8 @@ async fn a_changed_credential_ends_the_other_sessions_and_sign_out_everywhere_en
     );
     assert!(!signed_in(&router, &library).await);
 
-    let first = password_step(&router, "pat@example.com").await;
-    let page = call(
-        &router,
-        "second_step",
-        &[("code", &app_code(&key, 30))],
-        Some(&first),
-    )
-    .await;
-    let laptop = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
-    let second = password_step(&router, "pat@example.com").await;
-    let page = call(
-        &router,
-        "second_step",
-        &[("code", &codes[0])],
-        Some(&second),
-    )
-    .await;
-    let tablet = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
+    let laptop = both_steps(&router, "pat@example.com", &app_code(&key, 30)).await;
+    let tablet = both_steps(&router, "pat@example.com", &codes[0]).await;
     assert!(signed_in(&router, &laptop).await && signed_in(&router, &tablet).await);
     let off = call(
         &router,
@@ -461,23 +410,9 @@ async fn a_changed_credential_ends_the_other_sessions_and_sign_out_everywhere_en
 /// A case with `person` as its paying parent, and a PIN issued to them.
 async fn pin_for(test: &TestDb, email: &str) -> &'static str {
     let person = support::account_of(&test.db, email).await.person_id;
-    let other = records::person(&test.db, "Robin Receiver")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let case = records::case(
-        &test.db,
-        records::NewCase {
-            case_number: "CS-2FA-000001",
-            office: "Test office",
-            caseworker: None,
-            opened_on: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
-            paying: person,
-            receiving: other,
-            never_assistance: false,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let other = on_record::person(&test.db, "Robin Receiver").await;
+    let opened_on = support::date(2024, 1, 1);
+    let case = on_record::case(&test.db, "CS-2FA-000001", None, opened_on, (person, other)).await;
     let pin = "K7QD-M2ZP-X9RA";
     let hash =
         secret::hash_blocking(&secret::normalize_code(pin)).unwrap_or_else(|e| panic!("{e}"));
@@ -507,40 +442,25 @@ fn reset<'a>(pin: &'a str, email: &'a str, code: &'a str) -> Vec<(&'static str, 
     ]
 }
 
+/// Activating again with a PIN, the form filled as [`reset`] fills it.
+async fn reset_with(router: &Router, pin: &str, email: &str, code: &str) -> support::Page {
+    call(router, "activate", &reset(pin, email, code), None).await
+}
+
 async fn a_pin_reset_asks_for_the_second_step_and_tells_the_old_address(test: TestDb) {
     parent(&test, "pat@example.com").await;
     let router = router(test.db.clone());
     let (key, codes) = enrol(&router, "pat@example.com").await;
-    let first = password_step(&router, "pat@example.com").await;
-    let page = call(
-        &router,
-        "second_step",
-        &[("code", &app_code(&key, 30))],
-        Some(&first),
-    )
-    .await;
-    let kept = session_cookie(&page).unwrap_or_else(|| panic!("{}", page.body));
+    let kept = both_steps(&router, "pat@example.com", &app_code(&key, 30)).await;
     let pin = pin_for(&test, "pat@example.com").await;
 
     // Whoever holds the PIN still needs the second step.
-    let without = call(
-        &router,
-        "activate",
-        &reset(pin, "new@example.com", ""),
-        None,
-    )
-    .await;
+    let without = reset_with(&router, pin, "new@example.com", "").await;
     assert_eq!(
         error_of(&without),
         Some(AppError::invalid(Field::Code, Problem::SecondStepOn))
     );
-    let wrong = call(
-        &router,
-        "activate",
-        &reset(pin, "new@example.com", "000000"),
-        None,
-    )
-    .await;
+    let wrong = reset_with(&router, pin, "new@example.com", "000000").await;
     assert_eq!(
         error_of(&wrong),
         Some(AppError::invalid(Field::Code, Problem::WrongCode))
@@ -552,13 +472,7 @@ async fn a_pin_reset_asks_for_the_second_step_and_tells_the_old_address(test: Te
         1
     );
     // The app's codes were all used: a recovery code does as well.
-    let done = call(
-        &router,
-        "activate",
-        &reset(pin, "new@example.com", &codes[1]),
-        None,
-    )
-    .await;
+    let done = reset_with(&router, pin, "new@example.com", &codes[1]).await;
     assert_eq!(error_of(&done), None, "{}", done.body);
 
     assert!(
@@ -590,13 +504,7 @@ async fn a_pin_never_resets_a_staff_account(test: TestDb) {
     // A PIN that names the caseworker (a bad row, or a caseworker who is
     // also a parent on some case) does not take over their account.
     let pin = pin_for(&test, "casey@agency.example").await;
-    let page = call(
-        &router,
-        "activate",
-        &reset(pin, "mine@example.com", ""),
-        None,
-    )
-    .await;
+    let page = reset_with(&router, pin, "mine@example.com", "").await;
     assert_eq!(error_of(&page), Some(AppError::ActivationRefused));
     let account = support::account_of(&test.db, "casey@agency.example").await;
     assert_eq!(account.email, "casey@agency.example");

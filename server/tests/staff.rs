@@ -14,7 +14,9 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use server::seed::demo::DEMO_PASSWORD;
-use support::{account_of, answer, call, error_of, get_as, problems, sign_in_as, TestDb};
+use support::{
+    account_of, answer, call, error_of, get_as, problems, sign_in_as, try_sign_in, TestDb,
+};
 
 on_both_databases!(
     a_case_goes_to_another_caseworker,
@@ -226,16 +228,7 @@ async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
     assert_eq!(change(account.clone(), "deactivate").await, None);
     let ended = call(&router, "staff_desk", &[], Some(&riley)).await;
     assert_eq!(error_of(&ended), Some(AppError::SignInRequired));
-    let refused = call(
-        &router,
-        "sign_in",
-        &[
-            ("email", "riley.park@agency.example"),
-            ("password", &fresh.password),
-        ],
-        None,
-    )
-    .await;
+    let refused = try_sign_in(&router, "riley.park@agency.example", &fresh.password).await;
     assert_eq!(error_of(&refused), Some(AppError::SignInRefused));
     let desk: StaffDesk = answer(&router, "staff_desk", &[], &morgan).await;
     let colleagues: CaseFile = answer(
@@ -268,16 +261,7 @@ async fn staff_accounts_are_added_changed_and_switched_off(test: TestDb) {
         .fresh
         .unwrap_or_else(|| panic!("no new password shown"));
     assert_ne!(renewed.password, fresh.password);
-    let old = call(
-        &router,
-        "sign_in",
-        &[
-            ("email", "riley.park@agency.example"),
-            ("password", &fresh.password),
-        ],
-        None,
-    )
-    .await;
+    let old = try_sign_in(&router, "riley.park@agency.example", &fresh.password).await;
     assert_eq!(error_of(&old), Some(AppError::SignInRefused));
     sign_in_as(&router, "riley.park@agency.example", &renewed.password).await;
 

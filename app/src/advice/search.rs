@@ -113,6 +113,16 @@ pub async fn rebuild(db: &impl ConnectionTrait, entries: &[Entry]) -> Result<(),
     Ok(())
 }
 
+/// One search query from the terms: each written as `each` writes it,
+/// joined by the engine's `or`.
+fn any_of(terms: &[String], each: impl Fn(&str) -> String, or: &str) -> String {
+    terms
+        .iter()
+        .map(|term| each(term))
+        .collect::<Vec<_>>()
+        .join(or)
+}
+
 /// What matches any word of `query` in `locale`, best first.
 pub async fn find(
     db: &impl ConnectionTrait,
@@ -124,46 +134,31 @@ pub async fn find(
         return Ok(Vec::new());
     }
     let backend = db.get_database_backend();
-    let statement = match backend {
-        DbBackend::Postgres => {
-            let config = pg_config(locale);
-            // Any word, each also as the start of a longer one.
-            let query = terms
-                .iter()
-                .map(|term| format!("{term}:*"))
-                .collect::<Vec<_>>()
-                .join(" | ");
-            Statement::from_sql_and_values(
-                backend,
-                format!(
-                    "SELECT kind, slug, shown_title, excerpt
-                     FROM advice_search, to_tsquery('{config}', $1) AS query
-                     WHERE locale = $2 AND document @@ query
-                     ORDER BY ts_rank(document, query) DESC, shown_title
-                     LIMIT {MAX_HITS}"
-                ),
-                [query.into(), locale.into()],
-            )
-        }
-        _ => {
-            let query = terms
-                .iter()
-                .map(|term| format!("\"{term}\"*"))
-                .collect::<Vec<_>>()
-                .join(" OR ");
-            Statement::from_sql_and_values(
-                backend,
-                format!(
-                    "SELECT kind, slug, shown_title, excerpt
-                     FROM advice_search
-                     WHERE advice_search MATCH ? AND locale = ?
-                     ORDER BY bm25(advice_search, 0, 0, 0, 0, 0, 10.0, 1.0), shown_title
-                     LIMIT {MAX_HITS}"
-                ),
-                [query.into(), locale.into()],
-            )
-        }
+    // Any word, each also as the start of a longer one.
+    let (sql, query) = match backend {
+        DbBackend::Postgres => (
+            format!(
+                "SELECT kind, slug, shown_title, excerpt
+                 FROM advice_search, to_tsquery('{}', $1) AS query
+                 WHERE locale = $2 AND document @@ query
+                 ORDER BY ts_rank(document, query) DESC, shown_title
+                 LIMIT {MAX_HITS}",
+                pg_config(locale)
+            ),
+            any_of(&terms, |term| format!("{term}:*"), " | "),
+        ),
+        _ => (
+            format!(
+                "SELECT kind, slug, shown_title, excerpt
+                 FROM advice_search
+                 WHERE advice_search MATCH ? AND locale = ?
+                 ORDER BY bm25(advice_search, 0, 0, 0, 0, 0, 10.0, 1.0), shown_title
+                 LIMIT {MAX_HITS}"
+            ),
+            any_of(&terms, |term| format!("\"{term}\"*"), " OR "),
+        ),
     };
+    let statement = Statement::from_sql_and_values(backend, sql, [query.into(), locale.into()]);
     let rows = db.query_all_raw(statement).await?;
     let mut hits = Vec::with_capacity(rows.len());
     for row in rows {

@@ -79,9 +79,7 @@ pub async fn review_posting(
 ) -> Result<PostingReview, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let today = caller.clock.today();
-    super::service::posting::review_posting(caller.db(), &caller.reader, &case_number, &form, today)
-        .await
+    super::service::posting::review_posting(&caller, &case_number, &form).await
 }
 
 /// Posts a reviewed payment, adjustment, hold, release or reversal, then
@@ -94,13 +92,7 @@ pub async fn post_entry(
 ) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let (today, fee) = (
-        caller.clock.today(),
-        caller.state.ledger.service_fee_policy(),
-    );
-    let (db, reader) = (caller.db(), &caller.reader);
-    let id =
-        super::service::posting::post(db, reader, &case_number, &form, &key, today, fee).await?;
+    let id = super::service::posting::post(&caller, &case_number, &form, &key).await?;
     leptos_axum::redirect(&format!(
         "/caseload/{}?posted={id}",
         case_number.trim().to_ascii_uppercase()
@@ -116,15 +108,7 @@ pub async fn review_order(
 ) -> Result<OrderReview, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let today = caller.clock.today();
-    super::service::order_change::review_order(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &form,
-        today,
-    )
-    .await
+    super::service::order_change::review_order(&caller, &case_number, &form).await
 }
 
 /// Stores reviewed order terms, then goes back to the case (or to the
@@ -137,17 +121,8 @@ pub async fn change_order(
 ) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let today = caller.clock.today();
     let answered: Option<i32> = form.request.trim().parse().ok();
-    super::service::order_change::change_order(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &form,
-        &key,
-        today,
-    )
-    .await?;
+    super::service::order_change::change_order(&caller, &case_number, &form, &key).await?;
     match answered {
         Some(request) => leptos_axum::redirect(&format!("/requests/{request}")),
         None => leptos_axum::redirect(&format!(

@@ -184,10 +184,7 @@ fn ReassignForm(
             <SelectField
                 name="to"
                 label=t_string!(i18n, staff.reassign_to)
-                choices=colleagues
-                    .into_iter()
-                    .map(|colleague| (colleague.person.to_string(), colleague.name))
-                    .collect()
+                choices=Colleague::choices(colleagues)
                 selected=caseworker.map(|person| person.to_string())
                 problem
             />

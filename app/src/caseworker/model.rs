@@ -273,3 +273,14 @@ pub enum CaseForm {
     /// New order terms.
     Order,
 }
+
+/// The fields of the posting form, as the address carries them.
+pub const POSTING_FIELDS: [&str; 7] = [
+    "kind",
+    "amount",
+    "date",
+    "source",
+    "reference",
+    "reason",
+    "entry",
+];

@@ -11,7 +11,9 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use super::api::{may_use_form, review_order, review_posting, ChangeOrder, PostEntry};
-use super::model::{CaseForm, OrderForm, OrderReview, Posting, PostingForm, PostingReview};
+use super::model::{
+    CaseForm, OrderForm, OrderReview, Posting, PostingForm, PostingReview, POSTING_FIELDS,
+};
 use crate::components::form::{
     choices, problem_message, FixFields, QueryForm, SelectField, TextArea, TextField,
 };
@@ -23,16 +25,6 @@ use crate::i18n::*;
 use crate::ledger::{Frequency, Money, PaymentSource};
 use crate::requests::rules::RequestKind;
 
-/// The fields of the posting form, as the address carries them.
-const POSTING_FIELDS: [&str; 7] = [
-    "kind",
-    "amount",
-    "date",
-    "source",
-    "reference",
-    "reason",
-    "entry",
-];
 const ORDER_FIELDS: [&str; 9] = [
     "date",
     "frequency",
@@ -49,9 +41,64 @@ fn field(query: &ParamsMap, name: &str) -> String {
     query.get(name).unwrap_or_default()
 }
 
+/// What a review form shows again: the values typed, from the address, and
+/// the problems the review found.
+struct Refill {
+    query: ParamsMap,
+    problems: AppError,
+}
+
+impl Refill {
+    fn value(&self, name: &str) -> String {
+        field(&self.query, name)
+    }
+
+    /// A text field named `name`, with the problem found with `about`.
+    fn text(
+        &self,
+        name: &'static str,
+        about: Field,
+        label: &'static str,
+        hint: &'static str,
+    ) -> impl IntoView {
+        view! {
+            <TextField
+                name
+                label
+                hint
+                value=self.value(name)
+                problem=self.problems.problem_with(about)
+            />
+        }
+    }
+}
+
 /// A review was asked for: the form was sent.
 fn reviewing(query: &ParamsMap) -> bool {
     query.get("review").is_some()
+}
+
+/// The body of a two-step page: the review, once the form was sent and
+/// passed it; else the form, with any problems found; else the refusal.
+fn review_or_form<R: Clone + Send + Sync + 'static>(
+    review: Resource<Result<Option<R>, AppError>>,
+    confirm: fn(R, ParamsMap) -> AnyView,
+    form: fn(ParamsMap, AppError) -> AnyView,
+) -> impl IntoView {
+    let query = use_query_map();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let query = query.get_untracked();
+                match review.await {
+                    Ok(Some(review)) => confirm(review, query),
+                    Ok(None) => form(query, AppError::Invalid(vec![])),
+                    Err(problems @ AppError::Invalid(_)) => form(query, problems),
+                    Err(error) => refusal(error).into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -85,19 +132,11 @@ pub fn PostingPage() -> impl IntoView {
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
             <h1>{move || posting_title(i18n, posting.get())} " · " {move || number.get()}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let query = query.get_untracked();
-                    match review.await {
-                        Ok(Some(review)) => view! { <ConfirmPosting review query /> }.into_any(),
-                        Ok(None) => view! { <PostingFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
-                        Err(AppError::Invalid(problems)) => {
-                            view! { <PostingFormView query problems=AppError::Invalid(problems) /> }.into_any()
-                        }
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            {review_or_form(
+                review,
+                |review, query| view! { <ConfirmPosting review query /> }.into_any(),
+                |query, problems| view! { <PostingFormView query problems /> }.into_any(),
+            )}
         </section>
     }
 }
@@ -117,6 +156,10 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param().get_untracked();
     let posting = Posting::parse(&field(&query, "kind")).unwrap_or(Posting::Payment);
+    let refill = Refill {
+        query: query.clone(),
+        problems: problems.clone(),
+    };
     let value = move |name: &str| field(&query, name);
     let sources = choices(PaymentSource::ALL, PaymentSource::as_str, |source| {
         text::source(i18n, source)
@@ -133,18 +176,13 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                     <p class="field-error">{problem_message(i18n, problem)}</p>
                 })}
             })}
-            {(posting != Posting::Reversal).then(|| view! {
-                <TextField
-                    name="amount"
-                    label=t_string!(i18n, file.amount)
-                    hint=if posting == Posting::Adjustment {
-                        t_string!(i18n, file.amount_signed_hint)
-                    } else {
-                        t_string!(i18n, file.amount_hint)
-                    }
-                    value=value("amount")
-                    problem=problems.problem_with(Field::Amount)
-                />
+            {(posting != Posting::Reversal).then(|| {
+                let hint = if posting == Posting::Adjustment {
+                    t_string!(i18n, file.amount_signed_hint)
+                } else {
+                    t_string!(i18n, file.amount_hint)
+                };
+                refill.text("amount", Field::Amount, t_string!(i18n, file.amount), hint)
             })}
             <TextField
                 name="date"
@@ -168,14 +206,9 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                     problem=problems.problem_with(Field::Source)
                 />
             })}
-            {matches!(posting, Posting::Payment | Posting::Adjustment).then(|| view! {
-                <TextField
-                    name="reference"
-                    label=t_string!(i18n, file.reference)
-                    hint=t_string!(i18n, file.reference_hint)
-                    value=value("reference")
-                    problem=problems.problem_with(Field::Reference)
-                />
+            {matches!(posting, Posting::Payment | Posting::Adjustment).then(|| {
+                let (label, hint) = (t_string!(i18n, file.reference), t_string!(i18n, file.reference_hint));
+                refill.text("reference", Field::Reference, label, hint)
             })}
             {posting.needs_reason().then(|| view! {
                 <TextArea
@@ -324,19 +357,11 @@ pub fn OrderPage() -> impl IntoView {
         <section class="page narrow">
             <p class="crumbs"><A href=move || format!("/caseload/{}", number.get())>{t!(i18n, file.back)}</A></p>
             <h1>{t!(i18n, file.action_order)} " · " {move || number.get()}</h1>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    let query = query.get_untracked();
-                    match review.await {
-                        Ok(Some(review)) => view! { <ConfirmOrder review query /> }.into_any(),
-                        Ok(None) => view! { <OrderFormView query problems=AppError::Invalid(vec![]) /> }.into_any(),
-                        Err(AppError::Invalid(problems)) => {
-                            view! { <OrderFormView query problems=AppError::Invalid(problems) /> }.into_any()
-                        }
-                        Err(error) => refusal(error).into_any(),
-                    }
-                })}
-            </Suspense>
+            {review_or_form(
+                review,
+                |review, query| view! { <ConfirmOrder review query /> }.into_any(),
+                |query, problems| view! { <OrderFormView query problems /> }.into_any(),
+            )}
         </section>
     }
 }
@@ -345,6 +370,10 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param().get_untracked();
+    let refill = Refill {
+        query: query.clone(),
+        problems: problems.clone(),
+    };
     let value = move |name: &str| field(&query, name);
     let frequencies = choices(Frequency::ALL, Frequency::as_str, |frequency| {
         text::frequency(i18n, frequency)
@@ -383,34 +412,15 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 selected=value("due_day")
                 problem=problems.problem_with(Field::DueDay)
             />
-            <TextField
-                name="child_support"
-                label=t_string!(i18n, file.child_support)
-                hint=t_string!(i18n, file.amount_hint)
-                value=value("child_support")
-                problem=problems.problem_with(Field::ChildSupport)
-            />
-            <TextField
-                name="medical_support"
-                label=t_string!(i18n, file.medical_support)
-                hint=t_string!(i18n, file.optional_amount_hint)
-                value=value("medical_support")
-                problem=problems.problem_with(Field::MedicalSupport)
-            />
-            <TextField
-                name="arrears_payment"
-                label=t_string!(i18n, file.arrears_payment)
-                hint=t_string!(i18n, file.arrears_payment_hint)
-                value=value("arrears_payment")
-                problem=problems.problem_with(Field::ArrearsPayment)
-            />
-            <TextField
-                name="reference"
-                label=t_string!(i18n, file.order_reference)
-                hint=t_string!(i18n, file.order_reference_hint)
-                value=value("reference")
-                problem=problems.problem_with(Field::Reference)
-            />
+            {[
+                ("child_support", Field::ChildSupport, t_string!(i18n, file.child_support), t_string!(i18n, file.amount_hint)),
+                ("medical_support", Field::MedicalSupport, t_string!(i18n, file.medical_support), t_string!(i18n, file.optional_amount_hint)),
+                ("arrears_payment", Field::ArrearsPayment, t_string!(i18n, file.arrears_payment), t_string!(i18n, file.arrears_payment_hint)),
+                ("reference", Field::Reference, t_string!(i18n, file.order_reference), t_string!(i18n, file.order_reference_hint)),
+            ]
+            .map(|(name, about, label, hint)| refill.text(name, about, label, hint))
+            .into_iter()
+            .collect_view()}
             <TextArea
                 name="reason"
                 label=t_string!(i18n, file.reason)

@@ -37,12 +37,15 @@ pub fn TextField(
     value: Option<String>,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| name.to_owned());
-    let described_by = described_by(id.clone(), hint.is_some(), problem);
+    let control = Control::new(
+        id.unwrap_or_else(|| name.to_owned()),
+        hint.is_some(),
+        problem,
+    );
     view! {
-        <Labelled id=id.clone() label hint problem>
+        <Labelled control=control.clone() label hint>
             <input
-                id=id
+                id=control.id.clone()
                 name=name
                 type=kind
                 inputmode=inputmode
@@ -50,8 +53,8 @@ pub fn TextField(
                 maxlength=maxlength
                 autocomplete=autocomplete
                 accept=accept
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=described_by
+                aria-invalid=control.invalid()
+                aria-describedby=control.described_by()
             />
         </Labelled>
     }
@@ -69,17 +72,20 @@ pub fn TextArea(
     rows: u32,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| name.to_owned());
-    let described_by = described_by(id.clone(), hint.is_some(), problem);
+    let control = Control::new(
+        id.unwrap_or_else(|| name.to_owned()),
+        hint.is_some(),
+        problem,
+    );
     view! {
-        <Labelled id=id.clone() label hint problem>
+        <Labelled control=control.clone() label hint>
             <textarea
-                id=id
+                id=control.id.clone()
                 name=name
                 rows=rows
                 maxlength=maxlength
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=described_by
+                aria-invalid=control.invalid()
+                aria-describedby=control.described_by()
             >{value}</textarea>
         </Labelled>
     }
@@ -99,15 +105,14 @@ pub fn SelectField(
     selected: Option<String>,
     #[prop(optional)] placeholder: Option<&'static str>,
 ) -> impl IntoView {
-    let id = name.to_owned();
-    let described_by = described_by(id.clone(), false, problem);
+    let control = Control::new(name.to_owned(), false, problem);
     view! {
-        <Labelled id=id.clone() label hint=None problem>
+        <Labelled control=control.clone() label hint=None>
             <select
-                id=id
+                id=control.id.clone()
                 name=name
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=described_by
+                aria-invalid=control.invalid()
+                aria-describedby=control.described_by()
             >
                 {placeholder.map(|text| view! { <option value="">{text}</option> })}
                 {choices.into_iter().map(|(value, text)| {
@@ -164,13 +169,13 @@ pub fn NextField() -> impl IntoView {
 /// (`{id}-error`) above the control.
 #[component]
 fn Labelled(
-    id: String,
+    control: Control,
     label: Signal<String>,
     hint: Option<Signal<String>>,
-    problem: Signal<Option<Problem>>,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let Control { id, problem, .. } = control;
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     view! {
@@ -185,22 +190,47 @@ fn Labelled(
     }
 }
 
-/// The ids that describe a field: its hint, if it has one, and its error
-/// while there is one.
-fn described_by(
+/// A field's control: its id, whether it has a hint, and its problem.
+#[derive(Clone)]
+struct Control {
     id: String,
     has_hint: bool,
     problem: Signal<Option<Problem>>,
-) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    move || {
-        let ids: Vec<String> = [
-            has_hint.then(|| format!("{id}-hint")),
-            problem.get().map(|_| format!("{id}-error")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+impl Control {
+    fn new(id: String, has_hint: bool, problem: Signal<Option<Problem>>) -> Self {
+        Self {
+            id,
+            has_hint,
+            problem,
+        }
+    }
+
+    /// `aria-invalid` while the field has a problem.
+    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+        let problem = self.problem;
+        move || problem.get().is_some().then_some("true")
+    }
+
+    /// The ids that describe the control: its hint, if it has one, and its
+    /// error while there is one.
+    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let Self {
+            id,
+            has_hint,
+            problem,
+        } = self.clone();
+        move || {
+            let ids: Vec<String> = [
+                has_hint.then(|| format!("{id}-hint")),
+                problem.get().map(|_| format!("{id}-error")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
     }
 }
 

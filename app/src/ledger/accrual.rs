@@ -320,16 +320,14 @@ mod tests {
     #[test]
     fn a_modification_replaces_the_order_from_its_effective_date() {
         let orders = [
-            Order {
-                effective_on: date(2024, 1, 1),
-                ends_on: None,
-                obligations: vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
-            },
-            Order {
-                effective_on: date(2024, 4, 1),
-                ends_on: None,
-                obligations: vec![obligation(2, ObligationKind::ChildSupport, 300, monthly())],
-            },
+            order(
+                date(2024, 1, 1),
+                vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
+            ),
+            order(
+                date(2024, 4, 1),
+                vec![obligation(2, ObligationKind::ChildSupport, 300, monthly())],
+            ),
         ];
         let due = charges_due(&orders, &[date(2040, 1, 1)], date(2024, 5, 31));
         let amounts: Vec<(NaiveDate, i64)> = due
@@ -351,15 +349,14 @@ mod tests {
 
     #[test]
     fn child_support_stops_at_emancipation_but_spousal_support_does_not() {
-        let orders = [Order {
-            effective_on: date(2024, 1, 1),
-            ends_on: None,
-            obligations: vec![
+        let orders = [order(
+            date(2024, 1, 1),
+            vec![
                 obligation(1, ObligationKind::ChildSupport, 400, monthly()),
                 obligation(2, ObligationKind::SpousalSupport, 200, monthly()),
                 obligation(3, ObligationKind::ArrearsPayment, 50, monthly()),
             ],
-        }];
+        )];
         let due = charges_due(&orders, &[date(2024, 3, 1)], date(2024, 4, 30));
         let child = due.iter().filter(|d| d.obligation == 1).count();
         let spousal = due.iter().filter(|d| d.obligation == 2).count();
@@ -384,20 +381,18 @@ mod tests {
     #[test]
     fn next_due_adds_up_the_day_and_names_the_pace_apart() {
         let orders = [
-            Order {
-                effective_on: date(2024, 1, 1),
-                ends_on: None,
-                obligations: vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
-            },
-            Order {
-                effective_on: date(2025, 1, 1),
-                ends_on: None,
-                obligations: vec![
+            order(
+                date(2024, 1, 1),
+                vec![obligation(1, ObligationKind::ChildSupport, 400, monthly())],
+            ),
+            order(
+                date(2025, 1, 1),
+                vec![
                     obligation(2, ObligationKind::ChildSupport, 300, monthly()),
                     obligation(3, ObligationKind::MedicalSupport, 40, monthly()),
                     obligation(4, ObligationKind::ArrearsPayment, 50, monthly()),
                 ],
-            },
+            ),
         ];
         let next = next_due(
             &orders,
@@ -448,6 +443,7 @@ mod tests {
         assert_eq!(next.map(|n| n.on), Some(date(2026, 1, 1)));
     }
 
+    /// An order with no end of its own.
     fn order(effective_on: NaiveDate, obligations: Vec<Obligation>) -> Order {
         Order {
             effective_on,

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ledger::arbitrary;
 use crate::ledger::entry::{post, PaymentSource, Posted};
-use crate::ledger::testing::{date, dollars};
+use crate::ledger::testing::{date, dollars, paid_by};
 
 /// A small ledger builder: ids in posting order, keys from the description.
 #[derive(Default)]
@@ -31,9 +31,7 @@ impl Case {
         self.add(format!("charge:{on}"), kind, dollars(amount), on)
     }
     fn payment(&mut self, on: NaiveDate, amount: i64) -> i64 {
-        let kind = EntryKind::Payment {
-            source: PaymentSource::Direct,
-        };
+        let kind = paid_by(PaymentSource::Direct);
         let key = format!("payment:{on}:{}", self.0.len());
         self.add(key, kind, dollars(amount), on)
     }
@@ -217,9 +215,7 @@ fn a_tax_refund_intercept_pays_past_due_support_only() {
     let april = case.charge(date(2024, 4, 1), 400);
     let intercepted = case.add(
         "intercept:2024".into(),
-        EntryKind::Payment {
-            source: PaymentSource::TaxIntercept,
-        },
+        paid_by(PaymentSource::TaxIntercept),
         dollars(1_000),
         date(2024, 4, 10),
     );
@@ -245,9 +241,7 @@ fn posting_the_same_entry_twice_changes_nothing() {
     let entry = Entry {
         id: 0,
         key: "withholding:acme:2024-03-29".into(),
-        kind: EntryKind::Payment {
-            source: PaymentSource::IncomeWithholding,
-        },
+        kind: paid_by(PaymentSource::IncomeWithholding),
         amount: dollars(250),
         effective: date(2024, 3, 29),
     };

@@ -315,17 +315,7 @@ impl<'w> Context<'w> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::testing::{date, dollars};
-
-    fn entry(id: i64, kind: EntryKind, amount: i64, on: NaiveDate) -> Entry {
-        Entry {
-            id,
-            key: format!("e{id}"),
-            kind,
-            amount: dollars(amount),
-            effective: on,
-        }
-    }
+    use crate::ledger::testing::{date, entry_in_dollars as entry, paid_by};
 
     const CHARGE: EntryKind = EntryKind::Charge {
         obligation: ObligationKind::ChildSupport,
@@ -363,14 +353,7 @@ mod tests {
         let entries = [
             entry(1, CHARGE, 400, date(2024, 5, 1)),
             entry(2, WITHHOLDING, 100, date(2024, 5, 2)),
-            entry(
-                3,
-                EntryKind::Payment {
-                    source: PaymentSource::LumpSum,
-                },
-                500,
-                date(2024, 5, 20),
-            ),
+            entry(3, paid_by(PaymentSource::LumpSum), 500, date(2024, 5, 20)),
         ];
         let lines = explain(&entries, date(2024, 5, 1), date(2024, 5, 31), 5);
         assert_eq!(
@@ -386,9 +369,7 @@ mod tests {
             entry(2, CHARGE, 400, date(2024, 5, 1)),
             entry(
                 3,
-                EntryKind::Payment {
-                    source: PaymentSource::TaxIntercept,
-                },
+                paid_by(PaymentSource::TaxIntercept),
                 500,
                 date(2024, 5, 20),
             ),
@@ -500,14 +481,7 @@ mod tests {
     fn a_reversal_says_what_no_longer_counts() {
         let entries = [
             entry(1, CHARGE, 400, date(2024, 8, 1)),
-            entry(
-                2,
-                EntryKind::Payment {
-                    source: PaymentSource::Direct,
-                },
-                400,
-                date(2024, 8, 2),
-            ),
+            entry(2, paid_by(PaymentSource::Direct), 400, date(2024, 8, 2)),
             Entry {
                 id: 3,
                 key: "r".into(),

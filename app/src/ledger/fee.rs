@@ -87,23 +87,9 @@ fn year_so_far(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::testing::date;
+    use crate::ledger::testing::{date, dollars, entry_of as entry};
     use crate::ledger::EntryKind;
     use proptest::prelude::*;
-
-    fn dollars(d: i64) -> Money {
-        Money::from_cents(d * 100)
-    }
-
-    fn entry(id: i64, kind: EntryKind, amount: Money, on: NaiveDate) -> Entry {
-        Entry {
-            id,
-            key: format!("e{id}"),
-            kind,
-            amount,
-            effective: on,
-        }
-    }
 
     /// The federal amounts since fiscal year 2019.
     fn federal() -> ServiceFee {

@@ -107,7 +107,7 @@ pub fn interest_due(
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
-    use crate::ledger::testing::{date, entry};
+    use crate::ledger::testing::{date, entry, paid_by};
     use crate::ledger::Allocation;
 
     const CHARGE: EntryKind = EntryKind::Charge {
@@ -164,9 +164,7 @@ mod tests {
         // A payment pays the support first, the interest after.
         entries.push(entry(
             3,
-            EntryKind::Payment {
-                source: PaymentSource::Direct,
-            },
+            paid_by(PaymentSource::Direct),
             100_100,
             date(2025, 2, 10),
         ));

@@ -72,24 +72,12 @@ pub fn to_receiver(entries: &[Entry], reversed: &BTreeSet<i64>, today: NaiveDate
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
-    use crate::ledger::testing::date;
+    use crate::ledger::testing::{date, entry_in_dollars as entry, paid_by};
     use proptest::prelude::*;
-
-    fn entry(id: i64, kind: EntryKind, dollars: i64, on: NaiveDate) -> Entry {
-        Entry {
-            id,
-            key: format!("e{id}"),
-            kind,
-            amount: Money::from_cents(dollars * 100),
-            effective: on,
-        }
-    }
 
     #[test]
     fn a_release_lets_go_of_the_oldest_hold_and_reversed_sends_do_not_count() {
-        let payment = EntryKind::Payment {
-            source: PaymentSource::TaxIntercept,
-        };
+        let payment = paid_by(PaymentSource::TaxIntercept);
         let entries = [
             entry(1, payment, 900, date(2025, 12, 20)),
             entry(2, EntryKind::Disbursement, 300, date(2025, 12, 22)),

@@ -92,7 +92,7 @@ pub fn held_never_overdrawn(entries: &[Entry]) -> Result<(), Refused> {
 mod tests {
     use super::*;
     use crate::ledger::entry::PaymentSource;
-    use crate::ledger::testing::{date, entry};
+    use crate::ledger::testing::{date, entry, paid_by};
 
     fn reversal(id: i64, of: i64, on: NaiveDate) -> Entry {
         entry(id, EntryKind::Reversal { reverses: of }, 0, on)
@@ -100,9 +100,7 @@ mod tests {
 
     #[test]
     fn a_reversal_is_dated_on_or_after_what_it_reverses() {
-        let payment = EntryKind::Payment {
-            source: PaymentSource::Direct,
-        };
+        let payment = paid_by(PaymentSource::Direct);
         let ledger = [entry(1, payment, 40_000, date(2025, 3, 10))];
         assert_eq!(
             check(&ledger, &reversal(2, 1, date(2025, 3, 9))),
@@ -117,9 +115,7 @@ mod tests {
 
     #[test]
     fn a_reversal_made_in_error_can_be_reversed_once_and_the_entry_again() {
-        let payment = EntryKind::Payment {
-            source: PaymentSource::Direct,
-        };
+        let payment = paid_by(PaymentSource::Direct);
         let mut ledger = vec![
             entry(1, payment, 40_000, date(2025, 3, 10)),
             reversal(2, 1, date(2025, 3, 12)),

@@ -218,6 +218,11 @@ mod tests {
     use crate::ledger::testing::date;
     use proptest::prelude::*;
 
+    /// Dates as (year, month, day), so that an expected series reads on one line.
+    fn days<const N: usize>(days: [(i32, u32, u32); N]) -> Vec<NaiveDate> {
+        days.map(|(y, m, d)| date(y, m, d)).to_vec()
+    }
+
     fn schedule(frequency: Frequency, day: u8) -> Schedule {
         Schedule::new(frequency, day).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -227,12 +232,7 @@ mod tests {
         let dates = schedule(Frequency::Monthly, 31).due_dates(date(2024, 1, 1), date(2024, 4, 30));
         assert_eq!(
             dates,
-            [
-                date(2024, 1, 31),
-                date(2024, 2, 29),
-                date(2024, 3, 31),
-                date(2024, 4, 30)
-            ]
+            days([(2024, 1, 31), (2024, 2, 29), (2024, 3, 31), (2024, 4, 30)])
         );
     }
 
@@ -248,12 +248,7 @@ mod tests {
         let dates = schedule(Frequency::Weekly, 4).due_dates(date(2024, 1, 3), date(2024, 1, 31));
         assert_eq!(
             dates,
-            [
-                date(2024, 1, 5),
-                date(2024, 1, 12),
-                date(2024, 1, 19),
-                date(2024, 1, 26)
-            ]
+            days([(2024, 1, 5), (2024, 1, 12), (2024, 1, 19), (2024, 1, 26)])
         );
         assert!(dates.iter().all(|d| d.weekday() == Weekday::Fri));
     }
@@ -263,12 +258,7 @@ mod tests {
         let dates = schedule(Frequency::BiWeekly, 0).due_dates(date(2024, 1, 1), date(2024, 2, 15));
         assert_eq!(
             dates,
-            [
-                date(2024, 1, 1),
-                date(2024, 1, 15),
-                date(2024, 1, 29),
-                date(2024, 2, 12)
-            ]
+            days([(2024, 1, 1), (2024, 1, 15), (2024, 1, 29), (2024, 2, 12)])
         );
     }
 
@@ -278,12 +268,7 @@ mod tests {
             schedule(Frequency::SemiMonthly, 1).due_dates(date(2024, 2, 1), date(2024, 3, 31));
         assert_eq!(
             dates,
-            [
-                date(2024, 2, 1),
-                date(2024, 2, 15),
-                date(2024, 3, 1),
-                date(2024, 3, 15)
-            ]
+            days([(2024, 2, 1), (2024, 2, 15), (2024, 3, 1), (2024, 3, 15)])
         );
         let late =
             schedule(Frequency::SemiMonthly, 15).due_dates(date(2023, 2, 1), date(2023, 2, 28));

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::ledger::arbitrary;
 use crate::ledger::entry::PaymentSource;
-use crate::ledger::testing::{date, dollars};
+use crate::ledger::testing::{date, dollars, paid_by};
 
 fn entry(id: i64, kind: EntryKind, amount: Money, effective: NaiveDate) -> Entry {
     Entry {
@@ -30,9 +30,7 @@ fn charge(id: i64, on: NaiveDate, amount: i64) -> Entry {
 fn payment(id: i64, on: NaiveDate, amount: i64) -> Entry {
     entry(
         id,
-        EntryKind::Payment {
-            source: PaymentSource::IncomeWithholding,
-        },
+        paid_by(PaymentSource::IncomeWithholding),
         dollars(amount),
         on,
     )

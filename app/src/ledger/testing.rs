@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Due, Entry, EntryKind, Money};
+use super::{Due, Entry, EntryKind, Money, PaymentSource};
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d} is not a date"))
@@ -13,13 +13,27 @@ pub fn dollars(amount: i64) -> Money {
 }
 
 pub fn entry(id: i64, kind: EntryKind, cents: i64, on: NaiveDate) -> Entry {
+    entry_of(id, kind, Money::from_cents(cents), on)
+}
+
+/// An entry of whole dollars.
+pub fn entry_in_dollars(id: i64, kind: EntryKind, amount: i64, on: NaiveDate) -> Entry {
+    entry_of(id, kind, dollars(amount), on)
+}
+
+pub fn entry_of(id: i64, kind: EntryKind, amount: Money, on: NaiveDate) -> Entry {
     Entry {
         id,
         key: format!("e{id}"),
         kind,
-        amount: Money::from_cents(cents),
+        amount,
         effective: on,
     }
+}
+
+/// A payment's kind, by how it reached the agency.
+pub fn paid_by(source: PaymentSource) -> EntryKind {
+    EntryKind::Payment { source }
 }
 
 /// Charges that fell due, as the ledger posts them (ids from 1).

@@ -80,16 +80,8 @@ pub async fn start_conversation(
 ) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let thread = super::service::conversation::start(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &topic,
-        &body,
-        &key,
-        caller.clock.now,
-    )
-    .await?;
+    let thread =
+        super::service::conversation::start(&caller, &case_number, &topic, &body, &key).await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }
@@ -99,15 +91,7 @@ pub async fn start_conversation(
 pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    super::service::conversation::reply(
-        caller.db(),
-        &caller.reader,
-        thread,
-        &body,
-        &key,
-        caller.clock.now,
-    )
-    .await?;
+    super::service::conversation::reply(&caller, thread, &body, &key).await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }
@@ -117,8 +101,7 @@ pub async fn send_message(thread: i32, body: String, key: String) -> Result<(), 
 pub async fn close_conversation(thread: i32) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    super::service::conversation::close(caller.db(), &caller.reader, thread, caller.clock.now)
-        .await?;
+    super::service::conversation::close(&caller, thread).await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }

@@ -340,10 +340,7 @@ fn GiveForm(thread: i32, assigned_to: Option<String>, colleagues: Vec<Colleague>
             <SelectField
                 name="to"
                 label=t_string!(i18n, messages.give_to)
-                choices=colleagues
-                    .into_iter()
-                    .map(|colleague| (colleague.person.to_string(), colleague.name))
-                    .collect()
+                choices=Colleague::choices(colleagues)
             />
             <button type="submit" class="button">{t!(i18n, messages.give)}</button>
         </ActionForm>

@@ -13,9 +13,7 @@ use crate::error::AppError;
 pub async fn open_plan_form(case_number: String) -> Result<PlanStart, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let (today, policy) = (caller.clock.today(), &caller.state.ledger);
-    super::service::asking::plan_start(caller.db(), &caller.reader, &case_number, today, policy)
-        .await
+    super::service::asking::plan_start(&caller, &case_number).await
 }
 
 /// The paying parent proposes a payment plan, then sees the request.
@@ -27,16 +25,7 @@ pub async fn ask_plan(
 ) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let id = super::service::asking::ask_plan(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &form,
-        &key,
-        caller.clock.now,
-        caller.clock.today(),
-    )
-    .await?;
+    let id = super::service::asking::ask_plan(&caller, &case_number, &form, &key).await?;
     leptos_axum::redirect(&format!("/requests/{id}"));
     Ok(())
 }
@@ -46,8 +35,7 @@ pub async fn ask_plan(
 pub async fn open_change_form(case_number: String) -> Result<ChangeStart, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let policy = caller.state.requests;
-    super::service::asking::change_start(caller.db(), &caller.reader, &case_number, policy).await
+    super::service::asking::change_start(&caller, &case_number).await
 }
 
 /// A parent asks for a change of support, then sees the request (and the
@@ -60,15 +48,7 @@ pub async fn ask_change(
 ) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let id = super::service::asking::ask_change(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &form,
-        &key,
-        caller.clock.now,
-    )
-    .await?;
+    let id = super::service::asking::ask_change(&caller, &case_number, &form, &key).await?;
     leptos_axum::redirect(&format!("/requests/{id}"));
     Ok(())
 }

@@ -4,12 +4,14 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod on_record;
 pub mod program;
 pub mod throwaway_postgres;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::caseworker::model::PostingReview;
 use app::error::AppError;
 use axum::body::Body;
 use axum::Router;
@@ -81,12 +83,7 @@ pub async fn sqlite() -> TestDb {
         "sqlite://{}?mode=rwc",
         dir.path().join("portal.db").display()
     );
-    let db = server::db::connect(&url, 4)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    server::db::migrate(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let db = migrated(&url).await;
     TestDb {
         db,
         url,
@@ -123,17 +120,28 @@ pub async fn postgres() -> TestDb {
         admin_url: admin_url.clone(),
         name,
     };
-    let db = server::db::connect(&url, 4)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    server::db::migrate(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let db = migrated(&url).await;
     TestDb {
         db,
         url,
         _cleanup: cleanup,
     }
+}
+
+/// A calendar date the test names.
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d} is not a date"))
+}
+
+/// A connection to the database at `url`, with every migration applied.
+async fn migrated(url: &str) -> DatabaseConnection {
+    let db = server::db::connect(url, 4)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    db
 }
 
 /// `postgres://u@h:p/old?x` → `postgres://u@h:p/new?x`
@@ -170,25 +178,36 @@ pub struct Page {
     pub body: String,
 }
 
+impl Page {
+    /// The whole of `response`, read.
+    pub async fn read<B>(response: Response<B>) -> Page
+    where
+        B: axum::body::HttpBody,
+        B::Error: std::fmt::Display,
+    {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
 pub async fn send(router: &Router, request: Request<Body>) -> Page {
     let response: Response<Body> = router
         .clone()
         .oneshot(request)
         .await
         .unwrap_or_else(|e| match e {});
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .to_bytes();
-    Page {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Page::read(response).await
 }
 
 pub async fn get(router: &Router, uri: &str) -> Page {
@@ -274,6 +293,17 @@ pub fn problems(error: Option<AppError>) -> Vec<(app::error::Field, app::error::
         Some(AppError::Invalid(list)) => list.iter().map(|e| (e.field, e.problem)).collect(),
         other => panic!("expected field problems, got {other:?}"),
     }
+}
+
+/// The answer to signing in with `email` and `password`.
+pub async fn try_sign_in(router: &Router, email: &str, password: &str) -> Page {
+    call(
+        router,
+        "sign_in",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await
 }
 
 /// The account signed in with `email`.
@@ -381,13 +411,7 @@ macro_rules! on_both_databases {
 
 /// Signs a demo or test account in with `password`; its session cookie.
 pub async fn sign_in_as(router: &Router, email: &str, password: &str) -> String {
-    let page = call(
-        router,
-        "sign_in",
-        &[("email", email), ("password", password)],
-        None,
-    )
-    .await;
+    let page = try_sign_in(router, email, password).await;
     session_cookie(&page).unwrap_or_else(|| panic!("{email} could not sign in: {}", page.body))
 }
 
@@ -419,15 +443,7 @@ pub async fn answer<T: serde::de::DeserializeOwned>(
 /// A posting form's fields on `case`, every one sent as forms send them.
 pub fn posting<'a>(case: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut form: Vec<(&str, &str)> = vec![("case_number", case)];
-    for name in [
-        "kind",
-        "amount",
-        "date",
-        "source",
-        "reference",
-        "reason",
-        "entry",
-    ] {
+    for name in app::caseworker::model::POSTING_FIELDS {
         let value = fields
             .iter()
             .find(|(field, _)| *field == name)
@@ -435,6 +451,52 @@ pub fn posting<'a>(case: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str
         form.push((name, value));
     }
     form
+}
+
+/// The field problems the review of a posting on `case` finds, as `cookie`.
+pub async fn review_problems(
+    router: &Router,
+    cookie: &str,
+    case: &str,
+    fields: &[(&str, &str)],
+) -> Vec<(app::error::Field, app::error::Problem)> {
+    let page = call(
+        router,
+        "review_posting",
+        &posting(case, fields),
+        Some(cookie),
+    )
+    .await;
+    problems(error_of(&page))
+}
+
+/// Reviews a posting `form` as `cookie`, then confirms it with the review's
+/// key; the review and the error the confirmation met, if any.
+pub async fn review_and_post(
+    router: &Router,
+    cookie: &str,
+    form: Vec<(&str, &str)>,
+) -> (PostingReview, Option<AppError>) {
+    let review: PostingReview = answer(router, "review_posting", &form, cookie).await;
+    let posted = call(
+        router,
+        "post_entry",
+        &with_key(form, &review.key),
+        Some(cookie),
+    )
+    .await;
+    (review, error_of(&posted))
+}
+
+/// Reviews and confirms a posting `form` that must go through; the review.
+pub async fn post_reviewed(
+    router: &Router,
+    cookie: &str,
+    form: Vec<(&str, &str)>,
+) -> PostingReview {
+    let (review, error) = review_and_post(router, cookie, form).await;
+    assert_eq!(error, None, "the posting was refused");
+    review
 }
 
 /// A form's fields, owned: a send may outlive the test's borrows.

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use http::Request;
-use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 
 use super::Page;
@@ -129,17 +128,5 @@ pub async fn over_http(address: SocketAddr, request: Request<Body>) -> Page {
         .send_request(request)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .to_bytes();
-    Page {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Page::read(response).await
 }

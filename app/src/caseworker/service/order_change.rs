@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, Utc};
 use entity::{cases, obligations, orders};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use crate::caseworker::model::{OrderForm, OrderReview};
@@ -17,6 +17,7 @@ use crate::ledger::{in_force, Allocation, Entry, EntryKind, Money, ObligationKin
 use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::caller::Caller;
 use crate::server::internal;
 use crate::server::ledger::case_entries;
 use crate::server::ledger::store::{case_orders, charge_row, reversal_row};
@@ -170,12 +171,11 @@ impl CaseLedger {
 
 /// What new order terms will do, to confirm; nothing is stored.
 pub async fn review_order(
-    db: &impl ConnectionTrait,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &OrderForm,
-    today: NaiveDate,
 ) -> Result<OrderReview, AppError> {
+    let (db, reader, today) = (caller.db(), &caller.reader, caller.clock.today());
     let plan = OrderPlan::check(db, reader, case_number, form, today).await?;
     let ledger = CaseLedger::read(db, plan.case.id).await?;
     // Numbers no stored obligation has, for the review only.
@@ -214,13 +214,12 @@ pub async fn review_order(
 /// the cases it charges) can neither slip a charge of the old terms in
 /// between nor miss the new ones. Sent twice, the same form stores one order.
 pub async fn change_order(
-    db: &DatabaseConnection,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &OrderForm,
     key: &str,
-    today: NaiveDate,
 ) -> Result<(), AppError> {
+    let (db, reader, today) = (caller.db(), &caller.reader, caller.clock.today());
     let key = ledger_key(key)?;
     let plan = OrderPlan::check(db, reader, case_number, form, today).await?;
     let txn = db.begin().await?;

@@ -3,16 +3,17 @@
 
 use chrono::NaiveDate;
 use entity::cases;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 
 use crate::caseworker::model::{EntryLine, Posting, PostingForm, PostingReview};
 use crate::caseworker::rules::{read_posting, Proposed};
 use crate::error::{AppError, Field, Problem};
 use crate::ledger::rules::{self, Refused};
-use crate::ledger::{Allocation, Entry, EntryKind, Money, ServiceFee};
+use crate::ledger::{Allocation, Entry, EntryKind, Money};
 use crate::reader::User;
 use crate::server::access::{authorize, CaseAction};
 use crate::server::audit::{AuditAction, AuditEvent, Source};
+use crate::server::caller::Caller;
 use crate::server::internal;
 use crate::server::ledger::case_entries;
 use crate::server::ledger::posting::{self, NewEntry, PostingError};
@@ -132,12 +133,11 @@ impl Checked {
 
 /// What a posting will do, to confirm; nothing is stored.
 pub async fn review_posting(
-    db: &impl ConnectionTrait,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &PostingForm,
-    today: NaiveDate,
 ) -> Result<PostingReview, AppError> {
+    let (db, reader, today) = (caller.db(), &caller.reader, caller.clock.today());
     let checked = check_posting(db, reader, case_number, form, today).await?;
     let (balance_before, balance_after) = checked.balances(today);
     let proposed = &checked.proposed;
@@ -162,14 +162,13 @@ pub async fn review_posting(
 /// Stores a reviewed posting; the entry's id. The same form sent again
 /// (a double click, a reload) returns the entry it already stored.
 pub async fn post(
-    db: &DatabaseConnection,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &PostingForm,
     key: &str,
-    today: NaiveDate,
-    fee: Option<ServiceFee>,
 ) -> Result<i64, AppError> {
+    let (db, reader, today) = (caller.db(), &caller.reader, caller.clock.today());
+    let fee = caller.state.ledger.service_fee_policy();
     let key = ledger_key(key)?;
     let case = authorize(db, reader, case_number, CaseAction::Post)
         .await?

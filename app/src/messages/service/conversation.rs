@@ -6,8 +6,9 @@ use super::thread::{authorize_thread, mark_read};
 use crate::error::{AppError, Field, Problem};
 use crate::messages::rules::{self, Status, Topic};
 use crate::reader::User;
-use crate::server::access::{authorize, CaseAction};
+use crate::server::access::CaseAction;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::caller::Caller;
 use crate::server::internal;
 use chrono::{DateTime, Utc};
 use entity::{cases, message_threads, messages};
@@ -19,16 +20,15 @@ use sea_orm::{
 /// A parent starts a conversation about one of their cases; the id of the
 /// conversation (the same one again if this form was already sent).
 pub async fn start(
-    db: &DatabaseConnection,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     topic: &str,
     body: &str,
     key: &str,
-    now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
+    let (db, reader, now) = (caller.db(), &caller.reader, caller.clock.now);
     // Staff write from the case; this form is a parent's.
-    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
+    let authorized = caller.case(case_number, CaseAction::AskAsParent).await?;
     let topic = Topic::parse(topic.trim());
     let body = rules::body(body);
     let mut problems = Vec::new();
@@ -100,14 +100,8 @@ pub(crate) async fn mark_answered(
 }
 
 /// Adds a message to a conversation the reader may see.
-pub async fn reply(
-    db: &DatabaseConnection,
-    reader: &User,
-    thread_id: i32,
-    body: &str,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+pub async fn reply(caller: &Caller, thread_id: i32, body: &str, key: &str) -> Result<(), AppError> {
+    let (db, reader, now) = (caller.db(), &caller.reader, caller.clock.now);
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
     let body = rules::body(body)?;
     if already_sent(db, reader, key).await?.is_some() {
@@ -227,12 +221,8 @@ pub async fn assign(
 }
 
 /// Closes a conversation (either side may; a new message opens it again).
-pub async fn close(
-    db: &DatabaseConnection,
-    reader: &User,
-    thread_id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+pub async fn close(caller: &Caller, thread_id: i32) -> Result<(), AppError> {
+    let (db, reader, now) = (caller.db(), &caller.reader, caller.clock.now);
     let (thread, case) = authorize_thread(db, reader, thread_id).await?;
     let txn = db.begin().await?;
     let mut changed: message_threads::ActiveModel = thread.into();

@@ -2,18 +2,18 @@
 //! request stored with its first event and told to the caseworker.
 
 use super::{request_key, tell_other_parent};
-use crate::config::{LedgerPolicy, RequestPolicy};
 use crate::error::{AppError, Field, Problem};
 use crate::messages::rules::Topic;
 use crate::messages::service::conversation::{append, new_thread};
 use crate::notice::Kind;
-use crate::reader::{CaseRole, User};
+use crate::reader::CaseRole;
 use crate::requests::model::{ChangeFields, ChangeStart, PlanFields, PlanStart};
 use crate::requests::rules::{
     documents, read_change, read_plan, reasons_to_str, Reason, RequestKind, RequestStatus,
 };
-use crate::server::access::{authorize, CaseAction};
+use crate::server::access::CaseAction;
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
+use crate::server::caller::Caller;
 use crate::server::internal;
 use crate::server::ledger::store::case_orders;
 use crate::server::notices::{notify, Notice};
@@ -21,20 +21,14 @@ use crate::server::secret::form_key;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::{request_events, support_requests};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 /// What the payment-plan form needs: the paying parent's past-due support
 /// and the order's pace. Only the paying parent proposes a plan.
-pub async fn plan_start(
-    db: &impl ConnectionTrait,
-    reader: &User,
-    case_number: &str,
-    today: NaiveDate,
-    policy: &LedgerPolicy,
-) -> Result<PlanStart, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::ProposePlan).await?;
+pub async fn plan_start(caller: &Caller, case_number: &str) -> Result<PlanStart, AppError> {
+    let authorized = caller.case(case_number, CaseAction::ProposePlan).await?;
+    let (db, today) = (caller.db(), caller.clock.today());
     let case_number = authorized.case.case_number.clone();
     let (orders, emancipations) = case_orders(db, authorized.case.id)
         .await
@@ -47,7 +41,7 @@ pub async fn plan_start(
         authorized.case,
         CaseRole::PayingParent,
         today,
-        policy,
+        &caller.state.ledger,
         // The planner shows no "as of".
         chrono::NaiveDateTime::default(),
     )
@@ -77,16 +71,18 @@ pub async fn plan_start(
 /// The paying parent proposes a payment plan; the id of the request (the
 /// same one again if this form was already sent).
 pub async fn ask_plan(
-    db: &DatabaseConnection,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &PlanFields,
     key: &str,
-    now: DateTime<Utc>,
-    today: NaiveDate,
 ) -> Result<i32, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::ProposePlan).await?;
-    let plan = read_plan(&form.extra, &form.starts_on, &form.note, today)?;
+    let authorized = caller.case(case_number, CaseAction::ProposePlan).await?;
+    let plan = read_plan(
+        &form.extra,
+        &form.starts_on,
+        &form.note,
+        caller.clock.today(),
+    )?;
     let asked = Asked {
         case: authorized.case.id,
         kind: RequestKind::PaymentPlan,
@@ -95,19 +91,17 @@ pub async fn ask_plan(
         reasons: None,
         note: plan.note,
     };
-    asked.store(db, reader, key, now).await
+    asked.store(caller, key).await
 }
 
 /// A parent asks for a change of support; the id of the request.
 pub async fn ask_change(
-    db: &DatabaseConnection,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
     form: &ChangeFields,
     key: &str,
-    now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
+    let authorized = caller.case(case_number, CaseAction::AskAsParent).await?;
     let change = read_change(&form.reasons(), &form.note)?;
     let asked = Asked {
         case: authorized.case.id,
@@ -117,17 +111,13 @@ pub async fn ask_change(
         reasons: Some(reasons_to_str(&change.reasons)),
         note: Some(change.note),
     };
-    asked.store(db, reader, key, now).await
+    asked.store(caller, key).await
 }
 
 /// What the change-of-support form needs: the reasons and their documents.
-pub async fn change_start(
-    db: &impl ConnectionTrait,
-    reader: &User,
-    case_number: &str,
-    policy: RequestPolicy,
-) -> Result<ChangeStart, AppError> {
-    let authorized = authorize(db, reader, case_number, CaseAction::AskAsParent).await?;
+pub async fn change_start(caller: &Caller, case_number: &str) -> Result<ChangeStart, AppError> {
+    let authorized = caller.case(case_number, CaseAction::AskAsParent).await?;
+    let policy = caller.state.requests;
     Ok(ChangeStart {
         case_number: authorized.case.case_number,
         reasons: Reason::ALL
@@ -155,13 +145,8 @@ impl Asked {
     /// Stores the request, its conversation, the "received" event and the
     /// audit line in one transaction. One open request of a kind per parent
     /// and case: a second is refused with a link to the first.
-    async fn store(
-        self,
-        db: &DatabaseConnection,
-        reader: &User,
-        key: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i32, AppError> {
+    async fn store(self, caller: &Caller, key: &str) -> Result<i32, AppError> {
+        let (db, reader, now) = (caller.db(), &caller.reader, caller.clock.now);
         let key = request_key(key)?;
         let existing = support_requests::Entity::find()
             .filter(support_requests::Column::IdempotencyKey.eq(key.as_str()))

@@ -24,7 +24,7 @@ use sea_orm::{
 };
 
 use super::record::CaseRecords;
-use super::store::{assemble_orders, charge_row, StoreError};
+use super::store::{assemble_orders, charge, charge_row, StoreError};
 
 /// Rows per INSERT: well under SQLite's and Postgres's parameter limits.
 const BATCH: usize = 1_000;
@@ -249,21 +249,19 @@ fn interest_row(
     due: &InterestDue,
     posted_at: chrono::DateTime<Utc>,
 ) -> Result<ledger_entries::ActiveModel, StoreError> {
-    use sea_orm::Set;
-    Ok(ledger_entries::ActiveModel {
-        case_id: Set(case_id),
-        kind: Set("charge".into()),
-        amount_cents: Set(due.amount.cents()?),
-        effective_on: Set(due.on),
-        posted_at: Set(posted_at),
-        obligation_id: Set(None),
-        obligation_kind: Set(Some(ObligationKind::Interest.as_str().into())),
-        idempotency_key: Set(due.key(case_id)),
-        note: Set(Some(format!(
-            "{} past due at the end of {}",
-            due.past_due,
-            due.month.format("%Y-%m")
-        ))),
-        ..Default::default()
-    })
+    let key = due.key(case_id);
+    let mut row = charge(
+        case_id,
+        ObligationKind::Interest,
+        due.amount,
+        due.on,
+        key,
+        posted_at,
+    )?;
+    let month = due.month.format("%Y-%m");
+    row.note = sea_orm::Set(Some(format!(
+        "{} past due at the end of {month}",
+        due.past_due
+    )));
+    Ok(row)
 }

@@ -98,17 +98,39 @@ pub fn charge_row(
     due: &Due,
     posted_at: DateTime<Utc>,
 ) -> Result<ledger_entries::ActiveModel, StoreError> {
+    let obligation = i32::try_from(due.obligation).map_err(|_| {
+        unreadable(
+            "obligations",
+            due.obligation,
+            "an id past the column's range",
+        )
+    })?;
+    let mut row = charge(case_id, due.kind, due.amount, due.on, due.key(), posted_at)?;
+    row.obligation_id = Set(Some(obligation));
+    Ok(row)
+}
+
+/// A charge as stored, of `kind`, under its one-time `key`: with no
+/// obligation row (interest has none) and no note until the caller adds them.
+pub fn charge(
+    case_id: i32,
+    kind: ObligationKind,
+    amount: Money,
+    on: NaiveDate,
+    key: String,
+    posted_at: DateTime<Utc>,
+) -> Result<ledger_entries::ActiveModel, StoreError> {
     Ok(ledger_entries::ActiveModel {
         case_id: Set(case_id),
         kind: Set("charge".into()),
-        amount_cents: Set(due.amount.cents()?),
-        effective_on: Set(due.on),
+        amount_cents: Set(amount.cents()?),
+        effective_on: Set(on),
         posted_at: Set(posted_at),
-        obligation_id: Set(i32::try_from(due.obligation).ok()),
-        obligation_kind: Set(Some(due.kind.as_str().into())),
+        obligation_id: Set(None),
+        obligation_kind: Set(Some(kind.as_str().into())),
         source: Set(None),
         reference: Set(None),
-        idempotency_key: Set(due.key()),
+        idempotency_key: Set(key),
         reverses: Set(None),
         note: Set(None),
         posted_by: Set(None),
@@ -361,4 +383,41 @@ pub async fn standings(
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::testing::{date, dollars};
+
+    fn due(obligation: i64) -> Due {
+        Due {
+            obligation,
+            kind: ObligationKind::ChildSupport,
+            amount: dollars(400),
+            on: date(2025, 3, 1),
+            through: date(2025, 3, 31),
+            part: None,
+        }
+    }
+
+    #[test]
+    fn a_charge_is_stored_under_its_obligation_and_key() {
+        let row = charge_row(7, &due(12), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(row.obligation_id, Set(Some(12)));
+        assert_eq!(row.idempotency_key, Set("charge:12:2025-03-01".to_owned()));
+        assert_eq!(row.amount_cents, Set(40_000));
+    }
+
+    #[test]
+    fn an_obligation_id_past_the_column_is_an_error_not_a_charge_without_one() {
+        let refused = charge_row(7, &due(i64::from(i32::MAX) + 1), Utc::now());
+        assert!(matches!(
+            refused,
+            Err(StoreError::Unreadable {
+                table: "obligations",
+                ..
+            })
+        ));
+    }
 }
