@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
                         // complete without JavaScript and can carry its HTTP status.
                         <Routes fallback=NotFound>
                             <PublicRoutes />
-                            <ParentRoutes />
+                            <SignedInRoutes />
                             <StaffRoutes />
                         </Routes>
                     </ErrorBoundary>
@@ -93,7 +93,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The pages anyone may open: home, advice, signing in.
+/// The pages anyone may reach: home, advice, and the way into and out of
+/// an account (each account page asks for what it needs).
 #[component(transparent)]
 fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
@@ -113,9 +114,10 @@ fn PublicRoutes() -> impl MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// A signed-in person's pages: their cases, messages and requests.
+/// A signed-in person's pages: a parent's cases, and the conversations,
+/// requests and notices that parents and staff both open.
 #[component(transparent)]
-fn ParentRoutes() -> impl MatchNestedRoutes + Clone {
+fn SignedInRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/dashboard") view=MyCasesPage ssr=SsrMode::Async />
         <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />

@@ -28,8 +28,8 @@ pub struct Config {
     pub messages: MessagePolicy,
     pub requests: RequestPolicy,
     pub email: Email,
-    /// `agency.time_zone` as a zone: set when the configuration is checked,
-    /// which every way of making one does.
+    /// `agency.time_zone` as a zone: what checking the configuration read,
+    /// kept by every way of making one (`parse`, `apply_env`).
     #[serde(skip, default = "zone_before_checking")]
     zone: Tz,
 }
@@ -143,7 +143,7 @@ impl Config {
                 let key = error.path().to_string();
                 invalid(key, one_line(&error.into_inner().to_string()))
             })?;
-        config
+        config.zone = config
             .validate()
             .map_err(|(key, message)| invalid(key.into(), message))?;
         Ok(config)
@@ -161,10 +161,11 @@ impl Config {
         self.apply_message_env(&lookup)?;
         self.apply_email_env(&lookup)?;
         self.apply_security_env(&lookup)?;
-        self.validate().map_err(|(key, message)| ConfigError::Env {
+        self.zone = self.validate().map_err(|(key, message)| ConfigError::Env {
             name: env_name_of(key),
             message,
-        })
+        })?;
+        Ok(())
     }
 
     fn apply_site_env(
@@ -346,17 +347,19 @@ impl Config {
         Ok(())
     }
 
-    /// Checks every key; an error names the key and what is wrong with it.
-    fn validate(&mut self) -> Check {
-        self.check_site_and_agency()?;
+    /// Checks every key, and reads the agency's time zone; an error names the
+    /// key and what is wrong with it.
+    fn validate(&self) -> Result<Tz, (&'static str, String)> {
+        let zone = self.check_site_and_agency()?;
         self.check_messages_and_requests()?;
         self.check_email()?;
         self.check_ledger()?;
-        self.check_security()
+        self.check_security()?;
+        Ok(zone)
     }
 
-    /// What must be set, and the agency's time zone, kept as a zone.
-    fn check_site_and_agency(&mut self) -> Check {
+    /// What must be set; the agency's time zone, read.
+    fn check_site_and_agency(&self) -> Result<Tz, (&'static str, String)> {
         let required = [
             ("database.url", &self.database.url),
             ("agency.name", &self.agency.name),
@@ -376,7 +379,7 @@ impl Config {
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));
         }
-        self.zone = self.agency.time_zone.parse().map_err(|_| {
+        let zone = self.agency.time_zone.parse().map_err(|_| {
             (
                 "agency.time_zone",
                 format!(
@@ -394,7 +397,7 @@ impl Config {
                 ),
             ));
         }
-        Ok(())
+        Ok(zone)
     }
 
     /// Messages and requests to change support.

@@ -87,13 +87,18 @@ pub async fn security_headers(
 /// for such a request, so no other site can sign someone out or change
 /// their language.
 pub fn from_another_site(headers: &http::HeaderMap) -> bool {
-    said_to_be_from_another_site(headers, header::REFERER)
+    // A referring page's address: its host ends at the path.
+    said_to_be_from_another_site(headers, header::REFERER, |rest| rest.split('/').next())
 }
 
 /// Whether the browser's `Sec-Fetch-Site`, or else the host of the address
-/// in `fallback` (`Referer` or `Origin`) against `Host`, says the request
-/// came from another site. A request with neither says nothing.
-fn said_to_be_from_another_site(headers: &http::HeaderMap, fallback: header::HeaderName) -> bool {
+/// in `fallback` (`Referer` or `Origin`, read by `host`) against `Host`, says
+/// the request came from another site. A request with neither says nothing.
+fn said_to_be_from_another_site(
+    headers: &http::HeaderMap,
+    fallback: header::HeaderName,
+    host: fn(&str) -> Option<&str>,
+) -> bool {
     let text = |name| {
         headers
             .get(name)
@@ -104,9 +109,7 @@ fn said_to_be_from_another_site(headers: &http::HeaderMap, fallback: header::Hea
     }
     match text(fallback) {
         Some(address) => {
-            let host = address
-                .split_once("://")
-                .and_then(|(_, rest)| rest.split('/').next());
+            let host = address.split_once("://").and_then(|(_, rest)| host(rest));
             host.is_none() || host != text(header::HOST)
         }
         None => false,
@@ -135,7 +138,8 @@ fn is_cross_site_write(request: &Request) -> bool {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    !reads && said_to_be_from_another_site(request.headers(), header::ORIGIN)
+    // An origin is a scheme and a host, nothing after: the rest is the host.
+    !reads && said_to_be_from_another_site(request.headers(), header::ORIGIN, |rest| Some(rest))
 }
 
 #[cfg(test)]

@@ -512,10 +512,15 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
         assert!(!refused.body.contains("name=\"date\""), "{path}: no form");
     }
     let refusals = audited(&test.db, "access_refused").await;
-    assert!(
+    let refused = |action| {
         refusals
             .iter()
-            .any(|event| event.detail.as_deref() == Some("change_order")),
+            .filter(|event| event.detail.as_deref() == Some(action))
+            .count()
+    };
+    assert_eq!(
+        (refused("post"), refused("change_order")),
+        (2, 1),
         "{refusals:?}"
     );
 

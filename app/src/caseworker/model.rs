@@ -284,3 +284,16 @@ pub const POSTING_FIELDS: [&str; 7] = [
     "reason",
     "entry",
 ];
+
+/// The fields of the order form, as the address carries them.
+pub const ORDER_FIELDS: [&str; 9] = [
+    "date",
+    "frequency",
+    "due_day",
+    "child_support",
+    "medical_support",
+    "arrears_payment",
+    "reference",
+    "reason",
+    "request",
+];

@@ -12,7 +12,8 @@ use leptos_router::params::ParamsMap;
 
 use super::api::{may_use_form, review_order, review_posting, ChangeOrder, PostEntry};
 use super::model::{
-    CaseForm, OrderForm, OrderReview, Posting, PostingForm, PostingReview, POSTING_FIELDS,
+    CaseForm, OrderForm, OrderReview, Posting, PostingForm, PostingReview, ORDER_FIELDS,
+    POSTING_FIELDS,
 };
 use crate::components::form::{
     choices, problem_message, FixFields, QueryForm, SelectField, TextArea, TextField,
@@ -20,22 +21,10 @@ use crate::components::form::{
 use crate::components::page::{case_number_param, refusal};
 use crate::components::text;
 use crate::components::title::PageTitle;
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, Problem};
 use crate::i18n::*;
 use crate::ledger::{Frequency, Money, PaymentSource};
 use crate::requests::rules::RequestKind;
-
-const ORDER_FIELDS: [&str; 9] = [
-    "date",
-    "frequency",
-    "due_day",
-    "child_support",
-    "medical_support",
-    "arrears_payment",
-    "reference",
-    "reason",
-    "request",
-];
 
 fn field(query: &ParamsMap, name: &str) -> String {
     query.get(name).unwrap_or_default()
@@ -53,6 +42,10 @@ impl Refill {
         field(&self.query, name)
     }
 
+    fn problem(&self, about: Field) -> Option<Problem> {
+        self.problems.problem_with(about)
+    }
+
     /// A text field named `name`, with the problem found with `about`.
     fn text(
         &self,
@@ -67,7 +60,7 @@ impl Refill {
                 label
                 hint
                 value=self.value(name)
-                problem=self.problems.problem_with(about)
+                problem=self.problem(about)
             />
         }
     }
@@ -157,10 +150,9 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let number = case_number_param().get_untracked();
     let posting = Posting::parse(&field(&query, "kind")).unwrap_or(Posting::Payment);
     let refill = Refill {
-        query: query.clone(),
+        query,
         problems: problems.clone(),
     };
-    let value = move |name: &str| field(&query, name);
     let sources = choices(PaymentSource::ALL, PaymentSource::as_str, |source| {
         text::source(i18n, source)
     });
@@ -170,9 +162,9 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
             <input type="hidden" name="kind" value=posting.as_str() />
             <input type="hidden" name="review" value="1" />
             {(posting == Posting::Reversal).then(|| view! {
-                <input type="hidden" name="entry" value=value("entry") />
-                <p>{t!(i18n, file.reversal_of_entry)} " #" {value("entry")}</p>
-                {problems.problem_with(Field::Entry).map(|problem| view! {
+                <input type="hidden" name="entry" value=refill.value("entry") />
+                <p>{t!(i18n, file.reversal_of_entry)} " #" {refill.value("entry")}</p>
+                {refill.problem(Field::Entry).map(|problem| view! {
                     <p class="field-error">{problem_message(i18n, problem)}</p>
                 })}
             })}
@@ -193,8 +185,8 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 }
                 hint=t_string!(i18n, file.date_hint)
                 kind="date"
-                value=value("date")
-                problem=problems.problem_with(Field::Date)
+                value=refill.value("date")
+                problem=refill.problem(Field::Date)
             />
             {(posting == Posting::Payment).then(|| view! {
                 <SelectField
@@ -202,8 +194,8 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                     label=t_string!(i18n, file.source)
                     choices=sources.clone()
                     placeholder=t_string!(i18n, file.choose)
-                    selected=value("source")
-                    problem=problems.problem_with(Field::Source)
+                    selected=refill.value("source")
+                    problem=refill.problem(Field::Source)
                 />
             })}
             {matches!(posting, Posting::Payment | Posting::Adjustment).then(|| {
@@ -215,9 +207,9 @@ fn PostingFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                     name="reason"
                     label=t_string!(i18n, file.reason)
                     hint=t_string!(i18n, file.reason_hint)
-                    value=value("reason")
+                    value=refill.value("reason")
                     rows=3
-                    problem=problems.problem_with(Field::Reason)
+                    problem=refill.problem(Field::Reason)
                 />
             })}
             <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
@@ -371,35 +363,34 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let number = case_number_param().get_untracked();
     let refill = Refill {
-        query: query.clone(),
+        query,
         problems: problems.clone(),
     };
-    let value = move |name: &str| field(&query, name);
     let frequencies = choices(Frequency::ALL, Frequency::as_str, |frequency| {
         text::frequency(i18n, frequency)
     });
     view! {
         <p>{t!(i18n, file.order_intro)}</p>
         <FixFields problems=problems.clone() />
-        <AnswersRequest request=value("request") problems=problems.clone() />
+        <AnswersRequest request=refill.value("request") problems=problems.clone() />
         <QueryForm action=format!("/caseload/{number}/order")>
             <input type="hidden" name="review" value="1" />
-            <input type="hidden" name="request" value=value("request") />
+            <input type="hidden" name="request" value=refill.value("request") />
             <TextField
                 name="date"
                 label=t_string!(i18n, file.order_date)
                 hint=t_string!(i18n, file.order_date_hint)
                 kind="date"
-                value=value("date")
-                problem=problems.problem_with(Field::Date)
+                value=refill.value("date")
+                problem=refill.problem(Field::Date)
             />
             <SelectField
                 name="frequency"
                 label=t_string!(i18n, file.frequency)
                 choices=frequencies
                 placeholder=t_string!(i18n, file.choose)
-                selected=value("frequency")
-                problem=problems.problem_with(Field::Frequency)
+                selected=refill.value("frequency")
+                problem=refill.problem(Field::Frequency)
             />
             <SelectField
                 name="due_day"
@@ -409,8 +400,8 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                     ("date".to_owned(), t_string!(i18n, file.due_day_date).to_owned()),
                 ]
                 placeholder=t_string!(i18n, file.choose)
-                selected=value("due_day")
-                problem=problems.problem_with(Field::DueDay)
+                selected=refill.value("due_day")
+                problem=refill.problem(Field::DueDay)
             />
             {[
                 ("child_support", Field::ChildSupport, t_string!(i18n, file.child_support), t_string!(i18n, file.amount_hint)),
@@ -425,9 +416,9 @@ fn OrderFormView(query: ParamsMap, problems: AppError) -> impl IntoView {
                 name="reason"
                 label=t_string!(i18n, file.reason)
                 hint=t_string!(i18n, file.order_reason_hint)
-                value=value("reason")
+                value=refill.value("reason")
                 rows=3
-                problem=problems.problem_with(Field::Reason)
+                problem=refill.problem(Field::Reason)
             />
             <button type="submit" class="button primary">{t!(i18n, file.review)}</button>
         </QueryForm>

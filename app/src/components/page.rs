@@ -110,8 +110,8 @@ pub fn case_number_param() -> Memo<String> {
 }
 
 /// The number in the URL's `:id` (a conversation, a request). An address
-/// whose id is not a number asks for id 0, which names nothing, so the
-/// page says "not found" like for any other id that does not exist.
+/// whose id is not a number asks for id 0, which names nothing: the page
+/// answers as for any id that does not exist, never telling a reader more.
 pub fn id_param() -> Memo<i32> {
     let params = use_params_map();
     Memo::new(move |_| {

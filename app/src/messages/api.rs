@@ -48,8 +48,7 @@ pub async fn work_list(
 pub async fn assign_conversation(thread: i32, to: i32) -> Result<(), AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    super::service::conversation::assign(caller.db(), &caller.reader, thread, to, caller.clock.now)
-        .await?;
+    super::service::conversation::assign(&caller, thread, to).await?;
     leptos_axum::redirect(&format!("/messages/{thread}"));
     Ok(())
 }

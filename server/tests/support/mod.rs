@@ -471,12 +471,12 @@ pub async fn review_problems(
 }
 
 /// Reviews a posting `form` as `cookie`, then confirms it with the review's
-/// key; the review and the error the confirmation met, if any.
-pub async fn review_and_post(
+/// key; the confirmation must go through. The review.
+pub async fn post_reviewed(
     router: &Router,
     cookie: &str,
     form: Vec<(&str, &str)>,
-) -> (PostingReview, Option<AppError>) {
+) -> PostingReview {
     let review: PostingReview = answer(router, "review_posting", &form, cookie).await;
     let posted = call(
         router,
@@ -485,17 +485,7 @@ pub async fn review_and_post(
         Some(cookie),
     )
     .await;
-    (review, error_of(&posted))
-}
-
-/// Reviews and confirms a posting `form` that must go through; the review.
-pub async fn post_reviewed(
-    router: &Router,
-    cookie: &str,
-    form: Vec<(&str, &str)>,
-) -> PostingReview {
-    let (review, error) = review_and_post(router, cookie, form).await;
-    assert_eq!(error, None, "the posting was refused");
+    assert_eq!(error_of(&posted), None, "{}", posted.body);
     review
 }
 

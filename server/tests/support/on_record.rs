@@ -1,5 +1,6 @@
-//! People, cases and accounts a test puts on record, as the seed data does,
-//! with "Test office" and no public assistance unless a test says so.
+//! People, cases and accounts a test puts on record, as the seed data does.
+//! Cases are in "Test office" and not marked as never on public assistance
+//! (so no yearly service fee is kept).
 
 use app::reader::AccountRole;
 use chrono::{NaiveDate, Utc};

@@ -170,9 +170,7 @@ pub async fn post(
     let (db, reader, today) = (caller.db(), &caller.reader, caller.clock.today());
     let fee = caller.state.ledger.service_fee_policy();
     let key = ledger_key(key)?;
-    let case = authorize(db, reader, case_number, CaseAction::Post)
-        .await?
-        .case;
+    let case = caller.case(case_number, CaseAction::Post).await?.case;
     // Before the ledger checks: once posted, a reversal's entry is reversed
     // and a release's money released, so the second send must stop here.
     if let Some(earlier) = posting::posted_under(db, &key).await.map_err(internal)? {

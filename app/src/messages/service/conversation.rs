@@ -13,8 +13,7 @@ use crate::server::internal;
 use chrono::{DateTime, Utc};
 use entity::{cases, message_threads, messages};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 /// A parent starts a conversation about one of their cases; the id of the
@@ -188,13 +187,8 @@ async fn tell_other_side(
 
 /// Staff give a conversation to a colleague (themself: "take it"); it then
 /// waits on that colleague's work list, and they may answer it.
-pub async fn assign(
-    db: &DatabaseConnection,
-    reader: &User,
-    thread_id: i32,
-    to: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+pub async fn assign(caller: &Caller, thread_id: i32, to: i32) -> Result<(), AppError> {
+    let (db, reader, now) = (caller.db(), &caller.reader, caller.clock.now);
     if !reader.role.is_staff() {
         return Err(AppError::Forbidden);
     }

@@ -24,7 +24,7 @@ use sea_orm::{
 };
 
 use super::record::CaseRecords;
-use super::store::{assemble_orders, charge, charge_row, StoreError};
+use super::store::{assemble_orders, charge_row, charge_without_obligation, StoreError};
 
 /// Rows per INSERT: well under SQLite's and Postgres's parameter limits.
 const BATCH: usize = 1_000;
@@ -250,14 +250,8 @@ fn interest_row(
     posted_at: chrono::DateTime<Utc>,
 ) -> Result<ledger_entries::ActiveModel, StoreError> {
     let key = due.key(case_id);
-    let mut row = charge(
-        case_id,
-        ObligationKind::Interest,
-        due.amount,
-        due.on,
-        key,
-        posted_at,
-    )?;
+    let interest = ObligationKind::Interest;
+    let mut row = charge_without_obligation(case_id, interest, due.amount, due.on, key, posted_at)?;
     let month = due.month.format("%Y-%m");
     row.note = sea_orm::Set(Some(format!(
         "{} past due at the end of {month}",

@@ -23,6 +23,13 @@ pub enum StoreError {
     /// An amount past what the table's cents hold.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// A value the table cannot hold: a bug upstream.
+    #[error("{table}.{column} cannot hold {value}")]
+    Unwritable {
+        table: &'static str,
+        column: &'static str,
+        value: i64,
+    },
     /// A row the domain cannot read: a bug or a hand-edited database.
     #[error("{table} row {id}: {problem}")]
     Unreadable {
@@ -98,21 +105,20 @@ pub fn charge_row(
     due: &Due,
     posted_at: DateTime<Utc>,
 ) -> Result<ledger_entries::ActiveModel, StoreError> {
-    let obligation = i32::try_from(due.obligation).map_err(|_| {
-        unreadable(
-            "obligations",
-            due.obligation,
-            "an id past the column's range",
-        )
+    let obligation = i32::try_from(due.obligation).map_err(|_| StoreError::Unwritable {
+        table: "ledger_entries",
+        column: "obligation_id",
+        value: due.obligation,
     })?;
-    let mut row = charge(case_id, due.kind, due.amount, due.on, due.key(), posted_at)?;
+    let mut row =
+        charge_without_obligation(case_id, due.kind, due.amount, due.on, due.key(), posted_at)?;
     row.obligation_id = Set(Some(obligation));
     Ok(row)
 }
 
 /// A charge as stored, of `kind`, under its one-time `key`: with no
 /// obligation row (interest has none) and no note until the caller adds them.
-pub fn charge(
+pub fn charge_without_obligation(
     case_id: i32,
     kind: ObligationKind,
     amount: Money,
@@ -414,8 +420,8 @@ mod tests {
         let refused = charge_row(7, &due(i64::from(i32::MAX) + 1), Utc::now());
         assert!(matches!(
             refused,
-            Err(StoreError::Unreadable {
-                table: "obligations",
+            Err(StoreError::Unwritable {
+                column: "obligation_id",
                 ..
             })
         ));
