@@ -29,8 +29,10 @@ build: setup
 	cargo leptos build --release --precompress
 	@touch $(STAMP)
 
+# A server binary newer than the stamp was built by another command (`cargo
+# bench` builds it with other features): the release build is made again.
 build-if-changed: setup
-	@if [ ! -x "$(SERVER)" ] || [ ! -f $(STAMP) ] || \
+	@if [ ! -x "$(SERVER)" ] || [ ! -f $(STAMP) ] || [ "$(SERVER)" -nt $(STAMP) ] || \
 	    [ -n "$$(find $(SOURCES) -newer $(STAMP) -print -quit)" ]; then \
 	  $(MAKE) --no-print-directory build; \
 	else echo "release build is up to date"; fi
