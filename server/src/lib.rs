@@ -37,6 +37,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -79,7 +80,25 @@ pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
 
 /// Every route of the portal, with its layers.
 pub fn router(state: AppState) -> Router {
-    with_layers(routes(&state).with_state(state.clone()), &state)
+    let files = files(&state.leptos_options);
+    with_layers(routes(&state).with_state(state.clone()), files, &state)
+}
+
+/// The built site's files (`pkg/`, the icons, the screenshots, the favicon),
+/// precompressed where the build wrote a `.br` or `.gz` copy. A file needs
+/// neither the session nor the database, so these skip both.
+fn files(options: &LeptosOptions) -> Router {
+    let root = std::path::Path::new(options.site_root.as_ref());
+    let folder = |name: &str| {
+        ServeDir::new(root.join(name))
+            .precompressed_br()
+            .precompressed_gzip()
+    };
+    Router::new()
+        .nest_service("/pkg", folder(options.site_pkg_dir.as_ref()))
+        .nest_service("/icons", folder("icons"))
+        .nest_service("/screenshots", folder("screenshots"))
+        .route_service("/favicon.svg", ServeFile::new(root.join("favicon.svg")))
 }
 
 /// The pages, the server functions, and the few plain axum routes: files,
@@ -135,9 +154,9 @@ fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// What every request passes through, outermost last: request id, tracing,
-/// headers, who the client is, same-origin writes, the outage gate, the
-/// session, and who the reader is.
-fn with_layers(router: Router, state: &AppState) -> Router {
+/// headers, who the client is, same-origin writes; then, for all but the
+/// `files`, the outage gate, the session, and who the reader is.
+fn with_layers(router: Router, files: Router, state: &AppState) -> Router {
     router
         // Inside the session layer, which they read.
         .layer(middleware::from_fn_with_state(
@@ -155,6 +174,7 @@ fn with_layers(router: Router, state: &AppState) -> Router {
             outage::DatabaseWatch::new(state.db.clone(), &state.agency),
             outage::gate,
         ))
+        .merge(files)
         .layer(middleware::from_fn(headers::same_origin_writes))
         // Before anything reads who the client is.
         .layer(middleware::from_fn_with_state(

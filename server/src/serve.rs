@@ -1,5 +1,6 @@
 //! Starting and stopping the server.
 
+use axum::serve::ListenerExt;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
@@ -47,6 +48,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(ServeError::Io)?;
+    // Each response leaves at once. Without TCP_NODELAY, a response written
+    // in two pieces (a file's headers, then its body) on a kept-alive
+    // connection waits for the browser's delayed acknowledgement: ~40 ms.
+    let listener = listener.tap_io(|connection| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::warn!(%error, "cannot send without delay on a connection");
+        }
+    });
 
     crate::sessions::spawn_cleanup(
         crate::sessions::DatabaseStore::new(db.clone(), &config.security),

@@ -1005,6 +1005,18 @@ async fn pages_send_visitors_to_sign_in_and_refuse_other_cases_by_url(test: Test
             .and_then(|v| v.to_str().ok()),
         Some("/login?next=%2Fdashboard")
     );
+    // A client that does not ask for HTML (a script, a load tester) is sent
+    // to sign in too, never given an empty page.
+    let plain = get(&world.router, "/dashboard").await;
+    assert_eq!(
+        (plain.status, plain.headers.get(header::LOCATION)),
+        (
+            StatusCode::FOUND,
+            Some(&http::HeaderValue::from_static("/login?next=%2Fdashboard"))
+        ),
+        "{}",
+        plain.body
+    );
     let login = get_page(&world.router, "/login?next=%2Fdashboard", None).await;
     assert_eq!(login.status, StatusCode::OK);
     assert!(
