@@ -58,6 +58,13 @@ where
 pub fn refusal(error: AppError) -> impl IntoView {
     match error {
         AppError::SignInRequired => {
+            // Every client is sent to sign in: `Redirect` answers 302 only to
+            // a request that accepts HTML, and would leave others a 200 page
+            // with nothing on it.
+            #[cfg(feature = "ssr")]
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FOUND);
+            }
             let location = use_location();
             let here = format!(
                 "{}{}",
