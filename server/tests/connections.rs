@@ -8,9 +8,8 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use hyper_util::rt::TokioIo;
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::program::{server, start};
+use support::program::{connection, server, start};
 
 /// Linux delays an acknowledgement by at least 40 ms (after the first dozen
 /// or so, which it sends at once); a response that waits for one takes
@@ -65,13 +64,7 @@ async fn files_on_one_kept_alive_connection_come_without_delay() {
     let mut running = start(server(&test.url).env("LEPTOS_SITE_ROOT", site.path()), &log);
     let address = running.address().await;
 
-    let stream = tokio::net::TcpStream::connect(address)
-        .await
-        .unwrap_or_else(|e| panic!("connect {address}: {e}"));
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(connection);
+    let mut sender = connection(address).await;
     let mut took = Vec::new();
     for _ in 0..40 {
         sender.ready().await.unwrap_or_else(|e| panic!("{e}"));

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use http::Request;
+use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 
 use super::Page;
@@ -115,16 +116,23 @@ impl Drop for Running {
     }
 }
 
-/// Sends `request` to a running server over a real connection.
-pub async fn over_http(address: SocketAddr, request: Request<Body>) -> Page {
+/// A real HTTP/1.1 connection to a running server, kept alive for as many
+/// requests as the test sends on it.
+pub async fn connection(address: SocketAddr) -> SendRequest<Body> {
     let stream = tokio::net::TcpStream::connect(address)
         .await
         .unwrap_or_else(|e| panic!("connect {address}: {e}"));
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     tokio::spawn(connection);
-    let response = sender
+    sender
+}
+
+/// Sends `request` to a running server over a real connection.
+pub async fn over_http(address: SocketAddr, request: Request<Body>) -> Page {
+    let response = connection(address)
+        .await
         .send_request(request)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
