@@ -304,6 +304,17 @@ async fn staff_must_set_up_the_second_step_when_the_agency_says_so(test: TestDb)
     );
     assert_eq!(blocked.status, http::StatusCode::FORBIDDEN);
     assert!(settings(&router, &cookie).await.second_factor_required);
+    // A page sends them to set it up, whatever the client accepts.
+    let page = support::get_as(&router, "/work", &cookie).await;
+    assert_eq!(
+        (page.status, page.headers.get(http::header::LOCATION)),
+        (
+            http::StatusCode::FOUND,
+            Some(&http::HeaderValue::from_static("/account/security"))
+        ),
+        "{}",
+        page.body
+    );
 
     let (key, _) = enrol(&router, "casey@agency.example").await;
     let cookie = both_steps(&router, "casey@agency.example", &app_code(&key, 30)).await;

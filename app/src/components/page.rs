@@ -58,13 +58,6 @@ where
 pub fn refusal(error: AppError) -> impl IntoView {
     match error {
         AppError::SignInRequired => {
-            // Every client is sent to sign in: `Redirect` answers 302 only to
-            // a request that accepts HTML, and would leave others a 200 page
-            // with nothing on it.
-            #[cfg(feature = "ssr")]
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FOUND);
-            }
             let location = use_location();
             let here = format!(
                 "{}{}",
@@ -75,14 +68,23 @@ pub fn refusal(error: AppError) -> impl IntoView {
                 "/login?next={}",
                 leptos_router::location::Url::escape(&here)
             );
-            view! { <Redirect path /> }.into_any()
+            sent_to(path).into_any()
         }
-        AppError::SecondFactorSetupRequired => {
-            view! { <Redirect path="/account/security" /> }.into_any()
-        }
+        AppError::SecondFactorSetupRequired => sent_to("/account/security".to_owned()).into_any(),
         AppError::Forbidden | AppError::NotFound => view! { <Forbidden /> }.into_any(),
         _ => view! { <ErrorText /> }.into_any(),
     }
+}
+
+/// Sends the client to `path`, whatever it accepts: `Redirect` answers 302
+/// only to a request that accepts HTML, and would leave others a 200 page
+/// with nothing on it.
+fn sent_to(path: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FOUND);
+    }
+    view! { <Redirect path /> }
 }
 
 /// Shown, with HTTP status 403, for a page that is not the reader's to see.
