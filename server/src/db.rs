@@ -42,7 +42,8 @@ pub enum DbError {
 /// it — in WAL mode, so that another process reading the file (the `server`
 /// commands, `sqlite3 .backup`) works beside it. Waiting for another
 /// process's write stops before a request gives up waiting for the
-/// connection. PostgreSQL, the way to scale, gets the pool `max_connections`.
+/// connection. Reading is [`readers`]' work. PostgreSQL, the way to scale,
+/// gets the pool `max_connections`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbError> {
     prepare_sqlite_folder(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
@@ -56,6 +57,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(3))
+                .row_buffer_size(ROWS_IN_FLIGHT)
         });
     }
     Database::connect(options)
@@ -65,6 +67,48 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
             source,
         })
 }
+
+/// The connections that only read, beside the writer [`connect`] opened.
+///
+/// On a SQLite file: a pool of `count` read-only connections. WAL lets each
+/// read its snapshot while the one writer writes, so the pages people read
+/// most (their overview, a case's history, the agency's file) neither queue
+/// behind each other nor behind a posting. Elsewhere (PostgreSQL, an
+/// in-memory SQLite database that only its own connection sees) the writer's
+/// pool reads too.
+pub async fn readers(
+    url: &str,
+    writer: &DatabaseConnection,
+    count: u32,
+) -> Result<DatabaseConnection, DbError> {
+    if !is_sqlite(url) || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(writer.clone());
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(count)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .read_only(true)
+                .create_if_missing(false)
+                .busy_timeout(Duration::from_secs(3))
+                .row_buffer_size(ROWS_IN_FLIGHT)
+        });
+    Database::connect(options)
+        .await
+        .map_err(|source| DbError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+/// Rows a SQLite connection hands over before it waits for them to be read:
+/// a whole case's ledger (sqlx's default of 50 made the connection's thread
+/// and the request trade places every 50 rows).
+const ROWS_IN_FLIGHT: usize = 4096;
 
 /// Brings the schema up to date, then loads the advice the repository ships
 /// (new articles and newer files; a supervisor's edits are kept).

@@ -68,7 +68,7 @@ async fn statement(
     range: Range,
 ) -> Result<PrintStatement, AppError> {
     let reader = signed_in(state, session).await?;
-    let authorized = authorize(&state.db, &reader, number, CaseAction::View).await?;
+    let authorized = authorize(&state.reads, &state.db, &reader, number, CaseAction::View).await?;
     let clock = state.clock();
     let filter = Filter::read(
         range.from.as_deref(),
@@ -87,7 +87,7 @@ async fn statement(
         detail,
     )
     .await?;
-    app::balance::service::printable(&state.db, authorized.case, filter, clock.as_of()).await
+    app::balance::service::printable(&state.reads, authorized.case, filter, clock.as_of()).await
 }
 
 /// The reader chose Spanish (the language cookie).

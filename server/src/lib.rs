@@ -60,10 +60,13 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-pub fn app_state(config: &Config, db: DatabaseConnection) -> AppState {
+/// The state of a server writing through `db` and reading through `reads`
+/// ([`db::readers`]).
+pub fn app_state(config: &Config, db: DatabaseConnection, reads: DatabaseConnection) -> AppState {
     AppState {
         leptos_options: leptos_options(config),
         db,
+        reads,
         agency: config.agency.clone(),
         ledger: config.ledger,
         security: config.security.clone(),
@@ -166,7 +169,8 @@ fn with_layers(router: Router, files: Router, state: &AppState) -> Router {
         .layer(middleware::from_fn(pwa::name_the_viewer))
         // Inside the headers and request id: a refused request still gets both.
         .layer(sessions::layer(
-            sessions::DatabaseStore::new(state.db.clone(), &state.security),
+            sessions::DatabaseStore::new(state.db.clone(), &state.security)
+                .reading_from(state.reads.clone()),
             &state.security,
         ))
         // Outside the session layer, whose bare 500 it turns into the 503.

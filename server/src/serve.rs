@@ -68,7 +68,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         outbox.spawn(every);
         tracing::info!(host = %config.email.smtp_host, "e-mail notifications on");
     }
-    let mut state = crate::app_state(&config, db.clone());
+    let reads = db::readers(&config.database.url, &db, config.database.max_connections).await?;
+    let mut state = crate::app_state(&config, db.clone(), reads);
     state.leptos_options.site_addr = addr;
     spawn_refusal_records(state.credential_gate.clone(), db);
     let router = crate::router(state);

@@ -6,6 +6,9 @@
 //! store's: a session is created at sign-in (the id is rotated then, which
 //! creates a new row) and is never loaded once `max_age` has passed since.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use app::server::session::ACCOUNT_KEY;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -37,6 +40,10 @@ pub fn cookie_name(policy: &SecurityPolicy) -> &'static str {
 #[derive(Debug, Clone)]
 pub struct DatabaseStore {
     db: DatabaseConnection,
+    /// Where sessions are looked up (the readers beside the writer).
+    reads: DatabaseConnection,
+    /// Each session as this store last read or wrote it.
+    known: Arc<Mutex<HashMap<Id, Stored>>>,
     max_age: chrono::Duration,
     /// How far the stored idle expiry may lag behind: a session ends at most
     /// this much before its idle time is up (a minute, or a tenth of a
@@ -50,12 +57,31 @@ impl DatabaseStore {
         let idle = chrono::Duration::minutes(i64::from(policy.session_idle_minutes));
         let expiry_slack = chrono::Duration::minutes(1).min(idle / 10);
         Self {
+            reads: db.clone(),
             db,
+            known: Arc::default(),
             max_age,
             expiry_slack,
         }
     }
+
+    /// Looks sessions up through `reads` (they are still written through
+    /// the writer).
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
+    }
 }
+
+/// A session's row as the database holds it.
+#[derive(Debug, Clone, PartialEq)]
+struct Stored {
+    data: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// How many sessions the store remembers before it forgets the ended ones
+/// (and, if that is not enough, all of them: remembering only saves writes).
+const KNOWN_AT_MOST: usize = 100_000;
 
 /// The session layer, configured by the agency's policy.
 pub fn layer(store: DatabaseStore, policy: &SecurityPolicy) -> SessionManagerLayer<DatabaseStore> {
@@ -106,6 +132,35 @@ fn account_of(record: &Record) -> Option<i32> {
 }
 
 impl DatabaseStore {
+    /// Whether the database may hold something other than `stored` for `id`
+    /// (not if this store just read or wrote it so, give or take the slack
+    /// on the idle expiry).
+    fn worth_writing(&self, id: &Id, stored: &Stored) -> bool {
+        let known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        known.get(id).is_none_or(|was| {
+            was.data != stored.data || was.expires_at < stored.expires_at - self.expiry_slack
+        })
+    }
+
+    fn remember(&self, id: Id, stored: Stored) {
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        if known.len() >= KNOWN_AT_MOST {
+            let now = Utc::now();
+            known.retain(|_, was| was.expires_at > now);
+            if known.len() >= KNOWN_AT_MOST {
+                known.clear();
+            }
+        }
+        known.insert(id, stored);
+    }
+
+    fn forget(&self, id: &Id) {
+        self.known
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id);
+    }
+
     /// Inserts `record` unless its id is taken; whether it was inserted.
     async fn insert(&self, record: &Record) -> session_store::Result<bool> {
         let row = sessions::ActiveModel {
@@ -143,22 +198,30 @@ impl SessionStore for DatabaseStore {
         // Every request saves (the idle expiry slides), but a session whose
         // data is the same and whose expiry moved less than a minute is not
         // written again: a write (and its flush to disk) on every page was
-        // the costliest part of a signed-in request under load.
-        let data = data_text(record)?;
-        let expires_at = to_chrono(record.expiry_date);
+        // the costliest part of a signed-in request under load. One this
+        // store has just read so is not even sent: the single writer would
+        // take every signed-in request in turn.
+        let stored = Stored {
+            data: data_text(record)?,
+            expires_at: to_chrono(record.expiry_date),
+        };
+        if !self.worth_writing(&record.id, &stored) {
+            return Ok(());
+        }
         let worth_writing = sessions::Column::Data
-            .ne(data.as_str())
-            .or(sessions::Column::ExpiresAt.lt(expires_at - self.expiry_slack));
+            .ne(stored.data.as_str())
+            .or(sessions::Column::ExpiresAt.lt(stored.expires_at - self.expiry_slack));
         // A session deleted meanwhile (signed out elsewhere) stays deleted.
         sessions::Entity::update_many()
-            .col_expr(sessions::Column::Data, data.into())
-            .col_expr(sessions::Column::ExpiresAt, expires_at.into())
+            .col_expr(sessions::Column::Data, stored.data.as_str().into())
+            .col_expr(sessions::Column::ExpiresAt, stored.expires_at.into())
             .col_expr(sessions::Column::AccountId, account_of(record).into())
             .filter(sessions::Column::Id.eq(record.id.to_string()))
             .filter(worth_writing)
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        self.remember(record.id, stored);
         Ok(())
     }
 
@@ -167,21 +230,31 @@ impl SessionStore for DatabaseStore {
         let row = sessions::Entity::find_by_id(id.to_string())
             .filter(sessions::Column::ExpiresAt.gt(now))
             .filter(sessions::Column::CreatedAt.gt(now - self.max_age))
-            .one(&self.db)
+            .one(&self.reads)
             .await
             .map_err(backend)?;
-        row.map(|row| {
-            Ok(Record {
-                id: *id,
-                data: serde_json::from_str(&row.data)
-                    .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-                expiry_date: to_time(row.expires_at),
-            })
-        })
-        .transpose()
+        let Some(row) = row else {
+            self.forget(id);
+            return Ok(None);
+        };
+        let record = Record {
+            id: *id,
+            data: serde_json::from_str(&row.data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date: to_time(row.expires_at),
+        };
+        self.remember(
+            *id,
+            Stored {
+                data: row.data,
+                expires_at: row.expires_at,
+            },
+        );
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.forget(id);
         sessions::Entity::delete_by_id(id.to_string())
             .exec(&self.db)
             .await

@@ -45,7 +45,7 @@ async fn world(db: DatabaseConnection, config: &Config) -> World {
     );
     on_record::case(&db, CASE, None, date(2024, 3, 15), parents).await;
     on_record::parent_account(&db, parents.0, "pat@example.com", PASSWORD).await;
-    let state = server::app_state(config, db.clone());
+    let state = server::app_state(config, db.clone(), db.clone());
     World {
         router: server::router(state.clone()),
         state,
@@ -472,7 +472,7 @@ async fn over_https_the_cookie_is_host_only_and_browsers_keep_to_https(test: Tes
 
 /// The router of another configuration on the same database.
 fn world_on(db: DatabaseConnection, config: &Config) -> World {
-    let state = server::app_state(config, db.clone());
+    let state = server::app_state(config, db.clone(), db.clone());
     World {
         router: server::router(state.clone()),
         state,

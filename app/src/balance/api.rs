@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub async fn overview() -> Result<super::model::Overview, AppError> {
     use crate::server::caller::Caller;
     let caller = Caller::signed_in().await?;
-    let (db, reader, clock) = (caller.db(), &caller.reader, caller.clock);
+    let (db, reader, clock) = (caller.reads(), &caller.reader, caller.clock);
     let (cards, staff_cases) = if reader.role.is_staff() {
         let cases = crate::account::service::records::my_cases(db, reader).await?;
         (Vec::new(), cases)
@@ -36,7 +36,7 @@ pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
     case.on_record(AuditAction::CaseOpened, None).await?;
     let today = case.caller.clock.today();
     super::service::case_view(
-        case.caller.db(),
+        case.caller.reads(),
         case.authorized.case,
         case.authorized.role,
         today,
@@ -69,7 +69,7 @@ pub async fn case_history(
     case.on_record(crate::server::audit::AuditAction::HistoryRead, range)
         .await?;
     super::service::history(
-        case.caller.db(),
+        case.caller.reads(),
         case.authorized.case,
         case.authorized.role,
         filter,
@@ -93,7 +93,7 @@ pub async fn case_statement(
     case.on_record(crate::server::audit::AuditAction::StatementRead, range)
         .await?;
     super::service::printable(
-        case.caller.db(),
+        case.caller.reads(),
         case.authorized.case,
         filter,
         case.caller.clock.as_of(),
@@ -115,7 +115,7 @@ pub async fn case_timeline(
     case.on_record(crate::server::audit::AuditAction::TimelineRead, range)
         .await?;
     super::service::timeline(
-        case.caller.db(),
+        case.caller.reads(),
         case.authorized.case,
         case.authorized.role,
         filter,

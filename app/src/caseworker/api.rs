@@ -41,15 +41,9 @@ pub async fn open_case_file(
     use crate::server::caller::Caller;
     use crate::server::once::{self, Once};
     let caller = Caller::signed_in().await?;
-    let mut file = super::service::case_file::case_file(
-        caller.db(),
-        &caller.reader,
-        &case_number,
-        &caller.state.ledger,
-        caller.clock,
-        audit_page.unwrap_or(1),
-    )
-    .await?;
+    let mut file =
+        super::service::case_file::case_file(&caller, &case_number, audit_page.unwrap_or(1))
+            .await?;
     let fresh: Option<crate::account::model::FreshPin> =
         once::take(Once::IssuedPin, caller.reader.account_id)?;
     file.fresh_pin = fresh.filter(|pin| pin.case_number == file.view.card.case_number);

@@ -69,7 +69,7 @@ pub async fn case_requests(case_number: String) -> Result<Vec<RequestSummary>, A
     let caller = Caller::signed_in().await?;
     let case = caller.case(&case_number, CaseAction::View).await?;
     super::service::reading::case_requests(
-        caller.db(),
+        caller.reads(),
         &caller.reader,
         case.case.id,
         case.role,

@@ -76,7 +76,9 @@ pub struct Authorized {
 /// May `user` do `action` with the case numbered `case_number`? A case that
 /// does not exist is refused the same way as someone else's, so a number
 /// cannot be probed; only supervisors, who may see every case, hear "not found".
+/// The case is looked up through `reads`; a refusal is written through `db`.
 pub async fn authorize(
+    reads: &impl ConnectionTrait,
     db: &impl ConnectionTrait,
     user: &User,
     case_number: &str,
@@ -84,14 +86,14 @@ pub async fn authorize(
 ) -> Result<Authorized, AppError> {
     let case = cases::Entity::find()
         .filter(cases::Column::CaseNumber.eq(case_number.trim().to_ascii_uppercase()))
-        .one(db)
+        .one(reads)
         .await?;
     let Some(case) = case else {
         let asked: String = case_number.chars().filter(|c| !c.is_control()).collect();
         audit::refused(db, user, None, &format!("{}: {asked}", action.as_str())).await?;
         return Err(missing(user));
     };
-    match role_on_case(db, user, &case).await? {
+    match role_on_case(reads, user, &case).await? {
         Some(role) if role.may(action) => Ok(Authorized { case, role }),
         _ => {
             audit::refused(db, user, Some(case.id), action.as_str()).await?;

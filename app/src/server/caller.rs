@@ -52,13 +52,19 @@ impl Caller {
         }
     }
 
+    /// Writes, and reads whose answer decides a write.
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
+    }
+
+    /// Reads for a page (on SQLite, beside the writer: [`AppState::reads`]).
+    pub fn reads(&self) -> &DatabaseConnection {
+        &self.state.reads
     }
 
     /// The case numbered `number`, if the reader may do `action` with it
     /// (the one access rule; a refusal is on the record).
     pub async fn case(&self, number: &str, action: CaseAction) -> Result<Authorized, AppError> {
-        authorize(self.db(), &self.reader, number, action).await
+        authorize(self.reads(), self.db(), &self.reader, number, action).await
     }
 }

@@ -26,7 +26,11 @@ use crate::error::AppError;
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Writes, and reads whose answer decides a write.
     pub db: DatabaseConnection,
+    /// Reads for pages: on SQLite, read-only connections beside the writer.
+    #[from_ref(skip)]
+    pub reads: DatabaseConnection,
     pub agency: Agency,
     pub ledger: LedgerPolicy,
     pub security: SecurityPolicy,

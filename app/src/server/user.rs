@@ -27,7 +27,7 @@ pub async fn current() -> Result<Option<User>, AppError> {
         .filter(|user| user.account_id == account);
     match found {
         Some(user) => Ok(Some(user)),
-        None => load(&state()?.db, account).await,
+        None => load(&state()?.reads, account).await,
     }
 }
 
@@ -67,7 +67,7 @@ fn is_a_file(path: &str) -> bool {
 async fn reader_of(state: &AppState, session: &Session, is_page: bool) -> Result<Reader, AppError> {
     let user = of_session(session, state).await?;
     let unseen = match &user {
-        Some(user) if is_page => Some(unseen(&state.db, user.person_id).await?),
+        Some(user) if is_page => Some(unseen(&state.reads, user.person_id).await?),
         _ => None,
     };
     Ok(Reader { user, unseen })
@@ -85,7 +85,7 @@ pub async fn unseen(db: &impl ConnectionTrait, person: i32) -> Result<u64, AppEr
 /// The user `session` is signed in as, if any (for handlers outside Leptos).
 pub async fn of_session(session: &Session, state: &AppState) -> Result<Option<User>, AppError> {
     match session::account_id(session).await? {
-        Some(account) => load(&state.db, account).await,
+        Some(account) => load(&state.reads, account).await,
         None => Ok(None),
     }
 }

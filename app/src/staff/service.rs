@@ -257,7 +257,7 @@ pub async fn reassign_case(
     to: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let case = authorize(db, reader, case_number, CaseAction::Reassign)
+    let case = authorize(db, db, reader, case_number, CaseAction::Reassign)
         .await?
         .case;
     if !colleagues(db).await?.iter().any(|c| c.person == to) {

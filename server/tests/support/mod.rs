@@ -167,9 +167,10 @@ pub fn router(db: DatabaseConnection) -> Router {
     router_with(&config(), db)
 }
 
-/// The router with another configuration.
+/// The router with another configuration (reading through the writer, as
+/// on PostgreSQL; `readers.rs` tests SQLite's readers beside it).
 pub fn router_with(config: &Config, db: DatabaseConnection) -> Router {
-    server::router(server::app_state(config, db))
+    server::router(server::app_state(config, db.clone(), db))
 }
 
 pub struct Page {

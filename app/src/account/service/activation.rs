@@ -317,7 +317,7 @@ pub async fn issue_pin(
     case_number: &str,
     person: i32,
 ) -> Result<FreshPin, AppError> {
-    let case = authorize(db, actor, case_number, CaseAction::IssuePin)
+    let case = authorize(db, db, actor, case_number, CaseAction::IssuePin)
         .await?
         .case;
     let participant = case_participants::Entity::find()

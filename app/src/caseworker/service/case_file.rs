@@ -8,31 +8,28 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::caseworker::model::{AuditLine, CaseFile, EntryLine, Participant};
 use crate::components::pager::PageOf;
-use crate::config::LedgerPolicy;
 use crate::error::AppError;
 use crate::ledger::Money;
 use crate::messages::service::lists::case_threads;
-use crate::reader::User;
-use crate::server::access::{authorize, parent_role, Authorized, CaseAction};
+use crate::server::access::{parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
-use crate::server::clock::Clock;
+use crate::server::caller::Caller;
 use crate::server::ledger::store::latest;
 use crate::server::people::names_of;
 
 /// Entries the case file lists (the history page has every one).
 const LATEST_ENTRIES: u64 = 25;
 
-/// The agency's file on a case, for its caseworker or a supervisor.
+/// The agency's file on a case, for its caseworker or a supervisor. It is
+/// read through the readers; only its line on the audit log is written.
 pub async fn case_file(
-    db: &impl ConnectionTrait,
-    reader: &User,
+    caller: &Caller,
     case_number: &str,
-    policy: &LedgerPolicy,
-    clock: Clock,
     audit_page: u32,
 ) -> Result<CaseFile, AppError> {
-    let Authorized { case, role } =
-        authorize(db, reader, case_number, CaseAction::ReadFile).await?;
+    let Authorized { case, role } = caller.case(case_number, CaseAction::ReadFile).await?;
+    let (db, reader, clock) = (caller.reads(), &caller.reader, caller.clock);
+    let policy = &caller.state.ledger;
     let today = clock.today();
     let (case_id, caseworker) = (case.id, case.caseworker_id);
     let colleagues = match role.may(CaseAction::Reassign) {
@@ -50,7 +47,7 @@ pub async fn case_file(
     let event = AuditEvent::new(AuditAction::CaseOpened)
         .by(reader.person_id)
         .on_case(case_id);
-    audit::record(db, event, &Source::of_request(), clock.now).await?;
+    audit::record(caller.db(), event, &Source::of_request(), clock.now).await?;
     let (audit, audit_paging) = audit_lines(db, case_id, audit_page).await?;
     Ok(CaseFile {
         view,

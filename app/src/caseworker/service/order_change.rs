@@ -41,7 +41,7 @@ impl OrderPlan {
         form: &OrderForm,
         today: NaiveDate,
     ) -> Result<Self, AppError> {
-        let case = authorize(db, reader, case_number, CaseAction::ChangeOrder)
+        let case = authorize(db, db, reader, case_number, CaseAction::ChangeOrder)
             .await?
             .case;
         let mut proposed = read_order(form, today, case.opened_on)?;

@@ -38,7 +38,7 @@ async fn check_posting(
     form: &PostingForm,
     today: NaiveDate,
 ) -> Result<Checked, AppError> {
-    let case = authorize(db, reader, case_number, CaseAction::Post)
+    let case = authorize(db, db, reader, case_number, CaseAction::Post)
         .await?
         .case;
     let proposed = read_posting(form, today, case.opened_on)?;
