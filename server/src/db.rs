@@ -46,12 +46,7 @@ pub enum DbError {
 /// gets the pool `max_connections`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbError> {
     prepare_sqlite_folder(url)?;
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(max_connections)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
+    let mut options = pool(url, max_connections);
     if is_sqlite(url) {
         options.max_connections(1).map_sqlx_sqlite_opts(|sqlite| {
             sqlite
@@ -60,12 +55,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .row_buffer_size(ROWS_IN_FLIGHT)
         });
     }
-    Database::connect(options)
-        .await
-        .map_err(|source| DbError::Connect {
-            url: redact(url),
-            source,
-        })
+    open(url, options).await
 }
 
 /// The connections that only read, beside the writer [`connect`] opened.
@@ -84,19 +74,39 @@ pub async fn readers(
     if !is_sqlite(url) || url.contains(":memory:") || url.contains("mode=memory") {
         return Ok(writer.clone());
     }
+    let mut options = pool(url, count);
+    options.map_sqlx_sqlite_opts(|sqlite| {
+        sqlite
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(3))
+            .row_buffer_size(ROWS_IN_FLIGHT)
+    });
+    open(url, options).await
+}
+
+/// A pool of `size` connections to `url`.
+///
+/// A connection taken from the pool is not pinged first unless it sat idle
+/// (a proxy or the server may have dropped it meanwhile); a SQLite file's
+/// never is. The ping on every query was a second trip to the database
+/// each time: to SQLite's thread and back, to PostgreSQL and back.
+fn pool(url: &str, size: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(count)
+        .max_connections(size)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
-            sqlite
-                .read_only(true)
-                .create_if_missing(false)
-                .busy_timeout(Duration::from_secs(3))
-                .row_buffer_size(ROWS_IN_FLIGHT)
-        });
+        .sqlx_logging(false);
+    if is_sqlite(url) {
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
+    options
+}
+
+async fn open(url: &str, options: ConnectOptions) -> Result<DatabaseConnection, DbError> {
     Database::connect(options)
         .await
         .map_err(|source| DbError::Connect {
@@ -199,6 +209,19 @@ mod tests {
         assert_eq!(
             redact("sqlite://data/portal.db?mode=rwc"),
             "sqlite://data/portal.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn a_busy_connection_is_not_pinged_before_each_query() {
+        let sqlite = pool("sqlite://data/portal.db?mode=rwc", 4);
+        assert!(!sqlite.get_test_before_acquire());
+        assert_eq!(sqlite.get_test_before_acquire_if_idle_for(), None);
+        let postgres = pool("postgres://portal@db.internal/portal", 10);
+        assert!(!postgres.get_test_before_acquire());
+        assert_eq!(
+            postgres.get_test_before_acquire_if_idle_for(),
+            Some(Duration::from_secs(30))
         );
     }
 
