@@ -37,14 +37,8 @@ async fn seeded() -> TestDb {
 #[tokio::test]
 async fn a_parents_pages_send_nothing_to_the_writer() {
     let test = seeded().await;
-    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut writer = test.db.clone();
-    let log = sent.clone();
-    writer.set_metric_callback(move |info| {
-        if let Ok(mut sent) = log.lock() {
-            sent.push(info.statement.to_string());
-        }
-    });
+    let sent = listen(&mut writer);
     let (router, readers) = portal(&test, writer).await;
     let parent = sign_in_as(&router, "behind.parent@example.com", DEMO_PASSWORD).await;
     sent.lock().unwrap_or_else(|e| panic!("{e}")).clear();
@@ -66,6 +60,49 @@ async fn a_parents_pages_send_nothing_to_the_writer() {
     // And the readers cannot write, whatever they are asked.
     let refused = readers.execute_unprepared("DELETE FROM audit_events").await;
     assert!(refused.is_err(), "a reader deleted the audit log");
+}
+
+/// Every statement sent through `connection` from now on, in a list.
+fn listen(connection: &mut DatabaseConnection) -> Arc<Mutex<Vec<String>>> {
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let log = sent.clone();
+    connection.set_metric_callback(move |info| {
+        if let Ok(mut sent) = log.lock() {
+            sent.push(info.statement.to_string());
+        }
+    });
+    sent
+}
+
+#[tokio::test]
+async fn who_is_reading_takes_two_queries_the_session_and_the_account() {
+    let test = seeded().await;
+    let mut readers = server::db::readers(&test.url, &test.db, 2)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let read = listen(&mut readers);
+    let state = server::app_state(&support::config(), test.db.clone(), readers);
+    let router = server::router(state);
+    let parent = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
+    read.lock().unwrap_or_else(|e| panic!("{e}")).clear();
+
+    // The home page reads nothing of its own: what it sends is the header's.
+    let page = get_as(&router, "/", &parent).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let person = support::account_of(&test.db, "receiving.parent@example.com")
+        .await
+        .person_id;
+    let unseen = app::server::user::unseen(&test.db, person)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(unseen > 0, "the demo leaves Dana something to read");
+    // (Leptos marks where the number goes: `(<!>3<!> new)`.)
+    let header = format!("Notifications (<!>{unseen}<!> new)");
+    assert!(page.body.contains(&header), "the header says {header}");
+    let sent = read.lock().unwrap_or_else(|e| panic!("{e}")).clone();
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert!(sent[0].contains("\"sessions\""), "{}", sent[0]);
+    assert!(sent[1].contains("\"notifications\""), "{}", sent[1]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,7 +7,11 @@ use entity::{accounts, notifications, people};
 use http::request::Parts;
 use http::Method;
 use leptos::prelude::use_context;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, PaginatorTrait,
+    QueryFilter, QueryResult, QuerySelect, QueryTrait, SelectA, SelectB,
+};
 use tower_sessions::Session;
 
 use super::{internal, session, state, AppState};
@@ -65,12 +69,70 @@ fn is_a_file(path: &str) -> bool {
 }
 
 async fn reader_of(state: &AppState, session: &Session, is_page: bool) -> Result<Reader, AppError> {
-    let user = of_session(session, state).await?;
-    let unseen = match &user {
-        Some(user) if is_page => Some(unseen(&state.reads, user.person_id).await?),
-        _ => None,
+    let Some(account) = session::account_id(session).await? else {
+        return Ok(Reader::default());
     };
-    Ok(Reader { user, unseen })
+    if !is_page {
+        let user = load(&state.reads, account).await?;
+        return Ok(Reader { user, unseen: None });
+    }
+    Ok(match load_with_unseen(&state.reads, account).await? {
+        Some((user, unseen)) => Reader {
+            user: Some(user),
+            unseen: Some(unseen),
+        },
+        None => Reader::default(),
+    })
+}
+
+/// The account, its person, and how many notifications they have not read,
+/// in one query (a page's header shows the count).
+#[derive(Debug)]
+struct AccountWithUnseen {
+    account: accounts::Model,
+    person: Option<people::Model>,
+    unseen: i64,
+}
+
+impl FromQueryResult for AccountWithUnseen {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            account: accounts::Model::from_query_result(row, SelectA.as_str())?,
+            person: people::Model::from_query_result_optional(row, SelectB.as_str())?,
+            unseen: row.try_get("", UNSEEN)?,
+        })
+    }
+}
+
+const UNSEEN: &str = "unseen";
+
+/// [`load`], with the count [`unseen`] gives, in one trip to the database.
+async fn load_with_unseen(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+) -> Result<Option<(User, u64)>, AppError> {
+    let unread = Query::select()
+        .expr(Expr::col((notifications::Entity, notifications::Column::Id)).count())
+        .from(notifications::Entity)
+        .and_where(
+            Expr::col((notifications::Entity, notifications::Column::PersonId))
+                .equals((people::Entity, people::Column::Id)),
+        )
+        .and_where(Expr::col((notifications::Entity, notifications::Column::ReadAt)).is_null())
+        .to_owned();
+    let query = accounts::Entity::find_by_id(account_id)
+        .find_also_related(people::Entity)
+        .expr_as(
+            Expr::SubQuery(None, Box::new(unread.into_sub_query_statement())),
+            UNSEEN,
+        )
+        .build(db.get_database_backend());
+    let Some(found) = AccountWithUnseen::find_by_statement(query).one(db).await? else {
+        return Ok(None);
+    };
+    let unseen = u64::try_from(found.unseen)
+        .map_err(|_| internal(format!("a count of {} notifications", found.unseen)))?;
+    Ok(user_of(found.account, found.person)?.map(|user| (user, unseen)))
 }
 
 /// How many notifications `person` has not read yet.
@@ -112,11 +174,22 @@ pub async fn require_signed_in() -> Result<User, AppError> {
 
 /// The account `account_id` as a user (`None` if it is gone).
 pub async fn load(db: &impl ConnectionTrait, account_id: i32) -> Result<Option<User>, AppError> {
-    let Some((account, Some(person))) = accounts::Entity::find_by_id(account_id)
+    match accounts::Entity::find_by_id(account_id)
         .find_also_related(people::Entity)
         .one(db)
         .await?
-    else {
+    {
+        Some((account, person)) => user_of(account, person),
+        None => Ok(None),
+    }
+}
+
+/// An account and its person as a user (`None` if switched off).
+fn user_of(
+    account: accounts::Model,
+    person: Option<people::Model>,
+) -> Result<Option<User>, AppError> {
+    let Some(person) = person else {
         return Ok(None);
     };
     // A switched-off account's sessions end with it.
