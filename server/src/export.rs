@@ -87,7 +87,14 @@ async fn statement(
         detail,
     )
     .await?;
-    app::balance::service::printable(&state.reads, authorized.case, filter, clock.as_of()).await
+    app::balance::service::printable(
+        &state.reads,
+        &state.ledgers,
+        authorized.case,
+        filter,
+        clock.as_of(),
+    )
+    .await
 }
 
 /// The reader chose Spanish (the language cookie).

@@ -77,6 +77,7 @@ pub fn app_state(config: &Config, db: DatabaseConnection, reads: DatabaseConnect
             config.secret_key(),
         )),
         secret_key: config.secret_key(),
+        ledgers: Arc::default(),
         zone: config.time_zone(),
     }
 }

@@ -18,7 +18,14 @@ pub async fn overview() -> Result<super::model::Overview, AppError> {
         let cases = crate::account::service::records::my_cases(db, reader).await?;
         (Vec::new(), cases)
     } else {
-        let cards = super::service::cards(db, reader, clock.today(), &caller.state.ledger).await?;
+        let cards = super::service::cards(
+            db,
+            &caller.state.ledgers,
+            reader,
+            clock.today(),
+            &caller.state.ledger,
+        )
+        .await?;
         (cards, Vec::new())
     };
     Ok(super::model::Overview {
@@ -37,6 +44,7 @@ pub async fn case_overview(case_number: String) -> Result<CaseView, AppError> {
     let today = case.caller.clock.today();
     super::service::case_view(
         case.caller.reads(),
+        &case.caller.state.ledgers,
         case.authorized.case,
         case.authorized.role,
         today,
@@ -70,6 +78,7 @@ pub async fn case_history(
         .await?;
     super::service::history(
         case.caller.reads(),
+        &case.caller.state.ledgers,
         case.authorized.case,
         case.authorized.role,
         filter,
@@ -94,6 +103,7 @@ pub async fn case_statement(
         .await?;
     super::service::printable(
         case.caller.reads(),
+        &case.caller.state.ledgers,
         case.authorized.case,
         filter,
         case.caller.clock.as_of(),
@@ -116,6 +126,7 @@ pub async fn case_timeline(
         .await?;
     super::service::timeline(
         case.caller.reads(),
+        &case.caller.state.ledgers,
         case.authorized.case,
         case.authorized.role,
         filter,

@@ -26,17 +26,18 @@ use crate::ledger::{
 use crate::reader::{CaseRole, User};
 use crate::server::access::{parent_cases, parent_role};
 use crate::server::internal;
-use crate::server::ledger::{CaseRecord, CaseRecords};
+use crate::server::ledger::{CaseRecord, CaseRecords, LedgerMemory};
 
 /// A card for each case `parent` is on, as of the end of `today`.
 pub async fn cards(
     db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
     parent: &User,
     today: NaiveDate,
     policy: &LedgerPolicy,
 ) -> Result<Vec<CaseCard>, AppError> {
     let cases = parent_cases(db, parent.person_id).await?;
-    let mut files = CaseRecords::load(db, cases.iter().map(|(case, _)| case.id)).await?;
+    let mut files = CaseRecords::recall(db, kept, cases.iter().map(|(case, _)| case.id)).await?;
     cases
         .into_iter()
         .map(|(case, role)| {
@@ -49,13 +50,14 @@ pub async fn cards(
 /// The case page of `case`, for someone whose role on it is `role`.
 pub async fn case_view(
     db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
     case: cases::Model,
     role: CaseRole,
     today: NaiveDate,
     policy: &LedgerPolicy,
     as_of: chrono::NaiveDateTime,
 ) -> Result<CaseView, AppError> {
-    let mut files = CaseRecords::load(db, [case.id]).await?;
+    let mut files = CaseRecords::recall(db, kept, [case.id]).await?;
     let file = files.take(case.id);
     let caseworker = match case.caseworker_id {
         Some(id) => people::Entity::find_by_id(id)
@@ -95,13 +97,14 @@ pub async fn case_view(
 /// A page of the history of `case`.
 pub async fn history(
     db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
     case: cases::Model,
     role: CaseRole,
     filter: Filter,
     page: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<History, AppError> {
-    let file = CaseRecords::ledger(db, case.id).await?;
+    let file = kept.ledger(db, case.id).await?;
     let (lines, totals, statement) = lines(&file, &filter);
     let matching = u32::try_from(lines.len()).unwrap_or(u32::MAX);
     let (lines, page, pages) = page_of(lines, page);
@@ -125,11 +128,12 @@ pub async fn history(
 /// The print view and the CSV export read it.
 pub async fn printable(
     db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
     case: cases::Model,
     filter: Filter,
     as_of: chrono::NaiveDateTime,
 ) -> Result<PrintStatement, AppError> {
-    let file = CaseRecords::ledger(db, case.id).await?;
+    let file = kept.ledger(db, case.id).await?;
     let (lines, totals, statement) = lines(&file, &filter);
     let participants = case_participants::Entity::find()
         .filter(case_participants::Column::CaseId.eq(case.id))
@@ -163,13 +167,14 @@ pub async fn printable(
 /// The months of a range and the explanation of each entry in it.
 pub async fn timeline(
     db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
     case: cases::Model,
     role: CaseRole,
     filter: Filter,
     grace_days: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<Timeline, AppError> {
-    let file = CaseRecords::ledger(db, case.id).await?;
+    let file = kept.ledger(db, case.id).await?;
     let statement = Statement::build(&file.entries, filter.from, filter.to);
     Ok(Timeline {
         case_number: case.case_number,

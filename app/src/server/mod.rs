@@ -39,6 +39,8 @@ pub struct AppState {
     /// Shared by every request of this server: the limit on credential
     /// checks and the tally of what it turned away.
     pub credential_gate: std::sync::Arc<gate::CredentialGate>,
+    /// The ledgers read lately, for the views (`ledger::memory`).
+    pub ledgers: std::sync::Arc<ledger::LedgerMemory>,
     /// Seals secrets kept at rest and values shown once.
     pub secret_key: sealed::SecretKey,
     /// The agency's time zone (`agency.time_zone`, checked when the

@@ -36,8 +36,16 @@ pub async fn case_file(
         true => crate::server::people::colleagues(db).await?,
         false => Vec::new(),
     };
-    let view =
-        crate::balance::service::case_view(db, case, role, today, policy, clock.as_of()).await?;
+    let view = crate::balance::service::case_view(
+        db,
+        &caller.state.ledgers,
+        case,
+        role,
+        today,
+        policy,
+        clock.as_of(),
+    )
+    .await?;
     let on_hold = view
         .card
         .to_receiver

@@ -37,7 +37,8 @@ pub async fn plan_start(caller: &Caller, case_number: &str) -> Result<PlanStart,
     let basis = crate::balance::basis::planner_basis(&orders, &emancipations, today)
         .ok_or(AppError::Forbidden)?;
     let view = crate::balance::service::case_view(
-        db,
+        caller.reads(),
+        &caller.state.ledgers,
         authorized.case,
         CaseRole::PayingParent,
         today,

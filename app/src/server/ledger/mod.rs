@@ -7,12 +7,14 @@
 //! server's daily task).
 
 pub mod accrual;
+pub mod memory;
 pub mod posting;
 pub mod record;
 pub mod store;
 pub mod verify;
 
 pub use accrual::{accrue, AccrualPlan, AccrualReport};
+pub use memory::LedgerMemory;
 pub use posting::{post, NewEntry, PostingError};
 pub use record::case_entries;
 pub use record::{CaseRecord, CaseRecords};

@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use entity::{children, ledger_entries, obligations, orders};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use super::memory::LedgerMemory;
 use super::store::{assemble_orders, entry_from_row, StoreError};
 use crate::ledger::accrual::Order;
 use crate::ledger::Entry;
 
 /// What the ledger and the orders hold for one case.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CaseRecord {
     /// In the order they were posted.
     pub entries: Vec<Entry>,
@@ -57,7 +58,29 @@ impl CaseRecords {
         case_ids: impl IntoIterator<Item = i32>,
     ) -> Result<Self, StoreError> {
         let case_ids: Vec<i32> = case_ids.into_iter().collect();
-        let mut files = Self::ledgers(db, case_ids.iter().copied()).await?;
+        let files = Self::ledgers(db, case_ids.iter().copied()).await?;
+        files.with_terms(db, case_ids).await
+    }
+
+    /// The same, with the ledgers `kept` from earlier reads that are still
+    /// whole (for the views; a posting reads [`Self::load`]).
+    pub async fn recall(
+        db: &impl ConnectionTrait,
+        kept: &LedgerMemory,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<Self, StoreError> {
+        let case_ids: Vec<i32> = case_ids.into_iter().collect();
+        let files = kept.ledgers(db, case_ids.iter().copied()).await?;
+        files.with_terms(db, case_ids).await
+    }
+
+    /// Adds the orders, their obligations and the children of `case_ids`.
+    async fn with_terms(
+        mut self,
+        db: &impl ConnectionTrait,
+        case_ids: Vec<i32>,
+    ) -> Result<Self, StoreError> {
+        let files = &mut self;
         let orders = orders::Entity::find()
             .filter(orders::Column::CaseId.is_in(case_ids.clone()))
             .order_by_asc(orders::Column::EffectiveOn)
@@ -90,7 +113,7 @@ impl CaseRecords {
                 .children
                 .push(child);
         }
-        Ok(files)
+        Ok(self)
     }
 
     /// Only the ledgers (entries and notes): the history needs no orders.
@@ -123,6 +146,11 @@ impl CaseRecords {
     /// file yet (a new case: no entries, no orders).
     pub fn take(&mut self, case_id: i32) -> CaseRecord {
         self.0.remove(&case_id).unwrap_or_default()
+    }
+
+    /// Adds the file of `case_id`.
+    pub fn put(&mut self, case_id: i32, file: CaseRecord) {
+        self.0.insert(case_id, file);
     }
 
     /// Every file read, by case id.

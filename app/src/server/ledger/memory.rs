@@ -1,0 +1,128 @@
+//! The ledgers read lately, kept between requests.
+//!
+//! A ledger is append-only: the database refuses to change or delete an
+//! entry. So a case's ledger that holds as many entries as when it was read,
+//! up to the same last one, is the very ledger that was read, and the views
+//! ask the database only that (one small query for all their cases) before
+//! they use the entries they kept. A case with a new entry is read again.
+
+use std::sync::Arc;
+
+use entity::ledger_entries;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use super::record::{CaseRecord, CaseRecords};
+use super::store::StoreError;
+
+/// Entries kept at most, over every case (a 20-year weekly case has about
+/// 2,000; a kept entry takes about 150 bytes).
+const ENTRIES_KEPT: u64 = 200_000;
+
+/// The ledgers (entries and notes) of the cases read lately, by case id.
+pub struct LedgerMemory {
+    kept: Cache<i32, Arc<Kept>, ByEntries>,
+}
+
+/// A case's ledger as read, and how to tell it is still whole.
+struct Kept {
+    count: i64,
+    last: i64,
+    record: CaseRecord,
+}
+
+#[derive(Clone)]
+struct ByEntries;
+
+impl Weighter<i32, Arc<Kept>> for ByEntries {
+    fn weight(&self, _case: &i32, kept: &Arc<Kept>) -> u64 {
+        kept.record.entries.len() as u64 + 1
+    }
+}
+
+impl Default for LedgerMemory {
+    fn default() -> Self {
+        Self::new(ENTRIES_KEPT)
+    }
+}
+
+impl std::fmt::Debug for LedgerMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LedgerMemory")
+            .field("cases", &self.kept.len())
+            .finish()
+    }
+}
+
+impl LedgerMemory {
+    /// Keeps at most `entries` entries.
+    pub fn new(entries: u64) -> Self {
+        // quick_cache sizes its tables by an estimate of the items it holds.
+        let cases = usize::try_from(entries / 50).unwrap_or(usize::MAX).max(16);
+        Self {
+            kept: Cache::with_weighter(cases, entries, ByEntries),
+        }
+    }
+
+    /// The ledgers of `case_ids` as the database holds them now: those kept
+    /// and still whole as they are, the others read (and kept).
+    pub async fn ledgers(
+        &self,
+        db: &impl ConnectionTrait,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<CaseRecords, StoreError> {
+        let mut files = CaseRecords::default();
+        let mut changed = Vec::new();
+        for (case, count, last) in ledger_entries::Entity::find()
+            .select_only()
+            .column(ledger_entries::Column::CaseId)
+            .expr(ledger_entries::Column::Id.count())
+            .expr(ledger_entries::Column::Id.max())
+            .filter(ledger_entries::Column::CaseId.is_in(case_ids))
+            .group_by(ledger_entries::Column::CaseId)
+            .into_tuple::<(i32, i64, i64)>()
+            .all(db)
+            .await?
+        {
+            match self.kept.get(&case) {
+                Some(kept) if kept.count == count && kept.last == last => {
+                    files.put(case, kept.record.clone());
+                }
+                _ => changed.push(case),
+            }
+        }
+        if !changed.is_empty() {
+            for (case, record) in CaseRecords::ledgers(db, changed).await?.into_inner() {
+                self.keep(case, &record);
+                files.put(case, record);
+            }
+        }
+        Ok(files)
+    }
+
+    /// The ledger of one case.
+    pub async fn ledger(
+        &self,
+        db: &impl ConnectionTrait,
+        case_id: i32,
+    ) -> Result<CaseRecord, StoreError> {
+        Ok(self.ledgers(db, [case_id]).await?.take(case_id))
+    }
+
+    fn keep(&self, case: i32, record: &CaseRecord) {
+        let Some(last) = record.entries.iter().map(|entry| entry.id).max() else {
+            return;
+        };
+        let kept = Kept {
+            count: record.entries.len() as i64,
+            last,
+            record: CaseRecord {
+                entries: record.entries.clone(),
+                notes: record.notes.clone(),
+                ..CaseRecord::default()
+            },
+        };
+        self.kept.insert(case, Arc::new(kept));
+    }
+}
