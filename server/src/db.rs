@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
     Statement,
@@ -49,10 +49,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     let mut options = pool(url, max_connections);
     if is_sqlite(url) {
         options.max_connections(1).map_sqlx_sqlite_opts(|sqlite| {
-            sqlite
-                .journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(3))
-                .row_buffer_size(ROWS_IN_FLIGHT)
+            sqlite_connection(sqlite).journal_mode(SqliteJournalMode::Wal)
         });
     }
     open(url, options).await
@@ -76,11 +73,9 @@ pub async fn readers(
     }
     let mut options = pool(url, count);
     options.map_sqlx_sqlite_opts(|sqlite| {
-        sqlite
+        sqlite_connection(sqlite)
             .read_only(true)
             .create_if_missing(false)
-            .busy_timeout(Duration::from_secs(3))
-            .row_buffer_size(ROWS_IN_FLIGHT)
     });
     open(url, options).await
 }
@@ -115,10 +110,16 @@ async fn open(url: &str, options: ConnectOptions) -> Result<DatabaseConnection, 
         })
 }
 
-/// Rows a SQLite connection hands over before it waits for them to be read:
-/// a whole case's ledger (sqlx's default of 50 made the connection's thread
-/// and the request trade places every 50 rows).
-const ROWS_IN_FLIGHT: usize = 4096;
+/// What the writer and the readers of a SQLite file share: waiting for
+/// another process's write stops before a request gives up waiting for the
+/// connection, and a whole case's ledger comes over at once (sqlx's default
+/// of 50 rows made the connection's thread and the request trade places
+/// every 50).
+fn sqlite_connection(sqlite: SqliteConnectOptions) -> SqliteConnectOptions {
+    sqlite
+        .busy_timeout(Duration::from_secs(3))
+        .row_buffer_size(4096)
+}
 
 /// Brings the schema up to date, then loads the advice the repository ships
 /// (new articles and newer files; a supervisor's edits are kept).

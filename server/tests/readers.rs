@@ -4,14 +4,14 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use app::balance::model::Overview;
 use axum::Router;
 use http::StatusCode;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::seed::demo::{self, DEMO_PASSWORD};
-use support::{answer, borrowed, call, direct_payment, error_of, get_as, sign_in_as, TestDb};
+use support::{
+    answer, borrowed, call, direct_payment, error_of, get_as, listen, sign_in_as, TestDb,
+};
 use tokio::task::JoinSet;
 
 const CASE: &str = "CS-2020-004172";
@@ -60,18 +60,6 @@ async fn a_parents_pages_send_nothing_to_the_writer() {
     // And the readers cannot write, whatever they are asked.
     let refused = readers.execute_unprepared("DELETE FROM audit_events").await;
     assert!(refused.is_err(), "a reader deleted the audit log");
-}
-
-/// Every statement sent through `connection` from now on, in a list.
-fn listen(connection: &mut DatabaseConnection) -> Arc<Mutex<Vec<String>>> {
-    let sent = Arc::new(Mutex::new(Vec::new()));
-    let log = sent.clone();
-    connection.set_metric_callback(move |info| {
-        if let Ok(mut sent) = log.lock() {
-            sent.push(info.statement.to_string());
-        }
-    });
-    sent
 }
 
 #[tokio::test]

@@ -527,6 +527,20 @@ pub fn with_key<'a>(mut form: Vec<(&'a str, &'a str)>, key: &'a str) -> Vec<(&'a
     form
 }
 
+/// Every statement sent through `connection` from now on, in a list.
+pub fn listen(
+    connection: &mut DatabaseConnection,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = sent.clone();
+    connection.set_metric_callback(move |info| {
+        if let Ok(mut sent) = log.lock() {
+            sent.push(info.statement.to_string());
+        }
+    });
+    sent
+}
+
 /// How many ledger entries the database holds.
 pub async fn entry_count(db: &sea_orm::DatabaseConnection) -> u64 {
     use sea_orm::{EntityTrait, PaginatorTrait};

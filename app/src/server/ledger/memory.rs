@@ -117,11 +117,8 @@ impl LedgerMemory {
         let kept = Kept {
             count: record.entries.len() as i64,
             last,
-            record: CaseRecord {
-                entries: record.entries.clone(),
-                notes: record.notes.clone(),
-                ..CaseRecord::default()
-            },
+            // Read by `CaseRecords::ledgers`: entries and notes only.
+            record: record.clone(),
         };
         self.kept.insert(case, Arc::new(kept));
     }

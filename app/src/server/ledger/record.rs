@@ -80,7 +80,6 @@ impl CaseRecords {
         db: &impl ConnectionTrait,
         case_ids: Vec<i32>,
     ) -> Result<Self, StoreError> {
-        let files = &mut self;
         let orders = orders::Entity::find()
             .filter(orders::Column::CaseId.is_in(case_ids.clone()))
             .order_by_asc(orders::Column::EffectiveOn)
@@ -94,11 +93,11 @@ impl CaseRecords {
             .await?
         {
             if let Some(case) = case_of_order.get(&row.order_id) {
-                files.0.entry(*case).or_default().obligations.push(row);
+                self.0.entry(*case).or_default().obligations.push(row);
             }
         }
         for order in orders {
-            files.0.entry(order.case_id).or_default().orders.push(order);
+            self.0.entry(order.case_id).or_default().orders.push(order);
         }
         for child in children::Entity::find()
             .filter(children::Column::CaseId.is_in(case_ids))
@@ -106,8 +105,7 @@ impl CaseRecords {
             .all(db)
             .await?
         {
-            files
-                .0
+            self.0
                 .entry(child.case_id)
                 .or_default()
                 .children
