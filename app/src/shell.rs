@@ -1,7 +1,7 @@
 //! The HTML document and the application root.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, MatchNestedRoutes, SsrMode,
@@ -48,6 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="manifest" href="/manifest.webmanifest" />
+                // The build's names: fingerprinted in a release (server/src/bundle.rs).
+                <HashedStylesheet options=options.clone() id="portal" />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -64,7 +66,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider>
-            <Stylesheet id="portal" href="/pkg/portal.css" />
             <Title formatter=|page: String| format!("{page} · Child Support Portal") />
             <Router>
                 <SkipLink />

@@ -54,8 +54,37 @@ test('the manifest is linked and describes an installable app', async ({ page, v
   }
 });
 
-test('the bundle goes compressed to browsers that accept it', async ({ request }) => {
-  for (const [file, type] of [['/pkg/portal.wasm', 'application/wasm'], ['/pkg/portal.js', 'text/javascript']]) {
+/** The bundle's script, wasm and stylesheet, as the home page links them. */
+async function bundle(page: Page) {
+  const href = (selector: string) => page.locator(selector).first().getAttribute('href');
+  return {
+    js: (await href('link[rel="modulepreload"]'))!,
+    wasm: (await href('link[rel="preload"][as="fetch"]'))!,
+    css: (await href('link[rel="stylesheet"]'))!,
+  };
+}
+
+test('the bundle is fingerprinted and kept for good; pages are not', async ({ page, visit, request }) => {
+  await visit('/');
+  const files = await bundle(page);
+  for (const file of Object.values(files)) {
+    // portal.<hash>.js: a new build is a new name.
+    expect(file).toMatch(/^\/pkg\/portal\.[A-Za-z0-9_-]{8,}\.(js|wasm|css)$/);
+    const response = await request.get(file);
+    expect(response.status(), file).toBe(200);
+    expect(response.headers()['cache-control'], file).toBe('public, max-age=31536000, immutable');
+  }
+  const home = await request.get('/');
+  expect(home.headers()['cache-control']).toBe('no-cache');
+  const worker = await request.get('/sw.js');
+  expect(worker.headers()['cache-control']).toBe('no-cache');
+  expect(await worker.text(), 'the service worker keeps the fingerprinted files').toContain(`"${files.wasm}"`);
+});
+
+test('the bundle goes compressed to browsers that accept it', async ({ page, visit, request }) => {
+  await visit('/');
+  const files = await bundle(page);
+  for (const [file, type] of [[files.wasm, 'application/wasm'], [files.js, 'text/javascript']]) {
     for (const encoding of ['br', 'gzip']) {
       const response = await request.get(file, { headers: { 'accept-encoding': encoding } });
       expect(response.status(), `${file} as ${encoding}`).toBe(200);

@@ -1,4 +1,5 @@
-//! `make bench`: the portal at a state's scale, on PostgreSQL.
+//! `make bench`: every path on both databases, then the portal at a state's
+//! scale on PostgreSQL.
 //!
 //! 1. **Seed**: `server seed --cases 100000` into `portal_bench` (skipped when
 //!    that database already holds the whole caseload; `BENCH_RESEED=1` starts
@@ -17,6 +18,12 @@
 //! 4. **Soak**: `BENCH_SOAK_SECONDS` (600; 0 skips it) at a bounded rate (8
 //!    connections, each waiting 40 ms between requests), the server's RSS read
 //!    every 10 s.
+//!
+//! 0. **Paths** (first): the home page, advice, the stylesheet, a parent's
+//!    overview, a 20-year history and the agency's file, at 16 connections for
+//!    `BENCH_PATH_SECONDS` (10) each, on SQLite with the demo data and on
+//!    PostgreSQL with the demo data beside the caseload: one table, each path
+//!    as a ratio to the home page's requests per second (the budgets).
 //!
 //! The numbers go into docs/BENCHMARKS.md. Loopback only; every run bounded.
 
@@ -50,12 +57,18 @@ end
 
 function request()
   n = n + 1
-  local cookie = cookies[math.random(#cookies)]
   local which = mode
   if mode == "mixed" then which = (n % 2 == 0) and "page" or "function" end
   if which == "static" then
     return wrk.format("GET", "/favicon.svg")
-  elseif which == "attack" then
+  elseif which == "path" then
+    local cookie = os.getenv("BENCH_COOKIE") or ""
+    local headers = {}
+    if cookie ~= "" then headers["Cookie"] = cookie end
+    return wrk.format("GET", os.getenv("BENCH_PATH"), headers)
+  end
+  local cookie = cookies[math.random(#cookies)]
+  if which == "attack" then
     local client = string.format("198.18.%d.%d", math.random(0, 255), math.random(1, 254))
     return wrk.format("POST", "/api/sign_in", {
       ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -109,6 +122,13 @@ fn run() -> Result<(), Failure> {
     let soak_seconds = env_number("BENCH_SOAK_SECONDS", 600);
     let work = tempfile::tempdir()?;
 
+    let path_seconds = env_number("BENCH_PATH_SECONDS", 10);
+    let script = work.path().join("portal.lua");
+    std::fs::write(&script, SCRIPT)?;
+    let embedded = format!("sqlite://{}?mode=rwc", work.path().join("demo.db").display());
+    seed_demo(&embedded)?;
+    let on_sqlite = compare_paths(&embedded, work.path(), &script, path_seconds)?;
+
     let seeded = seed(&url)?;
     if let Some(seeded) = &seeded {
         record(
@@ -125,11 +145,14 @@ fn run() -> Result<(), Failure> {
         )?;
     }
 
+    // The demo cases beside the generated ones: the paths' cases and caseworker.
+    seed_demo(&url)?;
+    let on_postgres = compare_paths(&url, work.path(), &script, path_seconds)?;
+    record("paths", &paths_table(path_seconds, &on_sqlite, &on_postgres))?;
+
     let server = Server::start(&url, work.path())?;
     let cookies = work.path().join("cookies");
     sign_in_parents(&server, &cookies)?;
-    let script = work.path().join("portal.lua");
-    std::fs::write(&script, SCRIPT)?;
     let wrk = Wrk {
         address: server.address.clone(),
         script,
@@ -284,6 +307,126 @@ fn seed(url: &str) -> Result<Option<Seeded>, Failure> {
     })
 }
 
+/// The demo cases into `url` (nothing to do when they are there).
+fn seed_demo(url: &str) -> Result<(), Failure> {
+    let out = server_program(url)
+        .args(["seed", "--demo"])
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("server seed --demo failed: {}", String::from_utf8_lossy(&out.stdout)).into());
+    }
+    Ok(())
+}
+
+/// The paths the budgets name, each with the demo account that asks for it
+/// (none: signed out). The stylesheet's path is read from the home page.
+const PATHS: [(&str, &str, Option<&str>); 6] = [
+    ("home page `/` (signed out)", "/", None),
+    ("advice `/advice`", "/advice", None),
+    ("stylesheet `/pkg/portal.<hash>.css`", STYLESHEET, None),
+    ("overview `/dashboard`, parent in arrears", "/dashboard", Some("behind.parent@example.com")),
+    (
+        "history of a 20-year weekly case (1,570 entries)",
+        "/cases/CS-2016-000388/history",
+        Some("olivia.price@example.com"),
+    ),
+    (
+        "the agency's file `/caseload/CS-2020-004172`, caseworker",
+        "/caseload/CS-2020-004172",
+        Some("caseworker@example.com"),
+    ),
+];
+const STYLESHEET: &str = "stylesheet";
+/// Connections for the paths, as the budgets name them.
+const PATH_CONNECTIONS: u32 = 16;
+
+/// Each of [`PATHS`] on a fresh server on `url`, one after another.
+fn compare_paths(url: &str, work: &Path, script: &Path, seconds: u64) -> Result<Vec<Run>, Failure> {
+    let server = Server::start(url, work)?;
+    let wrk = Wrk {
+        address: server.address.clone(),
+        script: script.to_path_buf(),
+        cookies: work.join("no-cookies"),
+    };
+    std::fs::write(&wrk.cookies, "")?;
+    let stylesheet = stylesheet_of(&server)?;
+    let mut runs = Vec::new();
+    for (name, path, account) in PATHS {
+        let path = if path == STYLESHEET { stylesheet.as_str() } else { path };
+        let cookie = account.map(|email| sign_in(&server, email)).transpose()?;
+        let run = wrk.path(path, cookie.as_deref(), PATH_CONNECTIONS, seconds)?;
+        if run.errors > 0 {
+            return Err(format!("{name}: {} errors (non-2xx or failed) on {url}", run.errors).into());
+        }
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+/// The fingerprinted stylesheet the home page links.
+fn stylesheet_of(server: &Server) -> Result<String, Failure> {
+    let out = Command::new("curl")
+        .args(["--silent", "--fail"])
+        .arg(format!("{}/", server.address))
+        .output()?;
+    let page = String::from_utf8_lossy(&out.stdout);
+    page.split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/pkg/") && href.ends_with(".css"))
+        .map(str::to_owned)
+        .ok_or_else(|| "the home page links no stylesheet under /pkg/".into())
+}
+
+/// One table of every path on both databases, with the budgets' verdicts.
+fn paths_table(seconds: u64, sqlite: &[Run], postgres: &[Run]) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "wrk, {PATH_CONNECTIONS} connections, {seconds} s each, loopback, release server; SQLite: the demo data; \
+             PostgreSQL: the demo data beside the {}-case caseload. × `/`: requests per second over the home page's in \
+             the same run.",
+            group(CASES)
+        ),
+        String::new(),
+        "| Path | SQLite req/s | p50 | p99 | × `/` | PostgreSQL req/s | p50 | p99 | × `/` |".to_owned(),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
+    ];
+    let ms = |us: u64| format!("{:.1} ms", us as f64 / 1000.0);
+    let cells = |runs: &[Run], at: usize| {
+        let (run, home) = (&runs[at], &runs[0]);
+        format!(
+            "{} | {} | {} | {:.2}",
+            group(run.per_second().round() as u64),
+            ms(run.p50),
+            ms(run.p99),
+            run.per_second() / home.per_second().max(0.001)
+        )
+    };
+    for (at, (name, _, _)) in PATHS.iter().enumerate() {
+        lines.push(format!("| {name} | {} | {} |", cells(sqlite, at), cells(postgres, at)));
+    }
+    lines.push(String::new());
+    for (database, runs) in [("SQLite", sqlite), ("PostgreSQL", postgres)] {
+        let ratio = |at: usize| runs[at].per_second() / runs[0].per_second().max(0.001);
+        let spread = runs
+            .iter()
+            .map(|run| run.p99 as f64 / run.p50.max(1) as f64)
+            .fold(0.0, f64::max);
+        let budget = |name: &str, ratio: f64, at_least: f64| {
+            format!("{name} **{ratio:.2}×** (≥ {at_least}×: {})", verdict(ratio >= at_least))
+        };
+        lines.push(format!(
+            "Budgets on {database}: {}; {}; {}; {}; p99 at most **{spread:.1}×** p50 (≤ 4×: {}).",
+            budget("stylesheet", ratio(2), 1.5),
+            budget("overview", ratio(3), 0.3),
+            budget("20-year history", ratio(4), 0.2),
+            budget("agency's file", ratio(5), 0.2),
+            verdict(spread <= 4.0),
+        ));
+    }
+    lines
+}
+
 /// The release server, serving the bench database on a free port.
 struct Server {
     child: Child,
@@ -372,44 +515,49 @@ fn sign_in_parents(server: &Server, cookies: &Path) -> Result<(), Failure> {
     let mut jar = String::new();
     for index in 0..PARENTS {
         let email = server::seed::caseload::payer_email(SEED, index);
-        let out = Command::new("curl")
-            .args([
-                "--silent",
-                "--show-error",
-                "--dump-header",
-                "-",
-                "--output",
-                "/dev/null",
-            ])
-            .args(["--header", "Sec-Fetch-Site: same-origin"])
-            .args(["--data-urlencode", &format!("email={email}")])
-            .args([
-                "--data-urlencode",
-                &format!("password={}", server::seed::demo::DEMO_PASSWORD),
-            ])
-            // The portal-wide limit on sign-ins asks the rest to wait (429).
-            .args([
-                "--retry",
-                "20",
-                "--retry-delay",
-                "1",
-                "--retry-all-errors",
-                "--fail",
-            ])
-            .arg(format!("{}/api/sign_in", server.address))
-            .output()?;
-        let headers = String::from_utf8_lossy(&out.stdout);
-        let cookie = headers
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
-            .filter_map(|(_, value)| value.trim().split(';').next())
-            .find(|pair| pair.starts_with(&format!("{}=", server::sessions::COOKIE_NAME)))
-            .ok_or_else(|| format!("{email} could not sign in:\n{headers}"))?;
-        writeln!(jar, "{cookie}")?;
+        writeln!(jar, "{}", sign_in(server, &email)?)?;
     }
     std::fs::write(cookies, jar)?;
     Ok(())
+}
+
+/// Signs `email` in (the demo password); its session cookie, `name=value`.
+fn sign_in(server: &Server, email: &str) -> Result<String, Failure> {
+    let out = Command::new("curl")
+        .args([
+            "--silent",
+            "--show-error",
+            "--dump-header",
+            "-",
+            "--output",
+            "/dev/null",
+        ])
+        .args(["--header", "Sec-Fetch-Site: same-origin"])
+        .args(["--data-urlencode", &format!("email={email}")])
+        .args([
+            "--data-urlencode",
+            &format!("password={}", server::seed::demo::DEMO_PASSWORD),
+        ])
+        // The portal-wide limit on sign-ins asks the rest to wait (429).
+        .args([
+            "--retry",
+            "20",
+            "--retry-delay",
+            "1",
+            "--retry-all-errors",
+            "--fail",
+        ])
+        .arg(format!("{}/api/sign_in", server.address))
+        .output()?;
+    let headers = String::from_utf8_lossy(&out.stdout);
+    let cookie = headers
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, value)| value.trim().split(';').next())
+        .find(|pair| pair.starts_with(&format!("{}=", server::sessions::COOKIE_NAME)))
+        .ok_or_else(|| format!("{email} could not sign in:\n{headers}"))?;
+    Ok(cookie.to_owned())
 }
 
 struct Wrk {
@@ -437,6 +585,23 @@ impl Wrk {
         seconds: u64,
         pause_ms: u32,
     ) -> Result<Run, Failure> {
+        self.run_with(mode, connections, seconds, pause_ms, &[])
+    }
+
+    /// `path` at `connections` for `seconds`, with `cookie` (or none).
+    fn path(&self, path: &str, cookie: Option<&str>, connections: u32, seconds: u64) -> Result<Run, Failure> {
+        let env = [("BENCH_PATH", path), ("BENCH_COOKIE", cookie.unwrap_or(""))];
+        self.run_with("path", connections, seconds, 0, &env)
+    }
+
+    fn run_with(
+        &self,
+        mode: &str,
+        connections: u32,
+        seconds: u64,
+        pause_ms: u32,
+        env: &[(&str, &str)],
+    ) -> Result<Run, Failure> {
         let out = Command::new("wrk")
             .args(["--threads", "2", "--connections", &connections.to_string()])
             .args(["--duration", &format!("{seconds}s"), "--timeout", "10s"])
@@ -446,6 +611,7 @@ impl Wrk {
             .env("BENCH_MODE", mode)
             .env("BENCH_PAUSE_MS", pause_ms.to_string())
             .env("BENCH_COOKIES", &self.cookies)
+            .envs(env.iter().copied())
             .output()?;
         let text = String::from_utf8_lossy(&out.stdout);
         print!("{mode}: {text}");

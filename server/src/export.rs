@@ -90,6 +90,7 @@ async fn statement(
     app::balance::service::printable(
         &state.reads,
         &state.ledgers,
+        &state.histories,
         authorized.case,
         filter,
         clock.as_of(),

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod browser;
+pub mod bundle;
 pub mod client;
 pub mod config;
 pub mod daily;
@@ -40,6 +41,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+use crate::bundle::Bundle;
 use crate::config::Config;
 use crate::headers::CspNonce;
 
@@ -49,7 +51,7 @@ pub const BUNDLE_NAME: &str = "portal";
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
-    LeptosOptions::builder()
+    let mut options = LeptosOptions::builder()
         .output_name(Arc::<str>::from(BUNDLE_NAME))
         .site_root(Arc::<str>::from(
             config.site.root.to_string_lossy().as_ref(),
@@ -57,12 +59,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir(Arc::<str>::from("pkg"))
         .site_addr(config.site.addr)
         .env(Env::PROD)
-        .build()
+        .build();
+    options.hash_files = bundle::fingerprinted(&options);
+    options
 }
 
 /// The state of a server writing through `db` and reading through `reads`
 /// ([`db::readers`]).
 pub fn app_state(config: &Config, db: DatabaseConnection, reads: DatabaseConnection) -> AppState {
+    let read_log = app::server::read_log::ReadLog::start(db.clone());
     AppState {
         leptos_options: leptos_options(config),
         db,
@@ -78,42 +83,57 @@ pub fn app_state(config: &Config, db: DatabaseConnection, reads: DatabaseConnect
         )),
         secret_key: config.secret_key(),
         ledgers: Arc::default(),
+        histories: Arc::default(),
+        read_log,
+        readers_of_sessions: Arc::default(),
         zone: config.time_zone(),
     }
 }
 
-/// Every route of the portal, with its layers.
-pub fn router(state: AppState) -> Router {
-    let files = files(&state.leptos_options);
-    with_layers(routes(&state).with_state(state.clone()), files, &state)
+/// Every route of the portal, with its layers, serving the bundle the site
+/// holds (an error: the site is not the build beside this server).
+pub fn router(state: AppState) -> Result<Router, bundle::BundleError> {
+    let bundle = Bundle::of(&state.leptos_options)?;
+    let files = files(&state.leptos_options, &bundle);
+    let routes = routes(&state, &bundle).with_state(state.clone());
+    Ok(with_layers(routes, files, &state, &bundle))
 }
 
 /// The built site's files (`pkg/`, the icons, the screenshots, the favicon),
-/// precompressed where the build wrote a `.br` or `.gz` copy. A file needs
-/// neither the session nor the database, so these skip both.
-fn files(options: &LeptosOptions) -> Router {
+/// precompressed where the build wrote a `.br` or `.gz` copy, with how long
+/// a browser may keep each. A file needs neither the session nor the
+/// database, so these skip both.
+fn files(options: &LeptosOptions, bundle: &Bundle) -> Router {
     let root = std::path::Path::new(options.site_root.as_ref());
     let folder = |name: &str| {
         ServeDir::new(root.join(name))
             .precompressed_br()
             .precompressed_gzip()
     };
-    Router::new()
-        .nest_service("/pkg", folder(options.site_pkg_dir.as_ref()))
+    let other_files = Router::new()
         .nest_service("/icons", folder("icons"))
         .nest_service("/screenshots", folder("screenshots"))
         .route_service("/favicon.svg", ServeFile::new(root.join("favicon.svg")))
+        .layer(middleware::map_response(bundle::ask_first));
+    Router::new()
+        .nest_service("/pkg", folder(options.site_pkg_dir.as_ref()))
+        .layer(middleware::from_fn_with_state(
+            bundle.keeping(),
+            bundle::cache_control,
+        ))
+        .merge(other_files)
 }
 
 /// The pages, the server functions, and the few plain axum routes: files,
 /// downloads, the manifest and the service worker.
-fn routes(state: &AppState) -> Router<AppState> {
+fn routes(state: &AppState, bundle: &Bundle) -> Router<AppState> {
     let routes = route_list().to_vec();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let fallback_state = state.clone();
     let installable = pwa::InstallableApp::new(
         &state.leptos_options,
+        bundle,
         &state.agency,
         state.security.session_idle_minutes,
     );
@@ -160,7 +180,7 @@ fn routes(state: &AppState) -> Router<AppState> {
 /// What every request passes through, outermost last: request id, tracing,
 /// headers, who the client is, same-origin writes; then, for all but the
 /// `files`, the outage gate, the session, and who the reader is.
-fn with_layers(router: Router, files: Router, state: &AppState) -> Router {
+fn with_layers(router: Router, files: Router, state: &AppState, bundle: &Bundle) -> Router {
     router
         // Inside the session layer, which they read.
         .layer(middleware::from_fn_with_state(
@@ -171,12 +191,17 @@ fn with_layers(router: Router, files: Router, state: &AppState) -> Router {
         // Inside the headers and request id: a refused request still gets both.
         .layer(sessions::layer(
             sessions::DatabaseStore::new(state.db.clone(), &state.security)
-                .reading_from(state.reads.clone()),
+                .reading_from(state.reads.clone())
+                .telling(state.readers_of_sessions.clone()),
             &state.security,
         ))
         // Outside the session layer, whose bare 500 it turns into the 503.
         .layer(middleware::from_fn_with_state(
-            outage::DatabaseWatch::new(state.db.clone(), &state.agency),
+            outage::DatabaseWatch::new(
+                state.db.clone(),
+                &state.agency,
+                &bundle.stylesheet(&state.leptos_options),
+            ),
             outage::gate,
         ))
         .merge(files)

@@ -39,15 +39,18 @@ pub struct DatabaseWatch {
     db: DatabaseConnection,
     agency_phone: Arc<str>,
     quick_exit_url: Arc<str>,
+    /// The bundle's stylesheet, which the outage page links.
+    stylesheet: Arc<str>,
     down: Arc<AtomicBool>,
 }
 
 impl DatabaseWatch {
-    pub fn new(db: DatabaseConnection, agency: &app::config::Agency) -> Self {
+    pub fn new(db: DatabaseConnection, agency: &app::config::Agency, stylesheet: &str) -> Self {
         Self {
             db,
             agency_phone: agency.phone.as_str().into(),
             quick_exit_url: agency.quick_exit_url.as_str().into(),
+            stylesheet: stylesheet.into(),
             down: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -155,7 +158,7 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 
 fn unavailable(watch: &DatabaseWatch, page: bool, locale: Locale, here: &str) -> Response {
     let mut response = if page {
-        let document = app::site::unavailable_document(locale, here, &watch.agency_phone);
+        let document = app::site::unavailable_document(locale, here, &watch.agency_phone, &watch.stylesheet);
         (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             Body::from(document),

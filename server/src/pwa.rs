@@ -42,8 +42,13 @@ pub struct InstallableApp {
 impl InstallableApp {
     /// `idle_minutes`: how long the device keeps a parent's pages after
     /// the last one came from the server (the session's idle timeout).
-    pub fn new(options: &LeptosOptions, agency: &Agency, idle_minutes: u32) -> Self {
-        let bundle = Bundle::of(options);
+    pub fn new(
+        options: &LeptosOptions,
+        bundle: &crate::bundle::Bundle,
+        agency: &Agency,
+        idle_minutes: u32,
+    ) -> Self {
+        let bundle = BundleFiles::of(options, bundle);
         Self {
             manifest: manifest(agency).into(),
             service_worker: service_worker(&bundle, agency, idle_minutes).into(),
@@ -52,25 +57,19 @@ impl InstallableApp {
 }
 
 /// The files of the client bundle, as pages link them.
-struct Bundle {
+struct BundleFiles {
     /// Site paths (`/pkg/portal.js`…) and where each is on disk.
     files: Vec<(String, std::path::PathBuf)>,
 }
 
-impl Bundle {
+impl BundleFiles {
     /// The main script, wasm and stylesheet, and every other script and wasm
     /// piece in the package directory: a split build loads each page's piece
     /// when the page is first opened, and offline that must come from the cache.
-    fn of(options: &LeptosOptions) -> Self {
+    fn of(options: &LeptosOptions, bundle: &crate::bundle::Bundle) -> Self {
         let root = Path::new(options.site_root.as_ref());
         let pkg = options.site_pkg_dir.as_ref();
-        let name = options.output_name.as_ref();
-        let mut names: BTreeSet<String> = [
-            format!("{name}.js"),
-            format!("{name}.wasm"),
-            format!("{name}.css"),
-        ]
-        .into();
+        let mut names: BTreeSet<String> = bundle.files().map(str::to_owned).into();
         // No package directory (tests without a built bundle): the main files only.
         if let Ok(entries) = std::fs::read_dir(root.join(pkg)) {
             names.extend(
@@ -103,7 +102,7 @@ impl Bundle {
 }
 
 /// The paths the service worker keeps for this build.
-fn shell_files(bundle: &Bundle) -> Vec<String> {
+fn shell_files(bundle: &BundleFiles) -> Vec<String> {
     let mut files: Vec<String> = bundle.files.iter().map(|(path, _)| path.clone()).collect();
     files.extend(
         [
@@ -118,7 +117,7 @@ fn shell_files(bundle: &Bundle) -> Vec<String> {
     files
 }
 
-fn service_worker(bundle: &Bundle, agency: &Agency, idle_minutes: u32) -> String {
+fn service_worker(bundle: &BundleFiles, agency: &Agency, idle_minutes: u32) -> String {
     let files = serde_json::to_string(&shell_files(bundle)).unwrap_or_else(|_| "[]".into());
     // The exit address was checked to be a plain web address (config.rs); as
     // a JSON string it cannot end the literal early.
@@ -249,13 +248,18 @@ mod tests {
         Agency::default()
     }
 
+    /// The bundle of a build without hashes.
+    fn plain(options: &LeptosOptions) -> crate::bundle::Bundle {
+        crate::bundle::Bundle::of(options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn the_service_worker_is_stamped_with_the_build_and_its_files() {
         let options = LeptosOptions::builder()
             .output_name("portal")
             .site_root("/nonexistent")
             .build();
-        let worker = service_worker(&Bundle::of(&options), &agency(), 30);
+        let worker = service_worker(&BundleFiles::of(&options, &plain(&options)), &agency(), 30);
         for placeholder in [
             "__BUILD__",
             "__SHELL_FILES__",
@@ -280,15 +284,15 @@ mod tests {
             .build();
         let wasm = dir.path().join("pkg/portal.wasm");
         std::fs::write(&wasm, b"one build").unwrap_or_else(|e| panic!("{e}"));
-        let first = Bundle::of(&options).fingerprint();
-        assert_eq!(first, Bundle::of(&options).fingerprint(), "stable");
+        let first = BundleFiles::of(&options, &plain(&options)).fingerprint();
+        assert_eq!(first, BundleFiles::of(&options, &plain(&options)).fingerprint(), "stable");
         std::fs::write(&wasm, b"the next build").unwrap_or_else(|e| panic!("{e}"));
-        let second = Bundle::of(&options).fingerprint();
+        let second = BundleFiles::of(&options, &plain(&options)).fingerprint();
         assert_ne!(first, second);
         // A page's piece of a split bundle is part of the build too.
         let piece = dir.path().join("pkg/chunk_7.wasm");
         std::fs::write(&piece, b"a page").unwrap_or_else(|e| panic!("{e}"));
-        assert_ne!(second, Bundle::of(&options).fingerprint());
+        assert_ne!(second, BundleFiles::of(&options, &plain(&options)).fingerprint());
     }
 
     #[test]
@@ -311,7 +315,7 @@ mod tests {
             .output_name("portal")
             .site_root(dir.path().to_string_lossy().to_string())
             .build();
-        let kept = shell_files(&Bundle::of(&options));
+        let kept = shell_files(&BundleFiles::of(&options, &plain(&options)));
         for file in [
             "portal.wasm",
             "portal.js",
@@ -328,6 +332,25 @@ mod tests {
         ] {
             assert!(!kept.contains(&format!("/pkg/{file}")), "{file} is not");
         }
+    }
+
+    #[test]
+    fn the_service_worker_keeps_the_fingerprinted_names() {
+        let options = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root("/nonexistent")
+            .build();
+        let bundle = crate::bundle::Bundle {
+            js: "portal.Aa1.js".into(),
+            wasm: "portal.Bb2.wasm".into(),
+            css: "portal.Cc3.css".into(),
+            fingerprinted: true,
+        };
+        let kept = shell_files(&BundleFiles::of(&options, &bundle));
+        for file in ["portal.Aa1.js", "portal.Bb2.wasm", "portal.Cc3.css"] {
+            assert!(kept.contains(&format!("/pkg/{file}")), "{file} is kept");
+        }
+        assert!(!kept.iter().any(|path| path == "/pkg/portal.js"), "{kept:?}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Email(crate::outbox::OutboxError),
+    #[error(transparent)]
+    Bundle(crate::bundle::BundleError),
     #[error("the server stopped with an error: {0}")]
     Io(std::io::Error),
     #[error("this database holds {0} demo accounts (at example.com, with the published demo password): production will not serve it; use a database without the demo data")]
@@ -72,7 +74,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let mut state = crate::app_state(&config, db.clone(), reads);
     state.leptos_options.site_addr = addr;
     spawn_refusal_records(state.credential_gate.clone(), db);
-    let router = crate::router(state);
+    let router = crate::router(state).map_err(ServeError::Bundle)?;
 
     tracing::info!(%addr, database = %db::redact(&config.database.url), "portal listening");
     // The end-to-end harness reads this line to find a server started on port 0.

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use app::server::session::ACCOUNT_KEY;
+use app::server::user::{session_with_reader, ReadersOfSessions};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::sessions;
@@ -44,6 +45,8 @@ pub struct DatabaseStore {
     reads: DatabaseConnection,
     /// Each session as this store last read or wrote it.
     known: Arc<Mutex<HashMap<Id, Stored>>>,
+    /// Where it leaves who each session it reads is signed in as.
+    readers: Arc<ReadersOfSessions>,
     max_age: chrono::Duration,
     /// How far the stored idle expiry may lag behind: a session ends at most
     /// this much before its idle time is up (a minute, or a tenth of a
@@ -60,6 +63,7 @@ impl DatabaseStore {
             reads: db.clone(),
             db,
             known: Arc::default(),
+            readers: Arc::default(),
             max_age,
             expiry_slack,
         }
@@ -69,6 +73,12 @@ impl DatabaseStore {
     /// the writer).
     pub fn reading_from(self, reads: DatabaseConnection) -> Self {
         Self { reads, ..self }
+    }
+
+    /// Leaves who each session read is signed in as with `readers`, where
+    /// the request's lookup of its reader finds it (`user::find_reader`).
+    pub fn telling(self, readers: Arc<ReadersOfSessions>) -> Self {
+        Self { readers, ..self }
     }
 }
 
@@ -227,16 +237,15 @@ impl SessionStore for DatabaseStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = Utc::now();
-        let row = sessions::Entity::find_by_id(id.to_string())
-            .filter(sessions::Column::ExpiresAt.gt(now))
-            .filter(sessions::Column::CreatedAt.gt(now - self.max_age))
-            .one(&self.reads)
+        let key = id.to_string();
+        let found = session_with_reader(&self.reads, &key, now, now - self.max_age)
             .await
             .map_err(backend)?;
-        let Some(row) = row else {
+        let Some((row, reader)) = found else {
             self.forget(id);
             return Ok(None);
         };
+        self.readers.put(key, row.account_id, reader);
         let record = Record {
             id: *id,
             data: serde_json::from_str(&row.data)

@@ -47,7 +47,7 @@ async fn world(db: DatabaseConnection, config: &Config) -> World {
     on_record::parent_account(&db, parents.0, "pat@example.com", PASSWORD).await;
     let state = server::app_state(config, db.clone(), db.clone());
     World {
-        router: server::router(state.clone()),
+        router: server::router(state.clone()).unwrap_or_else(|e| panic!("{e}")),
         state,
         db,
     }
@@ -474,7 +474,7 @@ async fn over_https_the_cookie_is_host_only_and_browsers_keep_to_https(test: Tes
 fn world_on(db: DatabaseConnection, config: &Config) -> World {
     let state = server::app_state(config, db.clone(), db.clone());
     World {
-        router: server::router(state.clone()),
+        router: server::router(state.clone()).unwrap_or_else(|e| panic!("{e}")),
         state,
         db,
     }

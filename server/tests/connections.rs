@@ -94,3 +94,73 @@ async fn files_on_one_kept_alive_connection_come_without_delay() {
         "forty requests on one connection took {took:?}"
     );
 }
+
+/// A build's fingerprinted files are kept for good; the plain-named ones,
+/// the icons and the pages are asked about first; a missing file is not kept.
+#[tokio::test]
+async fn a_fingerprinted_file_is_kept_for_a_year_and_the_rest_are_asked_about() {
+    let test = support::sqlite().await;
+    let site = site();
+    let pkg = site.path().join("pkg");
+    for file in ["portal.Js1.js", "portal.Wa-2.wasm", "portal.Cs_3.css"] {
+        std::fs::write(pkg.join(file), file).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut config = support::config();
+    config.site.root = site.path().to_path_buf();
+    let mut state = server::app_state(&config, test.db.clone(), test.db.clone());
+    // As cargo-leptos leaves it beside the server, under this test's name.
+    state.leptos_options.hash_files = true;
+    state.leptos_options.hash_file = "hash-of-the-connections-test.txt".into();
+    let _hashes = HashFile::write(
+        server::bundle::hash_file(&state.leptos_options),
+        "js: Js1\nwasm: Wa-2\ncss: Cs_3\n",
+    );
+    let router = server::router(state).unwrap_or_else(|e| panic!("{e}"));
+
+    let caching = |page: &support::Page| {
+        page.headers
+            .get(http::header::CACHE_CONTROL)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    for file in ["/pkg/portal.Cs_3.css", "/pkg/portal.Wa-2.wasm"] {
+        let kept = support::get(&router, file).await;
+        assert_eq!(kept.status, StatusCode::OK, "{file}");
+        assert_eq!(
+            caching(&kept).as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{file}"
+        );
+    }
+    let plain = support::get(&router, "/pkg/portal.css").await;
+    assert_eq!(caching(&plain).as_deref(), Some("no-cache"));
+    let missing = support::get(&router, "/pkg/portal.Old.css").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(caching(&missing).as_deref(), Some("no-store"));
+
+    let home = support::get(&router, "/").await;
+    assert!(
+        home.body.contains("href=\"/pkg/portal.Cs_3.css\""),
+        "the page links the build's stylesheet: {}",
+        home.body
+    );
+    assert!(home.body.contains("/pkg/portal.Js1.js"), "and its script");
+    assert_eq!(caching(&home).as_deref(), Some("no-cache"));
+}
+
+/// A hash file beside the test binary, removed when the test ends (Leptos
+/// reads it while it renders each page).
+struct HashFile(std::path::PathBuf);
+
+impl HashFile {
+    fn write(path: std::path::PathBuf, hashes: &str) -> Self {
+        std::fs::write(&path, hashes).unwrap_or_else(|e| panic!("{e}"));
+        Self(path)
+    }
+}
+
+impl Drop for HashFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

@@ -1,6 +1,6 @@
-//! A case's ledger is read once and kept: the next view asks only whether it
-//! grew. An entry posted in between is on the very next view — on SQLite
-//! and on PostgreSQL.
+//! A case's ledger is read once and kept, and so is the history worked out
+//! of it: the next view asks only whether the ledger grew. An entry posted
+//! in between is on the very next view — on SQLite and on PostgreSQL.
 
 mod support;
 
@@ -30,7 +30,9 @@ async fn a_ledger_is_read_once_and_a_new_entry_is_seen_at_once(test: TestDb) {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut db = test.db.clone();
     let sent = support::listen(&mut db);
-    let router = support::router(db);
+    let state = server::app_state(&support::config(), db.clone(), db);
+    let worked = state.histories.clone();
+    let router = server::router(state).unwrap_or_else(|e| panic!("{e}"));
     let dana = sign_in_as(&router, "receiving.parent@example.com", DEMO_PASSWORD).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
     let whole = [("case_number", CASE)];
@@ -46,6 +48,8 @@ async fn a_ledger_is_read_once_and_a_new_entry_is_seen_at_once(test: TestDb) {
     );
     assert_eq!(again.closing, first.closing);
     assert_eq!(again.matching, first.matching);
+    assert_eq!(again.lines, first.lines);
+    assert_eq!(worked.len(), 1, "the history was worked out once and kept");
 
     let day = today.to_string();
     post_reviewed(
@@ -65,6 +69,7 @@ async fn a_ledger_is_read_once_and_a_new_entry_is_seen_at_once(test: TestDb) {
     .await;
     let after: History = answer(&router, "case_history", &whole, &dana).await;
     assert!(after.matching > first.matching, "the payment is a new line");
+    assert_eq!(worked.len(), 2, "the grown ledger's history is worked out anew");
     assert_eq!(
         first.closing.balance - after.closing.balance,
         app::ledger::Money::parse("12.34").unwrap_or_else(|e| panic!("{e}"))

@@ -79,6 +79,7 @@ pub async fn case_history(
     super::service::history(
         case.caller.reads(),
         &case.caller.state.ledgers,
+        &case.caller.state.histories,
         case.authorized.case,
         case.authorized.role,
         filter,
@@ -104,6 +105,7 @@ pub async fn case_statement(
     super::service::printable(
         case.caller.reads(),
         &case.caller.state.ledgers,
+        &case.caller.state.histories,
         case.authorized.case,
         filter,
         case.caller.clock.as_of(),
@@ -155,12 +157,14 @@ impl OpenCase {
         action: crate::server::audit::AuditAction,
         detail: Option<String>,
     ) -> Result<(), AppError> {
-        let (db, reader, case) = (
-            self.caller.db(),
-            &self.caller.reader,
-            self.authorized.case.id,
-        );
-        crate::server::audit::staff_read(db, reader, action, case, detail).await
+        use crate::server::audit::{staff_read_event, Source};
+        let (reader, case) = (&self.caller.reader, self.authorized.case.id);
+        let Some(event) = staff_read_event(reader, action, case, detail) else {
+            return Ok(());
+        };
+        let log = &self.caller.state.read_log;
+        log.record(event, &Source::of_request(), self.caller.clock.now)
+            .await
     }
 }
 

@@ -16,7 +16,7 @@ use crate::reading::{self, Problems};
 pub const PAGE_SIZE: usize = 50;
 
 /// What a line is, as the history's filter offers it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// Support that fell due.
@@ -68,7 +68,7 @@ impl LineKind {
 }
 
 /// Which lines of which dates, as the history's form asks for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Filter {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -269,13 +269,14 @@ pub fn annotate(
 
 /// Page `page` (1-based, clamped) of `lines`, newest first, and the number
 /// of pages.
-pub fn page_of(lines: Vec<HistoryLine>, page: u32) -> (Vec<HistoryLine>, u32, u32) {
+pub fn page_of(lines: &[HistoryLine], page: u32) -> (Vec<HistoryLine>, u32, u32) {
     let pages = lines.len().div_ceil(PAGE_SIZE).max(1);
     let page = (page.max(1) as usize).min(pages);
-    let newest_first = lines.into_iter().rev();
+    let newest_first = lines.iter().rev();
     let shown = newest_first
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
+        .cloned()
         .collect();
     (
         shown,
@@ -443,11 +444,11 @@ mod tests {
         let (received, _) = annotate(&statement, &payments, &HashMap::new(), &kinds);
         assert_eq!(received.len(), 11);
 
-        let (first, page, pages) = page_of(lines.clone(), 1);
+        let (first, page, pages) = page_of(&lines, 1);
         assert_eq!((page, pages), (1, 1));
         assert_eq!(first.first().map(|l| l.line.date), Some(date(2025, 12, 1)));
         let many: Vec<HistoryLine> = std::iter::repeat_n(lines[0].clone(), 120).collect();
-        let (last, page, pages) = page_of(many, 9);
+        let (last, page, pages) = page_of(&many, 9);
         assert_eq!(
             (last.len(), page, pages),
             (20, 3, 3),

@@ -237,24 +237,25 @@ pub fn LinesTable(
     /// The history's order; a statement runs oldest first.
     newest_first: bool,
 ) -> impl IntoView {
+    // Only the server renders this table (it is not an island), in the one
+    // language of the request: each word is looked up once, not per line.
     let i18n = use_i18n();
-    let locale = move || i18n.get_locale();
-    let headers = move || {
-        [
-            t_string!(i18n, history.col_date),
-            t_string!(i18n, history.col_description),
-            t_string!(i18n, history.col_due),
-            t_string!(i18n, history.col_received),
-            t_string!(i18n, history.col_paid_current),
-            t_string!(i18n, history.col_paid_past_due),
-            t_string!(i18n, history.col_balance),
-        ]
-    };
+    let locale = i18n.get_locale_untracked();
+    let headers = [
+        t_string!(i18n, history.col_date),
+        t_string!(i18n, history.col_description),
+        t_string!(i18n, history.col_due),
+        t_string!(i18n, history.col_received),
+        t_string!(i18n, history.col_paid_current),
+        t_string!(i18n, history.col_paid_past_due),
+        t_string!(i18n, history.col_balance),
+    ];
+    let reversed_tag = t_string!(i18n, history.reversed_tag);
     let blank = |money: Money| (!money.is_zero()).then(|| money.to_string());
     view! {
         <table class="ledger">
             <caption class="visually-hidden">
-                {move || if newest_first {
+                {if newest_first {
                     t_string!(i18n, history.caption)
                 } else {
                     t_string!(i18n, history.caption_oldest_first)
@@ -262,7 +263,7 @@ pub fn LinesTable(
             </caption>
             <thead>
                 <tr>
-                    {move || headers().into_iter().zip(COLUMN_TERMS).map(|(h, term)| view! {
+                    {headers.into_iter().zip(COLUMN_TERMS).map(|(h, term)| view! {
                         <th scope="col">
                             {match term {
                                 Some(slug) => view! { <GlossaryTerm slug>{h}</GlossaryTerm> }.into_any(),
@@ -274,24 +275,23 @@ pub fn LinesTable(
             </thead>
             <tbody>
                 {lines.into_iter().map(|line| {
-                    let label = move |n: usize| headers()[n];
                     let description = history_text::describe(i18n, &line);
                     let on = line.line.date;
                     view! {
                         <tr class:reversed=line.line.reversed data-entry=line.line.entry>
-                            <td data-label=move || label(0)>{text::date(locale(), on)}</td>
-                            <td data-label=move || label(1)>
+                            <td data-label=headers[0]>{text::date(locale, on)}</td>
+                            <td data-label=headers[1]>
                                 {description}
                                 {line.line.reversed.then(|| view! {
-                                    <span class="tag">{t!(i18n, history.reversed_tag)}</span>
+                                    <span class="tag">{reversed_tag}</span>
                                 })}
                                 {line.note.clone().map(|note| view! { <span class="line-note">{note}</span> })}
                             </td>
-                            <td class="num" data-label=move || label(2)>{blank(line.line.due)}</td>
-                            <td class="num" data-label=move || label(3)>{blank(line.line.received)}</td>
-                            <td class="num" data-label=move || label(4)>{blank(line.line.paid_current)}</td>
-                            <td class="num" data-label=move || label(5)>{blank(line.line.paid_past_due)}</td>
-                            <td class="num balance" data-label=move || label(6)>
+                            <td class="num" data-label=headers[2]>{blank(line.line.due)}</td>
+                            <td class="num" data-label=headers[3]>{blank(line.line.received)}</td>
+                            <td class="num" data-label=headers[4]>{blank(line.line.paid_current)}</td>
+                            <td class="num" data-label=headers[5]>{blank(line.line.paid_past_due)}</td>
+                            <td class="num balance" data-label=headers[6]>
                                 {line.line.running_balance.to_string()}
                             </td>
                         </tr>

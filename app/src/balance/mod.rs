@@ -16,3 +16,5 @@ pub mod planner;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod statement_page;
+#[cfg(feature = "ssr")]
+pub mod worked;

@@ -5,12 +5,14 @@
 //! entries, orders, obligations and children of all of them at once).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use entity::{case_participants, cases, people};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::basis::planner_basis;
+use super::worked::{WorkedHistories, WorkedHistory};
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
     CaseCard, CaseStatus, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment,
@@ -98,24 +100,25 @@ pub async fn case_view(
 pub async fn history(
     db: &impl ConnectionTrait,
     kept: &LedgerMemory,
+    worked: &WorkedHistories,
     case: cases::Model,
     role: CaseRole,
     filter: Filter,
     page: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<History, AppError> {
-    let file = kept.ledger(db, case.id).await?;
-    let (lines, totals, statement) = lines(&file, &filter);
-    let matching = u32::try_from(lines.len()).unwrap_or(u32::MAX);
-    let (lines, page, pages) = page_of(lines, page);
+    let history = worked_history(db, kept, worked, case.id, filter).await?;
+    let matching = u32::try_from(history.lines.len())
+        .map_err(|_| internal(format!("case {}: a history of {} lines", case.id, history.lines.len())))?;
+    let (lines, page, pages) = page_of(&history.lines, page);
     Ok(History {
         case_number: case.case_number,
         role,
         opened_on: case.opened_on,
         filter,
-        opening: statement.opening,
-        closing: statement.closing,
-        totals,
+        opening: history.opening,
+        closing: history.closing,
+        totals: history.totals,
         lines,
         page,
         pages,
@@ -124,17 +127,45 @@ pub async fn history(
     })
 }
 
+/// Every line `filter` keeps of the ledger of `case_id`: worked out once per
+/// version of the ledger, then kept.
+async fn worked_history(
+    db: &impl ConnectionTrait,
+    kept: &LedgerMemory,
+    worked: &WorkedHistories,
+    case_id: i32,
+    filter: Filter,
+) -> Result<Arc<WorkedHistory>, AppError> {
+    let version = kept.version(db, case_id).await?;
+    if let Some(history) = version.and_then(|version| worked.get(case_id, version, filter)) {
+        return Ok(history);
+    }
+    // Worked from the ledger as read now, and kept under that read's version.
+    let (file, version) = kept.ledger(db, case_id).await?;
+    let (lines, totals, statement) = lines(&file, &filter);
+    let history = Arc::new(WorkedHistory {
+        lines,
+        totals,
+        opening: statement.opening,
+        closing: statement.closing,
+    });
+    if let Some(version) = version {
+        worked.keep(case_id, version, filter, history.clone());
+    }
+    Ok(history)
+}
+
 /// The clean statement of `case` for a range: parties, every line, totals.
 /// The print view and the CSV export read it.
 pub async fn printable(
     db: &impl ConnectionTrait,
     kept: &LedgerMemory,
+    worked: &WorkedHistories,
     case: cases::Model,
     filter: Filter,
     as_of: chrono::NaiveDateTime,
 ) -> Result<PrintStatement, AppError> {
-    let file = kept.ledger(db, case.id).await?;
-    let (lines, totals, statement) = lines(&file, &filter);
+    let history = worked_history(db, kept, worked, case.id, filter).await?;
     let participants = case_participants::Entity::find()
         .filter(case_participants::Column::CaseId.eq(case.id))
         .all(db)
@@ -156,10 +187,10 @@ pub async fn printable(
         office: case.office,
         parties,
         filter,
-        opening: statement.opening,
-        closing: statement.closing,
-        totals,
-        lines,
+        opening: history.opening,
+        closing: history.closing,
+        totals: history.totals,
+        lines: history.lines.clone(),
         as_of,
     })
 }
@@ -174,7 +205,7 @@ pub async fn timeline(
     grace_days: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<Timeline, AppError> {
-    let file = kept.ledger(db, case.id).await?;
+    let (file, _) = kept.ledger(db, case.id).await?;
     let statement = Statement::build(&file.entries, filter.from, filter.to);
     Ok(Timeline {
         case_number: case.case_number,

@@ -25,8 +25,6 @@ use crate::ledger::{EntryKind, Money};
 use crate::messages::model::ThreadSummary;
 use crate::messages::pages::{status_text, topic_text};
 use crate::reader::Colleague;
-use crate::requests::api::case_requests;
-use crate::requests::model::RequestSummary;
 use crate::requests::pages::CaseRequests;
 use crate::staff::api::ReassignCase;
 
@@ -41,16 +39,13 @@ pub fn CaseFilePage() -> impl IntoView {
         move || query.with(|q| q.get("audit_page").and_then(|p| p.parse::<u32>().ok()));
     let file = Resource::new(
         move || (number.get(), audit_page()),
-        |(number, audit_page)| async move {
-            let file = open_case_file(number.clone(), audit_page).await?;
-            Ok((file, case_requests(number).await?))
-        },
+        |(number, audit_page)| open_case_file(number, audit_page),
     );
     view! {
         <PageTitle text=move || format!("{} {}", t_string!(i18n, file.title), number.get()) />
         <section class="page wide">
-            <Load resource=file let((file, requests))>
-                <FileView file requests issue reassign />
+            <Load resource=file let(file)>
+                <FileView file issue reassign />
             </Load>
         </section>
     }
@@ -59,7 +54,6 @@ pub fn CaseFilePage() -> impl IntoView {
 #[component]
 fn FileView(
     file: CaseFile,
-    requests: Vec<RequestSummary>,
     issue: ServerAction<IssuePin>,
     reassign: ServerAction<ReassignCase>,
 ) -> impl IntoView {
@@ -94,7 +88,7 @@ fn FileView(
         <EntryTable entries=file.entries base=base.clone() />
         <h2>{t!(i18n, case.order_heading)}</h2>
         <Orders orders=file.view.orders.clone() />
-        <CaseRequests case_number=number.clone() requests />
+        <CaseRequests case_number=number.clone() requests=file.requests />
         <h2>{t!(i18n, cases.children)}</h2>
         <Children children=file.view.children.clone() />
         <h2>{t!(i18n, file.messages_heading)}</h2>

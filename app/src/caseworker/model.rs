@@ -79,6 +79,8 @@ pub struct CaseFile {
     /// Held back from the receiving parent, not yet released.
     pub on_hold: Money,
     pub threads: Vec<ThreadSummary>,
+    /// Requests made on the case, newest first.
+    pub requests: Vec<crate::requests::model::RequestSummary>,
     /// A page of the audit log, newest first.
     pub audit: Vec<AuditLine>,
     pub audit_paging: crate::components::pager::PageOf,

@@ -208,14 +208,27 @@ pub async fn staff_read(
     case: i32,
     detail: Option<String>,
 ) -> Result<(), AppError> {
+    match staff_read_event(reader, action, case, detail) {
+        Some(event) => record(db, event, &Source::of_request(), Utc::now()).await,
+        None => Ok(()),
+    }
+}
+
+/// The line [`staff_read`] writes; none for a parent.
+pub fn staff_read_event(
+    reader: &User,
+    action: AuditAction,
+    case: i32,
+    detail: Option<String>,
+) -> Option<AuditEvent> {
     if !reader.role.is_staff() {
-        return Ok(());
+        return None;
     }
-    let mut event = AuditEvent::new(action).by(reader.person_id).on_case(case);
-    if let Some(detail) = detail {
-        event = event.detail(detail);
-    }
-    record(db, event, &Source::of_request(), Utc::now()).await
+    let event = AuditEvent::new(action).by(reader.person_id).on_case(case);
+    Some(match detail {
+        Some(detail) => event.detail(detail),
+        None => event,
+    })
 }
 
 /// Records that `reader` was refused `what` (on `case`, when it exists):
@@ -242,6 +255,12 @@ pub async fn record(
     source: &Source,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    row(event, source, at).insert(db).await?;
+    Ok(())
+}
+
+/// The line of `event` as the audit log stores it.
+pub(crate) fn row(event: AuditEvent, source: &Source, at: DateTime<Utc>) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         at: Set(at),
         actor_id: Set(event.actor),
@@ -253,9 +272,6 @@ pub async fn record(
         detail: Set(event.detail),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// How many times `action` came from `source` since `since`: the

@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod notices;
 pub mod once;
 pub mod people;
+pub mod read_log;
 pub mod sealed;
 pub mod secret;
 pub mod session;
@@ -41,6 +42,12 @@ pub struct AppState {
     pub credential_gate: std::sync::Arc<gate::CredentialGate>,
     /// The ledgers read lately, for the views (`ledger::memory`).
     pub ledgers: std::sync::Arc<ledger::LedgerMemory>,
+    /// The histories worked out of them lately (`balance::worked`).
+    pub histories: std::sync::Arc<crate::balance::worked::WorkedHistories>,
+    /// Staff reads for the audit log, written together (`read_log`).
+    pub read_log: read_log::ReadLog,
+    /// Who each session the store just read is signed in as (`user`).
+    pub readers_of_sessions: std::sync::Arc<user::ReadersOfSessions>,
     /// Seals secrets kept at rest and values shown once.
     pub secret_key: sealed::SecretKey,
     /// The agency's time zone (`agency.time_zone`, checked when the

@@ -3,14 +3,20 @@
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use entity::{accounts, notifications, people};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use entity::{accounts, notifications, people, sessions};
 use http::request::Parts;
 use http::Method;
 use leptos::prelude::use_context;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, PaginatorTrait,
-    QueryFilter, QueryResult, QuerySelect, QueryTrait, SelectA, SelectB,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    JoinType, PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, RelationTrait,
+    SelectA, SelectB,
 };
 use tower_sessions::Session;
 
@@ -72,6 +78,18 @@ async fn reader_of(state: &AppState, session: &Session, is_page: bool) -> Result
     let Some(account) = session::account_id(session).await? else {
         return Ok(Reader::default());
     };
+    let just_read = session
+        .id()
+        .and_then(|id| state.readers_of_sessions.take(&id.to_string(), account));
+    if let Some(found) = just_read {
+        return Ok(match found {
+            Some((user, unseen)) => Reader {
+                user: Some(user),
+                unseen: is_page.then_some(unseen),
+            },
+            None => Reader::default(),
+        });
+    }
     if !is_page {
         let user = load(&state.reads, account).await?;
         return Ok(Reader { user, unseen: None });
@@ -111,6 +129,18 @@ async fn load_with_unseen(
     db: &impl ConnectionTrait,
     account_id: i32,
 ) -> Result<Option<(User, u64)>, AppError> {
+    let query = accounts::Entity::find_by_id(account_id)
+        .find_also_related(people::Entity)
+        .expr_as(unread_of_the_person(), UNSEEN)
+        .build(db.get_database_backend());
+    match AccountWithUnseen::find_by_statement(query).one(db).await? {
+        Some(found) => found.user(),
+        None => Ok(None),
+    }
+}
+
+/// How many notifications of the person joined in the query are unread.
+fn unread_of_the_person() -> Expr {
     let unread = Query::select()
         .expr(Expr::col((notifications::Entity, notifications::Column::Id)).count())
         .from(notifications::Entity)
@@ -120,19 +150,106 @@ async fn load_with_unseen(
         )
         .and_where(Expr::col((notifications::Entity, notifications::Column::ReadAt)).is_null())
         .to_owned();
-    let query = accounts::Entity::find_by_id(account_id)
-        .find_also_related(people::Entity)
-        .expr_as(
-            Expr::SubQuery(None, Box::new(unread.into_sub_query_statement())),
-            UNSEEN,
-        )
+    Expr::SubQuery(None, Box::new(unread.into_sub_query_statement()))
+}
+
+impl AccountWithUnseen {
+    fn user(self) -> Result<Option<(User, u64)>, AppError> {
+        let unseen = u64::try_from(self.unseen)
+            .map_err(|_| internal(format!("a count of {} notifications", self.unseen)))?;
+        Ok(user_of(self.account, self.person)?.map(|user| (user, unseen)))
+    }
+}
+
+/// A session as stored, with the user it is signed in as (if that account
+/// is still on) and their unread count.
+pub type SessionWithReader = (sessions::Model, Option<(User, u64)>);
+
+/// The session `id`, unless it has ended (idle until `now`, or begun before
+/// `begun_after`), read in one query with its account, person and unread
+/// count: the session store's read, which [`find_reader`] then needs not
+/// repeat ([`ReadersOfSessions`]).
+pub async fn session_with_reader(
+    db: &impl ConnectionTrait,
+    id: &str,
+    now: DateTime<Utc>,
+    begun_after: DateTime<Utc>,
+) -> Result<Option<SessionWithReader>, DbErr> {
+    let to_account = sessions::Entity::belongs_to(accounts::Entity)
+        .from(sessions::Column::AccountId)
+        .to(accounts::Column::Id)
+        .into();
+    let mut select = sessions::Entity::find_by_id(id.to_owned())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .filter(sessions::Column::CreatedAt.gt(begun_after))
+        .join(JoinType::LeftJoin, to_account)
+        .join(JoinType::LeftJoin, accounts::Relation::Person.def());
+    for column in accounts::Column::iter() {
+        let alias = format!("{}{}", SelectA.as_str(), column.as_str());
+        select = select.column_as(Expr::col((accounts::Entity, column)), alias);
+    }
+    for column in people::Column::iter() {
+        let alias = format!("{}{}", SelectB.as_str(), column.as_str());
+        select = select.column_as(Expr::col((people::Entity, column)), alias);
+    }
+    let query = select
+        .expr_as(unread_of_the_person(), UNSEEN)
         .build(db.get_database_backend());
-    let Some(found) = AccountWithUnseen::find_by_statement(query).one(db).await? else {
+    let Some(row) = db.query_one_raw(query).await? else {
         return Ok(None);
     };
-    let unseen = u64::try_from(found.unseen)
-        .map_err(|_| internal(format!("a count of {} notifications", found.unseen)))?;
-    Ok(user_of(found.account, found.person)?.map(|user| (user, unseen)))
+    let session = sessions::Model::from_query_result(&row, "")?;
+    let reader = match accounts::Model::from_query_result_optional(&row, SelectA.as_str())? {
+        Some(account) => AccountWithUnseen {
+            account,
+            person: people::Model::from_query_result_optional(&row, SelectB.as_str())?,
+            unseen: row.try_get("", UNSEEN)?,
+        }
+        .user()
+        .map_err(|error| DbErr::Custom(error.to_string()))?,
+        None => None,
+    };
+    Ok(Some((session, reader)))
+}
+
+/// Who the sessions the store has just read are signed in as: the store
+/// puts each here as it reads it, and [`find_reader`], a moment later in the
+/// same request, takes it instead of asking the database again. Only an
+/// answer from this moment is taken, for the account the session names.
+#[derive(Debug, Default)]
+pub struct ReadersOfSessions {
+    just_read: Mutex<HashMap<String, JustRead>>,
+}
+
+#[derive(Debug)]
+struct JustRead {
+    at: Instant,
+    account: Option<i32>,
+    reader: Option<(User, u64)>,
+}
+
+/// How old an answer [`ReadersOfSessions`] still hands over may be: the
+/// time between the store's read and the reader's lookup in one request.
+const JUST_NOW: Duration = Duration::from_secs(1);
+
+impl ReadersOfSessions {
+    /// Keeps who the session `id` (signed in as `account`) was read with.
+    pub fn put(&self, id: String, account: Option<i32>, reader: Option<(User, u64)>) {
+        let mut just_read = self.just_read.lock().unwrap_or_else(PoisonError::into_inner);
+        // Reads no request took (a response's save reads too) go stale.
+        if just_read.len() >= 1_000 {
+            just_read.retain(|_, read| read.at.elapsed() < JUST_NOW);
+        }
+        let at = Instant::now();
+        just_read.insert(id, JustRead { at, account, reader });
+    }
+
+    /// Who the session `id`, signed in as `account`, was just read with.
+    fn take(&self, id: &str, account: i32) -> Option<Option<(User, u64)>> {
+        let mut just_read = self.just_read.lock().unwrap_or_else(PoisonError::into_inner);
+        let read = just_read.remove(id)?;
+        (read.at.elapsed() < JUST_NOW && read.account == Some(account)).then_some(read.reader)
+    }
 }
 
 /// How many notifications `person` has not read yet.

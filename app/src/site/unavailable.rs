@@ -9,8 +9,14 @@ use leptos_i18n::Locale as _;
 use crate::components::quick_exit::LEAVE_PATH;
 use crate::i18n::*;
 
-/// The whole HTML document, with "Try again" pointing back at `here`.
-pub fn unavailable_document(locale: Locale, here: &str, agency_phone: &str) -> String {
+/// The whole HTML document, with "Try again" pointing back at `here`,
+/// styled by the bundle's `stylesheet`.
+pub fn unavailable_document(
+    locale: Locale,
+    here: &str,
+    agency_phone: &str,
+    stylesheet: &str,
+) -> String {
     let title = td_string!(locale, unavailable.title);
     let phone_link = format!("tel:{agency_phone}");
     let page = view! {
@@ -20,7 +26,7 @@ pub fn unavailable_document(locale: Locale, here: &str, agency_phone: &str) -> S
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <title>{title}" · Child Support Portal"</title>
-                <link rel="stylesheet" href="/pkg/portal.css" />
+                <link rel="stylesheet" href=stylesheet.to_owned() />
             </head>
             <body>
                 // The quick exit is on every page, this one too (without
@@ -58,17 +64,23 @@ mod tests {
 
     #[test]
     fn the_page_speaks_the_readers_language_and_escapes_what_it_is_given() {
-        let english = unavailable_document(Locale::en, "/dashboard?x=<b>", "1-800-555-0142");
+        let english = unavailable_document(
+            Locale::en,
+            "/dashboard?x=<b>",
+            "1-800-555-0142",
+            "/pkg/portal.Cc_3.css",
+        );
         assert!(english.starts_with("<!DOCTYPE html><html lang=\"en\""));
         assert!(english.contains("cannot reach its records"));
         assert!(english.contains("href=\"tel:1-800-555-0142\""));
+        assert!(english.contains("href=\"/pkg/portal.Cc_3.css\""), "the build's stylesheet");
         assert!(!english.contains("<b>"), "{english}");
         assert!(
             english.contains("href=\"/leave\""),
             "the quick exit is there"
         );
 
-        let spanish = unavailable_document(Locale::es, "/", "1-800-555-0142");
+        let spanish = unavailable_document(Locale::es, "/", "1-800-555-0142", "/pkg/portal.css");
         assert!(spanish.contains("lang=\"es\""));
         assert!(spanish.contains("no puede consultar sus registros"));
     }

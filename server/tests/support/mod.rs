@@ -170,7 +170,7 @@ pub fn router(db: DatabaseConnection) -> Router {
 /// The router with another configuration (reading through the writer, as
 /// on PostgreSQL; `readers.rs` tests SQLite's readers beside it).
 pub fn router_with(config: &Config, db: DatabaseConnection) -> Router {
-    server::router(server::app_state(config, db.clone(), db))
+    server::router(server::app_state(config, db.clone(), db)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub struct Page {

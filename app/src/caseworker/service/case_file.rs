@@ -1,16 +1,18 @@
 //! A case's file as the agency sees it: the case, its people, its latest
 //! entries, its conversations and its audit log.
 
-use std::collections::HashMap;
-
 use entity::{accounts, case_participants, people};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType,
+    QueryFilter, QueryResult, QuerySelect, QueryTrait, RelationTrait, SelectA, SelectB,
+};
 
 use crate::caseworker::model::{AuditLine, CaseFile, EntryLine, Participant};
 use crate::components::pager::PageOf;
 use crate::error::AppError;
 use crate::ledger::Money;
 use crate::messages::service::lists::case_threads;
+use crate::requests::service::reading::case_requests;
 use crate::server::access::{parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::caller::Caller;
@@ -21,7 +23,8 @@ use crate::server::people::names_of;
 const LATEST_ENTRIES: u64 = 25;
 
 /// The agency's file on a case, for its caseworker or a supervisor. It is
-/// read through the readers; only its line on the audit log is written.
+/// read through the readers; only its line on the audit log is written
+/// (with the other reads of the moment: `read_log`).
 pub async fn case_file(
     caller: &Caller,
     case_number: &str,
@@ -55,7 +58,8 @@ pub async fn case_file(
     let event = AuditEvent::new(AuditAction::CaseOpened)
         .by(reader.person_id)
         .on_case(case_id);
-    audit::record(caller.db(), event, &Source::of_request(), clock.now).await?;
+    let log = &caller.state.read_log;
+    log.record(event, &Source::of_request(), clock.now).await?;
     let (audit, audit_paging) = audit_lines(db, case_id, audit_page).await?;
     Ok(CaseFile {
         view,
@@ -63,6 +67,7 @@ pub async fn case_file(
         entries: latest_entries(db, case_id).await?,
         on_hold,
         threads: case_threads(db, reader, case_id, clock).await?,
+        requests: case_requests(db, reader, case_id, role, clock).await?,
         audit,
         audit_paging,
         fresh_pin: None,
@@ -94,35 +99,50 @@ pub async fn audit_lines(
     Ok((lines, paging))
 }
 
-/// The case's parents with how to reach them, paying parent first.
+/// A participant, their person and the e-mail of their account, if any.
+struct ParticipantRow {
+    participant: case_participants::Model,
+    person: Option<people::Model>,
+    account_email: Option<String>,
+}
+
+const ACCOUNT_EMAIL: &str = "account_email";
+
+impl FromQueryResult for ParticipantRow {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            participant: case_participants::Model::from_query_result(row, SelectA.as_str())?,
+            person: people::Model::from_query_result_optional(row, SelectB.as_str())?,
+            account_email: row.try_get("", ACCOUNT_EMAIL)?,
+        })
+    }
+}
+
+/// The case's parents with how to reach them, paying parent first (one
+/// query: each participant with their person and account).
 async fn participants(
     db: &impl ConnectionTrait,
     case_id: i32,
 ) -> Result<Vec<Participant>, AppError> {
-    let rows = case_participants::Entity::find()
+    let query = case_participants::Entity::find()
         .filter(case_participants::Column::CaseId.eq(case_id))
         .find_also_related(people::Entity)
-        .all(db)
-        .await?;
-    let logins: HashMap<i32, String> = accounts::Entity::find()
-        .filter(accounts::Column::PersonId.is_in(rows.iter().map(|(p, _)| p.person_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|account| (account.person_id, account.email))
-        .collect();
+        .join_rev(JoinType::LeftJoin, accounts::Relation::Person.def())
+        .column_as(accounts::Column::Email, ACCOUNT_EMAIL)
+        .build(db.get_database_backend());
+    let rows = ParticipantRow::find_by_statement(query).all(db).await?;
     let mut participants: Vec<Participant> = rows
         .into_iter()
-        .filter_map(|(participant, person)| {
-            let person = person?;
+        .filter_map(|row| {
+            let person = row.person?;
             Some(Participant {
                 person: person.id,
-                role: parent_role(&participant.role)?,
+                role: parent_role(&row.participant.role)?,
                 name: person.full_name,
                 phone: person.phone,
                 email: person.email,
                 mailing_address: person.mailing_address,
-                account_email: logins.get(&person.id).cloned(),
+                account_email: row.account_email,
             })
         })
         .collect();

@@ -82,6 +82,9 @@ async fn summaries(
     threads: Vec<message_threads::Model>,
     clock: Clock,
 ) -> Result<Vec<ThreadSummary>, AppError> {
+    if threads.is_empty() {
+        return Ok(Vec::new());
+    }
     let (numbers, names) = labels_of(db, &threads).await?;
     let read: HashMap<i32, DateTime<Utc>> = thread_reads::Entity::find()
         .filter(thread_reads::Column::PersonId.eq(reader.person_id))

@@ -214,6 +214,10 @@ async fn latest_hearings(
     requests: impl IntoIterator<Item = i32>,
     clock: Clock,
 ) -> Result<HashMap<i32, Hearing>, AppError> {
+    let requests: Vec<i32> = requests.into_iter().collect();
+    if requests.is_empty() {
+        return Ok(HashMap::new());
+    }
     let events = request_events::Entity::find()
         .filter(request_events::Column::RequestId.is_in(requests))
         .filter(request_events::Column::HearingAt.is_not_null())

@@ -27,9 +27,26 @@ pub struct LedgerMemory {
 
 /// A case's ledger as read, and how to tell it is still whole.
 struct Kept {
+    version: LedgerVersion,
+    record: CaseRecord,
+}
+
+/// A case's ledger as it stands: how many entries, up to which. Entries are
+/// never changed or taken out, so two reads of the same version hold the
+/// same entries, and what was worked out of one holds for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LedgerVersion {
     count: i64,
     last: i64,
-    record: CaseRecord,
+}
+
+impl LedgerVersion {
+    /// The version of `record`'s ledger; none for a ledger without entries.
+    fn of(record: &CaseRecord) -> Option<Self> {
+        let last = record.entries.iter().map(|entry| entry.id).max()?;
+        let count = i64::try_from(record.entries.len()).ok()?;
+        Some(Self { count, last })
+    }
 }
 
 #[derive(Clone)]
@@ -74,19 +91,9 @@ impl LedgerMemory {
     ) -> Result<CaseRecords, StoreError> {
         let mut files = CaseRecords::default();
         let mut changed = Vec::new();
-        for (case, count, last) in ledger_entries::Entity::find()
-            .select_only()
-            .column(ledger_entries::Column::CaseId)
-            .expr(ledger_entries::Column::Id.count())
-            .expr(ledger_entries::Column::Id.max())
-            .filter(ledger_entries::Column::CaseId.is_in(case_ids))
-            .group_by(ledger_entries::Column::CaseId)
-            .into_tuple::<(i32, i64, i64)>()
-            .all(db)
-            .await?
-        {
+        for (case, version) in Self::versions(db, case_ids).await? {
             match self.kept.get(&case) {
-                Some(kept) if kept.count == count && kept.last == last => {
+                Some(kept) if kept.version == version => {
                     files.put(case, kept.record.clone());
                 }
                 _ => changed.push(case),
@@ -101,22 +108,53 @@ impl LedgerMemory {
         Ok(files)
     }
 
-    /// The ledger of one case.
+    /// The ledger of one case, and its version (none: no entries yet).
     pub async fn ledger(
         &self,
         db: &impl ConnectionTrait,
         case_id: i32,
-    ) -> Result<CaseRecord, StoreError> {
-        Ok(self.ledgers(db, [case_id]).await?.take(case_id))
+    ) -> Result<(CaseRecord, Option<LedgerVersion>), StoreError> {
+        let record = self.ledgers(db, [case_id]).await?.take(case_id);
+        let version = LedgerVersion::of(&record);
+        Ok((record, version))
+    }
+
+    /// The version of the ledger of `case_id` in the database now (none:
+    /// no entries yet): one small query.
+    pub async fn version(
+        &self,
+        db: &impl ConnectionTrait,
+        case_id: i32,
+    ) -> Result<Option<LedgerVersion>, StoreError> {
+        Ok(Self::versions(db, [case_id]).await?.pop().map(|(_, version)| version))
+    }
+
+    /// The versions of the ledgers of `case_ids` that have entries.
+    async fn versions(
+        db: &impl ConnectionTrait,
+        case_ids: impl IntoIterator<Item = i32>,
+    ) -> Result<Vec<(i32, LedgerVersion)>, StoreError> {
+        Ok(ledger_entries::Entity::find()
+            .select_only()
+            .column(ledger_entries::Column::CaseId)
+            .expr(ledger_entries::Column::Id.count())
+            .expr(ledger_entries::Column::Id.max())
+            .filter(ledger_entries::Column::CaseId.is_in(case_ids))
+            .group_by(ledger_entries::Column::CaseId)
+            .into_tuple::<(i32, i64, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(case, count, last)| (case, LedgerVersion { count, last }))
+            .collect())
     }
 
     fn keep(&self, case: i32, record: &CaseRecord) {
-        let Some(last) = record.entries.iter().map(|entry| entry.id).max() else {
+        let Some(version) = LedgerVersion::of(record) else {
             return;
         };
         let kept = Kept {
-            count: record.entries.len() as i64,
-            last,
+            version,
             // Read by `CaseRecords::ledgers`: entries and notes only.
             record: record.clone(),
         };

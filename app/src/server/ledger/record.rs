@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{children, ledger_entries, obligations, orders};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::memory::LedgerMemory;
 use super::store::{assemble_orders, entry_from_row, StoreError};
@@ -80,24 +82,29 @@ impl CaseRecords {
         db: &impl ConnectionTrait,
         case_ids: Vec<i32>,
     ) -> Result<Self, StoreError> {
-        let orders = orders::Entity::find()
+        // Each order with its obligations, in one query: a row per
+        // obligation (one without any for an order that has none).
+        let of_order = obligations::Entity::belongs_to(orders::Entity)
+            .from(obligations::Column::OrderId)
+            .to(orders::Column::Id)
+            .into();
+        let rows = orders::Entity::find()
+            .join_rev(JoinType::LeftJoin, of_order)
+            .select_also(obligations::Entity)
             .filter(orders::Column::CaseId.is_in(case_ids.clone()))
             .order_by_asc(orders::Column::EffectiveOn)
-            .all(db)
-            .await?;
-        let case_of_order: HashMap<i32, i32> = orders.iter().map(|o| (o.id, o.case_id)).collect();
-        for row in obligations::Entity::find()
-            .filter(obligations::Column::OrderId.is_in(case_of_order.keys().copied()))
+            .order_by_asc(orders::Column::Id)
             .order_by_asc(obligations::Column::Id)
             .all(db)
-            .await?
-        {
-            if let Some(case) = case_of_order.get(&row.order_id) {
-                self.0.entry(*case).or_default().obligations.push(row);
+            .await?;
+        for (order, obligation) in rows {
+            let file = self.0.entry(order.case_id).or_default();
+            if let Some(obligation) = obligation {
+                file.obligations.push(obligation);
             }
-        }
-        for order in orders {
-            self.0.entry(order.case_id).or_default().orders.push(order);
+            if file.orders.last().is_none_or(|last| last.id != order.id) {
+                file.orders.push(order);
+            }
         }
         for child in children::Entity::find()
             .filter(children::Column::CaseId.is_in(case_ids))

@@ -282,34 +282,33 @@ pub async fn latest(
         .limit(limit)
         .all(db)
         .await?;
-    // Reversals of these rows, and those reversals' own reversals (a
-    // reversal made in error, retracted): only a live reversal takes an
-    // entry out of history.
-    let reversals = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Reverses.is_in(rows.iter().map(|row| row.id)))
-        .all(db)
-        .await?;
-    let retracted: HashSet<i64> = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Reverses.is_in(reversals.iter().map(|r| r.id)))
+    // Every reversal on the case, in one query: which entries they take
+    // back, and which of them were retracted in turn (a reversal made in
+    // error, itself reversed). Only a live reversal takes an entry out.
+    let reversals: HashMap<i64, Option<i64>> = ledger_entries::Entity::find()
+        .select_only()
+        .column(ledger_entries::Column::Id)
+        .column(ledger_entries::Column::Reverses)
+        .filter(ledger_entries::Column::CaseId.eq(case_id))
+        .filter(ledger_entries::Column::Kind.eq("reversal"))
+        .into_tuple::<(i64, Option<i64>)>()
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|row| row.reverses)
+        .collect();
+    let retracted: HashSet<i64> = reversals
+        .values()
+        .flatten()
+        .filter(|target| reversals.contains_key(target))
+        .copied()
         .collect();
     let reversed: HashSet<i64> = reversals
         .iter()
-        .filter(|r| !retracted.contains(&r.id))
-        .filter_map(|r| r.reverses)
+        .filter(|(id, _)| !retracted.contains(id))
+        .filter_map(|(_, target)| *target)
         .collect();
     // Rows that re-instate: reversals whose target is itself a reversal.
-    let targets_reversals: HashSet<i64> = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::Id.is_in(rows.iter().filter_map(|row| row.reverses)))
-        .filter(ledger_entries::Column::Kind.eq("reversal"))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
+    let targets_reversals: HashSet<i64> = reversals.keys().copied().collect();
     rows.into_iter()
         .map(|row| {
             Ok(RecentEntry {
