@@ -1,15 +1,21 @@
 //! The dashboard's and the case page's numbers, from the ledger engine.
 //!
 //! The queries are bounded: whatever the length of the histories and the
-//! number of cases, a person's cards take five (their cases, then the
-//! entries, orders, obligations and children of all of them at once).
+//! number of cases, a person's cards take three when their ledgers are kept
+//! (their cases with each ledger's version, then the orders with their
+//! obligations and the children of all of them at once), and one more for
+//! the entries of any ledger that grew.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use entity::{case_participants, cases, people};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait, SelectA, SelectB,
+};
 
 use super::basis::planner_basis;
 use super::worked::{WorkedHistories, WorkedHistory};
@@ -26,8 +32,9 @@ use crate::ledger::{
     Statement,
 };
 use crate::reader::{CaseRole, User};
-use crate::server::access::{parent_cases, parent_role};
+use crate::server::access::parent_role;
 use crate::server::internal;
+use crate::server::ledger::memory::LedgerVersion;
 use crate::server::ledger::{CaseRecord, CaseRecords, LedgerMemory};
 
 /// A card for each case `parent` is on, as of the end of `today`.
@@ -38,15 +45,63 @@ pub async fn cards(
     today: NaiveDate,
     policy: &LedgerPolicy,
 ) -> Result<Vec<CaseCard>, AppError> {
-    let cases = parent_cases(db, parent.person_id).await?;
-    let mut files = CaseRecords::recall(db, kept, cases.iter().map(|(case, _)| case.id)).await?;
+    let cases = parent_cases_with_versions(db, parent.person_id).await?;
+    let versions = cases.iter().map(|(case, _, version)| (case.id, *version));
+    let mut files = CaseRecords::recall_at(db, kept, versions).await?;
     cases
         .into_iter()
-        .map(|(case, role)| {
+        .map(|(case, role, _)| {
             let file = files.take(case.id);
             Ok(card(&file, &case, role, today, policy)?.0)
         })
         .collect()
+}
+
+/// A case a parent is on, their role on it, and its ledger's version.
+struct VersionedCase {
+    participant: case_participants::Model,
+    case: Option<cases::Model>,
+    entries: i64,
+    last_entry: Option<i64>,
+}
+
+impl FromQueryResult for VersionedCase {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            participant: case_participants::Model::from_query_result(row, SelectA.as_str())?,
+            case: cases::Model::from_query_result_optional(row, SelectB.as_str())?,
+            entries: row.try_get("", "entries")?,
+            last_entry: row.try_get("", "last_entry")?,
+        })
+    }
+}
+
+/// The cases `person` is a parent on, with their role on each and each
+/// ledger's version, by case id, in one query ([`parent_cases`] with the
+/// versions the kept ledgers are checked against).
+async fn parent_cases_with_versions(
+    db: &impl ConnectionTrait,
+    person: i32,
+) -> Result<Vec<(cases::Model, CaseRole, Option<LedgerVersion>)>, AppError> {
+    let case_id = Expr::col((case_participants::Entity, case_participants::Column::CaseId));
+    let [entries, last_entry] = LedgerVersion::columns(case_id);
+    let query = case_participants::Entity::find()
+        .filter(case_participants::Column::PersonId.eq(person))
+        .find_also_related(cases::Entity)
+        .expr_as(entries, "entries")
+        .expr_as(last_entry, "last_entry")
+        .order_by_asc(case_participants::Column::CaseId)
+        .build(db.get_database_backend());
+    Ok(VersionedCase::find_by_statement(query)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let role = parent_role(&row.participant.role)?;
+            let version = LedgerVersion::of_counted(row.entries, row.last_entry);
+            Some((row.case?, role, version))
+        })
+        .collect())
 }
 
 /// The case page of `case`, for someone whose role on it is `role`.

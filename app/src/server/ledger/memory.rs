@@ -11,6 +11,7 @@ use std::sync::Arc;
 use entity::ledger_entries;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::record::{CaseRecord, CaseRecords};
@@ -41,6 +42,32 @@ pub struct LedgerVersion {
 }
 
 impl LedgerVersion {
+    /// The version of a ledger of `count` entries up to `last` (none: no
+    /// entries), as [`Self::columns`] read it.
+    pub fn of_counted(count: i64, last: Option<i64>) -> Option<Self> {
+        let last = last?;
+        (count > 0).then_some(Self { count, last })
+    }
+
+    /// The count and the last id of the entries of the case whose id is
+    /// `case_id`, as two columns for a query about cases: the versions come
+    /// with the cases, in the same trip.
+    pub fn columns(case_id: Expr) -> [Expr; 2] {
+        let of = |expr: Expr| {
+            let select = Query::select()
+                .expr(expr)
+                .from(ledger_entries::Entity)
+                .and_where(
+                    Expr::col((ledger_entries::Entity, ledger_entries::Column::CaseId))
+                        .eq(case_id.clone()),
+                )
+                .to_owned();
+            Expr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+        };
+        let id = || Expr::col((ledger_entries::Entity, ledger_entries::Column::Id));
+        [of(id().count()), of(id().max())]
+    }
+
     /// The version of `record`'s ledger; none for a ledger without entries.
     fn of(record: &CaseRecord) -> Option<Self> {
         let last = record.entries.iter().map(|entry| entry.id).max()?;
@@ -89,9 +116,21 @@ impl LedgerMemory {
         db: &impl ConnectionTrait,
         case_ids: impl IntoIterator<Item = i32>,
     ) -> Result<CaseRecords, StoreError> {
+        let versions = Self::versions(db, case_ids).await?;
+        self.ledgers_at(db, versions).await
+    }
+
+    /// The ledgers of cases whose versions were just read (with the cases,
+    /// [`LedgerVersion::columns`]): those kept at that version as they are,
+    /// the others read (and kept).
+    pub async fn ledgers_at(
+        &self,
+        db: &impl ConnectionTrait,
+        versions: impl IntoIterator<Item = (i32, LedgerVersion)>,
+    ) -> Result<CaseRecords, StoreError> {
         let mut files = CaseRecords::default();
         let mut changed = Vec::new();
-        for (case, version) in Self::versions(db, case_ids).await? {
+        for (case, version) in versions {
             match self.kept.get(&case) {
                 Some(kept) if kept.version == version => {
                     files.put(case, kept.record.clone());

@@ -10,7 +10,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::memory::LedgerMemory;
+use super::memory::{LedgerMemory, LedgerVersion};
 use super::store::{assemble_orders, entry_from_row, StoreError};
 use crate::ledger::accrual::Order;
 use crate::ledger::Entry;
@@ -74,6 +74,19 @@ impl CaseRecords {
         let case_ids: Vec<i32> = case_ids.into_iter().collect();
         let files = kept.ledgers(db, case_ids.iter().copied()).await?;
         files.with_terms(db, case_ids).await
+    }
+
+    /// The same, for cases whose ledgers' versions came with them (a case
+    /// without a version has no entries yet).
+    pub async fn recall_at(
+        db: &impl ConnectionTrait,
+        kept: &LedgerMemory,
+        cases: impl IntoIterator<Item = (i32, Option<LedgerVersion>)>,
+    ) -> Result<Self, StoreError> {
+        let cases: Vec<(i32, Option<LedgerVersion>)> = cases.into_iter().collect();
+        let versions = cases.iter().filter_map(|(case, version)| Some((*case, (*version)?)));
+        let files = kept.ledgers_at(db, versions).await?;
+        files.with_terms(db, cases.into_iter().map(|(case, _)| case).collect()).await
     }
 
     /// Adds the orders, their obligations and the children of `case_ids`.
