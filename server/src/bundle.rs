@@ -150,7 +150,11 @@ pub async fn ask_first(mut response: Response) -> Response {
 
 /// Says how long a browser may keep what the package folder sent: a
 /// fingerprinted file for good, anything else after asking.
-pub async fn cache_control(State(keeping): State<Keeping>, request: Request, next: Next) -> Response {
+pub async fn cache_control(
+    State(keeping): State<Keeping>,
+    request: Request,
+    next: Next,
+) -> Response {
     let lasting = request
         .uri()
         .path()
@@ -158,7 +162,10 @@ pub async fn cache_control(State(keeping): State<Keeping>, request: Request, nex
         .next()
         .is_some_and(|file| keeping.0.contains(file));
     let mut response = next.run(request).await;
-    say_how_long(&mut response, if lasting { KEPT_FOR_GOOD } else { ASK_FIRST });
+    say_how_long(
+        &mut response,
+        if lasting { KEPT_FOR_GOOD } else { ASK_FIRST },
+    );
     response
 }
 
@@ -202,7 +209,10 @@ mod tests {
         std::fs::write(&path, "js: Aa1\nwasm: Bb-2\ncss: Cc_3\n").unwrap_or_else(|e| panic!("{e}"));
 
         let missing = Bundle::of(&options);
-        assert!(matches!(missing, Err(BundleError::Missing { .. })), "{missing:?}");
+        assert!(
+            matches!(missing, Err(BundleError::Missing { .. })),
+            "{missing:?}"
+        );
 
         let pkg = site.path().join("pkg");
         std::fs::create_dir_all(&pkg).unwrap_or_else(|e| panic!("{e}"));
@@ -211,7 +221,10 @@ mod tests {
         }
         let bundle = Bundle::of(&options).unwrap_or_else(|e| panic!("{e}"));
         std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(bundle.files(), ["portal.Aa1.js", "portal.Bb-2.wasm", "portal.Cc_3.css"]);
+        assert_eq!(
+            bundle.files(),
+            ["portal.Aa1.js", "portal.Bb-2.wasm", "portal.Cc_3.css"]
+        );
         assert!(bundle.fingerprinted);
         assert_eq!(bundle.stylesheet(&options), "/pkg/portal.Cc_3.css");
     }

@@ -158,7 +158,8 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 
 fn unavailable(watch: &DatabaseWatch, page: bool, locale: Locale, here: &str) -> Response {
     let mut response = if page {
-        let document = app::site::unavailable_document(locale, here, &watch.agency_phone, &watch.stylesheet);
+        let document =
+            app::site::unavailable_document(locale, here, &watch.agency_phone, &watch.stylesheet);
         (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             Body::from(document),

@@ -285,14 +285,21 @@ mod tests {
         let wasm = dir.path().join("pkg/portal.wasm");
         std::fs::write(&wasm, b"one build").unwrap_or_else(|e| panic!("{e}"));
         let first = BundleFiles::of(&options, &plain(&options)).fingerprint();
-        assert_eq!(first, BundleFiles::of(&options, &plain(&options)).fingerprint(), "stable");
+        assert_eq!(
+            first,
+            BundleFiles::of(&options, &plain(&options)).fingerprint(),
+            "stable"
+        );
         std::fs::write(&wasm, b"the next build").unwrap_or_else(|e| panic!("{e}"));
         let second = BundleFiles::of(&options, &plain(&options)).fingerprint();
         assert_ne!(first, second);
         // A page's piece of a split bundle is part of the build too.
         let piece = dir.path().join("pkg/chunk_7.wasm");
         std::fs::write(&piece, b"a page").unwrap_or_else(|e| panic!("{e}"));
-        assert_ne!(second, BundleFiles::of(&options, &plain(&options)).fingerprint());
+        assert_ne!(
+            second,
+            BundleFiles::of(&options, &plain(&options)).fingerprint()
+        );
     }
 
     #[test]
@@ -350,7 +357,10 @@ mod tests {
         for file in ["portal.Aa1.js", "portal.Bb2.wasm", "portal.Cc3.css"] {
             assert!(kept.contains(&format!("/pkg/{file}")), "{file} is kept");
         }
-        assert!(!kept.iter().any(|path| path == "/pkg/portal.js"), "{kept:?}");
+        assert!(
+            !kept.iter().any(|path| path == "/pkg/portal.js"),
+            "{kept:?}"
+        );
     }
 
     #[test]

@@ -69,7 +69,11 @@ async fn a_ledger_is_read_once_and_a_new_entry_is_seen_at_once(test: TestDb) {
     .await;
     let after: History = answer(&router, "case_history", &whole, &dana).await;
     assert!(after.matching > first.matching, "the payment is a new line");
-    assert_eq!(worked.len(), 2, "the grown ledger's history is worked out anew");
+    assert_eq!(
+        worked.len(),
+        2,
+        "the grown ledger's history is worked out anew"
+    );
     assert_eq!(
         first.closing.balance - after.closing.balance,
         app::ledger::Money::parse("12.34").unwrap_or_else(|e| panic!("{e}"))

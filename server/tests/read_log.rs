@@ -71,7 +71,9 @@ async fn every_case_file_opened_at_once_is_on_the_log(test: TestDb) {
     let mut pages = JoinSet::new();
     for _ in 0..24 {
         let (router, cookie) = (router.clone(), cookie.clone());
-        pages.spawn(async move { support::get_as(&router, "/caseload/CS-2020-004172", &cookie).await });
+        pages.spawn(
+            async move { support::get_as(&router, "/caseload/CS-2020-004172", &cookie).await },
+        );
     }
     while let Some(page) = pages.join_next().await {
         let page = page.unwrap_or_else(|e| panic!("{e}"));

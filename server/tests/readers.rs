@@ -23,7 +23,10 @@ async fn portal(test: &TestDb, writer: DatabaseConnection) -> (Router, DatabaseC
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let state = server::app_state(&support::config(), writer, readers.clone());
-    (server::router(state).unwrap_or_else(|e| panic!("{e}")), readers)
+    (
+        server::router(state).unwrap_or_else(|e| panic!("{e}")),
+        readers,
+    )
 }
 
 async fn seeded() -> TestDb {
@@ -89,7 +92,12 @@ async fn who_is_reading_is_one_query_the_session_with_its_account() {
     assert!(page.body.contains(&header), "the header says {header}");
     let sent = read.lock().unwrap_or_else(|e| panic!("{e}")).clone();
     assert_eq!(sent.len(), 1, "{sent:#?}");
-    for table in ["\"sessions\"", "\"accounts\"", "\"people\"", "\"notifications\""] {
+    for table in [
+        "\"sessions\"",
+        "\"accounts\"",
+        "\"people\"",
+        "\"notifications\"",
+    ] {
         assert!(sent[0].contains(table), "{table}: {}", sent[0]);
     }
 }
@@ -175,10 +183,22 @@ async fn a_page_asks_few_queries() {
         ("/caseload/CS-2020-004172", &alex, 15),
     ] {
         // The first visit reads the ledger; the second is the one counted.
-        assert_eq!(get_as(&router, page, cookie).await.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            get_as(&router, page, cookie).await.status,
+            StatusCode::OK,
+            "{page}"
+        );
         read.lock().unwrap_or_else(|e| panic!("{e}")).clear();
-        assert_eq!(get_as(&router, page, cookie).await.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            get_as(&router, page, cookie).await.status,
+            StatusCode::OK,
+            "{page}"
+        );
         let sent = read.lock().unwrap_or_else(|e| panic!("{e}")).clone();
-        assert!(sent.len() <= at_most, "{page}: {} queries: {sent:#?}", sent.len());
+        assert!(
+            sent.len() <= at_most,
+            "{page}: {} queries: {sent:#?}",
+            sent.len()
+        );
     }
 }

@@ -18,12 +18,12 @@ use sea_orm::{
 };
 
 use super::basis::planner_basis;
-use super::worked::{WorkedHistories, WorkedHistory};
 use super::history::{annotate, page_of, Filter, History, HistoryLine, LineKind, Totals};
 use super::model::{
     CaseCard, CaseStatus, CaseView, Child, FeeTerms, HeldMoney, OrderView, PastDuePanel, Payment,
     PrintStatement, ReceiverMoney, Term, Timeline,
 };
+use super::worked::{WorkedHistories, WorkedHistory};
 use crate::config::LedgerPolicy;
 use crate::error::AppError;
 use crate::ledger::accrual::{still_charging, Obligation};
@@ -32,7 +32,7 @@ use crate::ledger::{
     Statement,
 };
 use crate::reader::{CaseRole, User};
-use crate::server::access::parent_role;
+use crate::server::access::{parent_role, Authorized};
 use crate::server::internal;
 use crate::server::ledger::memory::LedgerVersion;
 use crate::server::ledger::{CaseRecord, CaseRecords, LedgerMemory};
@@ -156,15 +156,19 @@ pub async fn history(
     db: &impl ConnectionTrait,
     kept: &LedgerMemory,
     worked: &WorkedHistories,
-    case: cases::Model,
-    role: CaseRole,
+    Authorized { case, role }: Authorized,
     filter: Filter,
     page: u32,
     as_of: chrono::NaiveDateTime,
 ) -> Result<History, AppError> {
     let history = worked_history(db, kept, worked, case.id, filter).await?;
-    let matching = u32::try_from(history.lines.len())
-        .map_err(|_| internal(format!("case {}: a history of {} lines", case.id, history.lines.len())))?;
+    let matching = u32::try_from(history.lines.len()).map_err(|_| {
+        internal(format!(
+            "case {}: a history of {} lines",
+            case.id,
+            history.lines.len()
+        ))
+    })?;
     let (lines, page, pages) = page_of(&history.lines, page);
     Ok(History {
         case_number: case.case_number,

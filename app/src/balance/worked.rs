@@ -12,7 +12,7 @@ use std::sync::Arc;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
-use super::history::{HistoryLine, Filter, Totals};
+use super::history::{Filter, HistoryLine, Totals};
 use crate::ledger::Position;
 use crate::server::ledger::memory::LedgerVersion;
 
@@ -63,11 +63,22 @@ impl std::fmt::Debug for WorkedHistories {
 
 impl WorkedHistories {
     /// What was worked out of version `version` of the ledger of `case` for `filter`.
-    pub fn get(&self, case: i32, version: LedgerVersion, filter: Filter) -> Option<Arc<WorkedHistory>> {
+    pub fn get(
+        &self,
+        case: i32,
+        version: LedgerVersion,
+        filter: Filter,
+    ) -> Option<Arc<WorkedHistory>> {
         self.kept.get(&(case, version, filter))
     }
 
-    pub fn keep(&self, case: i32, version: LedgerVersion, filter: Filter, worked: Arc<WorkedHistory>) {
+    pub fn keep(
+        &self,
+        case: i32,
+        version: LedgerVersion,
+        filter: Filter,
+        worked: Arc<WorkedHistory>,
+    ) {
         self.kept.insert((case, version, filter), worked);
     }
 

@@ -260,7 +260,11 @@ pub async fn record(
 }
 
 /// The line of `event` as the audit log stores it.
-pub(crate) fn row(event: AuditEvent, source: &Source, at: DateTime<Utc>) -> audit_events::ActiveModel {
+pub(crate) fn row(
+    event: AuditEvent,
+    source: &Source,
+    at: DateTime<Utc>,
+) -> audit_events::ActiveModel {
     audit_events::ActiveModel {
         at: Set(at),
         actor_id: Set(event.actor),

@@ -235,18 +235,31 @@ const JUST_NOW: Duration = Duration::from_secs(1);
 impl ReadersOfSessions {
     /// Keeps who the session `id` (signed in as `account`) was read with.
     pub fn put(&self, id: String, account: Option<i32>, reader: Option<(User, u64)>) {
-        let mut just_read = self.just_read.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut just_read = self
+            .just_read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         // Reads no request took (a response's save reads too) go stale.
         if just_read.len() >= 1_000 {
             just_read.retain(|_, read| read.at.elapsed() < JUST_NOW);
         }
         let at = Instant::now();
-        just_read.insert(id, JustRead { at, account, reader });
+        just_read.insert(
+            id,
+            JustRead {
+                at,
+                account,
+                reader,
+            },
+        );
     }
 
     /// Who the session `id`, signed in as `account`, was just read with.
     fn take(&self, id: &str, account: i32) -> Option<Option<(User, u64)>> {
-        let mut just_read = self.just_read.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut just_read = self
+            .just_read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let read = just_read.remove(id)?;
         (read.at.elapsed() < JUST_NOW && read.account == Some(account)).then_some(read.reader)
     }

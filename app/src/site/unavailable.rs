@@ -73,7 +73,10 @@ mod tests {
         assert!(english.starts_with("<!DOCTYPE html><html lang=\"en\""));
         assert!(english.contains("cannot reach its records"));
         assert!(english.contains("href=\"tel:1-800-555-0142\""));
-        assert!(english.contains("href=\"/pkg/portal.Cc_3.css\""), "the build's stylesheet");
+        assert!(
+            english.contains("href=\"/pkg/portal.Cc_3.css\""),
+            "the build's stylesheet"
+        );
         assert!(!english.contains("<b>"), "{english}");
         assert!(
             english.contains("href=\"/leave\""),

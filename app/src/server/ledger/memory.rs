@@ -165,7 +165,10 @@ impl LedgerMemory {
         db: &impl ConnectionTrait,
         case_id: i32,
     ) -> Result<Option<LedgerVersion>, StoreError> {
-        Ok(Self::versions(db, [case_id]).await?.pop().map(|(_, version)| version))
+        Ok(Self::versions(db, [case_id])
+            .await?
+            .pop()
+            .map(|(_, version)| version))
     }
 
     /// The versions of the ledgers of `case_ids` that have entries.

@@ -84,9 +84,13 @@ impl CaseRecords {
         cases: impl IntoIterator<Item = (i32, Option<LedgerVersion>)>,
     ) -> Result<Self, StoreError> {
         let cases: Vec<(i32, Option<LedgerVersion>)> = cases.into_iter().collect();
-        let versions = cases.iter().filter_map(|(case, version)| Some((*case, (*version)?)));
+        let versions = cases
+            .iter()
+            .filter_map(|(case, version)| Some((*case, (*version)?)));
         let files = kept.ledgers_at(db, versions).await?;
-        files.with_terms(db, cases.into_iter().map(|(case, _)| case).collect()).await
+        files
+            .with_terms(db, cases.into_iter().map(|(case, _)| case).collect())
+            .await
     }
 
     /// Adds the orders, their obligations and the children of `case_ids`.
