@@ -442,7 +442,7 @@ fn paths_table(seconds: u64, sqlite: &[Run], postgres: &[Run]) -> Vec<String> {
             .fold(0.0, f64::max);
         let budget = |name: &str, ratio: f64, at_least: f64| {
             format!(
-                "{name} **{ratio:.2}×** (≥ {at_least}×: {})",
+                "{name} **{ratio:.3}×** (≥ {at_least}×: {})",
                 verdict(ratio >= at_least)
             )
         };

@@ -14,6 +14,7 @@ use crate::server::people::names_of;
 use crate::server::secret::form_key;
 use chrono::{DateTime, Utc};
 use entity::{cases, message_threads, support_requests, thread_reads};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -31,7 +32,7 @@ pub async fn inbox(
     reply_business_days: u32,
     page: u32,
 ) -> Result<Inbox, AppError> {
-    let query = visible_threads(db, reader).await?;
+    let query = visible_threads(reader);
     let (paging, skip) = PageOf::at(query.clone().count(db).await?, LISTED, page);
     let case_numbers = match reader.role {
         AccountRole::Parent => parent_cases(db, reader.person_id)
@@ -65,8 +66,7 @@ pub async fn case_threads(
     case_id: i32,
     clock: Clock,
 ) -> Result<Vec<ThreadSummary>, AppError> {
-    let threads = visible_threads(db, reader)
-        .await?
+    let threads = visible_threads(reader)
         .filter(message_threads::Column::CaseId.eq(case_id))
         .order_by_desc(message_threads::Column::LastMessageAt)
         .all(db)
@@ -114,26 +114,25 @@ async fn summaries(
 
 /// The conversations `reader` may see: a parent's own; a caseworker's
 /// cases' and those given to them; every one for a supervisor.
-async fn visible_threads(
-    db: &impl ConnectionTrait,
-    reader: &User,
-) -> Result<Select<message_threads::Entity>, AppError> {
+fn visible_threads(reader: &User) -> Select<message_threads::Entity> {
     let query = message_threads::Entity::find();
-    Ok(match reader.role {
+    match reader.role {
         AccountRole::Parent => query.filter(message_threads::Column::ParentId.eq(reader.person_id)),
         AccountRole::Caseworker => {
-            let mine = cases::Entity::find()
-                .filter(cases::Column::CaseworkerId.eq(reader.person_id))
-                .all(db)
-                .await?;
+            // Their cases, as a subquery: a caseworker may have hundreds.
+            let mine = Query::select()
+                .column(cases::Column::Id)
+                .from(cases::Entity)
+                .and_where(cases::Column::CaseworkerId.eq(reader.person_id))
+                .to_owned();
             query.filter(
                 Condition::any()
-                    .add(message_threads::Column::CaseId.is_in(mine.iter().map(|c| c.id)))
+                    .add(message_threads::Column::CaseId.in_subquery(mine))
                     .add(message_threads::Column::AssignedTo.eq(reader.person_id)),
             )
         }
         AccountRole::Supervisor => query,
-    })
+    }
 }
 
 /// What waits for the agency, oldest first, with the business days it has
@@ -158,8 +157,7 @@ pub async fn work_list(
         ),
     };
     let case_number = case_number.trim().to_ascii_uppercase();
-    let mut query = visible_threads(db, reader)
-        .await?
+    let mut query = visible_threads(reader)
         .filter(message_threads::Column::Status.eq(Status::Waiting.as_str()));
     if let Some(topic) = topic {
         query = query.filter(message_threads::Column::Topic.eq(topic.as_str()));
