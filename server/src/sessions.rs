@@ -245,7 +245,11 @@ impl SessionStore for DatabaseStore {
             self.forget(id);
             return Ok(None);
         };
-        self.readers.put(key, row.account_id, reader);
+        // An account that cannot be read as a user is left for the reader's
+        // own lookup, which reports it where the page can show it.
+        if let Ok(reader) = reader {
+            self.readers.put(key, row.account_id, reader);
+        }
         let record = Record {
             id: *id,
             data: serde_json::from_str(&row.data)

@@ -203,3 +203,27 @@ async fn a_page_asks_few_queries() {
         );
     }
 }
+
+/// An account whose role the portal does not know is a broken record: its
+/// pages say something went wrong where the page would be (and the log says
+/// what), as before the session and its reader were read together — the
+/// session itself still loads, so the answer is the portal's page, not an
+/// empty 500 from the session layer.
+#[tokio::test]
+async fn an_account_the_portal_cannot_read_gets_the_error_page() {
+    let test = seeded().await;
+    let (router, _readers) = portal(&test, test.db.clone()).await;
+    let parent = sign_in_as(&router, "behind.parent@example.com", DEMO_PASSWORD).await;
+    test.db
+        .execute_unprepared(
+            "UPDATE accounts SET role = 'auditor' WHERE email = 'behind.parent@example.com'",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = get_as(&router, "/dashboard", &parent).await;
+    assert!(
+        page.body.contains("Something went wrong"),
+        "the portal's error page: {}",
+        page.body
+    );
+}

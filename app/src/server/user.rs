@@ -162,8 +162,9 @@ impl AccountWithUnseen {
 }
 
 /// A session as stored, with the user it is signed in as (if that account
-/// is still on) and their unread count.
-pub type SessionWithReader = (sessions::Model, Option<(User, u64)>);
+/// is still on) and their unread count — or why that account cannot be
+/// read as a user (the session itself is still whole).
+pub type SessionWithReader = (sessions::Model, Result<Option<(User, u64)>, AppError>);
 
 /// The session `id`, unless it has ended (idle until `now`, or begun before
 /// `begun_after`), read in one query with its account, person and unread
@@ -205,9 +206,8 @@ pub async fn session_with_reader(
             person: people::Model::from_query_result_optional(&row, SelectB.as_str())?,
             unseen: row.try_get("", UNSEEN)?,
         }
-        .user()
-        .map_err(|error| DbErr::Custom(error.to_string()))?,
-        None => None,
+        .user(),
+        None => Ok(None),
     };
     Ok(Some((session, reader)))
 }
