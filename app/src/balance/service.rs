@@ -200,7 +200,7 @@ async fn worked_history(
         return Ok(history);
     }
     // Worked from the ledger as read now, and kept under that read's version.
-    let (file, version) = kept.ledger(db, case_id).await?;
+    let (file, version) = kept.ledger_at(db, case_id, version).await?;
     let (lines, totals, statement) = lines(&file, &filter);
     let history = Arc::new(WorkedHistory {
         lines,

@@ -153,7 +153,26 @@ impl LedgerMemory {
         db: &impl ConnectionTrait,
         case_id: i32,
     ) -> Result<(CaseRecord, Option<LedgerVersion>), StoreError> {
-        let record = self.ledgers(db, [case_id]).await?.take(case_id);
+        let version = self.version(db, case_id).await?;
+        self.ledger_at(db, case_id, version).await
+    }
+
+    /// The ledger of one case whose version was just read (none: it had no
+    /// entries), with the version of what is returned: a ledger that grew
+    /// meanwhile is read whole, as it is now.
+    pub async fn ledger_at(
+        &self,
+        db: &impl ConnectionTrait,
+        case_id: i32,
+        version: Option<LedgerVersion>,
+    ) -> Result<(CaseRecord, Option<LedgerVersion>), StoreError> {
+        let Some(version) = version else {
+            return Ok((CaseRecord::default(), None));
+        };
+        let record = self
+            .ledgers_at(db, [(case_id, version)])
+            .await?
+            .take(case_id);
         let version = LedgerVersion::of(&record);
         Ok((record, version))
     }
