@@ -10,9 +10,11 @@ use app::caseworker::model::{CaseFile, Caseload, OrderReview, PostingReview};
 use app::error::{AppError, Field, Problem};
 use app::ledger::{EntryKind, Frequency, Money};
 use chrono::{Datelike, Days, NaiveDate};
-use entity::{audit_events, ledger_entries, orders};
+use entity::{audit_events, cases, ledger_entries, orders};
 use http::{header, Request, StatusCode};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use server::seed::demo::DEMO_PASSWORD;
 use support::{
     answer, call, error_of, get_as, post_reviewed, posting, problems, review_problems, send,
@@ -25,6 +27,7 @@ on_both_databases!(
     new_order_terms_recharge_from_their_effective_date,
     the_caseload_sums_each_case_as_the_ledger_does,
     the_case_file_shows_contacts_to_staff_and_a_pin_once,
+    the_audit_log_is_read_a_page_at_a_time_with_its_count,
 );
 
 /// The agency's date, which the server posts and accrues by.
@@ -593,4 +596,92 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
     assert_eq!(file_now.fresh_pin.map(|fresh| fresh.pin.pin), Some(pin.pin));
     let (file_again, _) = read(cookies).await;
     assert_eq!(file_again.fresh_pin, None, "only once");
+}
+
+/// The file's audit log comes a page at a time, newest first, each page
+/// with the count of the whole log (read together: a window over the
+/// case's rows); a page past the end is the last one.
+async fn the_audit_log_is_read_a_page_at_a_time_with_its_count(test: TestDb) {
+    let router = support::demo_router(&test.db).await;
+    let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;
+    let case = cases::Entity::find()
+        .filter(cases::Column::CaseNumber.eq("CS-2020-004172"))
+        .one(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the demo case"));
+    let at = chrono::Utc::now() - chrono::Duration::days(30);
+    let lines = (0..120).map(|n| audit_events::ActiveModel {
+        at: Set(at + chrono::Duration::minutes(n)),
+        action: Set("case_opened".into()),
+        case_id: Set(Some(case.id)),
+        detail: Set(Some(format!("line {n}"))),
+        ..Default::default()
+    });
+    audit_events::Entity::insert_many(lines)
+        .exec(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let on_case = || audit_events::Entity::find().filter(audit_events::Column::CaseId.eq(case.id));
+    let page_of = |page: u32| {
+        let router = router.clone();
+        let alex = alex.clone();
+        async move {
+            let page = page.to_string();
+            let file: CaseFile = answer(
+                &router,
+                "case_file",
+                &[("case_number", "CS-2020-004172"), ("audit_page", &page)],
+                &alex,
+            )
+            .await;
+            file
+        }
+    };
+    // Each opening is on the log before its page is read.
+    let first = page_of(1).await;
+    let in_all = on_case()
+        .count(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(in_all > 120);
+    assert_eq!(first.audit_paging.matching, in_all);
+    assert_eq!(first.audit_paging.pages as u64, in_all.div_ceil(50));
+    let newest = on_case()
+        .order_by_desc(audit_events::Column::At)
+        .order_by_desc(audit_events::Column::Id)
+        .all(&test.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.audit.len(), 50);
+    assert_eq!(first.audit[0].at, newest[0].at);
+
+    let third = page_of(3).await;
+    assert_eq!(
+        (third.audit_paging.page, third.audit_paging.matching),
+        (3, in_all + 1)
+    );
+    let details = |file: &CaseFile| -> Vec<Option<String>> {
+        file.audit.iter().map(|line| line.detail.clone()).collect()
+    };
+    // Page 3 of the log as it stood then: one opening newer shifts it by one.
+    let expected: Vec<Option<String>> = newest[99..newest.len().min(149)]
+        .iter()
+        .map(|event| event.detail.clone())
+        .collect();
+    assert_eq!(details(&third), expected);
+
+    let past_the_end = page_of(999).await;
+    let pages = (in_all + 2).div_ceil(50) as u32;
+    assert_eq!(
+        (
+            past_the_end.audit_paging.page,
+            past_the_end.audit_paging.pages
+        ),
+        (pages, pages)
+    );
+    assert_eq!(
+        past_the_end.audit.len() as u64,
+        in_all + 2 - 50 * u64::from(pages - 1)
+    );
 }

@@ -231,7 +231,7 @@ pub struct History {
 pub fn annotate(
     statement: &Statement,
     filter: &Filter,
-    notes: &HashMap<i64, String>,
+    note: impl Fn(i64) -> Option<String>,
     kinds: &HashMap<i64, (NaiveDate, LineKind)>,
 ) -> (Vec<HistoryLine>, Totals) {
     let mut previous = statement.opening.balance;
@@ -260,7 +260,7 @@ pub fn annotate(
         kept.push(HistoryLine {
             line: line.clone(),
             change,
-            note: notes.get(&line.entry).cloned(),
+            note: note(line.entry),
             reverses,
         });
     }
@@ -420,7 +420,7 @@ mod tests {
             obligation: None,
         };
         let kinds = HashMap::from([(31, (date(2025, 3, 1), LineKind::Received))]);
-        let (lines, totals) = annotate(&statement, &all, &HashMap::new(), &kinds);
+        let (lines, totals) = annotate(&statement, &all, |_| None, &kinds);
         assert_eq!(lines.len(), 23);
         assert_eq!(
             statement.opening.balance + totals.change,
@@ -441,7 +441,7 @@ mod tests {
             kind: Some(LineKind::Received),
             ..all
         };
-        let (received, _) = annotate(&statement, &payments, &HashMap::new(), &kinds);
+        let (received, _) = annotate(&statement, &payments, |_| None, &kinds);
         assert_eq!(received.len(), 11);
 
         let (first, page, pages) = page_of(&lines, 1);

@@ -114,8 +114,9 @@ pub async fn case_view(
     policy: &LedgerPolicy,
     as_of: chrono::NaiveDateTime,
 ) -> Result<CaseView, AppError> {
-    let mut files = CaseRecords::recall(db, kept, [case.id]).await?;
-    let file = files.take(case.id);
+    let file = CaseRecords::recall(db, kept, [case.id])
+        .await?
+        .take(case.id);
     let caseworker = match case.caseworker_id {
         Some(id) => people::Entity::find_by_id(id)
             .one(db)
@@ -123,9 +124,23 @@ pub async fn case_view(
             .map(|person| person.full_name),
         None => None,
     };
-    let (card, allocation) = card(&file, &case, role, today, policy)?;
-    let orders = order_views(&file, today)?;
-    let past_due = past_due_panel(&card, &allocation, &file, today, policy)?;
+    view_of_case(&file, case, role, caseworker, today, policy, as_of)
+}
+
+/// What [`case_view`] shows, from the case's record as recalled and its
+/// caseworker's name: for a page that reads more of the record.
+pub fn view_of_case(
+    file: &CaseRecord,
+    case: cases::Model,
+    role: CaseRole,
+    caseworker: Option<String>,
+    today: NaiveDate,
+    policy: &LedgerPolicy,
+    as_of: chrono::NaiveDateTime,
+) -> Result<CaseView, AppError> {
+    let (card, allocation) = card(file, &case, role, today, policy)?;
+    let orders = order_views(file, today)?;
+    let past_due = past_due_panel(&card, &allocation, file, today, policy)?;
     Ok(CaseView {
         as_of,
         card,
@@ -315,7 +330,7 @@ fn card(
                 .map(|held| HeldMoney {
                     since: held.since,
                     amount: held.amount,
-                    reason: file.notes.get(&held.entry).cloned(),
+                    reason: file.note(held.entry),
                 })
                 .collect(),
         }
@@ -363,7 +378,7 @@ fn lines(file: &CaseRecord, filter: &Filter) -> (Vec<HistoryLine>, Totals, State
         .iter()
         .map(|e| (e.id, (e.effective, LineKind::of(&e.kind))))
         .collect();
-    let (lines, totals) = annotate(&statement, filter, &file.notes, &reversed_kinds);
+    let (lines, totals) = annotate(&statement, filter, |id| file.note(id), &reversed_kinds);
     (lines, totals, statement)
 }
 

@@ -123,6 +123,31 @@ pub struct EntryLine {
 }
 
 impl EntryLine {
+    /// One of the latest entries, posted by `posted_by` (a name).
+    #[cfg(feature = "ssr")]
+    pub fn of(
+        recent: crate::server::ledger::record::RecentEntry,
+        posted_by: Option<String>,
+    ) -> Self {
+        let crate::server::ledger::record::RecentEntry {
+            entry,
+            written,
+            reversed,
+            reinstates,
+        } = recent;
+        EntryLine {
+            id: entry.id,
+            kind: entry.kind,
+            amount: entry.amount,
+            effective: entry.effective,
+            reference: written.reference,
+            note: written.note,
+            posted_by,
+            reversed,
+            reinstates,
+        }
+    }
+
     /// What still counts can be reversed — a reversal made in error too
     /// (which re-instates its entry) — except a re-instatement itself.
     pub fn reversible(&self) -> bool {

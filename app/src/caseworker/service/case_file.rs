@@ -1,7 +1,9 @@
 //! A case's file as the agency sees it: the case, its people, its latest
 //! entries, its conversations and its audit log.
 
-use entity::{accounts, case_participants, people};
+use std::collections::HashMap;
+
+use entity::{accounts, audit_events, case_participants, people};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType,
     QueryFilter, QueryResult, QuerySelect, QueryTrait, RelationTrait, SelectA, SelectB,
@@ -16,11 +18,11 @@ use crate::requests::service::reading::case_requests;
 use crate::server::access::{parent_role, Authorized, CaseAction};
 use crate::server::audit::{self, AuditAction, AuditEvent, Source};
 use crate::server::caller::Caller;
-use crate::server::ledger::store::latest;
+use crate::server::ledger::CaseRecords;
 use crate::server::people::names_of;
 
 /// Entries the case file lists (the history page has every one).
-const LATEST_ENTRIES: u64 = 25;
+const LATEST_ENTRIES: usize = 25;
 
 /// The agency's file on a case, for its caseworker or a supervisor. It is
 /// read through the readers; only its line on the audit log is written
@@ -39,36 +41,55 @@ pub async fn case_file(
         true => crate::server::people::colleagues(db).await?,
         false => Vec::new(),
     };
-    let view = crate::balance::service::case_view(
+    let file = CaseRecords::recall(db, &caller.state.ledgers, [case_id])
+        .await?
+        .take(case_id);
+    let event = AuditEvent::new(AuditAction::CaseOpened)
+        .by(reader.person_id)
+        .on_case(case_id);
+    let log = &caller.state.read_log;
+    log.record(event, &Source::of_request(), clock.now).await?;
+    let (events, audit_paging) = audit::of_case(db, case_id, audit_page).await?;
+    let recent = file.latest(LATEST_ENTRIES);
+    // Every name the file shows, in one query.
+    let names = names_of(
         db,
-        &caller.state.ledgers,
+        caseworker
+            .into_iter()
+            .chain(recent.iter().filter_map(|r| r.written.posted_by))
+            .chain(events.iter().filter_map(|event| event.actor_id)),
+    )
+    .await?;
+    let name = |id: Option<i32>| id.and_then(|id| names.get(&id).cloned());
+    let view = crate::balance::service::view_of_case(
+        &file,
         case,
         role,
+        name(caseworker),
         today,
         policy,
         clock.as_of(),
-    )
-    .await?;
+    )?;
     let on_hold = view
         .card
         .to_receiver
         .as_ref()
         .map(|money| money.on_hold.iter().map(|held| held.amount).sum())
         .unwrap_or(Money::ZERO);
-    let event = AuditEvent::new(AuditAction::CaseOpened)
-        .by(reader.person_id)
-        .on_case(case_id);
-    let log = &caller.state.read_log;
-    log.record(event, &Source::of_request(), clock.now).await?;
-    let (audit, audit_paging) = audit_lines(db, case_id, audit_page).await?;
     Ok(CaseFile {
         view,
         participants: participants(db, case_id).await?,
-        entries: latest_entries(db, case_id).await?,
+        entries: recent
+            .into_iter()
+            .map(|recent| {
+                let poster = name(recent.written.posted_by);
+                EntryLine::of(recent, poster)
+            })
+            .collect(),
         on_hold,
         threads: case_threads(db, reader, case_id, clock).await?,
         requests: case_requests(db, reader, case_id, role, clock).await?,
-        audit,
+        audit: audit_lines_of(events, &names),
         audit_paging,
         fresh_pin: None,
         caseworker,
@@ -84,19 +105,26 @@ pub async fn audit_lines(
 ) -> Result<(Vec<AuditLine>, PageOf), AppError> {
     let (events, paging) = audit::of_case(db, case_id, page).await?;
     let actors = names_of(db, events.iter().filter_map(|event| event.actor_id)).await?;
-    let lines = events
+    Ok((audit_lines_of(events, &actors), paging))
+}
+
+/// The audit log's rows as the file lists them, with the actors' names.
+fn audit_lines_of(
+    events: Vec<audit_events::Model>,
+    names: &HashMap<i32, String>,
+) -> Vec<AuditLine> {
+    events
         .into_iter()
         .map(|event| AuditLine {
             at: event.at,
-            actor_name: event.actor_id.and_then(|id| actors.get(&id).cloned()),
+            actor_name: event.actor_id.and_then(|id| names.get(&id).cloned()),
             action: event.action,
             actor: event.actor_id,
             subject: event.subject_id,
             source: event.source,
             detail: event.detail,
         })
-        .collect();
-    Ok((lines, paging))
+        .collect()
 }
 
 /// A participant, their person and the e-mail of their account, if any.
@@ -148,31 +176,4 @@ async fn participants(
         .collect();
     participants.sort_by_key(|p| p.role);
     Ok(participants)
-}
-
-/// The latest entries by date (then by posting), with whether each was
-/// reversed and who posted it.
-async fn latest_entries(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-) -> Result<Vec<EntryLine>, AppError> {
-    let recent = latest(db, case_id, LATEST_ENTRIES).await?;
-    let posters = names_of(db, recent.iter().filter_map(|r| r.written.posted_by)).await?;
-    Ok(recent
-        .into_iter()
-        .map(|recent| EntryLine {
-            id: recent.entry.id,
-            kind: recent.entry.kind,
-            amount: recent.entry.amount,
-            effective: recent.entry.effective,
-            posted_by: recent
-                .written
-                .posted_by
-                .and_then(|id| posters.get(&id).cloned()),
-            reference: recent.written.reference,
-            note: recent.written.note,
-            reversed: recent.reversed,
-            reinstates: recent.reinstates,
-        })
-        .collect())
 }

@@ -17,6 +17,7 @@ use crate::server::caller::Caller;
 use crate::server::internal;
 use crate::server::ledger::case_entries;
 use crate::server::ledger::posting::{self, NewEntry, PostingError};
+use crate::server::ledger::record::RecentEntry;
 use crate::server::ledger::store::{kind_name, written};
 use crate::server::secret::form_key;
 
@@ -54,22 +55,8 @@ async fn check_posting(
         let written = written(db, wanted)
             .await?
             .ok_or_else(|| internal(format!("entry {wanted} vanished")))?;
-        target = Some(EntryLine {
-            id: entry.id,
-            kind: entry.kind,
-            amount: entry.amount,
-            effective: entry.effective,
-            reference: written.reference,
-            note: written.note,
-            posted_by: None,
-            reversed: reversed.contains(&entry.id),
-            reinstates: matches!(
-                entry.kind,
-                EntryKind::Reversal { reverses }
-                    if entries.iter().any(|e| e.id == reverses
-                        && matches!(e.kind, EntryKind::Reversal { .. }))
-            ),
-        });
+        let recent = RecentEntry::of(entry, &entries, &reversed, written);
+        target = Some(EntryLine::of(recent, None));
     }
     let checked = Checked {
         case,

@@ -2,7 +2,8 @@
 //! for every view of it (the dashboard's cards, the case page, the history,
 //! the statement, the check of a whole caseload).
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use entity::{children, ledger_entries, obligations, orders};
@@ -11,17 +12,19 @@ use sea_orm::{
 };
 
 use super::memory::{LedgerMemory, LedgerVersion};
-use super::store::{assemble_orders, entry_from_row, StoreError};
+use super::store::{assemble_orders, entry_from_row, StoreError, Written};
 use crate::ledger::accrual::Order;
-use crate::ledger::Entry;
+use crate::ledger::{Allocation, Entry, EntryKind};
 
 /// What the ledger and the orders hold for one case.
 #[derive(Debug, Default, Clone)]
 pub struct CaseRecord {
     /// In the order they were posted.
     pub entries: Vec<Entry>,
-    /// Caseworkers' notes, by entry: why an adjustment, reversal or hold.
-    pub notes: HashMap<i64, String>,
+    /// What people wrote beside entries (a note: why an adjustment,
+    /// reversal or hold), and who posted them, by entry; only entries a
+    /// person posted or wrote on.
+    pub written: HashMap<i64, Written>,
     pub orders: Vec<orders::Model>,
     pub obligations: Vec<obligations::Model>,
     /// Oldest first.
@@ -37,6 +40,63 @@ impl CaseRecord {
     /// The days the children stop being owed support.
     pub fn emancipations(&self) -> Vec<NaiveDate> {
         self.children.iter().map(|c| c.emancipates_on).collect()
+    }
+
+    /// The note written beside entry `id`, if any.
+    pub fn note(&self, id: i64) -> Option<String> {
+        self.written
+            .get(&id)
+            .and_then(|written| written.note.clone())
+    }
+
+    /// The latest `limit` entries by date (then by posting), with what was
+    /// written beside them and whether they are out of history, as the
+    /// ledger's rules decide it for every other view of the case.
+    pub fn latest(&self, limit: usize) -> Vec<RecentEntry> {
+        let out_of_history = Allocation::replay(&self.entries, NaiveDate::MAX).reversed;
+        let mut newest_first: Vec<&Entry> = self.entries.iter().collect();
+        newest_first.sort_by_key(|entry| Reverse((entry.effective, entry.id)));
+        newest_first
+            .into_iter()
+            .take(limit)
+            .map(|entry| {
+                let written = self.written.get(&entry.id).cloned().unwrap_or_default();
+                RecentEntry::of(entry, &self.entries, &out_of_history, written)
+            })
+            .collect()
+    }
+}
+
+/// One of a case's latest entries, as a caseworker reviews it.
+#[derive(Debug, Clone)]
+pub struct RecentEntry {
+    pub entry: Entry,
+    pub written: Written,
+    /// Out of history: reversed, or a reversal itself retracted.
+    pub reversed: bool,
+    /// A reversal of a reversal: it puts an entry back.
+    pub reinstates: bool,
+}
+
+impl RecentEntry {
+    /// `entry` of the ledger `entries`, whose entries `out_of_history` no
+    /// longer count ([`Allocation::reversed`]).
+    pub fn of(
+        entry: &Entry,
+        entries: &[Entry],
+        out_of_history: &BTreeSet<i64>,
+        written: Written,
+    ) -> Self {
+        RecentEntry {
+            entry: entry.clone(),
+            written,
+            reversed: out_of_history.contains(&entry.id),
+            reinstates: matches!(
+                entry.kind,
+                EntryKind::Reversal { reverses } if entries.iter().any(|e| e.id == reverses
+                    && matches!(e.kind, EntryKind::Reversal { .. }))
+            ),
+        }
     }
 }
 
@@ -150,10 +210,11 @@ impl CaseRecords {
             .all(db)
             .await?
         {
-            let file = files.entry(row.case_id).or_default();
+            let (file, written_id) = (files.entry(row.case_id).or_default(), row.id);
             file.entries.push(entry_from_row(&row)?);
-            if let Some(note) = row.note {
-                file.notes.insert(row.id, note);
+            let written = Written::of(row);
+            if written != Written::default() {
+                file.written.insert(written_id, written);
             }
         }
         Ok(Self(files))

@@ -2,7 +2,7 @@
 //! become the terms accrual reads; and the reads that are not a whole case
 //! file: a caseworker's latest entries, a caseload's balances in SQL.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::ledger::accrual::{Due, Obligation, Order};
 use crate::ledger::{
@@ -11,9 +11,7 @@ use crate::ledger::{
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{children, ledger_entries, obligations, orders};
 use sea_orm::sea_query::{Expr, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -241,7 +239,7 @@ pub struct Written {
 }
 
 impl Written {
-    fn of(row: ledger_entries::Model) -> Self {
+    pub(super) fn of(row: ledger_entries::Model) -> Self {
         Written {
             reference: row.reference,
             note: row.note,
@@ -256,69 +254,6 @@ pub async fn written(db: &impl ConnectionTrait, id: i64) -> Result<Option<Writte
         .one(db)
         .await?
         .map(Written::of))
-}
-
-/// One of a case's latest entries, as a caseworker reviews it.
-#[derive(Debug, Clone)]
-pub struct RecentEntry {
-    pub entry: Entry,
-    pub written: Written,
-    /// Out of history: reversed, or a reversal itself retracted.
-    pub reversed: bool,
-    /// A reversal of a reversal: it puts an entry back.
-    pub reinstates: bool,
-}
-
-/// The latest `limit` entries of a case by date (then by posting).
-pub async fn latest(
-    db: &impl ConnectionTrait,
-    case_id: i32,
-    limit: u64,
-) -> Result<Vec<RecentEntry>, StoreError> {
-    let rows = ledger_entries::Entity::find()
-        .filter(ledger_entries::Column::CaseId.eq(case_id))
-        .order_by_desc(ledger_entries::Column::EffectiveOn)
-        .order_by_desc(ledger_entries::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    // Every reversal on the case, in one query: which entries they take
-    // back, and which of them were retracted in turn (a reversal made in
-    // error, itself reversed). Only a live reversal takes an entry out.
-    let reversals: HashMap<i64, Option<i64>> = ledger_entries::Entity::find()
-        .select_only()
-        .column(ledger_entries::Column::Id)
-        .column(ledger_entries::Column::Reverses)
-        .filter(ledger_entries::Column::CaseId.eq(case_id))
-        .filter(ledger_entries::Column::Kind.eq("reversal"))
-        .into_tuple::<(i64, Option<i64>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let retracted: HashSet<i64> = reversals
-        .values()
-        .flatten()
-        .filter(|target| reversals.contains_key(target))
-        .copied()
-        .collect();
-    let reversed: HashSet<i64> = reversals
-        .iter()
-        .filter(|(id, _)| !retracted.contains(id))
-        .filter_map(|(_, target)| *target)
-        .collect();
-    // Rows that re-instate: reversals whose target is itself a reversal.
-    let targets_reversals: HashSet<i64> = reversals.keys().copied().collect();
-    rows.into_iter()
-        .map(|row| {
-            Ok(RecentEntry {
-                entry: entry_from_row(&row)?,
-                reversed: reversed.contains(&row.id) || retracted.contains(&row.id),
-                reinstates: row.reverses.is_some_and(|t| targets_reversals.contains(&t)),
-                written: Written::of(row),
-            })
-        })
-        .collect()
 }
 
 /// What a balance is, in SQL: the same sum as [`Entry::balance_effect`]
