@@ -599,8 +599,7 @@ async fn the_case_file_shows_contacts_to_staff_and_a_pin_once(test: TestDb) {
 }
 
 /// The file's audit log comes a page at a time, newest first, each page
-/// with the count of the whole log (read together: a window over the
-/// case's rows); a page past the end is the last one.
+/// with the count of the whole log; a page past the end is the last one.
 async fn the_audit_log_is_read_a_page_at_a_time_with_its_count(test: TestDb) {
     let router = support::demo_router(&test.db).await;
     let alex = sign_in_as(&router, "caseworker@example.com", DEMO_PASSWORD).await;

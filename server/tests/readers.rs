@@ -178,10 +178,10 @@ async fn a_page_asks_few_queries() {
         ("/cases/CS-2019-002931/history", &parent, 3),
         // The session; the case; its ledger's version (the latest entries
         // and their reversals come from the kept ledger); orders; children;
-        // a page of the audit log with its count; every name the file shows;
+        // a page of the audit log and its count; every name the file shows;
         // participants with their accounts; conversations (the caseworker's
         // cases a subquery); requests.
-        ("/caseload/CS-2020-004172", &alex, 10),
+        ("/caseload/CS-2020-004172", &alex, 11),
     ] {
         // The first visit reads the ledger; the second is the one counted.
         assert_eq!(
