@@ -77,7 +77,9 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(forgetPersonal().then(() => sessionChange(request, url)));
   } else if (request.method !== 'GET') {
     return;
-  } else if (request.mode === 'navigate') {
+  } else if (request.mode === 'navigate' || request.headers.get('islands-router') === 'true') {
+    // The islands router fetches the next page instead of navigating: the
+    // same page, kept and answered offline the same way.
     event.respondWith(navigate(request, url));
   } else if (SHELL_FILES.includes(url.pathname)) {
     event.respondWith(caches.match(request, { cacheName: SHELL }).then((hit) => hit || fetch(request)));

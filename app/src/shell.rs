@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 // The build's names: fingerprinted in a release (server/src/bundle.rs).
                 <HashedStylesheet options=options.clone() id="portal" />
-                <HydrationScripts options islands=true />
+                <HydrationScripts options islands=true islands_router=true />
                 <MetaTags />
             </head>
             <body>
