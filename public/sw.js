@@ -74,7 +74,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (SESSION_CHANGES.includes(url.pathname)) {
-    event.respondWith(forgetPersonal().then(() => sessionChange(request, url)));
+    event.respondWith(forgetPersonal().then(() => sessionChange(request, url, generation)));
   } else if (request.method !== 'GET') {
     return;
   } else if (request.mode === 'navigate' || request.headers.get('islands-router') === 'true') {
@@ -86,9 +86,13 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-async function sessionChange(request, url) {
+async function sessionChange(request, url, started) {
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    // The islands router's fetch follows the redirect here: the page it
+    // lands on (the overview after signing in) is kept as if navigated to.
+    if (response.redirected) await remember(url, response.clone(), started);
+    return response;
   } catch (offline) {
     // Leaving quickly works offline too: straight to the neutral site.
     if (url.pathname === '/leave') return Response.redirect(QUICK_EXIT_URL, 303);
@@ -128,14 +132,17 @@ function isPersonalPage(url) {
   return PERSONAL_PAGES.some((page) => page.test(url.pathname));
 }
 
-async function remember(url, response, started) {
+async function remember(requested, response, started) {
+  // A redirect followed (the islands router's fetches follow them) lands
+  // on another page: that one is what the response holds.
+  const url = response.redirected ? new URL(response.url) : requested;
   const viewer = response.headers.get(VIEWER);
   if (viewer === null || started !== generation) return;
   await followViewer(viewer);
   if (viewer === 'staff') return;
   if (viewer !== 'none') await (await caches.open(PERSONAL)).put(SEEN, new Response(String(Date.now())));
   const html = (response.headers.get('content-type') || '').startsWith('text/html');
-  if (!response.ok || response.redirected || !html || !worthKeeping(url)) return;
+  if (!response.ok || !html || !worthKeeping(url)) return;
   const signedIn = viewer !== 'none';
   if (isPersonalPage(url) && !signedIn) return;
   // What a signed-in reader saw is theirs, advice included (the page shows

@@ -22,7 +22,7 @@ use crate::balance::statement_page::StatementPage;
 use crate::caseworker::case_file_page::CaseFilePage;
 use crate::caseworker::caseload_page::CaseloadPage;
 use crate::caseworker::posting_page::{OrderPage, PostingPage};
-use crate::components::layout::{ErrorPage, SiteFooter, SiteHeader, SkipLink};
+use crate::components::layout::{this_address, ErrorPage, SiteFooter, SiteHeader, SkipLink};
 use crate::components::quick_exit::QuickExit;
 use crate::i18n::*;
 use crate::messages::pages::{ConversationPage, MessagesPage};
@@ -73,7 +73,7 @@ pub fn App() -> impl IntoView {
                 <SiteHeader>
                     <SignOutButton />
                 </SiteHeader>
-                <KeepFirstPage />
+                <KeepFirstPage address=this_address() />
                 <main id="main" tabindex="-1">
                     <OfflineNotice />
                     <UpdatePrompt />

@@ -79,24 +79,27 @@ fn AccountLinks(sign_out: Children) -> impl IntoView {
     .into_any()
 }
 
+/// The address of the page being rendered, its query included.
+pub fn this_address() -> String {
+    let location = use_location();
+    let (path, query) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 /// Links to the other language: `/language/{code}` sets the cookie (and the
 /// account's language, for someone signed in) and comes back to this page.
 #[component]
 fn LanguageSwitcher() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-
     // Back to this very page, query included.
-    let (path, query) = (
-        location.pathname.get_untracked(),
-        location.search.get_untracked(),
-    );
-    let here = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
-    let next = encode_query_value(&here);
+    let next = encode_query_value(&this_address());
     let choice = move |locale: Locale, name: &'static str| {
         let href = format!("/language/{}?next={next}", locale.as_str());
         let current = i18n.get_locale_untracked() == locale;

@@ -14,13 +14,3 @@ pub use worker::{KeepFirstPage, UpdatePrompt};
 
 /// The app's colour (the phone's title bar), as in the manifest.
 pub const THEME_COLOUR: &str = "#1d4f91";
-
-/// This page's path and query, as the browser has it.
-fn here() -> String {
-    let location = leptos::prelude::window().location();
-    format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    )
-}

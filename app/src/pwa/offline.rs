@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use crate::components::layout::this_address;
 use crate::components::text;
 use crate::i18n::*;
 
@@ -62,13 +63,15 @@ pub fn OfflineNotice() -> impl IntoView {
             as_of=t_string!(i18n, offline.as_of, time = time).to_string()
             held=t_string!(i18n, offline.held).to_owned()
             show_latest=t_string!(i18n, offline.show_latest).to_owned()
+            address=this_address()
         />
     }
 }
 
 /// The notice as an island. Its words, and the time the page was made,
 /// come from the server inside the page, so a page kept on the device says
-/// when it was made.
+/// when it was made. The page's address makes each page's notice its own:
+/// one the islands router brings is rebuilt, and holds that page's forms.
 #[island]
 fn ConnectionNotice(
     offline: String,
@@ -76,15 +79,16 @@ fn ConnectionNotice(
     as_of: String,
     held: String,
     show_latest: String,
+    address: String,
 ) -> impl IntoView {
     // Online on the server and at hydration, so both render the same; the
     // browser's real state is read once it has taken over.
     let connection = RwSignal::new(Connection::Online);
     Effect::new(move |_| {
-        let served_from_device = document()
-            .body()
-            .is_some_and(|body| body.has_attribute("data-offline"));
         let update = move || {
+            let served_from_device = document()
+                .body()
+                .is_some_and(|body| body.has_attribute(SERVED_FROM_DEVICE));
             connection.set(Connection::of(
                 window().navigator().on_line(),
                 served_from_device,
@@ -93,6 +97,10 @@ fn ConnectionNotice(
         update();
         let went = window_event_listener(leptos::ev::offline, move |_| update());
         let back = window_event_listener(leptos::ev::online, move |_| update());
+        // The next page the islands router brings may be the same notice
+        // (kept, not rebuilt) on a page that came from the network this
+        // time, or from the device: the body's mark says which.
+        watch_the_mark(update);
         on_cleanup(move || {
             went.remove();
             back.remove();
@@ -118,13 +126,33 @@ fn ConnectionNotice(
                 Connection::BackOnline => view! {
                     <p>
                         <strong>{back_online.clone()}</strong> " " {as_of.clone()} " "
-                        <a href=super::here()>{show_latest.clone()}</a>
+                        <a href=address.clone()>{show_latest.clone()}</a>
                     </p>
                 }
                 .into_any(),
             }}
         </div>
     }
+}
+
+/// What the service worker marks a page it served from the device with.
+const SERVED_FROM_DEVICE: &str = "data-offline";
+
+/// Calls `changed` whenever the body gains or loses its mark.
+fn watch_the_mark(changed: impl Fn() + 'static) {
+    let Some(body) = document().body() else {
+        return;
+    };
+    let on_change = Closure::<dyn Fn()>::new(changed);
+    let Ok(observer) = web_sys::MutationObserver::new(on_change.as_ref().unchecked_ref()) else {
+        return;
+    };
+    let init = web_sys::MutationObserverInit::new();
+    init.set_attributes(true);
+    init.set_attribute_filter(&js_sys::Array::of1(&SERVED_FROM_DEVICE.into()));
+    let _ = observer.observe_with_options(&body, &init);
+    // As long as the document: the body stays while pages change in it.
+    on_change.forget();
 }
 
 /// While offline: submit buttons are disabled and a form is not sent. (A

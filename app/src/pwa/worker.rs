@@ -124,16 +124,18 @@ fn take_the_update() {
     });
 }
 
-/// Hands the page to the service worker to keep, if it is one worth having
-/// offline, when the page loaded before any service worker was in control
-/// (the first visit). Every later page loads through the service worker,
-/// which keeps it then.
+/// Hands the page at `address` to the service worker to keep, if it is one
+/// worth having offline, when it came before any service worker was in
+/// control (the first visit). Every later page comes through the service
+/// worker, which keeps it then. The address is a prop so that each page the
+/// islands router brings rebuilds this island (a page it fetched before the
+/// worker took over is handed over too).
 #[island]
-pub fn KeepFirstPage() -> impl IntoView {
-    Effect::new(|_| {
+pub fn KeepFirstPage(address: String) -> impl IntoView {
+    Effect::new(move |_| {
         let controlled = container().is_some_and(|c| c.controller().is_some());
         if !controlled {
-            keep(super::here());
+            keep(address.clone());
         }
     });
 }

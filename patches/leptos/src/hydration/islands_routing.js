@@ -23,7 +23,9 @@ window.addEventListener("click", async (ev) => {
 
 	ev.preventDefault();
 	const url = req.url;
-	await navigateToPage(req, true, false, () => window.location.assign(url));
+	// The page shown, again: its entry is renewed, as the browser does.
+	const again = withoutHash(url) === SHOWN;
+	await navigateToPage(req, true, again, () => window.location.assign(url));
 });
 
 window.addEventListener("popstate", async (ev) => {
