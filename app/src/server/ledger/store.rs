@@ -1,6 +1,8 @@
 //! Rows ↔ domain: a stored entry becomes a `ledger::Entry`, a case's orders
 //! become the terms accrual reads; and the reads that are not a whole case
-//! file: a caseworker's latest entries, a caseload's balances in SQL.
+//! file: what was written beside one entry, a caseload's balances in SQL.
+//! (A caseworker's latest entries come from the kept record:
+//! `CaseRecord::latest`.)
 
 use std::collections::HashMap;
 
